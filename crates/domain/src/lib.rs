@@ -1,0 +1,20 @@
+//! The domain of ParkReview: the Guangdong AI industrial park programme's review rounds and
+//! everything a round holds (cities, applications, experts, rubrics, assignments, scores,
+//! checklists and inspections).
+//!
+//! Invariant: this crate does no I/O and reads no clock. Time, randomness and storage are passed
+//! in by the caller, so every rule here is a pure function that tests can pin down exactly.
+//! Clause ids (C1–C7, P1–P5, T1–T8, A1–A3) refer to `shared/docs/domain.md`.
+
+pub mod city;
+pub mod code;
+pub mod credit_code;
+pub mod error;
+pub mod exchange;
+pub mod ids;
+pub mod model;
+pub mod round;
+
+pub use city::City;
+pub use error::{DomainError, ErrorCode};
+pub use round::{RoundKind, RoundStatus};

@@ -1,0 +1,252 @@
+-- Schema version 1: every entity of a round.
+--
+-- Conventions (hold them in later migrations too):
+-- * `id` is the local row id; `uid` is the UUID that stays the same in every database the row is
+--   copied to (review packages, score bundles); `code` is what users type, unique in its scope.
+-- * Points are stored as integer hundredths (`*_centi`), so sums are exact.
+-- * Time stamps are RFC 3339 local time with the UTC offset, e.g. 2026-11-27T08:36:00+08:00.
+-- * Cities are stored by their two-letter code (GZ, SZ, …).
+-- * This file is never edited once landed; changes go into a new numbered file.
+
+CREATE TABLE rounds (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,
+    code        TEXT NOT NULL UNIQUE,
+    year        INTEGER NOT NULL CHECK (year BETWEEN 2017 AND 2100),
+    kind        TEXT NOT NULL CHECK (kind IN ('designation', 'annual_assessment')),
+    status      TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'open', 'closed')),
+    title       TEXT NOT NULL,
+    is_demo     INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
+    settings    TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings)),
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE applications (
+    id                              INTEGER PRIMARY KEY,
+    uid                             TEXT NOT NULL UNIQUE,
+    round_id                        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    code                            TEXT NOT NULL,
+    registration_order              INTEGER NOT NULL,
+    park_name                       TEXT NOT NULL,
+    city                            TEXT NOT NULL,
+    district                        TEXT NOT NULL DEFAULT '',
+    management_body                 TEXT NOT NULL DEFAULT '',
+    contact_name                    TEXT NOT NULL DEFAULT '',
+    contact_phone                   TEXT NOT NULL DEFAULT '',
+    city_recommendation_rank        INTEGER NOT NULL CHECK (city_recommendation_rank >= 1),
+    leadership_mechanism            INTEGER NOT NULL DEFAULT 0,
+    has_management_body             INTEGER NOT NULL DEFAULT 0,
+    has_operating_team              INTEGER NOT NULL DEFAULT 0,
+    planned_area_mu                 REAL NOT NULL CHECK (planned_area_mu >= 0),
+    land_approved                   INTEGER NOT NULL DEFAULT 0,
+    land_ownership_clear            INTEGER NOT NULL DEFAULT 0,
+    conforms_to_plans               INTEGER NOT NULL DEFAULT 0,
+    city_policy_status              TEXT NOT NULL DEFAULT 'none'
+                                    CHECK (city_policy_status IN ('issued', 'drafting', 'none')),
+    county_funding_wan_yuan         REAL NOT NULL DEFAULT 0 CHECK (county_funding_wan_yuan >= 0),
+    county_funding_plan             TEXT NOT NULL DEFAULT '',
+    gigabit_fibre_to_park           INTEGER NOT NULL DEFAULT 0,
+    fibre_100m_to_enterprises       INTEGER NOT NULL DEFAULT 0,
+    transport_and_living_facilities INTEGER NOT NULL DEFAULT 0,
+    eia_approved                    INTEGER NOT NULL DEFAULT 0,
+    no_major_pollution_3y_pledged   INTEGER NOT NULL DEFAULT 0,
+    created_at                      TEXT NOT NULL,
+    updated_at                      TEXT NOT NULL,
+    UNIQUE (round_id, code)
+);
+
+CREATE TABLE application_enterprises (
+    id                  INTEGER PRIMARY KEY,
+    uid                 TEXT NOT NULL UNIQUE,
+    application_id      INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    position            INTEGER NOT NULL,
+    name                TEXT NOT NULL,
+    credit_code         TEXT NOT NULL,
+    ai_output_wan_yuan  REAL NOT NULL CHECK (ai_output_wan_yuan >= 0),
+    UNIQUE (application_id, position)
+);
+CREATE INDEX application_enterprises_credit_code ON application_enterprises(credit_code);
+
+CREATE TABLE application_innovation_platforms (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    application_id  INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL,
+    name            TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('maker_space', 'enterprise_rnd', 'incubator', 'other')),
+    UNIQUE (application_id, position)
+);
+
+CREATE TABLE application_rnd_cooperations (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    application_id  INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL,
+    enterprise      TEXT NOT NULL,
+    partner         TEXT NOT NULL,
+    partner_kind    TEXT NOT NULL CHECK (partner_kind IN ('university', 'institute', 'leading_enterprise')),
+    UNIQUE (application_id, position)
+);
+
+CREATE TABLE application_service_platforms (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    application_id  INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL,
+    name            TEXT NOT NULL,
+    kind            TEXT NOT NULL
+                    CHECK (kind IN ('venture_fund', 'financing', 'talent_training', 'tech_consulting', 'other')),
+    UNIQUE (application_id, position)
+);
+
+-- The expert registry is shared by all rounds; a round's panel is `round_experts`.
+CREATE TABLE experts (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,
+    code        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    employer    TEXT NOT NULL DEFAULT '',
+    city        TEXT,
+    field       TEXT NOT NULL DEFAULT '',
+    contact     TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE round_experts (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,
+    round_id    INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    expert_id   INTEGER NOT NULL REFERENCES experts(id),
+    created_at  TEXT NOT NULL,
+    UNIQUE (round_id, expert_id)
+);
+
+-- One rubric per round; frozen (sha256 set) when the round opens.
+CREATE TABLE rubrics (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    round_id        INTEGER NOT NULL UNIQUE REFERENCES rounds(id) ON DELETE CASCADE,
+    title           TEXT NOT NULL,
+    frozen_sha256   TEXT,
+    frozen_at       TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+);
+
+CREATE TABLE rubric_sections (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,
+    rubric_id   INTEGER NOT NULL REFERENCES rubrics(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    code        TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    UNIQUE (rubric_id, code)
+);
+
+CREATE TABLE criteria (
+    id                  INTEGER PRIMARY KEY,
+    uid                 TEXT NOT NULL UNIQUE,
+    rubric_id           INTEGER NOT NULL REFERENCES rubrics(id) ON DELETE CASCADE,
+    section_id          INTEGER NOT NULL REFERENCES rubric_sections(id) ON DELETE CASCADE,
+    position            INTEGER NOT NULL,
+    code                TEXT NOT NULL,
+    title               TEXT NOT NULL,
+    guidance            TEXT NOT NULL DEFAULT '',
+    max_points_centi    INTEGER NOT NULL CHECK (max_points_centi > 0),
+    step_centi          INTEGER NOT NULL DEFAULT 50 CHECK (step_centi > 0),
+    bands               TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(bands)),
+    clauses             TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(clauses)),
+    UNIQUE (rubric_id, code)
+);
+
+CREATE TABLE checklists (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,
+    round_id    INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    code        TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    UNIQUE (round_id, code)
+);
+
+CREATE TABLE checklist_items (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    checklist_id    INTEGER NOT NULL REFERENCES checklists(id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL,
+    code            TEXT NOT NULL,
+    title           TEXT NOT NULL,
+    guidance        TEXT NOT NULL DEFAULT '',
+    clauses         TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(clauses)),
+    UNIQUE (checklist_id, code)
+);
+
+-- An expert assigned to an application. The no-conflict pledge and the submission live here.
+CREATE TABLE assignments (
+    id                          INTEGER PRIMARY KEY,
+    uid                         TEXT NOT NULL UNIQUE,
+    round_id                    INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    application_id              INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    expert_id                   INTEGER NOT NULL REFERENCES experts(id),
+    declared_no_conflict_at     TEXT,
+    opinion                     TEXT NOT NULL DEFAULT '',
+    submitted_at                TEXT,
+    entered_by                  TEXT,
+    created_at                  TEXT NOT NULL,
+    updated_at                  TEXT NOT NULL,
+    UNIQUE (application_id, expert_id)
+);
+CREATE INDEX assignments_expert ON assignments(expert_id);
+
+CREATE TABLE scores (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    assignment_id   INTEGER NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+    criterion_id    INTEGER NOT NULL REFERENCES criteria(id),
+    points_centi    INTEGER NOT NULL CHECK (points_centi >= 0),
+    comment         TEXT NOT NULL DEFAULT '',
+    updated_at      TEXT NOT NULL,
+    UNIQUE (assignment_id, criterion_id)
+);
+
+CREATE TABLE inspections (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    application_id  INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    checklist_id    INTEGER NOT NULL REFERENCES checklists(id),
+    status          TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'in_progress', 'signed')),
+    team            TEXT NOT NULL DEFAULT '',
+    started_at      TEXT,
+    signed_at       TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    UNIQUE (application_id, checklist_id)
+);
+
+CREATE TABLE inspection_items (
+    id                  INTEGER PRIMARY KEY,
+    uid                 TEXT NOT NULL UNIQUE,
+    inspection_id       INTEGER NOT NULL REFERENCES inspections(id) ON DELETE CASCADE,
+    checklist_item_id   INTEGER NOT NULL REFERENCES checklist_items(id),
+    status              TEXT NOT NULL DEFAULT 'unchecked'
+                        CHECK (status IN ('unchecked', 'confirmed', 'partly', 'not_met', 'not_applicable')),
+    note                TEXT NOT NULL DEFAULT '',
+    updated_at          TEXT NOT NULL,
+    UNIQUE (inspection_id, checklist_item_id)
+);
+
+-- Who did what, when: written in the same transaction as the change it describes.
+CREATE TABLE audit_log (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    actor_role  TEXT NOT NULL,
+    actor_name  TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    entity      TEXT NOT NULL,
+    entity_uid  TEXT NOT NULL,
+    detail      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail))
+);
+CREATE INDEX audit_log_entity ON audit_log(entity_uid);

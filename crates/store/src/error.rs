@@ -1,0 +1,73 @@
+//! The store's error type. Each variant maps to a stable [`ErrorCode`] and says in Chinese what
+//! happened and what to do next.
+
+use std::path::PathBuf;
+
+use park_review_domain::{DomainError, ErrorCode};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库所在的文件夹 {0} 不存在。请先创建该文件夹，或用 --db 指定其他位置。")]
+    DirMissing(PathBuf),
+    #[error("无法读写数据库文件 {path}：{detail}。请检查文件权限。")]
+    Unreadable { path: PathBuf, detail: String },
+    #[error("文件 {0} 不是 ParkReview 的 SQLite 数据库，已拒绝打开，文件未做任何改动。请确认路径是否正确。")]
+    NotSqlite(PathBuf),
+    #[error("数据库 {path} 由更新版本的 ParkReview 创建（数据结构版本 {found}，本软件最高支持 {supported}）。为保护数据，已拒绝打开且未做任何改动，请升级本软件后再打开。")]
+    SchemaTooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error("{0}")]
+    Domain(#[from] DomainError),
+    #[error("找不到{what}“{key}”。{hint}")]
+    NotFound { what: &'static str, key: String, hint: String },
+    #[error("{year} 年的{kind}批次已经存在（编号 {code}），不能重复创建。")]
+    RoundExists { year: i32, kind: &'static str, code: String },
+    #[error("示例批次已经载入过（编号 {0}），无需再次载入。")]
+    DemoAlreadyLoaded(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("数据库操作失败：{}", describe_sqlite(.0))]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("内部错误：{0}。请把这条信息告诉技术支持。")]
+    Internal(String),
+}
+
+impl StoreError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            StoreError::DirMissing(_) => ErrorCode::DbDirMissing,
+            StoreError::Unreadable { .. } => ErrorCode::DbUnreadable,
+            StoreError::NotSqlite(_) => ErrorCode::DbNotSqlite,
+            StoreError::SchemaTooNew { .. } => ErrorCode::DbSchemaTooNew,
+            StoreError::Domain(e) => e.code(),
+            StoreError::NotFound { .. } => ErrorCode::NotFound,
+            StoreError::RoundExists { .. } => ErrorCode::RoundExists,
+            StoreError::DemoAlreadyLoaded(_) => ErrorCode::DemoAlreadyLoaded,
+            StoreError::Conflict(_) => ErrorCode::DuplicateCode,
+            StoreError::Sqlite(e) if is_not_a_database(e) => ErrorCode::DbNotSqlite,
+            StoreError::Sqlite(_) => ErrorCode::DbFailure,
+            StoreError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+pub(crate) fn is_not_a_database(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::NotADatabase))
+}
+
+/// Says the failures a user can do something about in their words; the rest keep SQLite's text.
+fn describe_sqlite(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DiskFull) => "磁盘已满，本次修改未保存（已保存的数据不受影响）。请释放磁盘空间后重试。".into(),
+        Some(C::ReadOnly) => "数据库是只读的，本次修改未保存。请检查文件权限。".into(),
+        Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => {
+            "数据库正被另一个程序使用，请稍后重试。".into()
+        }
+        Some(C::NotADatabase) => "文件不是 SQLite 数据库。".into(),
+        Some(C::DatabaseCorrupt) => "数据库文件已损坏，请从备份恢复。".into(),
+        Some(C::CannotOpen) => "无法打开数据库文件。".into(),
+        _ => e.to_string(),
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

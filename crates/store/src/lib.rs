@@ -1,0 +1,186 @@
+//! ParkReview's SQLite store.
+//!
+//! * [`Store::open`] refuses, without touching the file, anything that is not one of our
+//!   databases or that a newer version wrote; then it sets the connection's PRAGMAs and runs the
+//!   forward-only migrations ([`migrate`]).
+//! * Every change goes through [`Store::write`] (see [`write`]), which writes the audit entry in
+//!   the same transaction.
+//! * Queries return the domain's types, so the CLI and the app show the same data.
+
+mod applications;
+mod catalog;
+mod demo;
+pub mod error;
+mod experts;
+pub mod migrate;
+mod rounds;
+mod status;
+pub mod write;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{Connection, OpenFlags};
+
+pub use demo::DemoLoaded;
+pub use error::{Result, StoreError};
+pub use status::Status;
+pub use write::{Actor, Role, WriteTx};
+
+/// The environment variable that overrides the database location, for the CLI and the app.
+pub const DB_ENV_VAR: &str = "PARK_REVIEW_DB";
+
+/// The first 16 bytes of every SQLite 3 database file.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Where the database lives when neither `--db` nor `PARK_REVIEW_DB` says otherwise:
+/// `~/.local/share/park-review/park-review.sqlite3` on Linux.
+pub fn default_db_path() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("park-review")
+        .join("park-review.sqlite3")
+}
+
+/// The database path to use: an explicit path first, then `PARK_REVIEW_DB`, then the default.
+pub fn resolve_db_path(explicit: Option<&Path>) -> PathBuf {
+    if let Some(path) = explicit {
+        return path.to_owned();
+    }
+    match std::env::var_os(DB_ENV_VAR) {
+        Some(value) if !value.is_empty() => PathBuf::from(value),
+        _ => default_db_path(),
+    }
+}
+
+type Clock = Box<dyn Fn() -> DateTime<FixedOffset> + Send + Sync>;
+
+/// The local wall clock with its current UTC offset (Guangdong: +08:00).
+fn local_clock() -> DateTime<FixedOffset> {
+    chrono::Local::now().fixed_offset()
+}
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if need be) the database at `path` and brings its schema up to date.
+    ///
+    /// Refused, with the file left byte-for-byte as it was: a missing parent directory, a file
+    /// that is not SQLite, a database written by a newer version.
+    pub fn open(path: &Path) -> Result<Store> {
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !parent.is_dir() {
+            return Err(StoreError::DirMissing(parent.to_owned()));
+        }
+        if path.exists() {
+            check_existing_file(path)?;
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::Unreadable { path: path.to_owned(), detail: e.to_string() })?;
+        configure(&conn)?;
+        migrate::migrate(&mut conn)?;
+        Ok(Store { conn, path: path.to_owned(), clock: Box::new(local_clock) })
+    }
+
+    /// Replaces the clock, so tests can pin time stamps.
+    pub fn with_clock(
+        mut self,
+        clock: impl Fn() -> DateTime<FixedOffset> + Send + Sync + 'static,
+    ) -> Self {
+        self.clock = Box::new(clock);
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `change` in one transaction as `actor`; commits only if it succeeds and wrote an
+    /// audit entry. On any error nothing is stored.
+    pub fn write<T>(
+        &mut self,
+        actor: &Actor,
+        change: impl FnOnce(&mut WriteTx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let now = (self.clock)();
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut write_tx = WriteTx::new(tx, now, actor.clone());
+        let value = change(&mut write_tx)?;
+        write_tx.commit()?;
+        Ok(value)
+    }
+
+    /// The connection, for queries. Writes go through [`Store::write`].
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Refuses a file that is not an SQLite database or whose schema is newer than ours, reading it
+/// without changing a byte (read-only, and before any PRAGMA that writes, such as WAL mode).
+fn check_existing_file(path: &Path) -> Result<()> {
+    let unreadable =
+        |e: &dyn std::fmt::Display| StoreError::Unreadable { path: path.to_owned(), detail: e.to_string() };
+    let mut header = Vec::with_capacity(16);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(16).read_to_end(&mut header))
+        .map_err(|e| unreadable(&e))?;
+    if header.is_empty() {
+        // SQLite treats an empty file as a new database; so do we.
+        return Ok(());
+    }
+    if header.as_slice() != SQLITE_HEADER {
+        return Err(StoreError::NotSqlite(path.to_owned()));
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| unreadable(&e))?;
+    let found = migrate::schema_version(&conn).map_err(|e| {
+        if error::is_not_a_database(&e) {
+            StoreError::NotSqlite(path.to_owned())
+        } else {
+            unreadable(&e)
+        }
+    })?;
+    if found > migrate::SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            path: path.to_owned(),
+            found,
+            supported: migrate::SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// Connection settings. They are per connection, so they live here and not in a migration.
+fn configure(conn: &Connection) -> Result<()> {
+    // WAL lets the UI read while a write commits; synchronous=FULL makes every commit durable
+    // across power loss, which matters more here than write speed.
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Internal(format!("无法启用 WAL 日志模式（得到 {mode}）")));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
