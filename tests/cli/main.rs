@@ -1,0 +1,199 @@
+//! The `park-review` command line, driven as a user or a script drives it: the real binary, a
+//! temporary database per test, and assertions on what is printed and what is left on disk.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        Sandbox { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("review.sqlite3")
+    }
+
+    /// Runs `park-review --db <sandbox db> ARGS`, with HOME pointed into the sandbox so that no
+    /// test can touch a real user's database.
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_park-review"))
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .env("HOME", self.dir.path())
+            .env_remove("PARK_REVIEW_DB")
+            .output()
+            .unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.run(args);
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn digest(path: &Path) -> Vec<u8> {
+    Sha256::digest(std::fs::read(path).unwrap()).to_vec()
+}
+
+#[test]
+fn version_and_help() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["--version"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).starts_with("park-review "));
+    let help = sb.run(&["--help"]);
+    assert!(stdout(&help).contains("评审批次"), "{}", stdout(&help));
+}
+
+#[test]
+fn init_then_status_reports_the_schema_version_and_empty_counts() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("数据库已就绪"));
+    let status = sb.json(&["status", "--json"]);
+    assert_eq!(status["schema_version"], 1);
+    assert_eq!(status["rounds"], 0);
+    assert_eq!(status["applications"], 0);
+}
+
+#[test]
+fn demo_loads_the_round_and_refuses_a_second_time_without_changing_anything() {
+    let sb = Sandbox::new();
+    let loaded = sb.json(&["demo", "--json"]);
+    assert_eq!(loaded["round"]["year"], 2026);
+    assert_eq!(loaded["round"]["kind"], "designation");
+    let before = sb.json(&["status", "--json"]);
+    assert!(before["applications"].as_i64().unwrap() >= 9);
+    assert_eq!(before["experts"], 7);
+
+    let again = sb.run(&["demo"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("错误 [DEMO_ALREADY_LOADED]"), "{}", stderr(&again));
+    assert_eq!(sb.json(&["status", "--json"]), before);
+
+    let list = sb.run(&["application", "list", "--round", "DEMO-2026"]);
+    let text = stdout(&list);
+    for park in ["广州南沙人工智能产业园", "深圳龙岗人工智能产业园", "韶关芙蓉新城人工智能产业园"] {
+        assert!(text.contains(park), "{park} missing from:\n{text}");
+    }
+    let experts = sb.json(&["expert", "list", "--round", "DEMO-2026", "--json"]);
+    assert_eq!(experts.as_array().unwrap().len(), 7);
+}
+
+#[test]
+fn round_create_prints_the_new_rounds_id_and_code() {
+    let sb = Sandbox::new();
+    let round = sb.json(&["round", "create", "--year", "2026", "--kind", "designation", "--json"]);
+    assert_eq!(round["code"], "2026-SB");
+    assert_eq!(round["status"], "draft");
+    assert!(round["id"].as_i64().unwrap() > 0);
+    assert_eq!(round["uid"].as_str().unwrap().len(), 36);
+    let text = sb.run(&["round", "create", "--year", "2027", "--kind", "annual_assessment"]);
+    assert!(stdout(&text).contains("2027-KH"), "{}", stdout(&text));
+
+    let dup = sb.run(&["round", "create", "--year", "2026", "--kind", "designation", "--json"]);
+    assert_eq!(dup.status.code(), Some(1));
+    let err: Value = serde_json::from_slice(&dup.stderr).unwrap();
+    assert_eq!(err["code"], "ROUND_EXISTS");
+    assert!(err["message"].as_str().unwrap().contains("已经存在"));
+
+    let bad_kind = sb.run(&["round", "create", "--year", "2026", "--kind", "yearly"]);
+    assert!(stderr(&bad_kind).contains("[INVALID_ROUND_KIND]"), "{}", stderr(&bad_kind));
+    let bad_year = sb.run(&["round", "create", "--year", "26", "--kind", "designation"]);
+    assert!(stderr(&bad_year).contains("[INVALID_YEAR]"), "{}", stderr(&bad_year));
+}
+
+#[test]
+fn unknown_commands_and_flags_are_usage_errors_in_chinese() {
+    let sb = Sandbox::new();
+    for args in [&["frobnicate"][..], &["status", "--colour"], &["round", "create", "--year", "2026"]] {
+        let out = sb.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert!(err.starts_with("错误 [CLI_USAGE]："), "{args:?}: {err}");
+    }
+    assert!(!sb.db().exists(), "a usage error must not create the database");
+}
+
+#[test]
+fn a_missing_database_directory_is_refused_and_nothing_is_created() {
+    let sb = Sandbox::new();
+    let missing = sb.dir.path().join("nope").join("db.sqlite3");
+    let out = Command::new(env!("CARGO_BIN_EXE_park-review"))
+        .args(["status", "--db"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("[DB_DIR_MISSING]"), "{}", stderr(&out));
+    assert!(!missing.parent().unwrap().exists());
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_unchanged() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.db(), "园区,城市\n南沙,广州\n").unwrap();
+    let before = digest(&sb.db());
+    let out = sb.run(&["status"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("[DB_NOT_SQLITE]"), "{}", stderr(&out));
+    assert_eq!(digest(&sb.db()), before);
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_and_unchanged() {
+    let sb = Sandbox::new();
+    assert!(sb.run(&["init"]).status.success());
+    // Simulate a database written by a future version: set the header's user_version field
+    // (offset 60, big-endian) directly, as a newer build's migration would.
+    let mut bytes = std::fs::read(sb.db()).unwrap();
+    bytes[60..64].copy_from_slice(&99u32.to_be_bytes());
+    std::fs::write(sb.db(), &bytes).unwrap();
+    let before = digest(&sb.db());
+    let out = sb.run(&["status", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], "DB_SCHEMA_TOO_NEW");
+    assert_eq!(digest(&sb.db()), before);
+}
+
+#[test]
+fn the_environment_variable_chooses_the_database() {
+    let sb = Sandbox::new();
+    let path = sb.dir.path().join("from-env.sqlite3");
+    let out = Command::new(env!("CARGO_BIN_EXE_park-review"))
+        .args(["init"])
+        .env("PARK_REVIEW_DB", &path)
+        .env("HOME", sb.dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(path.exists());
+}
+
+#[test]
+fn an_unknown_round_says_how_to_find_the_right_one() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["application", "list", "--round", "2031-SB"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("[NOT_FOUND]") && err.contains("round list"), "{err}");
+}
