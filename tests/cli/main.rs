@@ -13,7 +13,9 @@ struct Sandbox {
 
 impl Sandbox {
     fn new() -> Sandbox {
-        Sandbox { dir: tempfile::tempdir().unwrap() }
+        Sandbox {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn db(&self) -> PathBuf {
@@ -35,7 +37,11 @@ impl Sandbox {
 
     fn json(&self, args: &[&str]) -> Value {
         let out = self.run(args);
-        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).unwrap()
     }
 }
@@ -86,12 +92,20 @@ fn demo_loads_the_round_and_refuses_a_second_time_without_changing_anything() {
 
     let again = sb.run(&["demo"]);
     assert_eq!(again.status.code(), Some(1));
-    assert!(stderr(&again).contains("错误 [DEMO_ALREADY_LOADED]"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("错误 [DEMO_ALREADY_LOADED]"),
+        "{}",
+        stderr(&again)
+    );
     assert_eq!(sb.json(&["status", "--json"]), before);
 
     let list = sb.run(&["application", "list", "--round", "DEMO-2026"]);
     let text = stdout(&list);
-    for park in ["广州南沙人工智能产业园", "深圳龙岗人工智能产业园", "韶关芙蓉新城人工智能产业园"] {
+    for park in [
+        "广州南沙人工智能产业园",
+        "深圳龙岗人工智能产业园",
+        "韶关芙蓉新城人工智能产业园",
+    ] {
         assert!(text.contains(park), "{park} missing from:\n{text}");
     }
     let experts = sb.json(&["expert", "list", "--round", "DEMO-2026", "--json"]);
@@ -101,36 +115,74 @@ fn demo_loads_the_round_and_refuses_a_second_time_without_changing_anything() {
 #[test]
 fn round_create_prints_the_new_rounds_id_and_code() {
     let sb = Sandbox::new();
-    let round = sb.json(&["round", "create", "--year", "2026", "--kind", "designation", "--json"]);
+    let round = sb.json(&[
+        "round",
+        "create",
+        "--year",
+        "2026",
+        "--kind",
+        "designation",
+        "--json",
+    ]);
     assert_eq!(round["code"], "2026-SB");
     assert_eq!(round["status"], "draft");
     assert!(round["id"].as_i64().unwrap() > 0);
     assert_eq!(round["uid"].as_str().unwrap().len(), 36);
-    let text = sb.run(&["round", "create", "--year", "2027", "--kind", "annual_assessment"]);
+    let text = sb.run(&[
+        "round",
+        "create",
+        "--year",
+        "2027",
+        "--kind",
+        "annual_assessment",
+    ]);
     assert!(stdout(&text).contains("2027-KH"), "{}", stdout(&text));
 
-    let dup = sb.run(&["round", "create", "--year", "2026", "--kind", "designation", "--json"]);
+    let dup = sb.run(&[
+        "round",
+        "create",
+        "--year",
+        "2026",
+        "--kind",
+        "designation",
+        "--json",
+    ]);
     assert_eq!(dup.status.code(), Some(1));
     let err: Value = serde_json::from_slice(&dup.stderr).unwrap();
     assert_eq!(err["code"], "ROUND_EXISTS");
     assert!(err["message"].as_str().unwrap().contains("已经存在"));
 
     let bad_kind = sb.run(&["round", "create", "--year", "2026", "--kind", "yearly"]);
-    assert!(stderr(&bad_kind).contains("[INVALID_ROUND_KIND]"), "{}", stderr(&bad_kind));
+    assert!(
+        stderr(&bad_kind).contains("[INVALID_ROUND_KIND]"),
+        "{}",
+        stderr(&bad_kind)
+    );
     let bad_year = sb.run(&["round", "create", "--year", "26", "--kind", "designation"]);
-    assert!(stderr(&bad_year).contains("[INVALID_YEAR]"), "{}", stderr(&bad_year));
+    assert!(
+        stderr(&bad_year).contains("[INVALID_YEAR]"),
+        "{}",
+        stderr(&bad_year)
+    );
 }
 
 #[test]
 fn unknown_commands_and_flags_are_usage_errors_in_chinese() {
     let sb = Sandbox::new();
-    for args in [&["frobnicate"][..], &["status", "--colour"], &["round", "create", "--year", "2026"]] {
+    for args in [
+        &["frobnicate"][..],
+        &["status", "--colour"],
+        &["round", "create", "--year", "2026"],
+    ] {
         let out = sb.run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = stderr(&out);
         assert!(err.starts_with("错误 [CLI_USAGE]："), "{args:?}: {err}");
     }
-    assert!(!sb.db().exists(), "a usage error must not create the database");
+    assert!(
+        !sb.db().exists(),
+        "a usage error must not create the database"
+    );
 }
 
 #[test]
@@ -143,7 +195,11 @@ fn a_missing_database_directory_is_refused_and_nothing_is_created() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("[DB_DIR_MISSING]"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("[DB_DIR_MISSING]"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!missing.parent().unwrap().exists());
 }
 
@@ -195,5 +251,26 @@ fn an_unknown_round_says_how_to_find_the_right_one() {
     let out = sb.run(&["application", "list", "--round", "2031-SB"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("[NOT_FOUND]") && err.contains("round list"), "{err}");
+    assert!(
+        err.contains("[NOT_FOUND]") && err.contains("round list"),
+        "{err}"
+    );
+}
+
+#[test]
+fn without_db_or_environment_the_database_goes_to_the_platform_data_directory() {
+    let sb = Sandbox::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_park-review"))
+        .args(["init", "--json"])
+        .env("HOME", sb.dir.path())
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("PARK_REVIEW_DB")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = sb
+        .dir
+        .path()
+        .join(".local/share/park-review/park-review.sqlite3");
+    assert!(expected.exists(), "{}", stdout(&out));
 }

@@ -12,10 +12,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use park_review_domain::RoundKind;
-use park_review_store::{resolve_db_path, Actor, Store, StoreError};
+use park_review_domain::{ErrorCode, RoundKind};
+use park_review_store::{ensure_default_dir, resolve_db_path, Actor, Store, StoreError};
 
-use crate::output::{fail, print_json, Failure};
+use crate::output::{print_json, Failure};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -106,11 +106,22 @@ fn main() -> ExitCode {
 /// The actor recorded in the audit log for changes made from the command line.
 fn cli_actor() -> Actor {
     let user = std::env::var("USER").unwrap_or_default();
-    Actor::secretariat(if user.is_empty() { "秘书处（命令行）".to_owned() } else { format!("{user}（命令行）") })
+    Actor::secretariat(if user.is_empty() {
+        "秘书处（命令行）".to_owned()
+    } else {
+        format!("{user}（命令行）")
+    })
 }
 
 fn open_store(cli: &Cli) -> Result<Store, Failure> {
-    Ok(Store::open(&resolve_db_path(cli.db.as_deref()))?)
+    let path = resolve_db_path(cli.db.as_deref());
+    ensure_default_dir(&path).map_err(|e| {
+        Failure::new(
+            ErrorCode::Io,
+            format!("无法创建数据库文件夹 {}：{e}", path.display()),
+        )
+    })?;
+    Ok(Store::open(&path)?)
 }
 
 fn run(cli: &Cli) -> Result<(), Failure> {
@@ -121,7 +132,10 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&status)
             } else {
-                println!("数据库已就绪：{}（数据结构版本 {}）", status.db_path, status.schema_version);
+                println!(
+                    "数据库已就绪：{}（数据结构版本 {}）",
+                    status.db_path, status.schema_version
+                );
                 Ok(())
             }
         }
@@ -158,7 +172,10 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&round)
             } else {
-                println!("已创建批次 {}：{}（id {}，状态 草稿）", round.code, round.title, round.id);
+                println!(
+                    "已创建批次 {}：{}（id {}，状态 草稿）",
+                    round.code, round.title, round.id
+                );
                 Ok(())
             }
         }
@@ -171,7 +188,13 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 println!("还没有评审批次。用 `park-review round create --year 2026 --kind designation` 创建，或用 `park-review demo` 载入示例批次。");
             }
             for r in rounds {
-                println!("{}\t{}\t{}\t{}", r.code, r.title, r.status.name_zh(), r.created_at);
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    r.code,
+                    r.title,
+                    r.status.name_zh(),
+                    r.created_at
+                );
             }
             Ok(())
         }
@@ -210,7 +233,10 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             }
             for e in experts {
                 let city = e.city.map(|c| c.name_zh()).unwrap_or("省外");
-                println!("{}\t{}\t{}\t{}\t{}", e.code, e.name, e.employer, city, e.field);
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    e.code, e.name, e.employer, city, e.field
+                );
             }
             Ok(())
         }
@@ -219,7 +245,6 @@ fn run(cli: &Cli) -> Result<(), Failure> {
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        fail(e.code(), e.to_string())
+        Failure::new(e.code(), e.to_string())
     }
 }
-

@@ -13,14 +13,17 @@ pub struct Failure {
     pub message: String,
 }
 
-pub fn fail(code: ErrorCode, message: String) -> Failure {
-    Failure { code, message }
-}
-
 impl Failure {
+    pub fn new(code: ErrorCode, message: String) -> Failure {
+        Failure { code, message }
+    }
+
     pub fn report(&self, json: bool) -> ExitCode {
         if json {
-            eprintln!("{}", serde_json::json!({"code": self.code.as_str(), "message": self.message}));
+            eprintln!(
+                "{}",
+                serde_json::json!({"code": self.code.as_str(), "message": self.message})
+            );
         } else {
             eprintln!("错误 [{}]：{}", self.code, self.message);
         }
@@ -30,7 +33,7 @@ impl Failure {
 
 pub fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value)
-        .map_err(|e| fail(ErrorCode::Internal, format!("无法生成 JSON：{e}")))?;
+        .map_err(|e| Failure::new(ErrorCode::Internal, format!("无法生成 JSON：{e}")))?;
     println!("{text}");
     Ok(())
 }
@@ -41,7 +44,9 @@ pub fn usage_error(error: clap::Error, json: bool) -> ExitCode {
     use clap::error::ErrorKind;
     if matches!(
         error.kind(),
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     ) {
         let _ = error.print();
         return if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
@@ -62,7 +67,10 @@ pub fn usage_error(error: clap::Error, json: bool) -> ExitCode {
     let detail = detail.trim();
     let message = format!("{what}。运行 `park-review --help` 查看可用的命令和参数。\n{detail}");
     if json {
-        eprintln!("{}", serde_json::json!({"code": ErrorCode::CliUsage.as_str(), "message": message}));
+        eprintln!(
+            "{}",
+            serde_json::json!({"code": ErrorCode::CliUsage.as_str(), "message": message})
+        );
     } else {
         eprintln!("错误 [{}]：{message}", ErrorCode::CliUsage);
     }

@@ -155,7 +155,10 @@ mod tests {
 
     #[test]
     fn quota_p2() {
-        let two: Vec<_> = City::ALL.into_iter().filter(|c| c.yearly_quota() == 2).collect();
+        let two: Vec<_> = City::ALL
+            .into_iter()
+            .filter(|c| c.yearly_quota() == 2)
+            .collect();
         assert_eq!(two, vec![City::GZ, City::SZ]);
         assert_eq!(City::SG.yearly_quota(), 1);
     }

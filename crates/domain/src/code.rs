@@ -13,7 +13,9 @@ pub const MAX_CODE_LEN: usize = 32;
 pub fn validate_code(field: &str, code: &str) -> Result<(), DomainError> {
     let ok = !code.is_empty()
         && code.len() <= MAX_CODE_LEN
-        && code.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     if ok {
         Ok(())
     } else {

@@ -7,7 +7,9 @@
 use crate::DomainError;
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 fn value_of(c: u8) -> Option<u32> {
     ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
@@ -59,10 +61,17 @@ mod tests {
     #[test]
     fn known_valid_codes() {
         // The example commonly cited for GB 32100-2015, and two codes computed by hand.
-        for code in ["91350100M000100Y43", "91110000600037341L", "91440300708461136T"] {
+        for code in [
+            "91350100M000100Y43",
+            "91110000600037341L",
+            "91440300708461136T",
+        ] {
             assert_eq!(validate(code).unwrap(), code);
         }
-        assert_eq!(validate(" 91350100m000100y43 ").unwrap(), "91350100M000100Y43");
+        assert_eq!(
+            validate(" 91350100m000100y43 ").unwrap(),
+            "91350100M000100Y43"
+        );
     }
 
     #[test]

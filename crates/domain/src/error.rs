@@ -96,13 +96,20 @@ pub enum DomainError {
     #[error("未知的批次类型“{0}”：应为 designation（申报评审）或 annual_assessment（年度考核）。")]
     InvalidRoundKind(String),
     #[error("批次状态不能从“{from}”变为“{to}”：批次只能按 草稿 → 进行中 → 已结束 的顺序推进。")]
-    InvalidTransition { from: &'static str, to: &'static str },
+    InvalidTransition {
+        from: &'static str,
+        to: &'static str,
+    },
     #[error("“{0}”不是广东省的地级以上市。请填写 21 个地级以上市之一的全称，例如“广州市”。")]
     UnknownCity(String),
     #[error("统一社会信用代码“{code}”无效：{reason}")]
     InvalidCreditCode { code: String, reason: String },
     #[error("{field} 的值 {value} 超出允许范围：{rule}")]
-    OutOfRange { field: String, value: String, rule: String },
+    OutOfRange {
+        field: String,
+        value: String,
+        rule: String,
+    },
     #[error("编号“{0}”在本批次中已被使用，请换一个编号。")]
     DuplicateCode(String),
     #[error("评分细则无效：{0}")]
@@ -134,7 +141,11 @@ mod tests {
 
     #[test]
     fn serialized_code_matches_as_str() {
-        for code in [ErrorCode::DbSchemaTooNew, ErrorCode::CliUsage, ErrorCode::DemoAlreadyLoaded] {
+        for code in [
+            ErrorCode::DbSchemaTooNew,
+            ErrorCode::CliUsage,
+            ErrorCode::DemoAlreadyLoaded,
+        ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }

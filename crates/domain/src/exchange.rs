@@ -129,22 +129,35 @@ pub fn check_applications(records: &[ApplicationRecord]) -> Vec<FieldProblem> {
             format!("申报 {}", app.code)
         };
         let mut problem = |field: String, message: String| {
-            problems.push(FieldProblem { record: record.clone(), field, message })
+            problems.push(FieldProblem {
+                record: record.clone(),
+                field,
+                message,
+            })
         };
         if let Err(e) = code::validate_code("code", &app.code) {
             problem("code".into(), e.to_string());
         } else if !seen_codes.insert(app.code.as_str()) {
-            problem("code".into(), DomainError::DuplicateCode(app.code.clone()).to_string());
+            problem(
+                "code".into(),
+                DomainError::DuplicateCode(app.code.clone()).to_string(),
+            );
         }
         if app.park_name.trim().is_empty() {
             problem("park_name".into(), "园区名称不能为空。".into());
         }
         if app.city_recommendation_rank == 0 {
-            problem("city_recommendation_rank".into(), "推荐顺序从 1 开始。".into());
+            problem(
+                "city_recommendation_rank".into(),
+                "推荐顺序从 1 开始。".into(),
+            );
         }
         for (field, value) in [
             ("planned_area_mu".to_owned(), app.planned_area_mu),
-            ("county_funding_wan_yuan".to_owned(), app.county_funding_wan_yuan),
+            (
+                "county_funding_wan_yuan".to_owned(),
+                app.county_funding_wan_yuan,
+            ),
         ] {
             if !value.is_finite() || value < 0.0 {
                 problem(field, format!("{value} 不是有效的非负数。"));

@@ -287,7 +287,11 @@ pub struct Rubric {
 impl Rubric {
     /// The sum of every criterion's maximum.
     pub fn max_total(&self) -> f64 {
-        self.sections.iter().flat_map(|s| &s.criteria).map(|c| c.max_points).sum()
+        self.sections
+            .iter()
+            .flat_map(|s| &s.criteria)
+            .map(|c| c.max_points)
+            .sum()
     }
 }
 

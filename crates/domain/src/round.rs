@@ -102,7 +102,10 @@ impl RoundStatus {
             (RoundStatus::Draft, RoundStatus::Open) | (RoundStatus::Open, RoundStatus::Closed) => {
                 Ok(next)
             }
-            _ => Err(DomainError::InvalidTransition { from: self.name_zh(), to: next.name_zh() }),
+            _ => Err(DomainError::InvalidTransition {
+                from: self.name_zh(),
+                to: next.name_zh(),
+            }),
         }
     }
 }
@@ -153,13 +156,25 @@ mod tests {
         assert!(validate_year(20260).is_err());
         assert_eq!(round_code(2026, RoundKind::Designation), "2026-SB");
         assert_eq!(round_code(2027, RoundKind::AnnualAssessment), "2027-KH");
-        assert_eq!(round_title(2026, RoundKind::Designation), "2026年广东省人工智能产业园区申报评审");
+        assert_eq!(
+            round_title(2026, RoundKind::Designation),
+            "2026年广东省人工智能产业园区申报评审"
+        );
     }
 
     #[test]
     fn kinds_parse_from_cli_words_and_chinese() {
-        assert_eq!(RoundKind::parse("designation").unwrap(), RoundKind::Designation);
-        assert_eq!(RoundKind::parse("年度考核").unwrap(), RoundKind::AnnualAssessment);
-        assert_eq!(RoundKind::parse("other").unwrap_err().code(), crate::ErrorCode::InvalidRoundKind);
+        assert_eq!(
+            RoundKind::parse("designation").unwrap(),
+            RoundKind::Designation
+        );
+        assert_eq!(
+            RoundKind::parse("年度考核").unwrap(),
+            RoundKind::AnnualAssessment
+        );
+        assert_eq!(
+            RoundKind::parse("other").unwrap_err().code(),
+            crate::ErrorCode::InvalidRoundKind
+        );
     }
 }

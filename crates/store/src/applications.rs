@@ -86,7 +86,14 @@ pub(crate) fn insert_application(
             "INSERT INTO application_enterprises
                 (uid, application_id, position, name, credit_code, ai_output_wan_yuan)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![child_uid, id, position, e.name, e.credit_code, e.ai_output_wan_yuan],
+            params![
+                child_uid,
+                id,
+                position,
+                e.name,
+                e.credit_code,
+                e.ai_output_wan_yuan
+            ],
         )?;
     }
     for (position, p) in app.innovation_platforms.iter().enumerate() {
@@ -103,7 +110,14 @@ pub(crate) fn insert_application(
             "INSERT INTO application_rnd_cooperations
                 (uid, application_id, position, enterprise, partner, partner_kind)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![child_uid, id, position, c.enterprise, c.partner, enum_text(&c.partner_kind)],
+            params![
+                child_uid,
+                id,
+                position,
+                c.enterprise,
+                c.partner,
+                enum_text(&c.partner_kind)
+            ],
         )?;
     }
     for (position, p) in app.service_platforms.iter().enumerate() {
@@ -136,7 +150,11 @@ impl Store {
         let rows = stmt.query_map([round_id.0], |row| {
             let city_code: String = row.get(5)?;
             let city = City::parse(&city_code).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+                rusqlite::Error::FromSqlConversionFailure(
+                    5,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
             })?;
             Ok(ApplicationSummary {
                 id: ApplicationId(row.get(0)?),

@@ -14,7 +14,11 @@ pub(crate) fn to_centi(points: f64) -> i64 {
     (points * 100.0).round() as i64
 }
 
-pub(crate) fn insert_rubric(tx: &mut WriteTx<'_>, round_id: RoundId, rubric: &Rubric) -> Result<()> {
+pub(crate) fn insert_rubric(
+    tx: &mut WriteTx<'_>,
+    round_id: RoundId,
+    rubric: &Rubric,
+) -> Result<()> {
     let uid = tx.new_uid();
     let now = tx.now();
     tx.tx.execute(
@@ -61,7 +65,11 @@ pub(crate) fn insert_rubric(tx: &mut WriteTx<'_>, round_id: RoundId, rubric: &Ru
     )
 }
 
-pub(crate) fn insert_checklist(tx: &mut WriteTx<'_>, round_id: RoundId, checklist: &Checklist) -> Result<()> {
+pub(crate) fn insert_checklist(
+    tx: &mut WriteTx<'_>,
+    round_id: RoundId,
+    checklist: &Checklist,
+) -> Result<()> {
     let uid = tx.new_uid();
     let now = tx.now();
     tx.tx.execute(

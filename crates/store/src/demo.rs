@@ -17,7 +17,8 @@ use crate::{Actor, Store};
 
 const DEMO_ROUND: &str = include_str!("../../../assets/demo/round-2026.json");
 const DEFAULT_RUBRIC: &str = include_str!("../../../assets/rubrics/default-designation.json");
-const DESIGNATION_CHECKLIST: &str = include_str!("../../../assets/checklists/designation-site.json");
+const DESIGNATION_CHECKLIST: &str =
+    include_str!("../../../assets/checklists/designation-site.json");
 
 /// What loading the demo round created.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -40,7 +41,9 @@ impl Store {
         let code = format!("DEMO-{}", demo.year);
         let existing: Option<String> = self
             .conn()
-            .query_row("SELECT code FROM rounds WHERE is_demo = 1", [], |row| row.get(0))
+            .query_row("SELECT code FROM rounds WHERE is_demo = 1", [], |row| {
+                row.get(0)
+            })
             .optional()?;
         if let Some(existing) = existing {
             return Err(StoreError::DemoAlreadyLoaded(existing));
@@ -68,7 +71,11 @@ impl Store {
                 round,
                 applications: demo.applications.len() as u32,
                 experts: demo.experts.len() as u32,
-                criteria: rubric.sections.iter().map(|s| s.criteria.len() as u32).sum(),
+                criteria: rubric
+                    .sections
+                    .iter()
+                    .map(|s| s.criteria.len() as u32)
+                    .sum(),
                 checklist_items: checklist.items.len() as u32,
             })
         })

@@ -14,13 +14,25 @@ pub enum StoreError {
     #[error("文件 {0} 不是 ParkReview 的 SQLite 数据库，已拒绝打开，文件未做任何改动。请确认路径是否正确。")]
     NotSqlite(PathBuf),
     #[error("数据库 {path} 由更新版本的 ParkReview 创建（数据结构版本 {found}，本软件最高支持 {supported}）。为保护数据，已拒绝打开且未做任何改动，请升级本软件后再打开。")]
-    SchemaTooNew { path: PathBuf, found: i64, supported: i64 },
+    SchemaTooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     #[error("{0}")]
     Domain(#[from] DomainError),
     #[error("找不到{what}“{key}”。{hint}")]
-    NotFound { what: &'static str, key: String, hint: String },
+    NotFound {
+        what: &'static str,
+        key: String,
+        hint: String,
+    },
     #[error("{year} 年的{kind}批次已经存在（编号 {code}），不能重复创建。")]
-    RoundExists { year: i32, kind: &'static str, code: String },
+    RoundExists {
+        year: i32,
+        kind: &'static str,
+        code: String,
+    },
     #[error("示例批次已经载入过（编号 {0}），无需再次载入。")]
     DemoAlreadyLoaded(String),
     #[error("{0}")]
@@ -51,14 +63,19 @@ impl StoreError {
 }
 
 pub(crate) fn is_not_a_database(e: &rusqlite::Error) -> bool {
-    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::NotADatabase))
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase)
+    )
 }
 
 /// Says the failures a user can do something about in their words; the rest keep SQLite's text.
 fn describe_sqlite(e: &rusqlite::Error) -> String {
     use rusqlite::ErrorCode as C;
     match e.sqlite_error_code() {
-        Some(C::DiskFull) => "磁盘已满，本次修改未保存（已保存的数据不受影响）。请释放磁盘空间后重试。".into(),
+        Some(C::DiskFull) => {
+            "磁盘已满，本次修改未保存（已保存的数据不受影响）。请释放磁盘空间后重试。".into()
+        }
         Some(C::ReadOnly) => "数据库是只读的，本次修改未保存。请检查文件权限。".into(),
         Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => {
             "数据库正被另一个程序使用，请稍后重试。".into()

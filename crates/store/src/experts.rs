@@ -69,8 +69,18 @@ pub(crate) fn insert_panel_expert(
         "INSERT INTO round_experts (uid, round_id, expert_id, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![member_uid, round_id.0, id, now],
     )?;
-    tx.audit("expert.create", "expert", &uid, json!({"code": expert.code, "name": expert.name}))?;
-    tx.audit("panel.add", "round_expert", &member_uid, json!({"round_id": round_id.0, "expert": expert.code}))?;
+    tx.audit(
+        "expert.create",
+        "expert",
+        &uid,
+        json!({"code": expert.code, "name": expert.name}),
+    )?;
+    tx.audit(
+        "panel.add",
+        "round_expert",
+        &member_uid,
+        json!({"round_id": round_id.0, "expert": expert.code}),
+    )?;
     Ok(ExpertId(id))
 }
 
@@ -82,7 +92,9 @@ impl Store {
              JOIN round_experts m ON m.expert_id = e.id
              WHERE m.round_id = ?1 ORDER BY e.code"
         ))?;
-        let experts = stmt.query_map([round_id.0], expert_from_row)?.collect::<rusqlite::Result<_>>()?;
+        let experts = stmt
+            .query_map([round_id.0], expert_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(experts)
     }
 }

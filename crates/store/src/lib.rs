@@ -54,6 +54,18 @@ pub fn resolve_db_path(explicit: Option<&Path>) -> PathBuf {
     }
 }
 
+/// Creates the folder of the default database location if it is missing. Only the default:
+/// the folder of a path the user named (`--db`, `PARK_REVIEW_DB`) is theirs, and a typo in it
+/// must be reported (`DB_DIR_MISSING`), not silently created.
+pub fn ensure_default_dir(path: &Path) -> std::io::Result<()> {
+    if path == default_db_path() {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+    }
+    Ok(())
+}
+
 type Clock = Box<dyn Fn() -> DateTime<FixedOffset> + Send + Sync>;
 
 /// The local wall clock with its current UTC offset (Guangdong: +08:00).
@@ -70,7 +82,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -80,7 +94,10 @@ impl Store {
     /// Refused, with the file left byte-for-byte as it was: a missing parent directory, a file
     /// that is not SQLite, a database written by a newer version.
     pub fn open(path: &Path) -> Result<Store> {
-        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         if !parent.is_dir() {
             return Err(StoreError::DirMissing(parent.to_owned()));
         }
@@ -93,10 +110,17 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| StoreError::Unreadable { path: path.to_owned(), detail: e.to_string() })?;
+        .map_err(|e| StoreError::Unreadable {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        })?;
         configure(&conn)?;
         migrate::migrate(&mut conn)?;
-        Ok(Store { conn, path: path.to_owned(), clock: Box::new(local_clock) })
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+            clock: Box::new(local_clock),
+        })
     }
 
     /// Replaces the clock, so tests can pin time stamps.
@@ -120,7 +144,9 @@ impl Store {
         change: impl FnOnce(&mut WriteTx<'_>) -> Result<T>,
     ) -> Result<T> {
         let now = (self.clock)();
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut write_tx = WriteTx::new(tx, now, actor.clone());
         let value = change(&mut write_tx)?;
         write_tx.commit()?;
@@ -136,8 +162,10 @@ impl Store {
 /// Refuses a file that is not an SQLite database or whose schema is newer than ours, reading it
 /// without changing a byte (read-only, and before any PRAGMA that writes, such as WAL mode).
 fn check_existing_file(path: &Path) -> Result<()> {
-    let unreadable =
-        |e: &dyn std::fmt::Display| StoreError::Unreadable { path: path.to_owned(), detail: e.to_string() };
+    let unreadable = |e: &dyn std::fmt::Display| StoreError::Unreadable {
+        path: path.to_owned(),
+        detail: e.to_string(),
+    };
     let mut header = Vec::with_capacity(16);
     std::fs::File::open(path)
         .and_then(|f| f.take(16).read_to_end(&mut header))
@@ -174,7 +202,9 @@ fn configure(conn: &Connection) -> Result<()> {
     // across power loss, which matters more here than write speed.
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::Internal(format!("无法启用 WAL 日志模式（得到 {mode}）")));
+        return Err(StoreError::Internal(format!(
+            "无法启用 WAL 日志模式（得到 {mode}）"
+        )));
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;

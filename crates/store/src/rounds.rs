@@ -30,9 +30,23 @@ fn round_from_row(row: &Row<'_>) -> rusqlite::Result<Round> {
 
 impl Store {
     /// Creates a round in status draft. One round per year and kind, except the demo round.
-    pub fn create_round(&mut self, actor: &crate::Actor, year: i32, kind: RoundKind) -> Result<Round> {
+    pub fn create_round(
+        &mut self,
+        actor: &crate::Actor,
+        year: i32,
+        kind: RoundKind,
+    ) -> Result<Round> {
         validate_year(year)?;
-        self.write(actor, |tx| insert_round(tx, year, kind, &round_code(year, kind), &round_title(year, kind), false))
+        self.write(actor, |tx| {
+            insert_round(
+                tx,
+                year,
+                kind,
+                &round_code(year, kind),
+                &round_title(year, kind),
+                false,
+            )
+        })
     }
 
     /// Every round, newest year first.
@@ -40,7 +54,9 @@ impl Store {
         let mut stmt = self.conn().prepare(&format!(
             "SELECT {ROUND_COLUMNS} FROM rounds ORDER BY year DESC, is_demo ASC, id DESC"
         ))?;
-        let rounds = stmt.query_map([], round_from_row)?.collect::<rusqlite::Result<_>>()?;
+        let rounds = stmt
+            .query_map([], round_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(rounds)
     }
 
@@ -64,8 +80,11 @@ impl Store {
             return Ok(round);
         }
         if let Ok(number) = key.parse::<i64>() {
-            let of_year: Vec<Round> =
-                self.list_rounds()?.into_iter().filter(|r| i64::from(r.year) == number).collect();
+            let of_year: Vec<Round> = self
+                .list_rounds()?
+                .into_iter()
+                .filter(|r| i64::from(r.year) == number)
+                .collect();
             match of_year.len() {
                 1 => return Ok(of_year.into_iter().next().unwrap()),
                 0 => {}
@@ -91,7 +110,11 @@ impl Store {
 
     pub fn round(&self, id: RoundId) -> Result<Round> {
         self.conn()
-            .query_row(&format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE id = ?1"), [id.0], round_from_row)
+            .query_row(
+                &format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE id = ?1"),
+                [id.0],
+                round_from_row,
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound {
                 what: "批次",
@@ -119,7 +142,11 @@ pub(crate) fn insert_round(
             )
             .optional()?;
         if let Some(code) = existing {
-            return Err(StoreError::RoundExists { year, kind: kind.name_zh(), code });
+            return Err(StoreError::RoundExists {
+                year,
+                kind: kind.name_zh(),
+                code,
+            });
         }
     }
     let uid = tx.new_uid();
@@ -130,7 +157,12 @@ pub(crate) fn insert_round(
         params![uid, code, year, kind.as_str(), title, is_demo, now],
     )?;
     let id = RoundId(tx.tx.last_insert_rowid());
-    tx.audit("round.create", "round", &uid, json!({"code": code, "year": year, "kind": kind.as_str()}))?;
+    tx.audit(
+        "round.create",
+        "round",
+        &uid,
+        json!({"code": code, "year": year, "kind": kind.as_str()}),
+    )?;
     Ok(Round {
         id,
         uid: Uid(uid),

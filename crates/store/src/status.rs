@@ -28,7 +28,11 @@ pub struct Status {
 impl Store {
     pub fn status(&self) -> Result<Status> {
         let count = |table: &str| -> Result<i64> {
-            Ok(self.conn().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| row.get(0))?)
+            Ok(self
+                .conn()
+                .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
+                    row.get(0)
+                })?)
         };
         Ok(Status {
             db_path: self.path().display().to_string(),

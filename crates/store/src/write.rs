@@ -42,11 +42,17 @@ impl Role {
 
 impl Actor {
     pub fn secretariat(name: impl Into<String>) -> Actor {
-        Actor { role: Role::Secretariat, name: name.into() }
+        Actor {
+            role: Role::Secretariat,
+            name: name.into(),
+        }
     }
 
     pub fn system() -> Actor {
-        Actor { role: Role::System, name: "park-review".into() }
+        Actor {
+            role: Role::System,
+            name: "park-review".into(),
+        }
     }
 }
 
@@ -60,7 +66,12 @@ pub struct WriteTx<'conn> {
 
 impl<'conn> WriteTx<'conn> {
     pub(crate) fn new(tx: Transaction<'conn>, now: DateTime<FixedOffset>, actor: Actor) -> Self {
-        WriteTx { tx, now, actor, audit_entries: 0 }
+        WriteTx {
+            tx,
+            now,
+            actor,
+            audit_entries: 0,
+        }
     }
 
     /// The time of this change, as stored: RFC 3339 local time with its UTC offset.

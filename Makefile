@@ -1,0 +1,110 @@
+# ParkReview: `make run` and `make test` work on a fresh Debian 12 machine as root or with sudo.
+# They install what is missing (Debian packages, npm packages), build, and run.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Builds live outside the clone so that reruns (and other clones) reuse them; nothing relies on
+# them being there.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/park-review-target
+export CARGO_TERM_COLOR ?= never
+CARGO_FEATURES := --features park-review-app/custom-protocol
+APP := $(CARGO_TARGET_DIR)/debug/park-review-app
+CLI := $(CARGO_TARGET_DIR)/debug/park-review
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The app needs WebKitGTK; the tests add a virtual display, the WebDriver, PDF and image tools,
+# and a CJK font so that WebKit renders Chinese.
+APT_BUILD := build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev fonts-noto-cjk
+APT_TEST := xvfb xauth webkit2gtk-driver poppler-utils imagemagick
+
+.PHONY: help run test deps deps-apt-build deps-apt-test deps-npm ui build lint test-rust \
+        check-bindings bindings test-ui e2e package clean
+
+help:
+	@echo "make run      install what is missing, build, open the app"
+	@echo "make test     install what is missing, run every check and test (incl. end-to-end)"
+	@echo "make package  build a .deb with the Tauri bundler"
+
+# --- dependencies ----------------------------------------------------------------------------
+
+define apt_install
+	missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps-apt-build:
+	@$(call apt_install,$(APT_BUILD))
+
+deps-apt-test: deps-apt-build
+	@$(call apt_install,$(APT_TEST))
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+deps-npm: ui/node_modules/.package-lock.json
+
+deps: deps-apt-build deps-npm
+
+# --- build -----------------------------------------------------------------------------------
+
+ui: deps-npm
+	cd ui && npm run build
+
+build: deps ui
+	cargo build --workspace $(CARGO_FEATURES)
+
+run: build
+	@echo "Database: $${PARK_REVIEW_DB:-$$HOME/.local/share/park-review/park-review.sqlite3}"
+	$(APP)
+
+package: deps ui
+	cd ui && npx tauri build --config '{"build":{"beforeBuildCommand":""}}' --bundles deb
+	@ls -l $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb
+
+# --- tests -----------------------------------------------------------------------------------
+
+test: deps-apt-test deps-npm lint test-ui ui test-rust check-bindings e2e
+	@echo "make test: all checks passed"
+
+lint: deps-apt-build
+	cargo fmt --all --check
+	cd ui && npm run typecheck
+
+test-rust: ui
+	cargo clippy --workspace --all-targets $(CARGO_FEATURES) -- -D warnings
+	cargo test --workspace $(CARGO_FEATURES)
+
+# ts-rs writes the bindings of every exported type while the tests run; regenerate them into a
+# scratch folder and fail if they differ from the committed ones (a stale file counts too).
+check-bindings:
+	@scratch=$$(mktemp -d); \
+	TS_RS_EXPORT_DIR=$$scratch cargo test --workspace $(CARGO_FEATURES) --quiet export_bindings >/dev/null; \
+	if ! diff -ru ui/src/ipc/bindings $$scratch; then \
+	  echo "The committed TypeScript bindings are stale: run 'make bindings' and commit ui/src/ipc/bindings."; \
+	  rm -rf $$scratch; exit 1; \
+	fi; rm -rf $$scratch; echo "bindings: up to date"
+
+bindings:
+	rm -rf ui/src/ipc/bindings
+	cargo test --workspace $(CARGO_FEATURES) --quiet export_bindings >/dev/null
+
+test-ui: deps-npm
+	cd ui && npm test
+
+# The end-to-end tests drive the real app binary under Xvfb; screenshots land in
+# target/e2e-shots/.
+e2e: deps-apt-test ui
+	cargo build -p park-review-app $(CARGO_FEATURES)
+	rm -rf target/e2e-shots
+	PARK_REVIEW_APP=$(APP) xvfb-run -a -s "-screen 0 1920x1080x24" \
+	  node --test --test-concurrency=1 tests/e2e/
+
+clean:
+	rm -rf ui/dist target/e2e-shots

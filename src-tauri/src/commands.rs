@@ -1,0 +1,124 @@
+//! The commands the UI calls. Each converts its arguments, makes one call into the crates on a
+//! blocking thread (SQLite blocks; the main thread must not), maps the error, and returns a
+//! domain type. Commands that change the database emit `store-changed` afterwards so every view
+//! refreshes from the database, the single source of truth.
+
+use park_review_domain::ids::RoundId;
+use park_review_domain::model::{ApplicationSummary, Expert, Round};
+use park_review_domain::RoundKind;
+use park_review_store::{Actor, DemoLoaded, Status, Store};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, State};
+use ts_rs::TS;
+
+use crate::error::IpcError;
+use crate::AppState;
+
+/// The event name the UI listens to; its payload says which kind of entity changed.
+pub const STORE_CHANGED: &str = "store-changed";
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct StoreChanged {
+    pub entity: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AppInfo {
+    pub version: String,
+    pub db_path: String,
+}
+
+/// Runs `f` with the store on a blocking thread.
+async fn with_store<T: Send + 'static>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&mut Store) -> Result<T, IpcError> + Send + 'static,
+) -> Result<T, IpcError> {
+    let store = state.store()?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut guard = store
+            .lock()
+            .map_err(|_| IpcError::internal("数据库连接已损坏，请重启程序"))?;
+        f(&mut guard)
+    })
+    .await
+    .map_err(IpcError::internal)?
+}
+
+fn notify(app: &AppHandle, entity: &str) {
+    // A lost notification only delays a refresh; the write itself has committed.
+    let _ = app.emit(
+        STORE_CHANGED,
+        StoreChanged {
+            entity: entity.to_owned(),
+        },
+    );
+}
+
+/// The actor recorded for changes made in the app. Until sign-in arrives with expert keys, the
+/// app acts as the secretariat under the operating-system user's name.
+fn app_actor() -> Actor {
+    let user = std::env::var("USER").unwrap_or_default();
+    Actor::secretariat(if user.is_empty() {
+        "秘书处".to_owned()
+    } else {
+        user
+    })
+}
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        db_path: state.db_path.display().to_string(),
+    })
+}
+
+#[tauri::command]
+pub async fn status(state: State<'_, AppState>) -> Result<Status, IpcError> {
+    with_store(&state, |store| Ok(store.status()?)).await
+}
+
+#[tauri::command]
+pub async fn list_rounds(state: State<'_, AppState>) -> Result<Vec<Round>, IpcError> {
+    with_store(&state, |store| Ok(store.list_rounds()?)).await
+}
+
+#[tauri::command]
+pub async fn create_round(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    year: i32,
+    kind: RoundKind,
+) -> Result<Round, IpcError> {
+    let round = with_store(&state, move |store| {
+        Ok(store.create_round(&app_actor(), year, kind)?)
+    })
+    .await?;
+    notify(&app, "round");
+    Ok(round)
+}
+
+#[tauri::command]
+pub async fn load_demo(app: AppHandle, state: State<'_, AppState>) -> Result<DemoLoaded, IpcError> {
+    let loaded = with_store(&state, |store| Ok(store.load_demo(&app_actor())?)).await?;
+    notify(&app, "round");
+    Ok(loaded)
+}
+
+#[tauri::command]
+pub async fn list_applications(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<Vec<ApplicationSummary>, IpcError> {
+    with_store(&state, move |store| Ok(store.list_applications(round_id)?)).await
+}
+
+#[tauri::command]
+pub async fn list_panel(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<Vec<Expert>, IpcError> {
+    with_store(&state, move |store| Ok(store.list_panel(round_id)?)).await
+}

@@ -1,0 +1,54 @@
+//! ParkReview's desktop app. The only crate that knows Tauri: it opens the store, registers
+//! the commands in [`commands`] and hands errors to the UI as [`error::IpcError`].
+
+pub mod commands;
+pub mod error;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use park_review_store::{ensure_default_dir, resolve_db_path, Store};
+
+use crate::error::IpcError;
+
+/// What the commands share: the open database, or why it could not be opened. A database that
+/// cannot be opened (newer schema, not SQLite …) does not stop the app: the UI shows the error
+/// with its code, so the user learns what to do instead of seeing a window vanish.
+pub struct AppState {
+    pub db_path: PathBuf,
+    store: Result<Arc<Mutex<Store>>, IpcError>,
+}
+
+impl AppState {
+    pub fn open(db_path: PathBuf) -> AppState {
+        let store = Store::open(&db_path)
+            .map(|s| Arc::new(Mutex::new(s)))
+            .map_err(IpcError::from);
+        AppState { db_path, store }
+    }
+
+    pub(crate) fn store(&self) -> Result<Arc<Mutex<Store>>, IpcError> {
+        self.store.clone()
+    }
+}
+
+/// Starts the app on the database named by `PARK_REVIEW_DB`, or the default location.
+pub fn run() {
+    let db_path = resolve_db_path(None);
+    // If this fails, opening the store reports the missing folder with its code.
+    let _ = ensure_default_dir(&db_path);
+    let state = AppState::open(db_path);
+    tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::status,
+            commands::list_rounds,
+            commands::create_round,
+            commands::load_demo,
+            commands::list_applications,
+            commands::list_panel,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running ParkReview");
+}

@@ -1,0 +1,203 @@
+// End-to-end harness: drives the real ParkReview desktop app through WebDriver.
+//
+// Each test gets its own temporary directory holding the database (PARK_REVIEW_DB) and the
+// XDG folders WebKit writes to, its own WebKitWebDriver (Debian's webkit2gtk-driver) on a free
+// port, and a session that launches the app binary. TAURI_WEBVIEW_AUTOMATION=true in the
+// driver's environment lets WebKitGTK accept automation (without it, session creation hangs).
+// The tests run under Xvfb (see the Makefile's e2e target). No npm dependency: Node's fetch
+// speaks W3C WebDriver directly.
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const REPO = resolve(import.meta.dirname, '..', '..')
+export const SHOTS = join(REPO, 'target', 'e2e-shots')
+const APP = process.env.PARK_REVIEW_APP
+  ?? join(process.env.CARGO_TARGET_DIR ?? join(REPO, 'target'), 'debug', 'park-review-app')
+const DRIVER = process.env.WEBKIT_WEBDRIVER ?? '/usr/bin/WebKitWebDriver'
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => ok(port))
+    })
+    server.on('error', fail)
+  })
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+export class App {
+  /** Launches the app on a fresh database; `prepare(dir)` may put files in place first. */
+  static async launch({ name, prepare } = {}) {
+    const dir = mkdtempSync(join(tmpdir(), 'park-review-e2e-'))
+    const db = join(dir, 'review.sqlite3')
+    for (const sub of ['data', 'cache', 'config']) mkdirSync(join(dir, sub))
+    if (prepare) await prepare(dir, db)
+    const port = await freePort()
+    const driver = spawn(DRIVER, [`--port=${port}`, '--host=127.0.0.1'], {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        ...process.env,
+        TAURI_WEBVIEW_AUTOMATION: 'true',
+        PARK_REVIEW_DB: db,
+        XDG_DATA_HOME: join(dir, 'data'),
+        XDG_CACHE_HOME: join(dir, 'cache'),
+        XDG_CONFIG_HOME: join(dir, 'config'),
+      },
+    })
+    let driverLog = ''
+    driver.stderr.on('data', (chunk) => (driverLog += chunk))
+    const app = new App(name ?? 'app', dir, db, port, driver, () => driverLog)
+    await app.#waitForDriver()
+    const created = await app.#request('POST', '/session', {
+      capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: APP, args: [] } } },
+    })
+    app.session = created.sessionId
+    return app
+  }
+
+  constructor(name, dir, db, port, driver, driverLog) {
+    Object.assign(this, { name, dir, db, port, driver, driverLog })
+  }
+
+  async #waitForDriver() {
+    for (let i = 0; i < 100; i++) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${this.port}/status`)
+        if (res.ok) return
+      } catch {
+        // not listening yet
+      }
+      await sleep(100)
+    }
+    throw new Error(`WebKitWebDriver did not start: ${this.driverLog()}`)
+  }
+
+  async #request(method, path, body) {
+    const res = await fetch(`http://127.0.0.1:${this.port}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const json = await res.json()
+    if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`)
+    return json.value
+  }
+
+  cmd(method, path, body) {
+    return this.#request(method, `/session/${this.session}${path}`, body)
+  }
+
+  /** Evaluates `script` (a function body) in the page. */
+  execute(script, ...args) {
+    return this.cmd('POST', '/execute/sync', { script, args })
+  }
+
+  async find(css) {
+    const found = await this.cmd('POST', '/element', { using: 'css selector', value: css })
+    return found[ELEMENT]
+  }
+
+  /** Waits until `predicate()` (evaluated in the page) is truthy; returns its value. */
+  async waitFor(description, predicateBody, timeoutMs = 15000) {
+    const deadline = Date.now() + timeoutMs
+    let last
+    while (Date.now() < deadline) {
+      try {
+        last = await this.execute(predicateBody)
+        if (last) return last
+      } catch (err) {
+        last = err
+      }
+      await sleep(150)
+    }
+    throw new Error(`timed out waiting for ${description} (last: ${last})`)
+  }
+
+  /** Waits for `text` to appear in the page's visible text. */
+  waitForText(text, timeoutMs) {
+    return this.waitFor(`text “${text}”`, `return document.body.innerText.includes(${JSON.stringify(text)})`, timeoutMs)
+  }
+
+  async click(css) {
+    await this.waitFor(`element ${css}`, `return !!document.querySelector(${JSON.stringify(css)})`)
+    const id = await this.find(css)
+    await this.cmd('POST', `/element/${id}/click`, {})
+  }
+
+  async type(css, text) {
+    const id = await this.find(css)
+    await this.cmd('POST', `/element/${id}/value`, { text })
+  }
+
+  /** Presses one key as a user would (through the WebDriver actions API): 'Tab', 'Enter'. */
+  async press(key) {
+    const value = { Tab: '\uE004', Enter: '\uE007', Escape: '\uE00C' }[key] ?? key
+    await this.cmd('POST', '/actions', {
+      actions: [{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value }, { type: 'keyUp', value }] }],
+    })
+  }
+
+  /** Presses Tab until the element matching `css` has the focus; fails if it is not reachable. */
+  async tabTo(css, maxPresses = 40) {
+    const focused = `return !!document.activeElement?.matches(${JSON.stringify(css)})`
+    for (let i = 0; i < maxPresses; i++) {
+      if (await this.execute(focused)) return i
+      await this.press('Tab')
+    }
+    throw new Error(`${css} is not reachable with Tab`)
+  }
+
+  text() {
+    return this.execute('return document.body.innerText')
+  }
+
+  async setWindowSize(width, height) {
+    await this.cmd('POST', '/window/rect', { width, height })
+    await this.waitFor(`window ${width}×${height}`, `return window.innerWidth >= ${width - 40}`, 5000).catch(() => {})
+  }
+
+  /** Saves a screenshot of the window to target/e2e-shots/NAME.png and returns its path. */
+  async screenshot(name) {
+    mkdirSync(SHOTS, { recursive: true })
+    // Let the last DOM change reach the screen: a shot taken at once can show the previous frame.
+    await this.execute('return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))')
+    const png = await this.cmd('GET', '/screenshot')
+    const path = join(SHOTS, `${name}.png`)
+    writeFileSync(path, Buffer.from(png, 'base64'))
+    return path
+  }
+
+  async close({ failed } = {}) {
+    try {
+      if (failed) await this.screenshot(`FAILED-${this.name}`).catch(() => {})
+      if (this.session) await this.cmd('DELETE', '').catch(() => {})
+    } finally {
+      try {
+        process.kill(-this.driver.pid, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+      rmSync(this.dir, { recursive: true, force: true })
+    }
+  }
+}
+
+/** Runs `body(app)` against a freshly launched app, saving a screenshot if it throws. */
+export async function withApp(options, body) {
+  const app = await App.launch(options)
+  let failed = true
+  try {
+    await body(app)
+    failed = false
+  } finally {
+    await app.close({ failed })
+  }
+}

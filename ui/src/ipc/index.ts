@@ -1,0 +1,65 @@
+// The only module that knows @tauri-apps/*. Everything else imports `api` and the generated
+// types from here, so the webview's plumbing can change without touching a view.
+//
+// Every command's arguments and result are typed with the bindings that ts-rs generates from
+// the Rust types (ui/src/ipc/bindings, committed; `make check-bindings` fails on drift).
+import { invoke } from '@tauri-apps/api/core'
+import { listen, type UnlistenFn } from '@tauri-apps/api/event'
+
+import type { AppInfo } from './bindings/AppInfo'
+import type { ApplicationSummary } from './bindings/ApplicationSummary'
+import type { DemoLoaded } from './bindings/DemoLoaded'
+import type { ErrorCode } from './bindings/ErrorCode'
+import type { Expert } from './bindings/Expert'
+import type { Round } from './bindings/Round'
+import type { RoundKind } from './bindings/RoundKind'
+import type { Status } from './bindings/Status'
+import type { StoreChanged } from './bindings/StoreChanged'
+
+export type { AppInfo, ApplicationSummary, DemoLoaded, ErrorCode, Expert, Round, RoundKind, Status }
+
+/** An error from a command: a stable code to branch on, and a Chinese message to show. */
+export class AppError extends Error {
+  readonly code: ErrorCode | 'IPC_FAILURE'
+
+  constructor(code: ErrorCode | 'IPC_FAILURE', message: string) {
+    super(message)
+    this.code = code
+    this.name = 'AppError'
+  }
+}
+
+/** Turns whatever `invoke` rejected with into an AppError. Commands reject with `{code, message}`;
+ * anything else is a failure of the bridge itself (a missing command, a bad argument). */
+export function toAppError(raw: unknown): AppError {
+  if (raw instanceof AppError) return raw
+  if (raw && typeof raw === 'object' && 'code' in raw && 'message' in raw) {
+    const { code, message } = raw as { code: ErrorCode; message: string }
+    return new AppError(code, String(message))
+  }
+  const detail = raw instanceof Error ? raw.message : String(raw)
+  return new AppError('IPC_FAILURE', `与程序后台通信失败：${detail}`)
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args)
+  } catch (raw) {
+    throw toAppError(raw)
+  }
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>('app_info'),
+  status: () => call<Status>('status'),
+  listRounds: () => call<Round[]>('list_rounds'),
+  createRound: (year: number, kind: RoundKind) => call<Round>('create_round', { year, kind }),
+  loadDemo: () => call<DemoLoaded>('load_demo'),
+  listApplications: (roundId: number) => call<ApplicationSummary[]>('list_applications', { roundId }),
+  listPanel: (roundId: number) => call<Expert[]>('list_panel', { roundId }),
+}
+
+/** Calls `handler` whenever the Rust side reports a committed change. */
+export function onStoreChanged(handler: (change: StoreChanged) => void): Promise<UnlistenFn> {
+  return listen<StoreChanged>('store-changed', (event) => handler(event.payload))
+}

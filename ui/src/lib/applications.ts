@@ -1,0 +1,36 @@
+// Pure helpers for the application views: filtering and figures, kept out of components so
+// they can be unit-tested.
+import type { ApplicationSummary } from '../ipc'
+
+/** Filters by a free-text query (park name, code, management body, district) and a city. */
+export function filterApplications(
+  apps: ApplicationSummary[],
+  query: string,
+  city: string | null,
+): ApplicationSummary[] {
+  const needle = query.trim().toLowerCase()
+  return apps.filter((app) => {
+    if (city && app.city !== city) return false
+    if (!needle) return true
+    return [app.park_name, app.code, app.management_body, app.district].some((field) =>
+      field.toLowerCase().includes(needle),
+    )
+  })
+}
+
+/** The distinct cities of a list, in the order they first appear. */
+export function distinctCities(apps: ApplicationSummary[]): string[] {
+  return [...new Set(apps.map((app) => app.city))]
+}
+
+/** 亩 with at most one decimal and thousands separators: 1,260 / 298.5. */
+export function formatArea(mu: number): string {
+  return mu.toLocaleString('zh-CN', { maximumFractionDigits: 1 })
+}
+
+/** Which step of the review process a round is at (0 = register applications, 1 = formal
+ * review …). A step counts as done only when its own data say so; the formal review, assignment
+ * and later steps add their conditions as they arrive. */
+export function processStep(counts: { applications: number }): number {
+  return counts.applications === 0 ? 0 : 1
+}

@@ -1,0 +1,17 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+import HomeView from './views/HomeView.vue'
+import ApplicationsView from './views/ApplicationsView.vue'
+import ExpertsView from './views/ExpertsView.vue'
+import ComingSoonView from './views/ComingSoonView.vue'
+
+// Hash history: the app is served from a custom protocol, where path URLs cannot be deep-linked.
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', name: 'home', component: HomeView },
+    { path: '/applications', name: 'applications', component: ApplicationsView },
+    { path: '/experts', name: 'experts', component: ExpertsView },
+    { path: '/my-reviews', name: 'my-reviews', component: ComingSoonView, props: { what: 'myReviews' } },
+    { path: '/inspections', name: 'inspections', component: ComingSoonView, props: { what: 'inspections' } },
+  ],
+})

@@ -1,0 +1,51 @@
+// The app's session: which database is open, which rounds exist and which one the user is
+// working on. Data always comes from the Rust side; this module only caches the last answer
+// and refreshes it when the database reports a change.
+import { computed, reactive } from 'vue'
+import { AppError, api, onStoreChanged, type AppInfo, type Round } from '../ipc'
+
+const ROUND_KEY = 'park-review.round'
+
+export const session = reactive({
+  info: null as AppInfo | null,
+  rounds: [] as Round[],
+  currentRoundId: null as number | null,
+  loaded: false,
+  /** Set when the database cannot be used at all (e.g. DB_SCHEMA_TOO_NEW). */
+  fatal: null as AppError | null,
+  /** Bumped on every committed change, so views can re-fetch what they show. */
+  revision: 0,
+})
+
+export const currentRound = computed<Round | null>(
+  () => session.rounds.find((r) => r.id === session.currentRoundId) ?? null,
+)
+
+export async function refreshSession(): Promise<void> {
+  try {
+    session.info ??= await api.appInfo()
+    session.rounds = await api.listRounds()
+    session.fatal = null
+    const remembered = Number(localStorage.getItem(ROUND_KEY))
+    const keep = session.rounds.find((r) => r.id === (session.currentRoundId ?? remembered))
+    session.currentRoundId = keep?.id ?? session.rounds[0]?.id ?? null
+  } catch (err) {
+    session.fatal = err instanceof AppError ? err : new AppError('IPC_FAILURE', String(err))
+  } finally {
+    session.loaded = true
+  }
+}
+
+export function selectRound(id: number) {
+  session.currentRoundId = id
+  localStorage.setItem(ROUND_KEY, String(id))
+  session.revision++
+}
+
+export async function startSession(): Promise<void> {
+  await refreshSession()
+  await onStoreChanged(() => {
+    session.revision++
+    void refreshSession()
+  })
+}
