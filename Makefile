@@ -20,7 +20,7 @@ APT_BUILD := build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev fonts
 APT_TEST := xvfb xauth webkit2gtk-driver poppler-utils imagemagick
 
 .PHONY: help run test deps deps-apt-build deps-apt-test deps-npm ui build lint test-rust \
-        check-bindings bindings test-ui e2e package clean
+        check-bindings bindings test-ui e2e package bench-startup clean
 
 help:
 	@echo "make run      install what is missing, build, open the app"
@@ -65,7 +65,7 @@ run: build
 	$(APP)
 
 package: deps ui
-	cd ui && npx tauri build --config '{"build":{"beforeBuildCommand":""}}' --bundles deb
+	ui/node_modules/.bin/tauri build --bundles deb
 	@ls -l $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb
 
 # --- tests -----------------------------------------------------------------------------------
@@ -108,3 +108,9 @@ e2e: deps-apt-test ui
 
 clean:
 	rm -rf ui/dist target/e2e-shots
+
+# Launch time of the release app, from process start to a readable first screen.
+bench-startup: deps-apt-test ui
+	cargo build --release -p park-review-app $(CARGO_FEATURES)
+	PARK_REVIEW_APP=$(CARGO_TARGET_DIR)/release/park-review-app xvfb-run -a -s "-screen 0 1920x1080x24" \
+	  node tests/e2e/bench-startup.mjs

@@ -274,3 +274,35 @@ fn without_db_or_environment_the_database_goes_to_the_platform_data_directory() 
         .join(".local/share/park-review/park-review.sqlite3");
     assert!(expected.exists(), "{}", stdout(&out));
 }
+
+/// Committed data survives `kill -9` at any moment, and a change is all or nothing: the demo
+/// round (one transaction of ~200 rows) is either wholly there or not at all, however early the
+/// process is killed.
+#[test]
+fn a_killed_demo_load_leaves_all_or_nothing() {
+    for delay_ms in [0u64, 2, 5, 10, 20, 40] {
+        let sb = Sandbox::new();
+        assert!(sb.run(&["init"]).status.success());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_park-review"))
+            .arg("--db")
+            .arg(sb.db())
+            .arg("demo")
+            .env("HOME", sb.dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+        let status = sb.json(&["status", "--json"]);
+        let (rounds, apps, experts) = (
+            &status["rounds"],
+            &status["applications"],
+            &status["experts"],
+        );
+        let nothing = rounds == 0 && apps == 0 && experts == 0;
+        let everything = rounds == 1 && apps == 9 && experts == 7;
+        assert!(nothing || everything, "after {delay_ms} ms: {status}");
+    }
+}

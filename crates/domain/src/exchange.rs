@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{ApplicationRecord, Checklist, ExpertRecord, Rubric};
-use crate::{code, credit_code, DomainError, RoundKind};
+use crate::{code, credit_code, DomainError, ErrorCode, RoundKind};
 
 pub const APPLICATION_FORMAT: &str = "park-review/application@1";
 pub const DEMO_ROUND_FORMAT: &str = "park-review/demo-round@1";
@@ -20,6 +20,8 @@ pub struct FieldProblem {
     pub record: String,
     /// The field, in the exchange format's name, e.g. `enterprises[2].credit_code`.
     pub field: String,
+    /// The kind of problem, e.g. `INVALID_CREDIT_CODE`.
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -103,6 +105,40 @@ pub fn parse_demo_round(text: &str) -> Result<DemoRound, DomainError> {
     Ok(demo)
 }
 
+/// Parses a `park-review/application@1` file: one application object, or an array of them.
+/// Each object may name its format in a `format` field; if it does, it must be this one.
+/// Returns every record, or the first problem with its position.
+pub fn parse_application_file(text: &str) -> Result<Vec<ApplicationRecord>, DomainError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(malformed)?;
+    let items = match value {
+        serde_json::Value::Array(items) => items,
+        object @ serde_json::Value::Object(_) => vec![object],
+        _ => {
+            return Err(DomainError::Malformed(
+                "文件内容应为一个申报对象，或由申报对象组成的数组。".into(),
+            ))
+        }
+    };
+    let mut records = Vec::with_capacity(items.len());
+    for (index, mut item) in items.into_iter().enumerate() {
+        let position = format!("第 {} 条申报", index + 1);
+        if let Some(object) = item.as_object_mut() {
+            if let Some(format) = object.remove("format") {
+                check_format(format.as_str().unwrap_or_default(), APPLICATION_FORMAT)
+                    .map_err(|e| DomainError::Malformed(format!("{position}：{e}")))?;
+            }
+        }
+        let record: ApplicationRecord = serde_json::from_value(item).map_err(|e| {
+            DomainError::Malformed(format!(
+                "{position}：{}",
+                translate_serde_message(&e.to_string())
+            ))
+        })?;
+        records.push(record);
+    }
+    Ok(records)
+}
+
 /// Parses a rubric file.
 pub fn parse_rubric(text: &str) -> Result<Rubric, DomainError> {
     let file: RubricFile = serde_json::from_str(text).map_err(malformed)?;
@@ -128,28 +164,33 @@ pub fn check_applications(records: &[ApplicationRecord]) -> Vec<FieldProblem> {
         } else {
             format!("申报 {}", app.code)
         };
-        let mut problem = |field: String, message: String| {
+        let mut problem = |field: String, code: ErrorCode, message: String| {
             problems.push(FieldProblem {
                 record: record.clone(),
                 field,
+                code,
                 message,
             })
         };
         if let Err(e) = code::validate_code("code", &app.code) {
-            problem("code".into(), e.to_string());
+            problem("code".into(), e.code(), e.to_string());
         } else if !seen_codes.insert(app.code.as_str()) {
-            problem(
-                "code".into(),
-                DomainError::DuplicateCode(app.code.clone()).to_string(),
-            );
+            let message = DomainError::DuplicateCode(app.code.clone()).to_string();
+            problem("code".into(), ErrorCode::DuplicateCode, message);
         }
         if app.park_name.trim().is_empty() {
-            problem("park_name".into(), "园区名称不能为空。".into());
+            problem(
+                "park_name".into(),
+                ErrorCode::ImportMalformed,
+                "园区名称不能为空。".into(),
+            );
         }
         if app.city_recommendation_rank == 0 {
+            let message = "推荐顺序从 1 开始。".into();
             problem(
                 "city_recommendation_rank".into(),
-                "推荐顺序从 1 开始。".into(),
+                ErrorCode::OutOfRange,
+                message,
             );
         }
         for (field, value) in [
@@ -160,17 +201,26 @@ pub fn check_applications(records: &[ApplicationRecord]) -> Vec<FieldProblem> {
             ),
         ] {
             if !value.is_finite() || value < 0.0 {
-                problem(field, format!("{value} 不是有效的非负数。"));
+                problem(
+                    field,
+                    ErrorCode::OutOfRange,
+                    format!("{value} 不是有效的非负数。"),
+                );
             }
         }
         for (i, enterprise) in app.enterprises.iter().enumerate() {
             if let Err(e) = credit_code::validate(&enterprise.credit_code) {
-                problem(format!("enterprises[{i}].credit_code"), e.to_string());
+                problem(
+                    format!("enterprises[{i}].credit_code"),
+                    e.code(),
+                    e.to_string(),
+                );
             }
             let output = enterprise.ai_output_wan_yuan;
             if !output.is_finite() || output < 0.0 {
                 problem(
                     format!("enterprises[{i}].ai_output_wan_yuan"),
+                    ErrorCode::OutOfRange,
                     format!("{output} 不是有效的非负数。"),
                 );
             }
@@ -219,6 +269,40 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code(), crate::ErrorCode::ImportMalformed);
         assert!(err.to_string().contains("rubric@9"));
+    }
+
+    #[test]
+    fn application_files_hold_one_object_or_an_array() {
+        let one = minimal("2026-SG-01").to_string();
+        assert_eq!(parse_application_file(&one).unwrap().len(), 1);
+        let mut tagged = minimal("2026-GZ-01");
+        tagged["format"] = APPLICATION_FORMAT.into();
+        tagged["city"] = "广州市".into();
+        let many = serde_json::json!([minimal("2026-SG-01"), tagged]).to_string();
+        let records = parse_application_file(&many).unwrap();
+        assert_eq!(records[1].city, crate::City::GZ);
+    }
+
+    #[test]
+    fn application_file_errors_name_the_record() {
+        let mut bad = minimal("2026-SG-02");
+        bad["city"] = "长沙市".into();
+        let text = serde_json::json!([minimal("2026-SG-01"), bad]).to_string();
+        let err = parse_application_file(&text).unwrap_err();
+        assert!(
+            err.to_string().contains("第 2 条申报") && err.to_string().contains("长沙市"),
+            "{err}"
+        );
+        let mut negative = minimal("2026-SG-01");
+        negative["planned_area_mu"] = "三百".into();
+        let err = parse_application_file(&negative.to_string()).unwrap_err();
+        assert!(err.to_string().contains("数据类型不对"), "{err}");
+        let mut future = minimal("2026-SG-01");
+        future["format"] = "park-review/application@2".into();
+        assert!(parse_application_file(&future.to_string())
+            .unwrap_err()
+            .to_string()
+            .contains("application@2"));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod city;
 pub mod code;
 pub mod credit_code;
+pub mod eligibility;
 pub mod error;
 pub mod exchange;
 pub mod ids;

@@ -175,3 +175,182 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+/// The columns of `applications` in the order `record_from_row` reads them.
+const RECORD_COLUMNS: &str = "id, code, park_name, city, district, management_body, contact_name, contact_phone,
+    city_recommendation_rank, leadership_mechanism, has_management_body, has_operating_team,
+    planned_area_mu, land_approved, land_ownership_clear, conforms_to_plans, city_policy_status,
+    county_funding_wan_yuan, county_funding_plan, gigabit_fibre_to_park, fibre_100m_to_enterprises,
+    transport_and_living_facilities, eia_approved, no_major_pollution_3y_pledged, registration_order";
+
+fn parse_text<T: serde::de::DeserializeOwned>(column: usize, text: String) -> rusqlite::Result<T> {
+    serde_json::from_value(serde_json::Value::String(text)).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+impl Store {
+    /// Every application of a round as full records, with their registration order.
+    pub fn application_records(
+        &self,
+        round_id: RoundId,
+    ) -> Result<Vec<(ApplicationId, ApplicationRecord, u32)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {RECORD_COLUMNS} FROM applications WHERE round_id = ?1 ORDER BY registration_order"
+        ))?;
+        let rows = stmt.query_map([round_id.0], |row| {
+            let city: String = row.get(3)?;
+            let city = City::parse(&city).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    3,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?;
+            let record = ApplicationRecord {
+                code: row.get(1)?,
+                park_name: row.get(2)?,
+                city,
+                district: row.get(4)?,
+                management_body: row.get(5)?,
+                contact_name: row.get(6)?,
+                contact_phone: row.get(7)?,
+                city_recommendation_rank: row.get(8)?,
+                leadership_mechanism: row.get(9)?,
+                has_management_body: row.get(10)?,
+                has_operating_team: row.get(11)?,
+                planned_area_mu: row.get(12)?,
+                land_approved: row.get(13)?,
+                land_ownership_clear: row.get(14)?,
+                conforms_to_plans: row.get(15)?,
+                city_policy_status: parse_text(16, row.get(16)?)?,
+                county_funding_wan_yuan: row.get(17)?,
+                county_funding_plan: row.get(18)?,
+                gigabit_fibre_to_park: row.get(19)?,
+                fibre_100m_to_enterprises: row.get(20)?,
+                transport_and_living_facilities: row.get(21)?,
+                eia_approved: row.get(22)?,
+                no_major_pollution_3y_pledged: row.get(23)?,
+                enterprises: Vec::new(),
+                innovation_platforms: Vec::new(),
+                rnd_cooperations: Vec::new(),
+                service_platforms: Vec::new(),
+            };
+            Ok((ApplicationId(row.get(0)?), record, row.get::<_, u32>(24)?))
+        })?;
+        let mut records = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        for (id, record, _) in &mut records {
+            self.load_lists(*id, record)?;
+        }
+        Ok(records)
+    }
+
+    fn load_lists(&self, id: ApplicationId, record: &mut ApplicationRecord) -> Result<()> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT name, credit_code, ai_output_wan_yuan FROM application_enterprises
+             WHERE application_id = ?1 ORDER BY position",
+        )?;
+        record.enterprises = stmt
+            .query_map([id.0], |r| {
+                Ok(park_review_domain::model::Enterprise {
+                    name: r.get(0)?,
+                    credit_code: r.get(1)?,
+                    ai_output_wan_yuan: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT name, kind FROM application_innovation_platforms WHERE application_id = ?1 ORDER BY position",
+        )?;
+        record.innovation_platforms = stmt
+            .query_map([id.0], |r| {
+                Ok(park_review_domain::model::InnovationPlatform {
+                    name: r.get(0)?,
+                    kind: parse_text(1, r.get(1)?)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT enterprise, partner, partner_kind FROM application_rnd_cooperations
+             WHERE application_id = ?1 ORDER BY position",
+        )?;
+        record.rnd_cooperations = stmt
+            .query_map([id.0], |r| {
+                Ok(park_review_domain::model::RndCooperation {
+                    enterprise: r.get(0)?,
+                    partner: r.get(1)?,
+                    partner_kind: parse_text(2, r.get(2)?)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT name, kind FROM application_service_platforms WHERE application_id = ?1 ORDER BY position",
+        )?;
+        record.service_platforms = stmt
+            .query_map([id.0], |r| {
+                Ok(park_review_domain::model::ServicePlatform {
+                    name: r.get(0)?,
+                    kind: parse_text(1, r.get(1)?)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(())
+    }
+
+    /// Finds an application of a round by code (`2026-GZ-01`), uid or row id.
+    pub fn find_application(&self, round_id: RoundId, key: &str) -> Result<ApplicationSummary> {
+        let key = key.trim();
+        let apps = self.list_applications(round_id)?;
+        apps.into_iter()
+            .find(|a| {
+                a.code.eq_ignore_ascii_case(key) || a.uid.0 == key || a.id.0.to_string() == key
+            })
+            .ok_or_else(|| crate::StoreError::NotFound {
+                what: "申报",
+                key: key.to_owned(),
+                hint: "请用 `park-review application list --round R` 查看本批次的申报编号。".into(),
+            })
+    }
+
+    /// Registers applications in one transaction: all or nothing. Every problem of the file is
+    /// reported at once (field, record), including codes already used in the round.
+    pub fn import_applications(
+        &mut self,
+        actor: &crate::Actor,
+        round_id: RoundId,
+        records: &[ApplicationRecord],
+    ) -> Result<Vec<ApplicationId>> {
+        let round = self.round(round_id)?;
+        if round.status == park_review_domain::RoundStatus::Closed {
+            return Err(crate::StoreError::Conflict(format!(
+                "批次 {} 已结束，不能再登记申报。",
+                round.code
+            )));
+        }
+        let mut problems = park_review_domain::exchange::check_applications(records);
+        let existing: std::collections::HashSet<String> = self
+            .list_applications(round_id)?
+            .into_iter()
+            .map(|a| a.code)
+            .collect();
+        for app in records.iter().filter(|a| existing.contains(&a.code)) {
+            problems.push(park_review_domain::exchange::FieldProblem {
+                record: format!("申报 {}", app.code),
+                field: "code".into(),
+                code: park_review_domain::ErrorCode::DuplicateCode,
+                message: format!("编号“{}”在批次 {} 中已存在。", app.code, round.code),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(crate::StoreError::Invalid(problems));
+        }
+        self.write(actor, |tx| {
+            records
+                .iter()
+                .map(|app| insert_application(tx, round_id, app))
+                .collect()
+        })
+    }
+}

@@ -37,6 +37,8 @@ pub enum StoreError {
     DemoAlreadyLoaded(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("导入的数据有 {} 处问题，未保存任何内容：\n{}", .0.len(), .0.iter().map(|p| format!("  · {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<park_review_domain::exchange::FieldProblem>),
     #[error("数据库操作失败：{}", describe_sqlite(.0))]
     Sqlite(#[from] rusqlite::Error),
     #[error("内部错误：{0}。请把这条信息告诉技术支持。")]
@@ -55,6 +57,9 @@ impl StoreError {
             StoreError::RoundExists { .. } => ErrorCode::RoundExists,
             StoreError::DemoAlreadyLoaded(_) => ErrorCode::DemoAlreadyLoaded,
             StoreError::Conflict(_) => ErrorCode::DuplicateCode,
+            StoreError::Invalid(problems) => problems
+                .first()
+                .map_or(ErrorCode::ImportMalformed, |p| p.code),
             StoreError::Sqlite(e) if is_not_a_database(e) => ErrorCode::DbNotSqlite,
             StoreError::Sqlite(_) => ErrorCode::DbFailure,
             StoreError::Internal(_) => ErrorCode::Internal,

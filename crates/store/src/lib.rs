@@ -10,6 +10,7 @@
 mod applications;
 mod catalog;
 mod demo;
+mod eligibility;
 pub mod error;
 mod experts;
 pub mod migrate;

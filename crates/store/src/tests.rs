@@ -303,3 +303,160 @@ fn the_default_rubric_adds_up_to_100_points_with_industrial_base_weighted_highes
         .iter()
         .all(|s| section_max(s) <= section_max(industrial)));
 }
+
+mod eligibility {
+    use super::*;
+    use park_review_domain::eligibility::{RuleId, RuleResult};
+    use park_review_domain::exchange::{parse_application_file, parse_demo_round};
+
+    const DEMO: &str = include_str!("../../../assets/demo/round-2026.json");
+
+    fn demo_store() -> (tempfile::TempDir, Store, park_review_domain::ids::RoundId) {
+        let (dir, path) = temp_db();
+        let mut store = Store::open(&path).unwrap();
+        let round = store.load_demo(&Actor::system()).unwrap().round;
+        (dir, store, round.id)
+    }
+
+    fn rule(e: &park_review_domain::eligibility::Eligibility, id: RuleId) -> RuleResult {
+        e.rules.iter().find(|r| r.id == id).unwrap().result
+    }
+
+    #[test]
+    fn stored_records_equal_the_imported_ones() {
+        let (_dir, store, round) = demo_store();
+        let demo = parse_demo_round(DEMO).unwrap();
+        let stored: Vec<_> = store
+            .application_records(round)
+            .unwrap()
+            .into_iter()
+            .map(|(_, r, _)| r)
+            .collect();
+        assert_eq!(stored, demo.applications);
+    }
+
+    #[test]
+    fn the_demo_round_fails_where_it_was_built_to() {
+        let (_dir, store, round) = demo_store();
+        let review = store.eligibility(round).unwrap();
+        let by_code = |code: &str| review.iter().find(|e| e.code == code).unwrap();
+        assert_eq!(rule(by_code("2026-GZ-03"), RuleId::P2), RuleResult::Fail);
+        assert_eq!(rule(by_code("2026-GZ-02"), RuleId::P2), RuleResult::Pass);
+        assert_eq!(rule(by_code("2026-FS-01"), RuleId::C2), RuleResult::Fail);
+        assert_eq!(rule(by_code("2026-DG-01"), RuleId::C3), RuleResult::Fail);
+        assert_eq!(rule(by_code("2026-ZH-01"), RuleId::C4), RuleResult::Fail);
+        assert_eq!(
+            rule(by_code("2026-SG-01"), RuleId::C2),
+            RuleResult::NeedsReview,
+            "300 亩 exactly, documents unchecked"
+        );
+        assert_eq!(
+            rule(by_code("2026-SG-01"), RuleId::C3),
+            RuleResult::Pass,
+            "3 × 5000 万元 exactly"
+        );
+        let failing: Vec<_> = review
+            .iter()
+            .filter(|e| e.result == RuleResult::Fail)
+            .map(|e| e.code.as_str())
+            .collect();
+        assert_eq!(
+            failing,
+            ["2026-GZ-03", "2026-FS-01", "2026-DG-01", "2026-ZH-01"]
+        );
+        assert!(review
+            .iter()
+            .filter(|e| e.result != RuleResult::Fail)
+            .all(|e| e.result == RuleResult::NeedsReview));
+    }
+
+    #[test]
+    fn an_override_with_a_reason_changes_the_result_and_is_audited() {
+        let (_dir, mut store, round) = demo_store();
+        let fs = store.find_application(round, "2026-fs-01").unwrap();
+        let err = store
+            .override_rule(&secretariat(), fs.id, RuleId::C2, RuleResult::Pass, "  ")
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::OutOfRange);
+        store
+            .override_rule(
+                &secretariat(),
+                fs.id,
+                RuleId::C2,
+                RuleResult::Pass,
+                "差1.5亩，用地集中连片",
+            )
+            .unwrap();
+        for rule in [RuleId::C1, RuleId::C2, RuleId::C5, RuleId::C7] {
+            store
+                .check_documents(&secretariat(), fs.id, rule, "原件已核")
+                .unwrap();
+        }
+        let review = store.eligibility(round).unwrap();
+        let fs_review = review.iter().find(|e| e.code == "2026-FS-01").unwrap();
+        let c2 = fs_review.rules.iter().find(|r| r.id == RuleId::C2).unwrap();
+        assert_eq!(
+            (c2.result, c2.computed),
+            (RuleResult::Pass, RuleResult::Fail)
+        );
+        let o = c2.r#override.as_ref().unwrap();
+        assert_eq!(
+            (o.reason.as_str(), o.by.as_str()),
+            ("差1.5亩，用地集中连片", "测试秘书")
+        );
+        assert_eq!(fs_review.result, RuleResult::Pass);
+        let audited: i64 = store
+            .conn()
+            .query_row(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'eligibility.override'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(audited, 1);
+        let wrong = store
+            .check_documents(&secretariat(), fs.id, RuleId::C3, "")
+            .unwrap_err();
+        assert_eq!(wrong.code(), ErrorCode::OutOfRange);
+    }
+
+    #[test]
+    fn an_import_with_one_bad_row_stores_nothing_and_lists_every_problem() {
+        let (_dir, mut store, round) = demo_store();
+        let before = store.status().unwrap();
+        let text = serde_json::json!([
+            {"code": "2026-MZ-01", "park_name": "梅州园区", "city": "梅州市", "city_recommendation_rank": 1,
+             "planned_area_mu": 320, "enterprises": [{"name": "甲", "credit_code": "91350100M000100Y43", "ai_output_wan_yuan": 6000}]},
+            {"code": "2026-GZ-01", "park_name": "重复编号", "city": "广州市", "city_recommendation_rank": 4,
+             "planned_area_mu": 320},
+            {"code": "2026-QY-01", "park_name": "清远园区", "city": "清远市", "city_recommendation_rank": 1,
+             "planned_area_mu": -5, "enterprises": [{"name": "乙", "credit_code": "91350100M000100Y44", "ai_output_wan_yuan": 10}]}
+        ])
+        .to_string();
+        let records = parse_application_file(&text).unwrap();
+        let err = store
+            .import_applications(&secretariat(), round, &records)
+            .unwrap_err();
+        let message = err.to_string();
+        for expected in [
+            "3 处问题",
+            "申报 2026-GZ-01，字段 code",
+            "enterprises[0].credit_code",
+            "planned_area_mu",
+        ] {
+            assert!(
+                message.contains(expected),
+                "“{expected}” missing from: {message}"
+            );
+        }
+        assert_eq!(store.status().unwrap(), before);
+
+        let good: Vec<_> = records.into_iter().take(1).collect();
+        store
+            .import_applications(&secretariat(), round, &good)
+            .unwrap();
+        let apps = store.list_applications(round).unwrap();
+        assert_eq!(apps.last().unwrap().code, "2026-MZ-01");
+        assert_eq!(apps.last().unwrap().registration_order, 10);
+    }
+}

@@ -1,0 +1,335 @@
+//! Table-driven boundary tests for every rule: the number on each side of each threshold.
+
+use super::*;
+use crate::model::{
+    Enterprise, InnovationPlatform, InnovationPlatformKind, PartnerKind, RndCooperation,
+    ServicePlatform, ServicePlatformKind,
+};
+
+const CODE: &str = "91350100M000100Y43";
+
+fn enterprises(outputs: &[f64]) -> Vec<Enterprise> {
+    outputs
+        .iter()
+        .enumerate()
+        .map(|(i, &o)| Enterprise {
+            name: format!("企业{i}"),
+            credit_code: CODE.into(),
+            ai_output_wan_yuan: o,
+        })
+        .collect()
+}
+
+/// An application that meets every condition, documents checked aside.
+fn passing(code: &str, city: City, rank: u32) -> ApplicationRecord {
+    ApplicationRecord {
+        code: code.into(),
+        park_name: format!("{code} 园区"),
+        city,
+        district: String::new(),
+        management_body: "管委会".into(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+        city_recommendation_rank: rank,
+        leadership_mechanism: true,
+        has_management_body: true,
+        has_operating_team: true,
+        planned_area_mu: 300.0,
+        land_approved: true,
+        land_ownership_clear: true,
+        conforms_to_plans: true,
+        enterprises: enterprises(&[5000.0, 5000.0, 5000.0]),
+        innovation_platforms: (0..3)
+            .map(|i| InnovationPlatform {
+                name: format!("平台{i}"),
+                kind: InnovationPlatformKind::Incubator,
+            })
+            .collect(),
+        rnd_cooperations: (0..5)
+            .map(|i| RndCooperation {
+                enterprise: format!("企业{i}"),
+                partner: "中山大学".into(),
+                partner_kind: PartnerKind::University,
+            })
+            .collect(),
+        city_policy_status: PolicyStatus::Issued,
+        county_funding_wan_yuan: 1000.0,
+        county_funding_plan: "三年计划".into(),
+        service_platforms: (0..3)
+            .map(|i| ServicePlatform {
+                name: format!("服务{i}"),
+                kind: ServicePlatformKind::Financing,
+            })
+            .collect(),
+        gigabit_fibre_to_park: true,
+        fibre_100m_to_enterprises: true,
+        transport_and_living_facilities: true,
+        eia_approved: true,
+        no_major_pollution_3y_pledged: true,
+    }
+}
+
+fn result_of(app: &ApplicationRecord, rule: RuleId) -> (RuleResult, String) {
+    evaluate_conditions(app, |_| true)
+        .into_iter()
+        .find(|(id, ..)| *id == rule)
+        .map(|(_, r, d)| (r, d))
+        .unwrap()
+}
+
+#[track_caller]
+fn check(
+    rule: RuleId,
+    edit: impl Fn(&mut ApplicationRecord),
+    expected: RuleResult,
+    detail_contains: &str,
+) {
+    let mut app = passing("T", City::SG, 1);
+    edit(&mut app);
+    let (result, detail) = result_of(&app, rule);
+    assert_eq!(result, expected, "{rule:?}: {detail}");
+    assert!(
+        detail.contains(detail_contains),
+        "{rule:?}: “{detail}” lacks “{detail_contains}”"
+    );
+}
+
+#[test]
+fn c2_area_boundary_299_9_fails_300_passes() {
+    check(
+        RuleId::C2,
+        |a| a.planned_area_mu = 299.9,
+        RuleResult::Fail,
+        "299.9 亩",
+    );
+    check(
+        RuleId::C2,
+        |a| a.planned_area_mu = 300.0,
+        RuleResult::Pass,
+        "300 亩",
+    );
+    check(
+        RuleId::C2,
+        |a| a.land_approved = false,
+        RuleResult::Fail,
+        "用地依法审批：否",
+    );
+    assert!(RuleId::C2.is_soft());
+}
+
+#[test]
+fn c3_backbone_branch_at_4999_and_5000() {
+    check(
+        RuleId::C3,
+        |a| a.enterprises = enterprises(&[5000.0, 5000.0, 4999.0]),
+        RuleResult::Fail,
+        "骨干企业 2 家（需≥3家）",
+    );
+    check(
+        RuleId::C3,
+        |a| a.enterprises = enterprises(&[5000.0, 5000.0, 5000.0]),
+        RuleResult::Pass,
+        "骨干企业 3 家",
+    );
+}
+
+#[test]
+fn c3_ten_enterprise_branch_at_999_and_1000() {
+    let nine_and_one_short = [&[1000.0; 9][..], &[999.0]].concat();
+    let ten = [1000.0; 10];
+    check(
+        RuleId::C3,
+        |a| a.enterprises = enterprises(&nine_and_one_short),
+        RuleResult::Fail,
+        "1000万元企业 9 家（需≥10家）",
+    );
+    check(
+        RuleId::C3,
+        |a| a.enterprises = enterprises(&ten),
+        RuleResult::Pass,
+        "1000万元企业 10 家",
+    );
+}
+
+#[test]
+fn c3_a_backbone_enterprise_counts_toward_the_second_branch_too() {
+    let mixed = [&[6000.0; 2][..], &[1000.0; 8]].concat();
+    check(
+        RuleId::C3,
+        |a| a.enterprises = enterprises(&mixed),
+        RuleResult::Pass,
+        "骨干企业 2 家",
+    );
+}
+
+#[test]
+fn c4_platforms_2_and_3_cooperations_4_and_5() {
+    check(
+        RuleId::C4,
+        |a| {
+            a.innovation_platforms.pop();
+        },
+        RuleResult::Fail,
+        "创新服务平台 2 个",
+    );
+    check(RuleId::C4, |_| {}, RuleResult::Pass, "创新服务平台 3 个");
+    check(
+        RuleId::C4,
+        |a| {
+            a.rnd_cooperations.pop();
+        },
+        RuleResult::Fail,
+        "研发合作的企业 4 家",
+    );
+    check(RuleId::C4, |_| {}, RuleResult::Pass, "研发合作的企业 5 家");
+}
+
+#[test]
+fn c4_counts_distinct_enterprises_not_agreements() {
+    check(
+        RuleId::C4,
+        |a| a.rnd_cooperations[4].enterprise = " 企业0 ".into(),
+        RuleResult::Fail,
+        "研发合作的企业 4 家（需≥5家，合作协议 5 项）",
+    );
+}
+
+#[test]
+fn c6_service_platforms_2_and_3_and_fibre() {
+    check(
+        RuleId::C6,
+        |a| {
+            a.service_platforms.pop();
+        },
+        RuleResult::Fail,
+        "服务平台 2 个",
+    );
+    check(RuleId::C6, |_| {}, RuleResult::Pass, "服务平台 3 个");
+    check(
+        RuleId::C6,
+        |a| a.gigabit_fibre_to_park = false,
+        RuleResult::Fail,
+        "千兆光纤入园：否",
+    );
+}
+
+#[test]
+fn documented_rules_need_a_person_before_they_pass() {
+    let app = passing("T", City::SG, 1);
+    let unchecked = evaluate_conditions(&app, |_| false);
+    for (rule, result, _) in unchecked {
+        let expected = if rule.needs_documents() {
+            RuleResult::NeedsReview
+        } else {
+            RuleResult::Pass
+        };
+        assert_eq!(result, expected, "{rule:?}");
+    }
+    check(
+        RuleId::C1,
+        |a| a.has_operating_team = false,
+        RuleResult::Fail,
+        "专门运营服务团队：否",
+    );
+    check(
+        RuleId::C5,
+        |a| a.city_policy_status = PolicyStatus::None,
+        RuleResult::Fail,
+        "未制定",
+    );
+    check(
+        RuleId::C5,
+        |a| a.city_policy_status = PolicyStatus::Drafting,
+        RuleResult::Pass,
+        "正在制定",
+    );
+    check(
+        RuleId::C7,
+        |a| a.no_major_pollution_3y_pledged = false,
+        RuleResult::Fail,
+        "承诺：否",
+    );
+}
+
+fn quota_results(apps: &[(City, u32)]) -> Vec<RuleResult> {
+    let input: Vec<_> = apps
+        .iter()
+        .enumerate()
+        .map(|(i, &(c, r))| (i, c, r, i as u32 + 1))
+        .collect();
+    let out = evaluate_quota(&input);
+    (0..apps.len()).map(|i| out[&i].0).collect()
+}
+
+#[test]
+fn p2_quota_two_for_guangzhou_one_for_shaoguan() {
+    use RuleResult::{Fail, Pass};
+    assert_eq!(quota_results(&[(City::GZ, 1), (City::GZ, 2)]), [Pass, Pass]);
+    assert_eq!(
+        quota_results(&[(City::GZ, 3), (City::GZ, 1), (City::GZ, 2)]),
+        [Fail, Pass, Pass]
+    );
+    assert_eq!(quota_results(&[(City::SG, 1)]), [Pass]);
+    assert_eq!(quota_results(&[(City::SG, 2), (City::SG, 1)]), [Fail, Pass]);
+    assert_eq!(
+        quota_results(&[(City::SZ, 1), (City::SG, 1), (City::SZ, 2)]),
+        [Pass, Pass, Pass]
+    );
+}
+
+#[test]
+fn overrides_replace_the_result_and_keep_the_computed_one() {
+    let mut app = passing("2026-FS-01", City::FS, 1);
+    app.planned_area_mu = 298.5;
+    let mut records = ReviewRecords::default();
+    for rule in RuleId::ALL.into_iter().filter(|r| r.needs_documents()) {
+        records.document_checks.insert(
+            rule,
+            DocumentCheck {
+                by: "秘书".into(),
+                at: "t".into(),
+                note: String::new(),
+            },
+        );
+    }
+    let before = review_round(&[(app.clone(), 1, records.clone())]);
+    assert_eq!(before[0].result, RuleResult::Fail);
+
+    records.overrides.insert(
+        RuleId::C2,
+        RuleOverride {
+            result: RuleResult::Pass,
+            reason: "差1.5亩，集中连片".into(),
+            by: "秘书".into(),
+            at: "t".into(),
+        },
+    );
+    let after = review_round(&[(app, 1, records)]);
+    let c2 = after[0].rules.iter().find(|r| r.id == RuleId::C2).unwrap();
+    assert_eq!(
+        (c2.result, c2.computed),
+        (RuleResult::Pass, RuleResult::Fail)
+    );
+    assert_eq!(after[0].result, RuleResult::Pass);
+}
+
+#[test]
+fn overall_result_fail_beats_needs_review_beats_pass() {
+    let app = passing("T", City::SG, 1);
+    let unchecked = review_round(&[(app.clone(), 1, ReviewRecords::default())]);
+    assert_eq!(unchecked[0].result, RuleResult::NeedsReview);
+    let mut bad = app;
+    bad.planned_area_mu = 10.0;
+    assert_eq!(
+        review_round(&[(bad, 1, ReviewRecords::default())])[0].result,
+        RuleResult::Fail
+    );
+}
+
+#[test]
+fn figures_print_without_float_noise() {
+    assert_eq!(num(299.9), "299.9");
+    assert_eq!(num(300.0), "300");
+    assert_eq!(num(4999.999), "5000");
+    assert_eq!(num(0.1 + 0.2), "0.3");
+}

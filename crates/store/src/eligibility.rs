@@ -1,0 +1,170 @@
+//! The formal review (形式审查) of a round: the domain's rules over the stored applications,
+//! with the document checks and overrides people recorded.
+
+use std::collections::HashMap;
+
+use park_review_domain::eligibility::{
+    review_round, DocumentCheck, Eligibility, ReviewRecords, RuleId, RuleOverride, RuleResult,
+};
+use park_review_domain::ids::{ApplicationId, RoundId};
+use rusqlite::params;
+use serde_json::json;
+
+use crate::error::{Result, StoreError};
+use crate::{Actor, Store};
+
+impl Store {
+    /// The formal review of every application of a round, in registration order.
+    pub fn eligibility(&self, round_id: RoundId) -> Result<Vec<Eligibility>> {
+        let records = self.application_records(round_id)?;
+        let mut reviews: HashMap<ApplicationId, ReviewRecords> = HashMap::new();
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT c.application_id, c.rule, c.checked_by, c.checked_at, c.note
+             FROM eligibility_document_checks c JOIN applications a ON a.id = c.application_id
+             WHERE a.round_id = ?1",
+        )?;
+        let rows = stmt.query_map([round_id.0], |r| {
+            Ok((
+                ApplicationId(r.get(0)?),
+                r.get::<_, String>(1)?,
+                DocumentCheck {
+                    by: r.get(2)?,
+                    at: r.get(3)?,
+                    note: r.get(4)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (app, rule, check) = row?;
+            if let Some(rule) = RuleId::parse(&rule) {
+                reviews
+                    .entry(app)
+                    .or_default()
+                    .document_checks
+                    .insert(rule, check);
+            }
+        }
+        let mut stmt = conn.prepare(
+            "SELECT o.application_id, o.rule, o.result, o.reason, o.overridden_by, o.overridden_at
+             FROM eligibility_overrides o JOIN applications a ON a.id = o.application_id
+             WHERE a.round_id = ?1",
+        )?;
+        let rows = stmt.query_map([round_id.0], |r| {
+            Ok((
+                ApplicationId(r.get(0)?),
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (app, rule, result, reason, by, at) = row?;
+            if let (Some(rule), Some(result)) = (RuleId::parse(&rule), RuleResult::parse(&result)) {
+                reviews.entry(app).or_default().overrides.insert(
+                    rule,
+                    RuleOverride {
+                        result,
+                        reason,
+                        by,
+                        at,
+                    },
+                );
+            }
+        }
+        let input: Vec<_> = records
+            .into_iter()
+            .map(|(id, record, order)| (record, order, reviews.remove(&id).unwrap_or_default()))
+            .collect();
+        Ok(review_round(&input))
+    }
+
+    /// Replaces a rule's computed result for one application, with a written reason. The
+    /// latest override stands; each one, with its reason, is in the audit log.
+    pub fn override_rule(
+        &mut self,
+        actor: &Actor,
+        application: ApplicationId,
+        rule: RuleId,
+        result: RuleResult,
+        reason: &str,
+    ) -> Result<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Domain(
+                park_review_domain::DomainError::OutOfRange {
+                    field: "reason".into(),
+                    value: "（空）".into(),
+                    rule: "调整审查结果必须写明理由".into(),
+                },
+            ));
+        }
+        self.write(actor, |tx| {
+            let uid = tx.new_uid();
+            let now = tx.now();
+            tx.tx.execute(
+                "INSERT INTO eligibility_overrides
+                    (uid, application_id, rule, result, reason, overridden_by, overridden_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (application_id, rule) DO UPDATE SET
+                    result = excluded.result, reason = excluded.reason,
+                    overridden_by = excluded.overridden_by, overridden_at = excluded.overridden_at",
+                params![
+                    uid,
+                    application.0,
+                    rule.as_str(),
+                    result.as_str(),
+                    reason,
+                    actor.name,
+                    now
+                ],
+            )?;
+            let app_uid: String = tx.tx.query_row(
+                "SELECT uid FROM applications WHERE id = ?1",
+                [application.0],
+                |r| r.get(0),
+            )?;
+            tx.audit(
+                "eligibility.override",
+                "application",
+                &app_uid,
+                json!({"rule": rule.as_str(), "result": result.as_str(), "reason": reason}),
+            )
+        })
+    }
+
+    /// Records that a person checked the documents behind a rule (C1, C2, C5, C7).
+    pub fn check_documents(
+        &mut self,
+        actor: &Actor,
+        application: ApplicationId,
+        rule: RuleId,
+        note: &str,
+    ) -> Result<()> {
+        if !rule.needs_documents() {
+            return Err(StoreError::Domain(
+                park_review_domain::DomainError::OutOfRange {
+                    field: "rule".into(),
+                    value: rule.as_str().into(),
+                    rule: "只有 C1、C2、C5、C7 需要核验证明材料".into(),
+                },
+            ));
+        }
+        self.write(actor, |tx| {
+            let uid = tx.new_uid();
+            let now = tx.now();
+            tx.tx.execute(
+                "INSERT INTO eligibility_document_checks (uid, application_id, rule, note, checked_by, checked_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (application_id, rule) DO UPDATE SET
+                    note = excluded.note, checked_by = excluded.checked_by, checked_at = excluded.checked_at",
+                params![uid, application.0, rule.as_str(), note.trim(), actor.name, now],
+            )?;
+            let app_uid: String =
+                tx.tx.query_row("SELECT uid FROM applications WHERE id = ?1", [application.0], |r| r.get(0))?;
+            tx.audit("eligibility.documents_checked", "application", &app_uid, json!({"rule": rule.as_str(), "note": note}))
+        })
+    }
+}
