@@ -75,7 +75,7 @@ fn init_then_status_reports_the_schema_version_and_empty_counts() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("数据库已就绪"));
     let status = sb.json(&["status", "--json"]);
-    assert_eq!(status["schema_version"], 1);
+    assert_eq!(status["schema_version"], park_review_store::migrate::SCHEMA_VERSION);
     assert_eq!(status["rounds"], 0);
     assert_eq!(status["applications"], 0);
 }
@@ -305,4 +305,179 @@ fn a_killed_demo_load_leaves_all_or_nothing() {
         let everything = rounds == 1 && apps == 9 && experts == 7;
         assert!(nothing || everything, "after {delay_ms} ms: {status}");
     }
+}
+
+fn rule_result(review: &Value, code: &str, rule: &str) -> String {
+    let app = review
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == code)
+        .unwrap();
+    let rule = app["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == rule)
+        .unwrap();
+    rule["result"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn eligibility_json_cites_rules_and_an_override_with_a_reason_changes_it() {
+    let sb = Sandbox::new();
+    sb.json(&["demo", "--json"]);
+    let review = sb.json(&["eligibility", "--round", "DEMO-2026", "--json"]);
+    let gz3 = review
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "2026-GZ-03")
+        .unwrap();
+    assert_eq!(gz3["result"], "fail");
+    assert_eq!(gz3["park_name"], "广州番禺智慧创新园");
+    assert_eq!(gz3["city"], "广州市");
+    let ids: Vec<_> = gz3["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "P2"]);
+    assert!(gz3["rules"][7]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("超出名额"));
+    assert_eq!(rule_result(&review, "2026-FS-01", "C2"), "fail");
+
+    let no_reason = sb.run(&[
+        "eligibility",
+        "override",
+        "--round",
+        "DEMO-2026",
+        "--application",
+        "2026-FS-01",
+        "--rule",
+        "C2",
+        "--result",
+        "pass",
+        "--reason",
+        " ",
+    ]);
+    assert!(
+        stderr(&no_reason).contains("[OUT_OF_RANGE]"),
+        "{}",
+        stderr(&no_reason)
+    );
+    let ok = sb.run(&[
+        "eligibility",
+        "override",
+        "--round",
+        "DEMO-2026",
+        "--application",
+        "2026-FS-01",
+        "--rule",
+        "C2",
+        "--result",
+        "pass",
+        "--reason",
+        "差1.5亩，用地集中连片",
+    ]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let after = sb.json(&["eligibility", "--round", "DEMO-2026", "--json"]);
+    assert_eq!(rule_result(&after, "2026-FS-01", "C2"), "pass");
+
+    let text = stdout(&sb.run(&["eligibility", "--round", "DEMO-2026"]));
+    assert!(text.contains("理由：差1.5亩，用地集中连片"), "{text}");
+}
+
+#[test]
+fn application_import_is_all_or_nothing_with_every_problem_named() {
+    let sb = Sandbox::new();
+    sb.json(&[
+        "round",
+        "create",
+        "--year",
+        "2026",
+        "--kind",
+        "designation",
+        "--json",
+    ]);
+    let file = sb.dir.path().join("apps.json");
+    let good = serde_json::json!({
+        "format": "park-review/application@1", "code": "2026-SG-01", "park_name": "韶关测试园区",
+        "city": "韶关市", "city_recommendation_rank": 1, "planned_area_mu": 300,
+        "enterprises": [{"name": "甲公司", "credit_code": "91350100M000100Y43", "ai_output_wan_yuan": 5000}]
+    });
+    let mut bad = good.clone();
+    bad["code"] = "2026-SG-02".into();
+    bad["enterprises"][0]["credit_code"] = "91350100M000100Y44".into();
+    std::fs::write(&file, serde_json::json!([good.clone(), bad]).to_string()).unwrap();
+    let out = sb.run(&[
+        "application",
+        "import",
+        file.to_str().unwrap(),
+        "--round",
+        "2026-SB",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("[INVALID_CREDIT_CODE]") && err.contains("enterprises[0].credit_code"),
+        "{err}"
+    );
+    assert_eq!(sb.json(&["status", "--json"])["applications"], 0);
+
+    std::fs::write(&file, "{\"code\": \"2026-SG-01\",").unwrap();
+    let malformed = sb.run(&[
+        "application",
+        "import",
+        file.to_str().unwrap(),
+        "--round",
+        "2026-SB",
+    ]);
+    assert!(
+        stderr(&malformed).contains("[IMPORT_MALFORMED]"),
+        "{}",
+        stderr(&malformed)
+    );
+
+    std::fs::write(&file, good.to_string()).unwrap();
+    let imported = sb.json(&[
+        "application",
+        "import",
+        file.to_str().unwrap(),
+        "--round",
+        "2026-SB",
+        "--json",
+    ]);
+    assert_eq!(imported["imported"], 1);
+    let again = sb.run(&[
+        "application",
+        "import",
+        file.to_str().unwrap(),
+        "--round",
+        "2026-SB",
+    ]);
+    assert!(
+        stderr(&again).contains("[DUPLICATE_CODE]"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn piping_into_head_is_not_an_error() {
+    let sb = Sandbox::new();
+    sb.json(&["demo", "--json"]);
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' --db '{}' eligibility --round DEMO-2026 | head -1",
+            env!("CARGO_BIN_EXE_park-review"),
+            sb.db().display()
+        ))
+        .output()
+        .unwrap();
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }

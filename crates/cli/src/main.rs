@@ -6,6 +6,7 @@
 //! `错误 [CODE]：message` (or `{"code", "message"}` with `--json`) and the exit status is 1
 //! (2 for a command line that could not be parsed).
 
+mod eligibility;
 mod output;
 
 use std::path::PathBuf;
@@ -54,6 +55,54 @@ enum Command {
     /// 评审专家
     #[command(subcommand)]
     Expert(ExpertCommand),
+    /// 形式审查：按申报指南 C1–C7 和推荐名额（P2）逐条检查
+    Eligibility(EligibilityArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct EligibilityArgs {
+    #[command(subcommand)]
+    action: Option<EligibilityAction>,
+    /// 批次（不带子命令时：列出本批次每个申报的形式审查结果）
+    #[arg(long, value_name = "R")]
+    round: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum EligibilityAction {
+    /// 调整某条规则的审查结果（须写明理由，记录操作人和时间）
+    Override {
+        #[command(flatten)]
+        target: RuleTarget,
+        /// 调整后的结果：pass（符合）、fail（不符合）或 needs_review（待核验）
+        #[arg(long)]
+        result: String,
+        /// 调整理由
+        #[arg(long)]
+        reason: String,
+    },
+    /// 记录已核验某条规则（C1、C2、C5、C7）的证明材料
+    CheckDocuments {
+        #[command(flatten)]
+        target: RuleTarget,
+        /// 核验说明，例如“已核对原件”
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RuleTarget {
+    /// 批次编号
+    #[arg(long, value_name = "R")]
+    round: String,
+    /// 申报编号，例如 2026-FS-01
+    #[arg(long, value_name = "A")]
+    application: String,
+    /// 规则：C1–C7 或 P2
+    #[arg(long)]
+    rule: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,6 +131,13 @@ struct RoundArg {
 enum ApplicationCommand {
     /// 列出批次中的申报
     List(RoundArg),
+    /// 从 JSON 文件（park-review/application@1）导入申报；任何一条有误则全部不导入
+    Import {
+        /// 文件路径（.json）
+        file: PathBuf,
+        #[command(flatten)]
+        round: RoundArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -132,9 +188,10 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&status)
             } else {
-                println!(
+                crate::say!(
                     "数据库已就绪：{}（数据结构版本 {}）",
-                    status.db_path, status.schema_version
+                    status.db_path,
+                    status.schema_version
                 );
                 Ok(())
             }
@@ -145,7 +202,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&loaded)
             } else {
-                println!(
+                crate::say!(
                     "已载入示例批次 {}（{}）：{} 个申报、{} 位专家、{} 个评分项、{} 个考察项。",
                     loaded.round.code,
                     loaded.round.title,
@@ -172,9 +229,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&round)
             } else {
-                println!(
+                crate::say!(
                     "已创建批次 {}：{}（id {}，状态 草稿）",
-                    round.code, round.title, round.id
+                    round.code,
+                    round.title,
+                    round.id
                 );
                 Ok(())
             }
@@ -185,10 +244,10 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 return print_json(&rounds);
             }
             if rounds.is_empty() {
-                println!("还没有评审批次。用 `park-review round create --year 2026 --kind designation` 创建，或用 `park-review demo` 载入示例批次。");
+                crate::say!("还没有评审批次。用 `park-review round create --year 2026 --kind designation` 创建，或用 `park-review demo` 载入示例批次。");
             }
             for r in rounds {
-                println!(
+                crate::say!(
                     "{}\t{}\t{}\t{}",
                     r.code,
                     r.title,
@@ -206,10 +265,10 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 return print_json(&apps);
             }
             if apps.is_empty() {
-                println!("批次 {} 还没有申报。", round.code);
+                crate::say!("批次 {} 还没有申报。", round.code);
             }
             for a in apps {
-                println!(
+                crate::say!(
                     "{}\t{}\t{}\t推荐顺序 {}\t规划面积 {} 亩\t企业 {} 家",
                     a.code,
                     a.park_name,
@@ -221,6 +280,21 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Application(ApplicationCommand::Import { file, round }) => {
+            let records = read_application_file(file)?;
+            let mut store = open_store(cli)?;
+            let round = store.find_round(&round.round)?;
+            let ids = store.import_applications(&cli_actor(), round.id, &records)?;
+            if cli.json {
+                let codes: Vec<_> = records.iter().map(|r| r.code.as_str()).collect();
+                return print_json(
+                    &serde_json::json!({"round": round.code, "imported": ids.len(), "codes": codes}),
+                );
+            }
+            crate::say!("已向批次 {} 导入 {} 个申报。", round.code, ids.len());
+            Ok(())
+        }
+        Command::Eligibility(args) => eligibility::run(cli, args),
         Command::Expert(ExpertCommand::List(RoundArg { round })) => {
             let store = open_store(cli)?;
             let round = store.find_round(round)?;
@@ -229,18 +303,47 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 return print_json(&experts);
             }
             if experts.is_empty() {
-                println!("批次 {} 还没有评审专家。", round.code);
+                crate::say!("批次 {} 还没有评审专家。", round.code);
             }
             for e in experts {
                 let city = e.city.map(|c| c.name_zh()).unwrap_or("省外");
-                println!(
+                crate::say!(
                     "{}\t{}\t{}\t{}\t{}",
-                    e.code, e.name, e.employer, city, e.field
+                    e.code,
+                    e.name,
+                    e.employer,
+                    city,
+                    e.field
                 );
             }
             Ok(())
         }
     }
+}
+
+/// Reads and parses an application file; Excel arrives with the intake issue.
+fn read_application_file(
+    path: &std::path::Path,
+) -> Result<Vec<park_review_domain::model::ApplicationRecord>, Failure> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if extension == "xlsx" {
+        return Err(Failure::new(
+            ErrorCode::ImportMalformed,
+            "本版本尚不支持从 Excel 导入申报，请先使用 JSON 格式（park-review/application@1，见 docs/formats/application.md）。".into(),
+        ));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::new(
+            ErrorCode::Io,
+            format!("无法读取文件 {}：{e}", path.display()),
+        )
+    })?;
+    park_review_domain::exchange::parse_application_file(&text)
+        .map_err(|e| Failure::new(e.code(), e.to_string()))
 }
 
 impl From<StoreError> for Failure {

@@ -13,6 +13,26 @@ pub struct Failure {
     pub message: String,
 }
 
+/// Prints a line on stdout. A closed pipe (`park-review … | head`) ends the program quietly
+/// with success instead of a panic: the reader has what it wanted.
+pub fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("错误 [{}]：无法输出结果：{e}", ErrorCode::Io);
+        std::process::exit(1);
+    }
+}
+
+/// `println!` for command output; see [`write_line`].
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => { $crate::output::write_line(format_args!($($arg)*)) };
+}
+
 impl Failure {
     pub fn new(code: ErrorCode, message: String) -> Failure {
         Failure { code, message }
@@ -27,14 +47,18 @@ impl Failure {
         } else {
             eprintln!("错误 [{}]：{}", self.code, self.message);
         }
-        ExitCode::from(1)
+        ExitCode::from(if self.code == ErrorCode::CliUsage {
+            2
+        } else {
+            1
+        })
     }
 }
 
 pub fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::new(ErrorCode::Internal, format!("无法生成 JSON：{e}")))?;
-    println!("{text}");
+    crate::say!("{text}");
     Ok(())
 }
 
@@ -78,8 +102,8 @@ pub fn usage_error(error: clap::Error, json: bool) -> ExitCode {
 }
 
 pub fn print_status(status: &Status) {
-    println!("数据库：{}", status.db_path);
-    println!("数据结构版本：{}", status.schema_version);
+    crate::say!("数据库：{}", status.db_path);
+    crate::say!("数据结构版本：{}", status.schema_version);
     let rows = [
         ("评审批次", status.rounds),
         ("申报", status.applications),
@@ -93,6 +117,6 @@ pub fn print_status(status: &Status) {
         ("审计记录", status.audit_entries),
     ];
     for (label, count) in rows {
-        println!("{label}：{count}");
+        crate::say!("{label}：{count}");
     }
 }
