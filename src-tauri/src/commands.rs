@@ -3,6 +3,7 @@
 //! domain type. Commands that change the database emit `store-changed` afterwards so every view
 //! refreshes from the database, the single source of truth.
 
+use park_review_domain::eligibility::{Eligibility, RuleId, RuleResult};
 use park_review_domain::ids::RoundId;
 use park_review_domain::model::{ApplicationSummary, Expert, Round};
 use park_review_domain::RoundKind;
@@ -121,4 +122,49 @@ pub async fn list_panel(
     round_id: RoundId,
 ) -> Result<Vec<Expert>, IpcError> {
     with_store(&state, move |store| Ok(store.list_panel(round_id)?)).await
+}
+
+#[tauri::command]
+pub async fn eligibility(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<Vec<Eligibility>, IpcError> {
+    with_store(&state, move |store| Ok(store.eligibility(round_id)?)).await
+}
+
+#[tauri::command]
+pub async fn override_rule(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application_code: String,
+    rule: RuleId,
+    result: RuleResult,
+    reason: String,
+) -> Result<(), IpcError> {
+    with_store(&state, move |store| {
+        let application = store.find_application(round_id, &application_code)?;
+        Ok(store.override_rule(&app_actor(), application.id, rule, result, &reason)?)
+    })
+    .await?;
+    notify(&app, "eligibility");
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn check_documents(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application_code: String,
+    rule: RuleId,
+    note: String,
+) -> Result<(), IpcError> {
+    with_store(&state, move |store| {
+        let application = store.find_application(round_id, &application_code)?;
+        Ok(store.check_documents(&app_actor(), application.id, rule, &note)?)
+    })
+    .await?;
+    notify(&app, "eligibility");
+    Ok(())
 }

@@ -48,6 +48,9 @@ pub fn run() {
             commands::load_demo,
             commands::list_applications,
             commands::list_panel,
+            commands::eligibility,
+            commands::override_rule,
+            commands::check_documents,
         ])
         .run(tauri::generate_context!())
         .expect("error while running ParkReview");

@@ -75,7 +75,10 @@ fn init_then_status_reports_the_schema_version_and_empty_counts() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("数据库已就绪"));
     let status = sb.json(&["status", "--json"]);
-    assert_eq!(status["schema_version"], park_review_store::migrate::SCHEMA_VERSION);
+    assert_eq!(
+        status["schema_version"],
+        park_review_store::migrate::SCHEMA_VERSION
+    );
     assert_eq!(status["rounds"], 0);
     assert_eq!(status["applications"], 0);
 }

@@ -169,6 +169,7 @@ export class App {
     mkdirSync(SHOTS, { recursive: true })
     // Let the last DOM change reach the screen: a shot taken at once can show the previous frame.
     await this.execute('return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))')
+    await sleep(250)
     const png = await this.cmd('GET', '/screenshot')
     const path = join(SHOTS, `${name}.png`)
     writeFileSync(path, Buffer.from(png, 'base64'))

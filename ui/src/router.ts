@@ -2,6 +2,7 @@ import { createRouter, createWebHashHistory } from 'vue-router'
 import HomeView from './views/HomeView.vue'
 import ApplicationsView from './views/ApplicationsView.vue'
 import ExpertsView from './views/ExpertsView.vue'
+import EligibilityView from './views/EligibilityView.vue'
 import ComingSoonView from './views/ComingSoonView.vue'
 
 // Hash history: the app is served from a custom protocol, where path URLs cannot be deep-linked.
@@ -10,6 +11,7 @@ export const router = createRouter({
   routes: [
     { path: '/', name: 'home', component: HomeView },
     { path: '/applications', name: 'applications', component: ApplicationsView },
+    { path: '/eligibility', name: 'eligibility', component: EligibilityView },
     { path: '/experts', name: 'experts', component: ExpertsView },
     { path: '/my-reviews', name: 'my-reviews', component: ComingSoonView, props: { what: 'myReviews' } },
     { path: '/inspections', name: 'inspections', component: ComingSoonView, props: { what: 'inspections' } },

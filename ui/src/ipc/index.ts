@@ -9,6 +9,10 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type { AppInfo } from './bindings/AppInfo'
 import type { ApplicationSummary } from './bindings/ApplicationSummary'
 import type { DemoLoaded } from './bindings/DemoLoaded'
+import type { Eligibility } from './bindings/Eligibility'
+import type { RuleId } from './bindings/RuleId'
+import type { RuleOutcome } from './bindings/RuleOutcome'
+import type { RuleResult } from './bindings/RuleResult'
 import type { ErrorCode } from './bindings/ErrorCode'
 import type { Expert } from './bindings/Expert'
 import type { Round } from './bindings/Round'
@@ -16,7 +20,20 @@ import type { RoundKind } from './bindings/RoundKind'
 import type { Status } from './bindings/Status'
 import type { StoreChanged } from './bindings/StoreChanged'
 
-export type { AppInfo, ApplicationSummary, DemoLoaded, ErrorCode, Expert, Round, RoundKind, Status }
+export type {
+  AppInfo,
+  ApplicationSummary,
+  DemoLoaded,
+  Eligibility,
+  ErrorCode,
+  Expert,
+  Round,
+  RoundKind,
+  RuleId,
+  RuleOutcome,
+  RuleResult,
+  Status,
+}
 
 /** An error from a command: a stable code to branch on, and a Chinese message to show. */
 export class AppError extends Error {
@@ -57,6 +74,11 @@ export const api = {
   loadDemo: () => call<DemoLoaded>('load_demo'),
   listApplications: (roundId: number) => call<ApplicationSummary[]>('list_applications', { roundId }),
   listPanel: (roundId: number) => call<Expert[]>('list_panel', { roundId }),
+  eligibility: (roundId: number) => call<Eligibility[]>('eligibility', { roundId }),
+  overrideRule: (roundId: number, applicationCode: string, rule: RuleId, result: RuleResult, reason: string) =>
+    call<null>('override_rule', { roundId, applicationCode, rule, result, reason }),
+  checkDocuments: (roundId: number, applicationCode: string, rule: RuleId, note: string) =>
+    call<null>('check_documents', { roundId, applicationCode, rule, note }),
 }
 
 /** Calls `handler` whenever the Rust side reports a committed change. */

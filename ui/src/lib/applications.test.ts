@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ApplicationSummary } from '../ipc'
-import { distinctCities, filterApplications, formatArea, processStep } from './applications'
+import { distinctCities, filterApplications, formatArea, formatTimestamp, processStep } from './applications'
 
 function app(code: string, park_name: string, city: string, management_body = ''): ApplicationSummary {
   return {
@@ -44,5 +44,13 @@ describe('figures', () => {
   it('places a round on the review process by what it holds', () => {
     expect(processStep({ applications: 0 })).toBe(0)
     expect(processStep({ applications: 9 })).toBe(1)
+  })
+})
+
+describe('formatTimestamp', () => {
+  it('shows local time with its offset', () => {
+    expect(formatTimestamp('2026-11-27T09:30:00+08:00')).toBe('2026-11-27 09:30:00 +08:00')
+    expect(formatTimestamp('2026-11-27T01:30:00Z')).toBe('2026-11-27 01:30:00 +00:00')
+    expect(formatTimestamp('not a time')).toBe('not a time')
   })
 })

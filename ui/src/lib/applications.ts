@@ -19,7 +19,7 @@ export function filterApplications(
 }
 
 /** The distinct cities of a list, in the order they first appear. */
-export function distinctCities(apps: ApplicationSummary[]): string[] {
+export function distinctCities(apps: { city: string }[]): string[] {
   return [...new Set(apps.map((app) => app.city))]
 }
 
@@ -33,4 +33,12 @@ export function formatArea(mu: number): string {
  * and later steps add their conditions as they arrive. */
 export function processStep(counts: { applications: number }): number {
   return counts.applications === 0 ? 0 : 1
+}
+
+/** A stored time stamp (RFC 3339 with offset) for display: `2026-11-27 09:30:00 +08:00`. */
+export function formatTimestamp(stamp: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(stamp)
+  if (!match) return stamp
+  const [, date, time, zone] = match
+  return `${date} ${time} ${zone === 'Z' ? '+00:00' : zone}`
 }

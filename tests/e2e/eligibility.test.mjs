@@ -1,0 +1,38 @@
+// The formal review (形式审查): C1–C7 and P2 per application, an override with a reason.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { withApp } from './harness.mjs'
+
+const cellText = (testid) => `return document.querySelector('[data-testid="${testid}"]')?.innerText.trim()`
+
+test('formal review: see the quota and near misses, override a C2 fail with a reason', async () => {
+  await withApp({ name: 'eligibility-override' }, async (app) => {
+    await app.waitForText('载入示例批次')
+    await app.click('[data-testid="load-demo"]')
+    await app.waitForText('示例批次')
+    await app.click('[data-testid="nav-eligibility"]')
+    await app.waitForText('佛山顺德智能制造与人工智能产业园')
+
+    // What the demo round was built to show: P2 bites for the third 广州 application, and
+    // near misses of C2, C3 and C4.
+    assert.equal(await app.execute(cellText('cell-2026-GZ-03-P2')), '不符合')
+    assert.equal(await app.execute(cellText('cell-2026-DG-01-C3')), '不符合')
+    assert.equal(await app.execute(cellText('cell-2026-ZH-01-C4')), '不符合')
+    assert.equal(await app.execute(cellText('result-2026-FS-01')), '不通过')
+    await app.screenshot('eligibility-table-1366x768')
+
+    await app.click('[data-testid="cell-2026-FS-01-C2"]')
+    await app.waitForText('规划建设面积 298.5 亩（一般不少于300亩）')
+    await app.waitForText('C2 为“一般”要求')
+    await app.type('textarea[data-testid="override-reason"]', '规划面积差1.5亩，用地集中连片，经研究同意')
+    await app.click('[data-testid="override-submit"]')
+    await app.waitFor('the override to show', `return document.querySelector('[data-testid="override-note"]')?.innerText.includes('规划面积差1.5亩')`)
+    assert.equal(await app.execute(cellText('rule-current')), '符合')
+    await app.screenshot('eligibility-override-dialog')
+
+    await app.press('Escape')
+    await app.waitFor('the table to update', `return document.querySelector('[data-testid="result-2026-FS-01"]')?.innerText.trim() === '待补正'`)
+    assert.match(await app.execute(cellText('cell-2026-FS-01-C2')), /^符合\s*\*$/)
+    await app.screenshot('eligibility-after-override')
+  })
+})
