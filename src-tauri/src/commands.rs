@@ -5,7 +5,7 @@
 
 use park_review_domain::eligibility::{Eligibility, RuleId, RuleResult};
 use park_review_domain::ids::RoundId;
-use park_review_domain::model::{ApplicationSummary, Expert, Round};
+use park_review_domain::model::{ApplicationRecord, ApplicationSummary, Expert, Round};
 use park_review_domain::RoundKind;
 use park_review_store::{Actor, DemoLoaded, Status, Store};
 use serde::Serialize;
@@ -167,4 +167,35 @@ pub async fn check_documents(
     .await?;
     notify(&app, "eligibility");
     Ok(())
+}
+
+#[tauri::command]
+pub async fn application_record(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    code: String,
+) -> Result<ApplicationRecord, IpcError> {
+    with_store(&state, move |store| {
+        Ok(store.application_record(round_id, &code)?)
+    })
+    .await
+}
+
+/// Imports the text of a `park-review/application@1` file the user picked; all or nothing.
+#[tauri::command]
+pub async fn import_applications_json(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    text: String,
+) -> Result<u32, IpcError> {
+    let records = park_review_domain::exchange::parse_application_file(&text)?;
+    let imported = with_store(&state, move |store| {
+        Ok(store
+            .import_applications(&app_actor(), round_id, &records)?
+            .len() as u32)
+    })
+    .await?;
+    notify(&app, "application");
+    Ok(imported)
 }

@@ -51,6 +51,8 @@ pub fn run() {
             commands::eligibility,
             commands::override_rule,
             commands::check_documents,
+            commands::application_record,
+            commands::import_applications_json,
         ])
         .run(tauri::generate_context!())
         .expect("error while running ParkReview");

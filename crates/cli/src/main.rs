@@ -131,6 +131,14 @@ struct RoundArg {
 enum ApplicationCommand {
     /// 列出批次中的申报
     List(RoundArg),
+    /// 显示一个申报的全部申报信息
+    Show {
+        #[command(flatten)]
+        round: RoundArg,
+        /// 申报编号，例如 2026-GZ-01
+        #[arg(long, value_name = "A")]
+        application: String,
+    },
     /// 从 JSON 文件（park-review/application@1）导入申报；任何一条有误则全部不导入
     Import {
         /// 文件路径（.json）
@@ -292,6 +300,16 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 );
             }
             crate::say!("已向批次 {} 导入 {} 个申报。", round.code, ids.len());
+            Ok(())
+        }
+        Command::Application(ApplicationCommand::Show { round, application }) => {
+            let store = open_store(cli)?;
+            let round = store.find_round(&round.round)?;
+            let record = store.application_record(round.id, application)?;
+            if cli.json {
+                return print_json(&record);
+            }
+            output::print_application(&record);
             Ok(())
         }
         Command::Eligibility(args) => eligibility::run(cli, args),

@@ -120,3 +120,80 @@ pub fn print_status(status: &Status) {
         crate::say!("{label}：{count}");
     }
 }
+
+/// An application's record as readable text: the facts of each condition, then the lists.
+pub fn print_application(app: &park_review_domain::model::ApplicationRecord) {
+    let yes = |b: bool| if b { "是" } else { "否" };
+    crate::say!("{} {}", app.code, app.park_name);
+    crate::say!(
+        "所在地：{} {}；管理机构：{}",
+        app.city.name_zh(),
+        app.district,
+        app.management_body
+    );
+    crate::say!(
+        "联系人：{} {}；推荐顺序：{}",
+        app.contact_name,
+        app.contact_phone,
+        app.city_recommendation_rank
+    );
+    crate::say!(
+        "C1 工作机制：领导机制 {}，管理机构 {}，运营团队 {}",
+        yes(app.leadership_mechanism),
+        yes(app.has_management_body),
+        yes(app.has_operating_team)
+    );
+    crate::say!(
+        "C2 空间布局：规划面积 {} 亩，用地审批 {}，权属清晰 {}，符合规划 {}",
+        app.planned_area_mu,
+        yes(app.land_approved),
+        yes(app.land_ownership_clear),
+        yes(app.conforms_to_plans)
+    );
+    crate::say!("C3 企业（{} 家）：", app.enterprises.len());
+    for e in &app.enterprises {
+        crate::say!(
+            "  {}\t{}\t{} 万元",
+            e.name,
+            e.credit_code,
+            e.ai_output_wan_yuan
+        );
+    }
+    crate::say!(
+        "C4 创新服务平台（{} 个）、研发合作（{} 项）",
+        app.innovation_platforms.len(),
+        app.rnd_cooperations.len()
+    );
+    for p in &app.innovation_platforms {
+        crate::say!("  平台：{}（{}）", p.name, p.kind.name_zh());
+    }
+    for c in &app.rnd_cooperations {
+        crate::say!(
+            "  合作：{} — {}（{}）",
+            c.enterprise,
+            c.partner,
+            c.partner_kind.name_zh()
+        );
+    }
+    crate::say!(
+        "C5 政策配套：{}；县级资金 {} 万元；{}",
+        app.city_policy_status.name_zh(),
+        app.county_funding_wan_yuan,
+        app.county_funding_plan
+    );
+    for p in &app.service_platforms {
+        crate::say!("  服务平台：{}（{}）", p.name, p.kind.name_zh());
+    }
+    crate::say!(
+        "C6 基础服务：服务平台 {} 个，千兆入园 {}，百兆到企 {}，交通生活配套 {}",
+        app.service_platforms.len(),
+        yes(app.gigabit_fibre_to_park),
+        yes(app.fibre_100m_to_enterprises),
+        yes(app.transport_and_living_facilities)
+    );
+    crate::say!(
+        "C7 其它：环评 {}，三年无重大污染承诺 {}",
+        yes(app.eia_approved),
+        yes(app.no_major_pollution_3y_pledged)
+    );
+}

@@ -334,11 +334,7 @@ pub fn evaluate_conditions(
     );
     let funding_ok =
         app.county_funding_wan_yuan > 0.0 && !app.county_funding_plan.trim().is_empty();
-    let policy_text = match app.city_policy_status {
-        PolicyStatus::Issued => "已出台",
-        PolicyStatus::Drafting => "正在制定",
-        PolicyStatus::None => "未制定",
-    };
+    let policy_text = app.city_policy_status.name_zh();
     out.push((
         RuleId::C5,
         documented(policy_ok && funding_ok, checked(RuleId::C5)),

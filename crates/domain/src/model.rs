@@ -38,6 +38,17 @@ pub enum InnovationPlatformKind {
     Other,
 }
 
+impl InnovationPlatformKind {
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::MakerSpace => "众创空间",
+            Self::EnterpriseRnd => "企业研发机构",
+            Self::Incubator => "孵化器",
+            Self::Other => "其他",
+        }
+    }
+}
+
 /// The kind of partner in an R&D cooperation (C4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -49,6 +60,16 @@ pub enum PartnerKind {
     Institute,
     /// 人工智能龙头企业
     LeadingEnterprise,
+}
+
+impl PartnerKind {
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::University => "高校",
+            Self::Institute => "科研院所",
+            Self::LeadingEnterprise => "人工智能龙头企业",
+        }
+    }
 }
 
 /// The kind of a basic service platform (C6).
@@ -67,6 +88,18 @@ pub enum ServicePlatformKind {
     Other,
 }
 
+impl ServicePlatformKind {
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::VentureFund => "创业投资基金",
+            Self::Financing => "融资服务",
+            Self::TalentTraining => "人才培训",
+            Self::TechConsulting => "技术咨询",
+            Self::Other => "其他",
+        }
+    }
+}
+
 /// The status of the city's overall park plan and AI support policies (C5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -79,6 +112,16 @@ pub enum PolicyStatus {
     /// 未制定
     #[default]
     None,
+}
+
+impl PolicyStatus {
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::Issued => "已出台",
+            Self::Drafting => "正在制定",
+            Self::None => "未制定",
+        }
+    }
 }
 
 /// An enterprise in the park (C3).

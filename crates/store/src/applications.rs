@@ -183,6 +183,46 @@ const RECORD_COLUMNS: &str = "id, code, park_name, city, district, management_bo
     county_funding_wan_yuan, county_funding_plan, gigabit_fibre_to_park, fibre_100m_to_enterprises,
     transport_and_living_facilities, eia_approved, no_major_pollution_3y_pledged, registration_order";
 
+type RecordRow = (ApplicationId, ApplicationRecord, u32);
+
+/// Reads the scalar fields of an application (lists are loaded separately).
+fn record_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RecordRow> {
+    let city: String = row.get(3)?;
+    let city = City::parse(&city).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    let record = ApplicationRecord {
+        code: row.get(1)?,
+        park_name: row.get(2)?,
+        city,
+        district: row.get(4)?,
+        management_body: row.get(5)?,
+        contact_name: row.get(6)?,
+        contact_phone: row.get(7)?,
+        city_recommendation_rank: row.get(8)?,
+        leadership_mechanism: row.get(9)?,
+        has_management_body: row.get(10)?,
+        has_operating_team: row.get(11)?,
+        planned_area_mu: row.get(12)?,
+        land_approved: row.get(13)?,
+        land_ownership_clear: row.get(14)?,
+        conforms_to_plans: row.get(15)?,
+        city_policy_status: parse_text(16, row.get(16)?)?,
+        county_funding_wan_yuan: row.get(17)?,
+        county_funding_plan: row.get(18)?,
+        gigabit_fibre_to_park: row.get(19)?,
+        fibre_100m_to_enterprises: row.get(20)?,
+        transport_and_living_facilities: row.get(21)?,
+        eia_approved: row.get(22)?,
+        no_major_pollution_3y_pledged: row.get(23)?,
+        enterprises: Vec::new(),
+        innovation_platforms: Vec::new(),
+        rnd_cooperations: Vec::new(),
+        service_platforms: Vec::new(),
+    };
+    Ok((ApplicationId(row.get(0)?), record, row.get::<_, u32>(24)?))
+}
+
 fn parse_text<T: serde::de::DeserializeOwned>(column: usize, text: String) -> rusqlite::Result<T> {
     serde_json::from_value(serde_json::Value::String(text)).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
@@ -199,46 +239,7 @@ impl Store {
         let mut stmt = conn.prepare(&format!(
             "SELECT {RECORD_COLUMNS} FROM applications WHERE round_id = ?1 ORDER BY registration_order"
         ))?;
-        let rows = stmt.query_map([round_id.0], |row| {
-            let city: String = row.get(3)?;
-            let city = City::parse(&city).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    3,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })?;
-            let record = ApplicationRecord {
-                code: row.get(1)?,
-                park_name: row.get(2)?,
-                city,
-                district: row.get(4)?,
-                management_body: row.get(5)?,
-                contact_name: row.get(6)?,
-                contact_phone: row.get(7)?,
-                city_recommendation_rank: row.get(8)?,
-                leadership_mechanism: row.get(9)?,
-                has_management_body: row.get(10)?,
-                has_operating_team: row.get(11)?,
-                planned_area_mu: row.get(12)?,
-                land_approved: row.get(13)?,
-                land_ownership_clear: row.get(14)?,
-                conforms_to_plans: row.get(15)?,
-                city_policy_status: parse_text(16, row.get(16)?)?,
-                county_funding_wan_yuan: row.get(17)?,
-                county_funding_plan: row.get(18)?,
-                gigabit_fibre_to_park: row.get(19)?,
-                fibre_100m_to_enterprises: row.get(20)?,
-                transport_and_living_facilities: row.get(21)?,
-                eia_approved: row.get(22)?,
-                no_major_pollution_3y_pledged: row.get(23)?,
-                enterprises: Vec::new(),
-                innovation_platforms: Vec::new(),
-                rnd_cooperations: Vec::new(),
-                service_platforms: Vec::new(),
-            };
-            Ok((ApplicationId(row.get(0)?), record, row.get::<_, u32>(24)?))
-        })?;
+        let rows = stmt.query_map([round_id.0], record_from_row)?;
         let mut records = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         for (id, record, _) in &mut records {
             self.load_lists(*id, record)?;
@@ -297,6 +298,19 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(())
+    }
+
+    /// One application's full record, found by code, uid or row id.
+    pub fn application_record(&self, round_id: RoundId, key: &str) -> Result<ApplicationRecord> {
+        let summary = self.find_application(round_id, key)?;
+        let conn = self.conn();
+        let mut record = conn.query_row(
+            &format!("SELECT {RECORD_COLUMNS} FROM applications WHERE id = ?1"),
+            [summary.id.0],
+            record_from_row,
+        )?;
+        self.load_lists(summary.id, &mut record.1)?;
+        Ok(record.1)
     }
 
     /// Finds an application of a round by code (`2026-GZ-01`), uid or row id.
