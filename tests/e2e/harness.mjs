@@ -126,10 +126,20 @@ export class App {
     return this.waitFor(`text “${text}”`, `return document.body.innerText.includes(${JSON.stringify(text)})`, timeoutMs)
   }
 
+  /** Clicks like a user: waits for the element, and while a loading mask or an animation
+   * covers it ("element click intercepted"), waits and tries again. */
   async click(css) {
     await this.waitFor(`element ${css}`, `return !!document.querySelector(${JSON.stringify(css)})`)
-    const id = await this.find(css)
-    await this.cmd('POST', `/element/${id}/click`, {})
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const id = await this.find(css)
+        await this.cmd('POST', `/element/${id}/click`, {})
+        return
+      } catch (err) {
+        if (attempt >= 30 || !/intercepted|stale|not interactable/.test(String(err))) throw err
+        await sleep(150)
+      }
+    }
   }
 
   async type(css, text) {

@@ -27,7 +27,11 @@ pub struct FieldProblem {
 
 impl std::fmt::Display for FieldProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}，字段 {}：{}", self.record, self.field, self.message)
+        write!(
+            f,
+            "{}，字段 {}：{}［{}］",
+            self.record, self.field, self.message, self.code
+        )
     }
 }
 

@@ -7,6 +7,7 @@ import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 import type { AppInfo } from './bindings/AppInfo'
+import type { ApplicationRecord } from './bindings/ApplicationRecord'
 import type { ApplicationSummary } from './bindings/ApplicationSummary'
 import type { DemoLoaded } from './bindings/DemoLoaded'
 import type { Eligibility } from './bindings/Eligibility'
@@ -22,6 +23,7 @@ import type { StoreChanged } from './bindings/StoreChanged'
 
 export type {
   AppInfo,
+  ApplicationRecord,
   ApplicationSummary,
   DemoLoaded,
   Eligibility,
@@ -74,6 +76,10 @@ export const api = {
   loadDemo: () => call<DemoLoaded>('load_demo'),
   listApplications: (roundId: number) => call<ApplicationSummary[]>('list_applications', { roundId }),
   listPanel: (roundId: number) => call<Expert[]>('list_panel', { roundId }),
+  applicationRecord: (roundId: number, code: string) =>
+    call<ApplicationRecord>('application_record', { roundId, code }),
+  importApplicationsJson: (roundId: number, text: string) =>
+    call<number>('import_applications_json', { roundId, text }),
   eligibility: (roundId: number) => call<Eligibility[]>('eligibility', { roundId }),
   overrideRule: (roundId: number, applicationCode: string, rule: RuleId, result: RuleResult, reason: string) =>
     call<null>('override_rule', { roundId, applicationCode, rule, result, reason }),

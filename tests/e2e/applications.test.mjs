@@ -1,0 +1,57 @@
+// Registering applications: create a round on the first-run screen, import a JSON file (a bad
+// one first: nothing stored, every problem named), then read an application's full record.
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { withApp } from './harness.mjs'
+
+const application = (code, extra = {}) => ({
+  format: 'park-review/application@1',
+  code,
+  park_name: '梅州嘉应人工智能产业园',
+  city: '梅州市',
+  district: '梅江区',
+  management_body: '梅州市梅江区人工智能产业园管理委员会',
+  city_recommendation_rank: 1,
+  planned_area_mu: 305.5,
+  enterprises: [{ name: '嘉应智能芯片有限公司', credit_code: '91350100M000100Y43', ai_output_wan_yuan: 5200 }],
+  ...extra,
+})
+
+test('create a round, import applications from JSON, open one', async () => {
+  await withApp({ name: 'import-applications' }, async (app) => {
+    await app.waitForText('创建评审批次')
+    await app.click('[data-testid="create-round"]')
+    await app.waitFor('the new round', `return document.querySelector('[data-testid="home"]')?.innerText.includes('批次编号')`)
+    await app.click('[data-testid="nav-applications"]')
+    await app.waitForText('本批次还没有申报')
+
+    const bad = join(app.dir, 'bad.json')
+    writeFileSync(bad, JSON.stringify([
+      application('2026-MZ-01'),
+      application('2026-MZ-02', {
+        enterprises: [{ name: '乙', credit_code: '91350100M000100Y44', ai_output_wan_yuan: 10 }],
+        planned_area_mu: -3,
+      }),
+    ]))
+    await app.type('input[data-testid="import-file"]', bad)
+    await app.waitFor('the import error', `return document.querySelector('[data-testid="import-error"]')?.innerText.includes('enterprises[0].credit_code')`)
+    const error = await app.execute(`return document.querySelector('[data-testid="import-error"]').innerText`)
+    assert.match(error, /INVALID_CREDIT_CODE/)
+    assert.match(error, /未保存任何内容/)
+    assert.match(error, /planned_area_mu/)
+    assert.match(await app.text(), /本批次还没有申报/, 'nothing was stored')
+    await app.screenshot('import-error')
+
+    const good = join(app.dir, 'good.json')
+    writeFileSync(good, JSON.stringify([application('2026-MZ-01')]))
+    await app.type('input[data-testid="import-file"]', good)
+    await app.waitForText('梅州嘉应人工智能产业园')
+    await app.click('[data-testid="open-2026-MZ-01"]')
+    await app.waitForText('嘉应智能芯片有限公司')
+    await app.waitForText('91350100M000100Y43')
+    await app.waitForText('305.5')
+    await app.screenshot('application-detail')
+  })
+})
