@@ -101,7 +101,7 @@ test-ui: deps-npm
 # The end-to-end tests drive the real app binary under Xvfb; screenshots land in
 # target/e2e-shots/.
 e2e: deps-apt-test ui
-	cargo build -p park-review-app $(CARGO_FEATURES)
+	cargo build -p park-review-app -p park-review-cli $(CARGO_FEATURES)
 	rm -rf target/e2e-shots
 	PARK_REVIEW_APP=$(APP) xvfb-run -a -s "-screen 0 1920x1080x24" \
 	  node --test --test-concurrency=1 tests/e2e/

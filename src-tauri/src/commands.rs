@@ -181,15 +181,28 @@ pub async fn application_record(
     .await
 }
 
-/// Imports the text of a `park-review/application@1` file the user picked; all or nothing.
+/// Imports a file the user picked: Excel (the template's layout) by its name, otherwise
+/// `park-review/application@1` JSON. All or nothing.
 #[tauri::command]
-pub async fn import_applications_json(
+pub async fn import_applications(
     app: AppHandle,
     state: State<'_, AppState>,
     round_id: RoundId,
-    text: String,
+    file_name: String,
+    bytes: Vec<u8>,
 ) -> Result<u32, IpcError> {
-    let records = park_review_domain::exchange::parse_application_file(&text)?;
+    let records = if file_name.to_ascii_lowercase().ends_with(".xlsx") {
+        park_review_xlsx::read_applications(&bytes).map_err(|e| IpcError {
+            code: e.code(),
+            message: e.to_string(),
+        })?
+    } else {
+        let text = String::from_utf8(bytes).map_err(|_| IpcError {
+            code: park_review_domain::ErrorCode::ImportMalformed,
+            message: format!("文件 {file_name} 不是 UTF-8 编码的 JSON 文本。"),
+        })?;
+        park_review_domain::exchange::parse_application_file(&text)?
+    };
     let imported = with_store(&state, move |store| {
         Ok(store
             .import_applications(&app_actor(), round_id, &records)?

@@ -52,7 +52,7 @@ pub fn run() {
             commands::override_rule,
             commands::check_documents,
             commands::application_record,
-            commands::import_applications_json,
+            commands::import_applications,
         ])
         .run(tauri::generate_context!())
         .expect("error while running ParkReview");

@@ -484,3 +484,76 @@ fn piping_into_head_is_not_an_error() {
         .unwrap();
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
+
+#[test]
+fn applications_round_trip_through_excel_and_json() {
+    let sb = Sandbox::new();
+    sb.json(&["demo", "--json"]);
+    let xlsx = sb.dir.path().join("demo.xlsx");
+    let json = sb.dir.path().join("demo.json");
+    let template = sb.dir.path().join("template.xlsx");
+    for (args, file) in [
+        (
+            vec!["application", "export", "--round", "DEMO-2026", "--out"],
+            &xlsx,
+        ),
+        (
+            vec!["application", "export", "--round", "DEMO-2026", "--out"],
+            &json,
+        ),
+        (vec!["template", "application", "--out"], &template),
+    ] {
+        let mut args = args.clone();
+        args.push(file.to_str().unwrap());
+        let out = sb.run(&args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(file.exists());
+    }
+    sb.json(&[
+        "round",
+        "create",
+        "--year",
+        "2026",
+        "--kind",
+        "designation",
+        "--json",
+    ]);
+    let imported = sb.json(&[
+        "application",
+        "import",
+        xlsx.to_str().unwrap(),
+        "--round",
+        "2026-SB",
+        "--json",
+    ]);
+    assert_eq!(imported["imported"], 9);
+
+    let again = sb.dir.path().join("again.json");
+    sb.json(&[
+        "application",
+        "export",
+        "--round",
+        "2026-SB",
+        "--out",
+        again.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&again).unwrap(),
+        std::fs::read_to_string(&json).unwrap()
+    );
+
+    let empty = sb.run(&[
+        "application",
+        "import",
+        template.to_str().unwrap(),
+        "--round",
+        "2026-SB",
+        "--json",
+    ]);
+    assert!(
+        empty.status.success(),
+        "the empty template imports nothing: {}",
+        stderr(&empty)
+    );
+}

@@ -1,10 +1,11 @@
 // Registering applications: create a round on the first-run screen, import a JSON file (a bad
 // one first: nothing stored, every problem named), then read an application's full record.
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { withApp } from './harness.mjs'
+import { CLI, withApp } from './harness.mjs'
 
 const application = (code, extra = {}) => ({
   format: 'park-review/application@1',
@@ -53,5 +54,16 @@ test('create a round, import applications from JSON, open one', async () => {
     await app.waitForText('91350100M000100Y43')
     await app.waitForText('305.5')
     await app.screenshot('application-detail')
+    await app.press('Escape')
+
+    // An Excel workbook in the template's layout (here: the demo round exported by the CLI).
+    const other = join(app.dir, 'other.sqlite3')
+    const xlsx = join(app.dir, 'demo.xlsx')
+    execFileSync(CLI, ['--db', other, 'demo'])
+    execFileSync(CLI, ['--db', other, 'application', 'export', '--round', 'DEMO-2026', '--out', xlsx])
+    await app.type('input[data-testid="import-file"]', xlsx)
+    await app.waitForText('韶关芙蓉新城人工智能产业园')
+    await app.waitForText('共 10 个申报')
+    await app.screenshot('applications-imported-xlsx')
   })
 })

@@ -16,6 +16,8 @@ export const REPO = resolve(import.meta.dirname, '..', '..')
 export const SHOTS = join(REPO, 'target', 'e2e-shots')
 const APP = process.env.PARK_REVIEW_APP
   ?? join(process.env.CARGO_TARGET_DIR ?? join(REPO, 'target'), 'debug', 'park-review-app')
+/** The command-line binary beside the app, for preparing files as a secretariat would. */
+export const CLI = join(APP, '..', 'park-review')
 const DRIVER = process.env.WEBKIT_WEBDRIVER ?? '/usr/bin/WebKitWebDriver'
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
 

@@ -55,6 +55,9 @@ enum Command {
     /// 评审专家
     #[command(subcommand)]
     Expert(ExpertCommand),
+    /// 生成填报模板
+    #[command(subcommand)]
+    Template(TemplateCommand),
     /// 形式审查：按申报指南 C1–C7 和推荐名额（P2）逐条检查
     Eligibility(EligibilityArgs),
 }
@@ -128,6 +131,16 @@ struct RoundArg {
 }
 
 #[derive(Debug, Subcommand)]
+enum TemplateCommand {
+    /// 申报填报模板（Excel，中文表头，含下拉选项）
+    Application {
+        /// 输出文件（.xlsx）
+        #[arg(long, value_name = "F")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum ApplicationCommand {
     /// 列出批次中的申报
     List(RoundArg),
@@ -139,9 +152,17 @@ enum ApplicationCommand {
         #[arg(long, value_name = "A")]
         application: String,
     },
-    /// 从 JSON 文件（park-review/application@1）导入申报；任何一条有误则全部不导入
+    /// 导出批次的全部申报（.xlsx 或 .json），导出的文件可再次导入
+    Export {
+        #[command(flatten)]
+        round: RoundArg,
+        /// 输出文件（.xlsx 或 .json）
+        #[arg(long, value_name = "F")]
+        out: PathBuf,
+    },
+    /// 从 JSON（park-review/application@1）或 Excel 模板导入申报；任何一条有误则全部不导入
     Import {
-        /// 文件路径（.json）
+        /// 文件路径（.json 或 .xlsx）
         file: PathBuf,
         #[command(flatten)]
         round: RoundArg,
@@ -299,7 +320,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     &serde_json::json!({"round": round.code, "imported": ids.len(), "codes": codes}),
                 );
             }
-            crate::say!("已向批次 {} 导入 {} 个申报。", round.code, ids.len());
+            if ids.is_empty() {
+                crate::say!("文件中没有申报，批次 {} 未做任何改动。", round.code);
+            } else {
+                crate::say!("已向批次 {} 导入 {} 个申报。", round.code, ids.len());
+            }
             Ok(())
         }
         Command::Application(ApplicationCommand::Show { round, application }) => {
@@ -310,6 +335,54 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 return print_json(&record);
             }
             output::print_application(&record);
+            Ok(())
+        }
+        Command::Application(ApplicationCommand::Export { round, out }) => {
+            let store = open_store(cli)?;
+            let round = store.find_round(&round.round)?;
+            let records: Vec<_> = store
+                .application_records(round.id)?
+                .into_iter()
+                .map(|(_, record, _)| record)
+                .collect();
+            let bytes = if is_xlsx(out) {
+                park_review_xlsx::write_applications(&records)
+                    .map_err(|e| Failure::new(e.code(), e.to_string()))?
+            } else {
+                let tagged: Vec<_> = records
+                    .iter()
+                    .map(|r| {
+                        let mut value = serde_json::to_value(r).unwrap_or_default();
+                        value["format"] = park_review_domain::exchange::APPLICATION_FORMAT.into();
+                        value
+                    })
+                    .collect();
+                let mut text = serde_json::to_string_pretty(&tagged).unwrap_or_default();
+                text.push('\n');
+                text.into_bytes()
+            };
+            write_file(out, &bytes)?;
+            if cli.json {
+                return print_json(
+                    &serde_json::json!({"round": round.code, "exported": records.len(), "out": out}),
+                );
+            }
+            crate::say!(
+                "已将批次 {} 的 {} 个申报导出到 {}。",
+                round.code,
+                records.len(),
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Template(TemplateCommand::Application { out }) => {
+            let bytes = park_review_xlsx::application_template()
+                .map_err(|e| Failure::new(e.code(), e.to_string()))?;
+            write_file(out, &bytes)?;
+            if cli.json {
+                return print_json(&serde_json::json!({"out": out}));
+            }
+            crate::say!("已生成申报填报模板：{}", out.display());
             Ok(())
         }
         Command::Eligibility(args) => eligibility::run(cli, args),
@@ -339,29 +412,55 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     }
 }
 
-/// Reads and parses an application file; Excel arrives with the intake issue.
+fn is_xlsx(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// Reads and parses an application file: Excel by its extension, JSON otherwise.
 fn read_application_file(
     path: &std::path::Path,
 ) -> Result<Vec<park_review_domain::model::ApplicationRecord>, Failure> {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    if extension == "xlsx" {
-        return Err(Failure::new(
-            ErrorCode::ImportMalformed,
-            "本版本尚不支持从 Excel 导入申报，请先使用 JSON 格式（park-review/application@1，见 docs/formats/application.md）。".into(),
-        ));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         Failure::new(
             ErrorCode::Io,
             format!("无法读取文件 {}：{e}", path.display()),
         )
     })?;
+    if is_xlsx(path) {
+        return park_review_xlsx::read_applications(&bytes)
+            .map_err(|e| Failure::new(e.code(), e.to_string()));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::new(
+            ErrorCode::ImportMalformed,
+            format!("文件 {} 不是 UTF-8 编码的 JSON 文本。", path.display()),
+        )
+    })?;
     park_review_domain::exchange::parse_application_file(&text)
         .map_err(|e| Failure::new(e.code(), e.to_string()))
+}
+
+/// Writes a whole file through a temporary file and a rename, so that a crash or a full disk
+/// never leaves a half-written file under the name the user asked for.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
+    let fail = |e: std::io::Error| {
+        Failure::new(
+            ErrorCode::Io,
+            format!("无法写入文件 {}：{e}", path.display()),
+        )
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{file_name}.part"));
+    std::fs::write(&temp, bytes).map_err(fail)?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        fail(e)
+    })
 }
 
 impl From<StoreError> for Failure {

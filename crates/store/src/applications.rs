@@ -360,6 +360,10 @@ impl Store {
         if !problems.is_empty() {
             return Err(crate::StoreError::Invalid(problems));
         }
+        if records.is_empty() {
+            // Nothing to store (an empty template): no transaction, no audit entry.
+            return Ok(Vec::new());
+        }
         self.write(actor, |tx| {
             records
                 .iter()

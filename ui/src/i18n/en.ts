@@ -77,8 +77,8 @@ const en: typeof zh = {
     enterprises: 'Enterprises',
     empty: 'This round has no applications yet.',
     emptyHint:
-      "Use “Import (JSON)” above with a park-review/application{'@'}1 file, or load the demo round from Home.",
-    import: 'Import (JSON)',
+      "Use “Import” above with an Excel file in the template's layout (park-review template application) or a park-review/application{'@'}1 JSON file, or load the demo round from Home.",
+    import: 'Import',
     importing: 'Importing…',
     imported: '{n} applications imported',
     importFailed: 'Import failed; nothing was stored',

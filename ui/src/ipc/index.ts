@@ -78,8 +78,8 @@ export const api = {
   listPanel: (roundId: number) => call<Expert[]>('list_panel', { roundId }),
   applicationRecord: (roundId: number, code: string) =>
     call<ApplicationRecord>('application_record', { roundId, code }),
-  importApplicationsJson: (roundId: number, text: string) =>
-    call<number>('import_applications_json', { roundId, text }),
+  importApplications: (roundId: number, fileName: string, bytes: Uint8Array) =>
+    call<number>('import_applications', { roundId, fileName, bytes: Array.from(bytes) }),
   eligibility: (roundId: number) => call<Eligibility[]>('eligibility', { roundId }),
   overrideRule: (roundId: number, applicationCode: string, rule: RuleId, result: RuleResult, reason: string) =>
     call<null>('override_rule', { roundId, applicationCode, rule, result, reason }),

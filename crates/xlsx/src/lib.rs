@@ -1,0 +1,51 @@
+//! Applications as Excel workbooks: the template a city fills in, import with every problem
+//! named by sheet, row and field, and export that imports again unchanged.
+//!
+//! Layout (Chinese headers, matched by name so columns may be reordered): the sheet 园区 holds
+//! one row per application; the sheets 企业, 创新平台, 研发合作 and 服务平台 hold the lists, each
+//! row naming its application by 申报编号. Writing uses rust_xlsxwriter, reading calamine: both
+//! pure Rust, both widely used; neither does any I/O here (bytes in, bytes out).
+
+mod columns;
+mod read;
+mod write;
+
+pub use read::read_applications;
+pub use write::{application_template, write_applications};
+
+use park_review_domain::exchange::FieldProblem;
+use park_review_domain::ErrorCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum XlsxError {
+    #[error("无法读取 Excel 文件：{0}。请确认文件是 .xlsx 格式且没有损坏。")]
+    Unreadable(String),
+    #[error(
+        "Excel 文件缺少工作表“{0}”。请使用 `park-review template application` 生成的模板填写。"
+    )]
+    MissingSheet(&'static str),
+    #[error("工作表“{sheet}”缺少列“{column}”。请使用模板中的列名。")]
+    MissingColumn {
+        sheet: &'static str,
+        column: &'static str,
+    },
+    #[error("Excel 文件有 {} 处问题，未保存任何内容：\n{}", .0.len(), .0.iter().map(|p| format!("  · {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<FieldProblem>),
+    #[error("无法生成 Excel 文件：{0}")]
+    Write(String),
+}
+
+impl XlsxError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            XlsxError::Invalid(problems) => problems
+                .first()
+                .map_or(ErrorCode::ImportMalformed, |p| p.code),
+            XlsxError::Write(_) => ErrorCode::Internal,
+            _ => ErrorCode::ImportMalformed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,156 @@
+//! Round trips and import errors, on workbooks written here and re-read with calamine.
+
+use park_review_domain::exchange::parse_demo_round;
+use rust_xlsxwriter::Workbook;
+
+use super::*;
+
+const DEMO: &str = include_str!("../../../assets/demo/round-2026.json");
+
+#[test]
+fn an_export_imports_back_unchanged() {
+    let demo = parse_demo_round(DEMO).unwrap();
+    let bytes = write_applications(&demo.applications).unwrap();
+    let back = read_applications(&bytes).unwrap();
+    assert_eq!(back, demo.applications);
+}
+
+#[test]
+fn the_template_has_every_sheet_and_no_rows() {
+    let bytes = application_template().unwrap();
+    assert!(read_applications(&bytes).unwrap().is_empty());
+}
+
+/// A workbook written cell by cell, as a person would fill the template.
+fn filled(edit: impl Fn(&mut rust_xlsxwriter::Worksheet, &str)) -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    for (name, headers) in [
+        (
+            "园区",
+            columns::PARK_COLUMNS
+                .iter()
+                .map(|c| c.header)
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "企业",
+            vec![
+                "申报编号",
+                "企业名称",
+                "统一社会信用代码",
+                "AI产品年产值（万元）",
+            ],
+        ),
+        ("创新平台", vec!["申报编号", "平台名称", "平台类型"]),
+        (
+            "研发合作",
+            vec!["申报编号", "园区企业", "合作单位", "合作单位类型"],
+        ),
+        ("服务平台", vec!["申报编号", "平台名称", "平台类型"]),
+    ] {
+        let sheet = workbook.add_worksheet().set_name(name).unwrap();
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        edit(sheet, name);
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+fn park_row(sheet: &mut rust_xlsxwriter::Worksheet, row: u32, code: &str, area: &str) {
+    let values = [
+        code,
+        "韶关园区",
+        "韶关市",
+        "浈江区",
+        "管委会",
+        "",
+        "",
+        "1",
+        "是",
+        "是",
+        "是",
+        area,
+    ];
+    for (c, v) in values.iter().enumerate() {
+        sheet.write_string(row, c as u16, *v).unwrap();
+    }
+}
+
+#[test]
+fn every_problem_is_named_by_sheet_row_and_field() {
+    let bytes = filled(|sheet, name| match name {
+        "园区" => {
+            park_row(sheet, 1, "2026-SG-01", "三百");
+            park_row(sheet, 2, "2026-SG-02", "300");
+            sheet.write_string(2, 8, "也许").unwrap();
+        }
+        "企业" => {
+            for (c, v) in ["2026-SG-01", "甲公司", "91350100M000100Y44", "5000"]
+                .iter()
+                .enumerate()
+            {
+                sheet.write_string(1, c as u16, *v).unwrap();
+            }
+            for (c, v) in ["2026-XX-09", "乙公司", "91350100M000100Y43", "10"]
+                .iter()
+                .enumerate()
+            {
+                sheet.write_string(2, c as u16, *v).unwrap();
+            }
+        }
+        "创新平台" => {
+            for (c, v) in ["2026-SG-02", "某平台", "实验室"].iter().enumerate() {
+                sheet.write_string(1, c as u16, *v).unwrap();
+            }
+        }
+        _ => {}
+    });
+    let err = read_applications(&bytes).unwrap_err();
+    let text = err.to_string();
+    for expected in [
+        "工作表“园区”第 2 行，字段 规划建设面积（亩）（planned_area_mu）：“三百”不是数字",
+        "工作表“园区”第 3 行，字段 领导牵头工作机制（leadership_mechanism）：“也许”应为“是”或“否”",
+        "工作表“企业”第 3 行，字段 申报编号（code）：申报编号“2026-XX-09”在工作表“园区”中不存在",
+        "工作表“创新平台”第 2 行，字段 平台类型（kind）：“实验室”不在可选值中",
+    ] {
+        assert!(text.contains(expected), "missing “{expected}” in:\n{text}");
+    }
+}
+
+#[test]
+fn credit_codes_are_checked_after_the_cells_are_read() {
+    let bytes = filled(|sheet, name| match name {
+        "园区" => park_row(sheet, 1, "2026-SG-01", "300"),
+        "企业" => {
+            for (c, v) in ["2026-SG-01", "甲公司", "91350100M000100Y44", "5000"]
+                .iter()
+                .enumerate()
+            {
+                sheet.write_string(1, c as u16, *v).unwrap();
+            }
+        }
+        _ => {}
+    });
+    let err = read_applications(&bytes).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidCreditCode);
+    assert!(
+        err.to_string().contains("enterprises[0].credit_code"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_workbook_is_refused() {
+    let err = read_applications(b"PK\x03\x04 not really a zip").unwrap_err();
+    assert!(matches!(err, XlsxError::Unreadable(_)), "{err}");
+    let missing = {
+        let mut workbook = Workbook::new();
+        workbook.add_worksheet().set_name("园区").unwrap();
+        workbook.save_to_buffer().unwrap()
+    };
+    assert!(matches!(
+        read_applications(&missing).unwrap_err(),
+        XlsxError::MissingColumn { .. } | XlsxError::MissingSheet(_)
+    ));
+}
