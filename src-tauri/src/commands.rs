@@ -212,3 +212,59 @@ pub async fn import_applications(
     notify(&app, "application");
     Ok(imported)
 }
+
+#[tauri::command]
+pub async fn create_application(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    record: ApplicationRecord,
+) -> Result<(), IpcError> {
+    with_store(&state, move |store| {
+        store.import_applications(&app_actor(), round_id, std::slice::from_ref(&record))?;
+        Ok(())
+    })
+    .await?;
+    notify(&app, "application");
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn update_application(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    code: String,
+    record: ApplicationRecord,
+) -> Result<(), IpcError> {
+    with_store(&state, move |store| {
+        Ok(store.update_application(&app_actor(), round_id, &code, &record)?)
+    })
+    .await?;
+    notify(&app, "application");
+    Ok(())
+}
+
+/// One of the 21 cities, for pickers.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CityInfo {
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    /// P2: applications the city may recommend a year.
+    pub quota: u32,
+}
+
+#[tauri::command]
+pub async fn list_cities() -> Result<Vec<CityInfo>, IpcError> {
+    Ok(park_review_domain::City::ALL
+        .into_iter()
+        .map(|c| CityInfo {
+            code: c.code().to_owned(),
+            name: c.name_zh().to_owned(),
+            name_en: c.name_en().to_owned(),
+            quota: c.yearly_quota(),
+        })
+        .collect())
+}

@@ -53,6 +53,9 @@ pub fn run() {
             commands::check_documents,
             commands::application_record,
             commands::import_applications,
+            commands::create_application,
+            commands::update_application,
+            commands::list_cities,
         ])
         .run(tauri::generate_context!())
         .expect("error while running ParkReview");

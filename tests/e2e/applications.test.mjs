@@ -65,5 +65,17 @@ test('create a round, import applications from JSON, open one', async () => {
     await app.waitForText('韶关芙蓉新城人工智能产业园')
     await app.waitForText('共 10 个申报')
     await app.screenshot('applications-imported-xlsx')
+
+    // Edit in the form: 298.5 亩 becomes 300; a bad credit code is refused with nothing saved.
+    await app.click('[data-testid="open-2026-FS-01"]')
+    await app.waitForText('298.5')
+    await app.click('[data-testid="edit-application"]')
+    await app.waitFor('the form', `return document.querySelector('[data-testid="form-area"] input')?.value === '298.5'`)
+    await app.click('#tab-conditions')
+    await app.screenshot('application-form')
+    await app.retype('[data-testid="form-area"] input', '300')
+    await app.click('[data-testid="form-save"]')
+    await app.waitFor('the saved record', `return document.querySelector('[data-testid="application-detail"]')?.innerText.includes('300')`)
+    await app.waitForText('已保存申报 2026-FS-01')
   })
 })

@@ -149,6 +149,15 @@ export class App {
     await this.cmd('POST', `/element/${id}/value`, { text })
   }
 
+  /** Replaces the text of an input, as a user selecting all and typing would. */
+  async retype(css, text) {
+    await this.waitFor(`element ${css}`, `const e = document.querySelector(${JSON.stringify(css)}); return !!e && e.offsetParent !== null`)
+    await this.execute(`const e = document.querySelector(${JSON.stringify(css)}); e.focus(); e.select(); return true`)
+    const id = await this.find(css)
+    await this.cmd('POST', `/element/${id}/value`, { text })
+    await this.press('Tab')
+  }
+
   /** Presses one key as a user would (through the WebDriver actions API): 'Tab', 'Enter'. */
   async press(key) {
     const value = { Tab: '\uE004', Enter: '\uE007', Escape: '\uE00C' }[key] ?? key

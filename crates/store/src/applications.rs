@@ -80,6 +80,18 @@ pub(crate) fn insert_application(
         ],
     )?;
     let id = tx.tx.last_insert_rowid();
+    insert_children(tx, id, app)?;
+    tx.audit(
+        "application.create",
+        "application",
+        &uid,
+        json!({"code": app.code, "park_name": app.park_name, "round_id": round_id.0}),
+    )?;
+    Ok(ApplicationId(id))
+}
+
+/// The lists of an application: enterprises, platforms, cooperations.
+fn insert_children(tx: &mut WriteTx<'_>, id: i64, app: &ApplicationRecord) -> Result<()> {
     for (position, e) in app.enterprises.iter().enumerate() {
         let child_uid = tx.new_uid();
         tx.tx.execute(
@@ -128,13 +140,7 @@ pub(crate) fn insert_application(
             params![child_uid, id, position, p.name, enum_text(&p.kind)],
         )?;
     }
-    tx.audit(
-        "application.create",
-        "application",
-        &uid,
-        json!({"code": app.code, "park_name": app.park_name, "round_id": round_id.0}),
-    )?;
-    Ok(ApplicationId(id))
+    Ok(())
 }
 
 impl Store {
@@ -311,6 +317,96 @@ impl Store {
         )?;
         self.load_lists(summary.id, &mut record.1)?;
         Ok(record.1)
+    }
+
+    /// Replaces an application's record (the form's "save"). The code may change if the new
+    /// one is free in the round. Checked like an import; nothing changes on any problem.
+    pub fn update_application(
+        &mut self,
+        actor: &crate::Actor,
+        round_id: RoundId,
+        key: &str,
+        record: &ApplicationRecord,
+    ) -> Result<()> {
+        let round = self.round(round_id)?;
+        if round.status == park_review_domain::RoundStatus::Closed {
+            return Err(crate::StoreError::Conflict(format!(
+                "批次 {} 已结束，不能再修改申报。",
+                round.code
+            )));
+        }
+        let current = self.find_application(round_id, key)?;
+        let mut problems =
+            park_review_domain::exchange::check_applications(std::slice::from_ref(record));
+        if record.code != current.code && self.find_application(round_id, &record.code).is_ok() {
+            problems.push(park_review_domain::exchange::FieldProblem {
+                record: format!("申报 {}", record.code),
+                field: "code".into(),
+                code: park_review_domain::ErrorCode::DuplicateCode,
+                message: format!("编号“{}”在批次 {} 中已存在。", record.code, round.code),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(crate::StoreError::Invalid(problems));
+        }
+        self.write(actor, |tx| {
+            let now = tx.now();
+            let app = record;
+            tx.tx.execute(
+                "UPDATE applications SET
+                    code = ?2, park_name = ?3, city = ?4, district = ?5, management_body = ?6,
+                    contact_name = ?7, contact_phone = ?8, city_recommendation_rank = ?9,
+                    leadership_mechanism = ?10, has_management_body = ?11, has_operating_team = ?12,
+                    planned_area_mu = ?13, land_approved = ?14, land_ownership_clear = ?15,
+                    conforms_to_plans = ?16, city_policy_status = ?17, county_funding_wan_yuan = ?18,
+                    county_funding_plan = ?19, gigabit_fibre_to_park = ?20, fibre_100m_to_enterprises = ?21,
+                    transport_and_living_facilities = ?22, eia_approved = ?23,
+                    no_major_pollution_3y_pledged = ?24, updated_at = ?25
+                 WHERE id = ?1",
+                params![
+                    current.id.0,
+                    app.code,
+                    app.park_name,
+                    app.city.code(),
+                    app.district,
+                    app.management_body,
+                    app.contact_name,
+                    app.contact_phone,
+                    app.city_recommendation_rank,
+                    app.leadership_mechanism,
+                    app.has_management_body,
+                    app.has_operating_team,
+                    app.planned_area_mu,
+                    app.land_approved,
+                    app.land_ownership_clear,
+                    app.conforms_to_plans,
+                    enum_text(&app.city_policy_status),
+                    app.county_funding_wan_yuan,
+                    app.county_funding_plan,
+                    app.gigabit_fibre_to_park,
+                    app.fibre_100m_to_enterprises,
+                    app.transport_and_living_facilities,
+                    app.eia_approved,
+                    app.no_major_pollution_3y_pledged,
+                    now,
+                ],
+            )?;
+            for table in [
+                "application_enterprises",
+                "application_innovation_platforms",
+                "application_rnd_cooperations",
+                "application_service_platforms",
+            ] {
+                tx.tx.execute(&format!("DELETE FROM {table} WHERE application_id = ?1"), [current.id.0])?;
+            }
+            insert_children(tx, current.id.0, app)?;
+            tx.audit(
+                "application.update",
+                "application",
+                &current.uid.0,
+                json!({"code": app.code, "previous_code": current.code, "park_name": app.park_name}),
+            )
+        })
     }
 
     /// Finds an application of a round by code (`2026-GZ-01`), uid or row id.

@@ -460,3 +460,47 @@ mod eligibility {
         assert_eq!(apps.last().unwrap().registration_order, 10);
     }
 }
+
+mod editing {
+    use super::*;
+    use park_review_domain::eligibility::{RuleId, RuleResult};
+
+    #[test]
+    fn saving_the_form_replaces_the_record_and_its_lists_or_changes_nothing() {
+        let (_dir, path) = temp_db();
+        let mut store = Store::open(&path).unwrap();
+        let round = store.load_demo(&Actor::system()).unwrap().round.id;
+        let mut record = store.application_record(round, "2026-FS-01").unwrap();
+        record.planned_area_mu = 301.0;
+        record.enterprises.truncate(2);
+        store
+            .update_application(&secretariat(), round, "2026-FS-01", &record)
+            .unwrap();
+        assert_eq!(
+            store.application_record(round, "2026-FS-01").unwrap(),
+            record
+        );
+        let review = store.eligibility(round).unwrap();
+        let fs = review.iter().find(|e| e.code == "2026-FS-01").unwrap();
+        let c2 = fs.rules.iter().find(|r| r.id == RuleId::C2).unwrap();
+        assert_eq!(c2.result, RuleResult::NeedsReview);
+
+        let before = store.application_record(round, "2026-FS-01").unwrap();
+        let mut taken = before.clone();
+        taken.code = "2026-GZ-01".into();
+        let err = store
+            .update_application(&secretariat(), round, "2026-FS-01", &taken)
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::DuplicateCode);
+        let mut bad = before.clone();
+        bad.enterprises[0].credit_code = "123".into();
+        let err = store
+            .update_application(&secretariat(), round, "2026-FS-01", &bad)
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidCreditCode);
+        assert_eq!(
+            store.application_record(round, "2026-FS-01").unwrap(),
+            before
+        );
+    }
+}

@@ -7,6 +7,7 @@ import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 import type { AppInfo } from './bindings/AppInfo'
+import type { CityInfo } from './bindings/CityInfo'
 import type { ApplicationRecord } from './bindings/ApplicationRecord'
 import type { ApplicationSummary } from './bindings/ApplicationSummary'
 import type { DemoLoaded } from './bindings/DemoLoaded'
@@ -25,6 +26,7 @@ export type {
   AppInfo,
   ApplicationRecord,
   ApplicationSummary,
+  CityInfo,
   DemoLoaded,
   Eligibility,
   ErrorCode,
@@ -80,6 +82,11 @@ export const api = {
     call<ApplicationRecord>('application_record', { roundId, code }),
   importApplications: (roundId: number, fileName: string, bytes: Uint8Array) =>
     call<number>('import_applications', { roundId, fileName, bytes: Array.from(bytes) }),
+  listCities: () => call<CityInfo[]>('list_cities'),
+  createApplication: (roundId: number, record: ApplicationRecord) =>
+    call<null>('create_application', { roundId, record }),
+  updateApplication: (roundId: number, code: string, record: ApplicationRecord) =>
+    call<null>('update_application', { roundId, code, record }),
   eligibility: (roundId: number) => call<Eligibility[]>('eligibility', { roundId }),
   overrideRule: (roundId: number, applicationCode: string, rule: RuleId, result: RuleResult, reason: string) =>
     call<null>('override_rule', { roundId, applicationCode, rule, result, reason }),
