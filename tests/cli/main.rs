@@ -557,3 +557,38 @@ fn applications_round_trip_through_excel_and_json() {
         stderr(&empty)
     );
 }
+
+#[test]
+fn application_update_replaces_one_record_and_cities_list_the_quota() {
+    let sb = Sandbox::new();
+    sb.json(&["demo", "--json"]);
+    let mut record = sb.json(&[
+        "application",
+        "show",
+        "--round",
+        "DEMO-2026",
+        "--application",
+        "2026-FS-01",
+        "--json",
+    ]);
+    record["planned_area_mu"] = 300.into();
+    let file = sb.dir.path().join("fs.json");
+    std::fs::write(&file, record.to_string()).unwrap();
+    let out = sb.run(&[
+        "application",
+        "update",
+        file.to_str().unwrap(),
+        "--round",
+        "DEMO-2026",
+        "--application",
+        "2026-FS-01",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let review = sb.json(&["eligibility", "--round", "DEMO-2026", "--json"]);
+    assert_eq!(rule_result(&review, "2026-FS-01", "C2"), "needs_review");
+
+    let cities = sb.json(&["cities", "--json"]);
+    assert_eq!(cities.as_array().unwrap().len(), 21);
+    assert_eq!(cities[0]["name"], "广州市");
+    assert_eq!(cities[0]["quota"], 2);
+}

@@ -58,6 +58,8 @@ enum Command {
     /// 生成填报模板
     #[command(subcommand)]
     Template(TemplateCommand),
+    /// 列出广东省 21 个地级以上市及其年度推荐名额（P2）
+    Cities,
     /// 形式审查：按申报指南 C1–C7 和推荐名额（P2）逐条检查
     Eligibility(EligibilityArgs),
 }
@@ -149,6 +151,16 @@ enum ApplicationCommand {
         #[command(flatten)]
         round: RoundArg,
         /// 申报编号，例如 2026-GZ-01
+        #[arg(long, value_name = "A")]
+        application: String,
+    },
+    /// 用 JSON 文件（一个 park-review/application@1 对象）替换一个申报的全部信息
+    Update {
+        /// 文件路径（.json）
+        file: PathBuf,
+        #[command(flatten)]
+        round: RoundArg,
+        /// 要修改的申报编号
         #[arg(long, value_name = "A")]
         application: String,
     },
@@ -373,6 +385,50 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 records.len(),
                 out.display()
             );
+            Ok(())
+        }
+        Command::Application(ApplicationCommand::Update {
+            file,
+            round,
+            application,
+        }) => {
+            let records = read_application_file(file)?;
+            let [record] = records.as_slice() else {
+                return Err(Failure::new(
+                    ErrorCode::ImportMalformed,
+                    format!(
+                        "文件中有 {} 个申报；修改时文件应只包含一个申报。",
+                        records.len()
+                    ),
+                ));
+            };
+            let mut store = open_store(cli)?;
+            let round = store.find_round(&round.round)?;
+            store.update_application(&cli_actor(), round.id, application, record)?;
+            if cli.json {
+                return print_json(
+                    &serde_json::json!({"round": round.code, "updated": record.code}),
+                );
+            }
+            crate::say!("已修改批次 {} 的申报 {}。", round.code, record.code);
+            Ok(())
+        }
+        Command::Cities => {
+            let cities: Vec<_> = park_review_domain::City::ALL
+                .into_iter()
+                .map(|c| serde_json::json!({"code": c.code(), "name": c.name_zh(), "name_en": c.name_en(), "quota": c.yearly_quota()}))
+                .collect();
+            if cli.json {
+                return print_json(&cities);
+            }
+            for c in park_review_domain::City::ALL {
+                crate::say!(
+                    "{}\t{}\t年度推荐名额 {}",
+                    c.code(),
+                    c.name_zh(),
+                    c.yearly_quota()
+                );
+            }
             Ok(())
         }
         Command::Template(TemplateCommand::Application { out }) => {
