@@ -1,5 +1,6 @@
 CREATE INDEX application_enterprises_credit_code ON application_enterprises(credit_code);
 CREATE INDEX assignments_expert ON assignments(expert_id);
+CREATE INDEX attachments_application ON attachments(application_id);
 CREATE INDEX audit_log_entity ON audit_log(entity_uid);
 CREATE TABLE application_enterprises (
     id                  INTEGER PRIMARY KEY,
@@ -86,6 +87,19 @@ CREATE TABLE assignments (
     created_at                  TEXT NOT NULL,
     updated_at                  TEXT NOT NULL,
     UNIQUE (application_id, expert_id)
+);
+CREATE TABLE attachments (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    application_id  INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    clause          TEXT NOT NULL CHECK (clause IN ('C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'P4')),
+    file_name       TEXT NOT NULL,
+    media_type      TEXT NOT NULL CHECK (media_type IN ('application/pdf', 'image/png', 'image/jpeg')),
+    size_bytes      INTEGER NOT NULL CHECK (size_bytes > 0),
+    sha256          TEXT NOT NULL CHECK (length(sha256) = 64),
+    added_by        TEXT NOT NULL,
+    added_at        TEXT NOT NULL,
+    UNIQUE (application_id, clause, sha256)
 );
 CREATE TABLE audit_log (
     id          INTEGER PRIMARY KEY,

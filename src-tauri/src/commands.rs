@@ -7,7 +7,7 @@ use park_review_domain::eligibility::{Eligibility, RuleId, RuleResult};
 use park_review_domain::ids::RoundId;
 use park_review_domain::model::{ApplicationRecord, ApplicationSummary, Expert, Round};
 use park_review_domain::RoundKind;
-use park_review_store::{Actor, DemoLoaded, Status, Store};
+use park_review_store::{Actor, Attachment, DemoLoaded, Status, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use ts_rs::TS;
@@ -267,4 +267,46 @@ pub async fn list_cities() -> Result<Vec<CityInfo>, IpcError> {
             quota: c.yearly_quota(),
         })
         .collect())
+}
+
+#[tauri::command]
+pub async fn list_attachments(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    code: String,
+) -> Result<Vec<Attachment>, IpcError> {
+    with_store(&state, move |store| {
+        let application = store.find_application(round_id, &code)?;
+        Ok(store.list_attachments(application.id)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn add_attachment(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    code: String,
+    clause: String,
+    file_name: String,
+    bytes: Vec<u8>,
+) -> Result<Attachment, IpcError> {
+    let added = with_store(&state, move |store| {
+        let application = store.find_application(round_id, &code)?;
+        Ok(store.add_attachment(&app_actor(), application.id, &clause, &file_name, &bytes)?)
+    })
+    .await?;
+    notify(&app, "attachment");
+    Ok(added)
+}
+
+/// The attachment's bytes, verified against its SHA-256, as a binary response (no JSON array).
+#[tauri::command]
+pub async fn read_attachment(
+    state: State<'_, AppState>,
+    uid: String,
+) -> Result<tauri::ipc::Response, IpcError> {
+    let (_, bytes) = with_store(&state, move |store| Ok(store.read_attachment(&uid)?)).await?;
+    Ok(tauri::ipc::Response::new(bytes))
 }

@@ -56,6 +56,9 @@ pub fn run() {
             commands::create_application,
             commands::update_application,
             commands::list_cities,
+            commands::list_attachments,
+            commands::add_attachment,
+            commands::read_attachment,
         ])
         .run(tauri::generate_context!())
         .expect("error while running ParkReview");

@@ -592,3 +592,59 @@ fn application_update_replaces_one_record_and_cities_list_the_quota() {
     assert_eq!(cities[0]["name"], "广州市");
     assert_eq!(cities[0]["quota"], 2);
 }
+
+#[test]
+fn attachments_are_added_listed_and_verified() {
+    let sb = Sandbox::new();
+    sb.json(&["demo", "--json"]);
+    let pdf = sb.dir.path().join("用地批复.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n%%EOF\n").unwrap();
+    let target = ["--round", "DEMO-2026", "--application", "2026-FS-01"];
+    let added = sb.json(
+        &[
+            &[
+                "attachment",
+                "add",
+                pdf.to_str().unwrap(),
+                "--clause",
+                "C2",
+                "--json",
+            ][..],
+            &target,
+        ]
+        .concat(),
+    );
+    assert_eq!(added["media_type"], "application/pdf");
+    let listed = sb.json(&[&["attachment", "list", "--json"][..], &target].concat());
+    assert_eq!(listed[0]["file_name"], "用地批复.pdf");
+    assert!(sb
+        .run(&[&["attachment", "verify"][..], &target].concat())
+        .status
+        .success());
+
+    let sha = added["sha256"].as_str().unwrap();
+    let stored = sb.dir.path().join("attachments").join(&sha[..2]).join(sha);
+    std::fs::write(&stored, b"%PDF-1.4 changed").unwrap();
+    let out = sb.run(&[&["attachment", "verify"][..], &target].concat());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("[ATTACHMENT_TAMPERED]"),
+        "{}",
+        stderr(&out)
+    );
+
+    let doc = sb.dir.path().join("说明.docx");
+    std::fs::write(&doc, b"PK\x03\x04").unwrap();
+    let refused = sb.run(
+        &[
+            &["attachment", "add", doc.to_str().unwrap(), "--clause", "C1"][..],
+            &target,
+        ]
+        .concat(),
+    );
+    assert!(
+        stderr(&refused).contains("[IMPORT_MALFORMED]"),
+        "{}",
+        stderr(&refused)
+    );
+}

@@ -60,6 +60,9 @@ enum Command {
     Template(TemplateCommand),
     /// 列出广东省 21 个地级以上市及其年度推荐名额（P2）
     Cities,
+    /// 证明材料（PDF 或图片），按条款挂接到申报，以 SHA-256 校验
+    #[command(subcommand)]
+    Attachment(AttachmentCommand),
     /// 形式审查：按申报指南 C1–C7 和推荐名额（P2）逐条检查
     Eligibility(EligibilityArgs),
 }
@@ -130,6 +133,33 @@ struct RoundArg {
     /// 批次：编号（如 2026-SB）、年份（该年只有一个批次时）或 id
     #[arg(long, value_name = "R")]
     round: String,
+}
+
+#[derive(Debug, Args)]
+struct ApplicationTarget {
+    #[command(flatten)]
+    round: RoundArg,
+    /// 申报编号，例如 2026-FS-01
+    #[arg(long, value_name = "A")]
+    application: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum AttachmentCommand {
+    /// 挂接一个 PDF 或图片文件（不超过 200 MB）
+    Add {
+        /// 文件路径
+        file: PathBuf,
+        #[command(flatten)]
+        target: ApplicationTarget,
+        /// 支撑的条款：C1–C7，或 P4（其他支撑材料）
+        #[arg(long)]
+        clause: String,
+    },
+    /// 列出申报的证明材料
+    List(ApplicationTarget),
+    /// 逐个校验申报的证明材料是否与挂接时的 SHA-256 一致
+    Verify(ApplicationTarget),
 }
 
 #[derive(Debug, Subcommand)]
@@ -413,6 +443,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             crate::say!("已修改批次 {} 的申报 {}。", round.code, record.code);
             Ok(())
         }
+        Command::Attachment(command) => attachment(cli, command),
         Command::Cities => {
             let cities: Vec<_> = park_review_domain::City::ALL
                 .into_iter()
@@ -466,6 +497,91 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+fn attachment(cli: &Cli, command: &AttachmentCommand) -> Result<(), Failure> {
+    let target = match command {
+        AttachmentCommand::Add { target, .. }
+        | AttachmentCommand::List(target)
+        | AttachmentCommand::Verify(target) => target,
+    };
+    let mut store = open_store(cli)?;
+    let round = store.find_round(&target.round.round)?;
+    let app = store.find_application(round.id, &target.application)?;
+    match command {
+        AttachmentCommand::Add { file, clause, .. } => {
+            let bytes = std::fs::read(file).map_err(|e| {
+                Failure::new(
+                    ErrorCode::Io,
+                    format!("无法读取文件 {}：{e}", file.display()),
+                )
+            })?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let added = store.add_attachment(&cli_actor(), app.id, clause, &name, &bytes)?;
+            if cli.json {
+                return print_json(&added);
+            }
+            crate::say!(
+                "已将“{}”挂接到 {} 的 {}（SHA-256 {}）。",
+                added.file_name,
+                app.code,
+                added.clause,
+                added.sha256
+            );
+        }
+        AttachmentCommand::List(_) => {
+            let list = store.list_attachments(app.id)?;
+            if cli.json {
+                return print_json(&list);
+            }
+            if list.is_empty() {
+                crate::say!("申报 {} 还没有证明材料。", app.code);
+            }
+            for a in list {
+                crate::say!(
+                    "{}\t{}\t{} 字节\t{}\t{}",
+                    a.clause,
+                    a.file_name,
+                    a.size_bytes,
+                    a.sha256,
+                    a.uid
+                );
+            }
+        }
+        AttachmentCommand::Verify(_) => {
+            let list = store.list_attachments(app.id)?;
+            let mut failures = Vec::new();
+            for a in &list {
+                if let Err(e) = store.read_attachment(&a.uid.0) {
+                    failures.push(e.to_string());
+                }
+            }
+            if let Some(first) = failures.first() {
+                return Err(Failure::new(
+                    ErrorCode::AttachmentTampered,
+                    format!(
+                        "{} 个附件中有 {} 个校验失败：{first}",
+                        list.len(),
+                        failures.len()
+                    ),
+                ));
+            }
+            if cli.json {
+                return print_json(
+                    &serde_json::json!({"application": app.code, "verified": list.len()}),
+                );
+            }
+            crate::say!(
+                "申报 {} 的 {} 个证明材料均与挂接时一致。",
+                app.code,
+                list.len()
+            );
+        }
+    }
+    Ok(())
 }
 
 fn is_xlsx(path: &std::path::Path) -> bool {

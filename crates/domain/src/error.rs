@@ -48,6 +48,8 @@ pub enum ErrorCode {
     DuplicateCode,
     /// A rubric that does not add up or has duplicate criterion codes.
     InvalidRubric,
+    /// An attachment's file no longer matches the SHA-256 recorded when it was added.
+    AttachmentTampered,
     /// Reading or writing a file outside the database failed.
     Io,
     /// An unexpected internal failure: a bug, reported with its detail.
@@ -76,6 +78,7 @@ impl ErrorCode {
             Self::OutOfRange => "OUT_OF_RANGE",
             Self::DuplicateCode => "DUPLICATE_CODE",
             Self::InvalidRubric => "INVALID_RUBRIC",
+            Self::AttachmentTampered => "ATTACHMENT_TAMPERED",
             Self::Io => "IO",
             Self::Internal => "INTERNAL",
         }

@@ -8,6 +8,7 @@
 //! * Queries return the domain's types, so the CLI and the app show the same data.
 
 mod applications;
+pub mod attachments;
 mod catalog;
 mod demo;
 mod eligibility;
@@ -24,6 +25,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OpenFlags};
 
+pub use attachments::Attachment;
 pub use demo::DemoLoaded;
 pub use error::{Result, StoreError};
 pub use status::Status;

@@ -12,6 +12,7 @@ use crate::error::Result;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_eligibility.sql"),
+    include_str!("../migrations/0003_attachments.sql"),
 ];
 
 /// The schema version this build writes.

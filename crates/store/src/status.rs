@@ -7,21 +7,33 @@ use crate::error::Result;
 use crate::migrate::schema_version;
 use crate::Store;
 
-/// What the database holds: one count per entity, and the schema version.
+/// What the database holds: one count per entity, and the schema version. Counts cross IPC as
+/// plain numbers (exact far beyond any real count), not as `bigint`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct Status {
     pub db_path: String,
+    #[ts(type = "number")]
     pub schema_version: i64,
+    #[ts(type = "number")]
     pub rounds: i64,
+    #[ts(type = "number")]
     pub applications: i64,
+    #[ts(type = "number")]
     pub experts: i64,
+    #[ts(type = "number")]
     pub panel_members: i64,
+    #[ts(type = "number")]
     pub criteria: i64,
+    #[ts(type = "number")]
     pub checklist_items: i64,
+    #[ts(type = "number")]
     pub assignments: i64,
+    #[ts(type = "number")]
     pub scores: i64,
+    #[ts(type = "number")]
     pub inspections: i64,
+    #[ts(type = "number")]
     pub audit_entries: i64,
 }
 

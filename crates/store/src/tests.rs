@@ -504,3 +504,67 @@ mod editing {
         );
     }
 }
+
+mod attachments {
+    use super::*;
+
+    const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+
+    #[test]
+    fn a_pdf_is_stored_by_its_sha256_and_read_back_verified() {
+        let (_dir, path) = temp_db();
+        let mut store = Store::open(&path).unwrap();
+        let round = store.load_demo(&Actor::system()).unwrap().round.id;
+        let app = store.find_application(round, "2026-FS-01").unwrap().id;
+        let added = store
+            .add_attachment(&secretariat(), app, "c2", "用地批复.pdf", PDF)
+            .unwrap();
+        assert_eq!(
+            (added.clause.as_str(), added.media_type.as_str()),
+            ("C2", "application/pdf")
+        );
+        let (listed, bytes) = store.read_attachment(&added.uid.0).unwrap();
+        assert_eq!((listed, bytes.as_slice()), (added.clone(), PDF));
+        assert_eq!(store.list_attachments(app).unwrap().len(), 1);
+
+        let again = store
+            .add_attachment(&secretariat(), app, "C2", "副本.pdf", PDF)
+            .unwrap_err();
+        assert_eq!(again.code(), ErrorCode::DuplicateCode);
+
+        // Someone edits the stored file: reading it is refused, not shown as genuine.
+        let stored = store
+            .attachments_dir()
+            .join(&added.sha256[..2])
+            .join(&added.sha256);
+        std::fs::write(&stored, b"%PDF-1.4 forged").unwrap();
+        assert_eq!(
+            store.read_attachment(&added.uid.0).unwrap_err().code(),
+            ErrorCode::AttachmentTampered
+        );
+    }
+
+    #[test]
+    fn only_pdfs_and_images_under_a_known_clause_are_accepted() {
+        let (_dir, path) = temp_db();
+        let mut store = Store::open(&path).unwrap();
+        let round = store.load_demo(&Actor::system()).unwrap().round.id;
+        let app = store.find_application(round, "2026-FS-01").unwrap().id;
+        let before = store.status().unwrap();
+        let text = store
+            .add_attachment(&secretariat(), app, "C1", "说明.docx", b"PK\x03\x04")
+            .unwrap_err();
+        assert_eq!(text.code(), ErrorCode::ImportMalformed);
+        assert!(text.to_string().contains("不是 PDF、PNG 或 JPEG"));
+        let clause = store
+            .add_attachment(&secretariat(), app, "T9", "a.pdf", PDF)
+            .unwrap_err();
+        assert_eq!(clause.code(), ErrorCode::OutOfRange);
+        let empty = store
+            .add_attachment(&secretariat(), app, "C1", "a.pdf", b"")
+            .unwrap_err();
+        assert_eq!(empty.code(), ErrorCode::OutOfRange);
+        assert_eq!(store.status().unwrap(), before);
+        assert!(!store.attachments_dir().exists(), "nothing was written");
+    }
+}

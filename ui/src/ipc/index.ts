@@ -9,6 +9,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type { AppInfo } from './bindings/AppInfo'
 import type { CityInfo } from './bindings/CityInfo'
 import type { ApplicationRecord } from './bindings/ApplicationRecord'
+import type { Attachment } from './bindings/Attachment'
 import type { ApplicationSummary } from './bindings/ApplicationSummary'
 import type { DemoLoaded } from './bindings/DemoLoaded'
 import type { Eligibility } from './bindings/Eligibility'
@@ -26,6 +27,7 @@ export type {
   AppInfo,
   ApplicationRecord,
   ApplicationSummary,
+  Attachment,
   CityInfo,
   DemoLoaded,
   Eligibility,
@@ -82,6 +84,11 @@ export const api = {
     call<ApplicationRecord>('application_record', { roundId, code }),
   importApplications: (roundId: number, fileName: string, bytes: Uint8Array) =>
     call<number>('import_applications', { roundId, fileName, bytes: Array.from(bytes) }),
+  listAttachments: (roundId: number, code: string) => call<Attachment[]>('list_attachments', { roundId, code }),
+  addAttachment: (roundId: number, code: string, clause: string, fileName: string, bytes: Uint8Array) =>
+    call<Attachment>('add_attachment', { roundId, code, clause, fileName, bytes: Array.from(bytes) }),
+  /** The file's bytes, verified by the Rust side against the SHA-256 recorded when it was added. */
+  readAttachment: (uid: string) => call<ArrayBuffer>('read_attachment', { uid }),
   listCities: () => call<CityInfo[]>('list_cities'),
   createApplication: (roundId: number, record: ApplicationRecord) =>
     call<null>('create_application', { roundId, record }),

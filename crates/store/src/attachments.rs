@@ -1,0 +1,230 @@
+//! Attachments (证明材料): PDFs and images that support an application's conditions, copied
+//! beside the database, addressed and verified by SHA-256.
+//!
+//! A file is written to a temporary name, synced and renamed before its row is committed, so a
+//! crash leaves at worst an unreferenced file, never a row without its file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use park_review_domain::ids::{ApplicationId, Uid};
+use park_review_domain::ErrorCode;
+use rusqlite::params;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::error::{Result, StoreError};
+use crate::{Actor, Store};
+
+/// The largest attachment accepted.
+pub const MAX_ATTACHMENT_BYTES: u64 = 200 * 1024 * 1024;
+
+/// The clauses an attachment may support: the conditions, and P4's general supporting materials.
+pub const ATTACHMENT_CLAUSES: [&str; 8] = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "P4"];
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Attachment {
+    pub uid: Uid,
+    pub clause: String,
+    pub file_name: String,
+    pub media_type: String,
+    #[ts(type = "number")]
+    pub size_bytes: u64,
+    pub sha256: String,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+/// Recognises a PDF, PNG or JPEG by its first bytes (not by its name).
+pub fn sniff_media_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else {
+        None
+    }
+}
+
+fn invalid(code: ErrorCode, message: String) -> StoreError {
+    StoreError::Attachment { code, message }
+}
+
+impl Store {
+    /// Where attachment files live: `attachments/` beside the database.
+    pub fn attachments_dir(&self) -> PathBuf {
+        self.path()
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("attachments")
+    }
+
+    fn attachment_path(&self, sha256: &str) -> PathBuf {
+        self.attachments_dir().join(&sha256[..2]).join(sha256)
+    }
+
+    /// Copies a file in and lists it under one application's clause.
+    pub fn add_attachment(
+        &mut self,
+        actor: &Actor,
+        application: ApplicationId,
+        clause: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<Attachment> {
+        let clause = clause.trim().to_ascii_uppercase();
+        if !ATTACHMENT_CLAUSES.contains(&clause.as_str()) {
+            return Err(invalid(
+                ErrorCode::OutOfRange,
+                format!("“{clause}”不是可挂接材料的条款：应为 C1–C7 或 P4（其他支撑材料）。"),
+            ));
+        }
+        if bytes.is_empty() || bytes.len() as u64 > MAX_ATTACHMENT_BYTES {
+            return Err(invalid(
+                ErrorCode::OutOfRange,
+                format!(
+                    "文件“{file_name}”大小为 {} 字节：附件须为 1 字节至 200 MB。",
+                    bytes.len()
+                ),
+            ));
+        }
+        let media_type = sniff_media_type(bytes).ok_or_else(|| {
+            invalid(
+                ErrorCode::ImportMalformed,
+                format!("文件“{file_name}”不是 PDF、PNG 或 JPEG 文件，不能作为证明材料。"),
+            )
+        })?;
+        let sha256 = hex(&Sha256::digest(bytes));
+        let path = self.attachment_path(&sha256);
+        if !path.exists() {
+            write_atomically(&path, bytes).map_err(|e| {
+                invalid(
+                    ErrorCode::Io,
+                    format!("无法保存附件“{file_name}”：{e}。已保存的数据不受影响。"),
+                )
+            })?;
+        }
+        let file_name = file_name.to_owned();
+        self.write(actor, |tx| {
+            let uid = tx.new_uid();
+            let now = tx.now();
+            tx.tx
+                .execute(
+                    "INSERT INTO attachments (uid, application_id, clause, file_name, media_type, size_bytes,
+                                              sha256, added_by, added_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![uid, application.0, clause, file_name, media_type, bytes.len() as i64, sha256, actor.name, now],
+                )
+                .map_err(|e| match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::ConstraintViolation) => invalid(
+                        ErrorCode::DuplicateCode,
+                        format!("同一文件已挂接在 {clause} 下，无需重复添加。"),
+                    ),
+                    _ => e.into(),
+                })?;
+            let app_uid: String =
+                tx.tx.query_row("SELECT uid FROM applications WHERE id = ?1", [application.0], |r| r.get(0))?;
+            tx.audit(
+                "attachment.add",
+                "application",
+                &app_uid,
+                json!({"clause": clause, "file_name": file_name, "sha256": sha256}),
+            )?;
+            Ok(Attachment {
+                uid: Uid(uid),
+                clause: clause.clone(),
+                file_name: file_name.clone(),
+                media_type: media_type.to_owned(),
+                size_bytes: bytes.len() as u64,
+                sha256: sha256.clone(),
+                added_by: actor.name.clone(),
+                added_at: now,
+            })
+        })
+    }
+
+    /// An application's attachments, by clause then time added.
+    pub fn list_attachments(&self, application: ApplicationId) -> Result<Vec<Attachment>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT uid, clause, file_name, media_type, size_bytes, sha256, added_by, added_at
+             FROM attachments WHERE application_id = ?1 ORDER BY clause, id",
+        )?;
+        let rows = stmt.query_map([application.0], |r| {
+            Ok(Attachment {
+                uid: Uid(r.get(0)?),
+                clause: r.get(1)?,
+                file_name: r.get(2)?,
+                media_type: r.get(3)?,
+                size_bytes: r.get::<_, i64>(4)? as u64,
+                sha256: r.get(5)?,
+                added_by: r.get(6)?,
+                added_at: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Reads an attachment's bytes, verifying them against the SHA-256 recorded when it was
+    /// added: a file changed or removed behind our back is reported, never shown as genuine.
+    pub fn read_attachment(&self, uid: &str) -> Result<(Attachment, Vec<u8>)> {
+        let found = self
+            .conn()
+            .query_row(
+                "SELECT application_id FROM attachments WHERE uid = ?1",
+                [uid],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|_| StoreError::NotFound {
+                what: "附件",
+                key: uid.to_owned(),
+                hint: String::new(),
+            })?;
+        let attachment = self
+            .list_attachments(ApplicationId(found))?
+            .into_iter()
+            .find(|a| a.uid.0 == uid)
+            .ok_or_else(|| StoreError::NotFound {
+                what: "附件",
+                key: uid.to_owned(),
+                hint: String::new(),
+            })?;
+        let bytes = std::fs::read(self.attachment_path(&attachment.sha256)).map_err(|e| {
+            invalid(
+                ErrorCode::AttachmentTampered,
+                format!(
+                    "附件“{}”的文件已丢失（{e}）。请重新挂接该材料。",
+                    attachment.file_name
+                ),
+            )
+        })?;
+        if hex(&Sha256::digest(&bytes)) != attachment.sha256 {
+            return Err(invalid(
+                ErrorCode::AttachmentTampered,
+                format!(
+                    "附件“{}”的内容与挂接时的 SHA-256 不一致，文件可能被改动过。请重新挂接原件。",
+                    attachment.file_name
+                ),
+            ));
+        }
+        Ok((attachment, bytes))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let temp = path.with_extension("part");
+    let mut file = std::fs::File::create(&temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&temp, path)
+}
