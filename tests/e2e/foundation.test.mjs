@@ -28,6 +28,7 @@ test('first run: load the demo round and see its parks in the application list',
     assert.match(text, /共 9 个申报/)
     assert.match(text, /2026-GZ-03/)
     assert.match(text, /298\.5/, 'the near-miss of C2 is shown with its decimal')
+    assert.equal(await app.execute(`return document.querySelector('[data-testid="list-result-2026-GZ-03"]').innerText.trim()`), '不通过')
     await app.screenshot('applications-1366x768')
 
     await app.type('input[data-testid="application-search"]', '韶关')
