@@ -205,7 +205,7 @@ fn convert(cell: &Data, column: &Column) -> Result<Option<Value>, (ErrorCode, St
     };
     let empty = text.is_empty();
     match column.kind {
-        Kind::Text => Ok((!empty).then(|| Value::String(text))),
+        Kind::Text => Ok((!empty).then_some(Value::String(text))),
         Kind::RequiredText if empty => Err((ErrorCode::ImportMalformed, "必填，不能为空。".into())),
         Kind::RequiredText => Ok(Some(Value::String(text))),
         Kind::Rank | Kind::Number if empty => {
