@@ -127,8 +127,7 @@ impl Store {
                     ),
                     _ => e.into(),
                 })?;
-            let app_uid: String =
-                tx.tx.query_row("SELECT uid FROM applications WHERE id = ?1", [application.0], |r| r.get(0))?;
+            let app_uid = tx.application_uid(application)?;
             tx.audit(
                 "attachment.add",
                 "application",

@@ -121,11 +121,7 @@ impl Store {
                     now
                 ],
             )?;
-            let app_uid: String = tx.tx.query_row(
-                "SELECT uid FROM applications WHERE id = ?1",
-                [application.0],
-                |r| r.get(0),
-            )?;
+            let app_uid = tx.application_uid(application)?;
             tx.audit(
                 "eligibility.override",
                 "application",
@@ -162,8 +158,7 @@ impl Store {
                     note = excluded.note, checked_by = excluded.checked_by, checked_at = excluded.checked_at",
                 params![uid, application.0, rule.as_str(), note.trim(), actor.name, now],
             )?;
-            let app_uid: String =
-                tx.tx.query_row("SELECT uid FROM applications WHERE id = ?1", [application.0], |r| r.get(0))?;
+            let app_uid = tx.application_uid(application)?;
             tx.audit("eligibility.documents_checked", "application", &app_uid, json!({"rule": rule.as_str(), "note": note}))
         })
     }

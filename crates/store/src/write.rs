@@ -109,6 +109,18 @@ impl<'conn> WriteTx<'conn> {
         Ok(())
     }
 
+    /// The uid of an application, for its audit entries.
+    pub(crate) fn application_uid(
+        &self,
+        application: park_review_domain::ids::ApplicationId,
+    ) -> Result<String> {
+        Ok(self.tx.query_row(
+            "SELECT uid FROM applications WHERE id = ?1",
+            [application.0],
+            |r| r.get(0),
+        )?)
+    }
+
     pub(crate) fn commit(self) -> Result<()> {
         if self.audit_entries == 0 {
             // A write without an audit entry is a bug in this crate; refuse it rather than
