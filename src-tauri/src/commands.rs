@@ -310,3 +310,40 @@ pub async fn read_attachment(
     let (_, bytes) = with_store(&state, move |store| Ok(store.read_attachment(&uid)?)).await?;
     Ok(tauri::ipc::Response::new(bytes))
 }
+
+/// A document the app saved, with its bytes for the in-app preview.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExportedFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Writes the formal-review summary PDF to `exports/` beside the database.
+#[tauri::command]
+pub async fn export_eligibility_pdf(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<ExportedFile, IpcError> {
+    with_store(&state, move |store| {
+        let round = store.round(round_id)?;
+        let review = store.eligibility(round_id)?;
+        let now = chrono::Local::now();
+        let generated = park_review_documents::GeneratedAt {
+            unix_seconds: now.timestamp(),
+            local_text: now.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
+        };
+        let bytes = park_review_documents::eligibility_summary(&round.title, &review, &generated);
+        let name = format!(
+            "形式审查-{}-{}.pdf",
+            round.code,
+            now.format("%Y%m%d-%H%M%S")
+        );
+        let path = store.save_export(&name, &bytes)?;
+        Ok(ExportedFile {
+            path: path.display().to_string(),
+            bytes,
+        })
+    })
+    .await
+}

@@ -59,6 +59,7 @@ pub fn run() {
             commands::list_attachments,
             commands::add_attachment,
             commands::read_attachment,
+            commands::export_eligibility_pdf,
         ])
         .run(tauri::generate_context!())
         .expect("error while running ParkReview");

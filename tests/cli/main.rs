@@ -648,3 +648,51 @@ fn attachments_are_added_listed_and_verified() {
         stderr(&refused)
     );
 }
+
+/// Judged by tools nobody here wrote: poppler's pdffonts and pdftotext.
+#[test]
+fn the_formal_review_pdf_embeds_a_subset_font_and_reads_as_chinese_text() {
+    let sb = Sandbox::new();
+    sb.json(&["demo", "--json"]);
+    let pdf = sb.dir.path().join("形式审查.pdf");
+    let out = sb.run(&[
+        "eligibility",
+        "--round",
+        "DEMO-2026",
+        "--pdf",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let fonts = Command::new("pdffonts")
+        .arg(&pdf)
+        .output()
+        .expect("poppler-utils (make test installs it)");
+    let fonts = String::from_utf8_lossy(&fonts.stdout).into_owned();
+    let cjk = fonts
+        .lines()
+        .find(|l| l.contains("NotoSansCJKsc"))
+        .unwrap_or_else(|| panic!("{fonts}"));
+    let flags: Vec<&str> = cjk.split_whitespace().rev().skip(2).take(3).collect();
+    assert_eq!(flags, ["yes", "yes", "yes"], "uni/sub/emb: {cjk}");
+
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    for expected in [
+        "形式审查结果汇总表",
+        "广州番禺智慧创新园",
+        "韶关芙蓉新城人工智能产业园",
+        "超出名额",
+        "不通过",
+        "待补正",
+    ] {
+        assert!(
+            text.contains(expected),
+            "“{expected}” missing from the PDF text:\n{text}"
+        );
+    }
+}

@@ -1,5 +1,7 @@
 // The formal review (形式审查): C1–C7 and P2 per application, an override with a reason.
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { test } from 'node:test'
 import { withApp } from './harness.mjs'
 
@@ -34,5 +36,16 @@ test('formal review: see the quota and near misses, override a C2 fail with a re
     await app.waitFor('the table to update', `return document.querySelector('[data-testid="result-2026-FS-01"]')?.innerText.trim() === '待补正'`)
     assert.match(await app.execute(cellText('cell-2026-FS-01-C2')), /^符合\s*\*$/)
     await app.screenshot('eligibility-after-override')
+
+    // The printable summary: saved beside the database and shown in the app.
+    await app.click('[data-testid="export-pdf"]')
+    await app.waitFor('the PDF preview', `return document.querySelector('[data-testid="pdf-view"]')?.dataset.status === 'ready'`, 30000)
+    const saved = await app.execute(`return document.querySelector('[data-testid="export-path"]').innerText`)
+    const path = saved.replace(/^已保存到 /, '').trim()
+    assert.ok(existsSync(path), `the PDF was saved at ${path}`)
+    const text = execFileSync('pdftotext', [path, '-']).toString()
+    assert.match(text, /形式审查结果汇总表/)
+    assert.match(text, /规划面积差1\.5亩，用地集中连片，经研究同意/, 'the override reason is printed')
+    await app.screenshot('eligibility-pdf-preview')
   })
 })

@@ -28,6 +28,19 @@ pub fn run(cli: &Cli, args: &EligibilityArgs) -> Result<(), Failure> {
             let store = open_store(cli)?;
             let round = store.find_round(round)?;
             let review = store.eligibility(round.id)?;
+            if let Some(path) = &args.pdf {
+                let now = chrono::Local::now();
+                let generated = park_review_documents::GeneratedAt {
+                    unix_seconds: now.timestamp(),
+                    local_text: now.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
+                };
+                let pdf =
+                    park_review_documents::eligibility_summary(&round.title, &review, &generated);
+                crate::write_file(path, &pdf)?;
+                if !cli.json {
+                    crate::say!("已生成形式审查结果汇总表：{}", path.display());
+                }
+            }
             if cli.json {
                 return print_json(&review);
             }

@@ -75,6 +75,9 @@ struct EligibilityArgs {
     /// 批次（不带子命令时：列出本批次每个申报的形式审查结果）
     #[arg(long, value_name = "R")]
     round: Option<String>,
+    /// 同时把形式审查结果汇总表写成 PDF（A4 横向）
+    #[arg(long, value_name = "F")]
+    pdf: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -616,7 +619,7 @@ fn read_application_file(
 
 /// Writes a whole file through a temporary file and a rename, so that a crash or a full disk
 /// never leaves a half-written file under the name the user asked for.
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
+pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
     let fail = |e: std::io::Error| {
         Failure::new(
             ErrorCode::Io,

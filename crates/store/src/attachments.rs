@@ -218,7 +218,9 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes a whole file: temporary name, sync, rename. A crash or a full disk never leaves half a
+/// file under the final name.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let temp = path.with_extension("part");
@@ -226,4 +228,30 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.write_all(bytes)?;
     file.sync_all()?;
     std::fs::rename(&temp, path)
+}
+
+impl Store {
+    /// Saves a document the app produced (a PDF report …) in `exports/` beside the database and
+    /// returns its path. The name gets a number if it is taken, so nothing is overwritten.
+    pub fn save_export(&self, file_name: &str, bytes: &[u8]) -> Result<PathBuf> {
+        let dir = self
+            .path()
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("exports");
+        let (stem, extension) = file_name.rsplit_once('.').unwrap_or((file_name, ""));
+        let mut path = dir.join(file_name);
+        let mut n = 2;
+        while path.exists() {
+            path = dir.join(format!("{stem}-{n}.{extension}"));
+            n += 1;
+        }
+        write_atomically(&path, bytes).map_err(|e| {
+            invalid(
+                ErrorCode::Io,
+                format!("无法保存文件 {}：{e}", path.display()),
+            )
+        })?;
+        Ok(path)
+    }
 }

@@ -163,6 +163,10 @@ const en: typeof zh = {
     reasonRequired: 'Please give a reason',
     empty: 'This round has no applications to review yet.',
     cellHint: 'Click a cell for the figures, the documents, or to override',
+    exportPdf: 'Export summary (PDF)',
+    exporting: 'Generating…',
+    exportedTitle: 'Formal review summary',
+    exportedTo: 'Saved to {path}',
   },
   form: {
     newTitle: 'Register an application',

@@ -160,6 +160,10 @@ export default {
     reasonRequired: '请填写调整理由',
     empty: '本批次还没有申报，无需形式审查。',
     cellHint: '点击单元格查看依据、核验材料或调整结果',
+    exportPdf: '导出汇总表（PDF）',
+    exporting: '正在生成…',
+    exportedTitle: '形式审查结果汇总表',
+    exportedTo: '已保存到 {path}',
   },
   form: {
     newTitle: '登记申报',

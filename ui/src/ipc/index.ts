@@ -13,6 +13,7 @@ import type { Attachment } from './bindings/Attachment'
 import type { ApplicationSummary } from './bindings/ApplicationSummary'
 import type { DemoLoaded } from './bindings/DemoLoaded'
 import type { Eligibility } from './bindings/Eligibility'
+import type { ExportedFile } from './bindings/ExportedFile'
 import type { RuleId } from './bindings/RuleId'
 import type { RuleOutcome } from './bindings/RuleOutcome'
 import type { RuleResult } from './bindings/RuleResult'
@@ -33,6 +34,7 @@ export type {
   Eligibility,
   ErrorCode,
   Expert,
+  ExportedFile,
   Round,
   RoundKind,
   RuleId,
@@ -95,6 +97,7 @@ export const api = {
   updateApplication: (roundId: number, code: string, record: ApplicationRecord) =>
     call<null>('update_application', { roundId, code, record }),
   eligibility: (roundId: number) => call<Eligibility[]>('eligibility', { roundId }),
+  exportEligibilityPdf: (roundId: number) => call<ExportedFile>('export_eligibility_pdf', { roundId }),
   overrideRule: (roundId: number, applicationCode: string, rule: RuleId, result: RuleResult, reason: string) =>
     call<null>('override_rule', { roundId, applicationCode, rule, result, reason }),
   checkDocuments: (roundId: number, applicationCode: string, rule: RuleId, note: string) =>

@@ -1,0 +1,171 @@
+//! Page geometry and drawing helpers over printpdf's operations: text at a position, lines,
+//! filled cells, and text wrapping by measured width.
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+    Point, Pt, Rect, Rgb, TextItem, WindingOrder,
+};
+
+/// The subset font, embedded in every document.
+pub const FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/NotoSansSC-ParkReview.otf");
+
+pub fn load_font(doc: &mut PdfDocument) -> FontId {
+    let font = ParsedFont::from_bytes(FONT_BYTES, 0, &mut Vec::new())
+        .expect("the bundled font parses (checked by a test)");
+    doc.add_font(&font)
+}
+
+/// Drawing on one page, with y measured from the top in millimetres (as on paper).
+pub struct Canvas {
+    pub ops: Vec<Op>,
+    pub font: FontId,
+    pub height_mm: f32,
+}
+
+pub fn rgb(r: u8, g: u8, b: u8) -> Color {
+    Color::Rgb(Rgb {
+        r: r as f32 / 255.0,
+        g: g as f32 / 255.0,
+        b: b as f32 / 255.0,
+        icc_profile: None,
+    })
+}
+
+impl Canvas {
+    pub fn new(font: FontId, height_mm: f32) -> Canvas {
+        Canvas {
+            ops: Vec::new(),
+            font,
+            height_mm,
+        }
+    }
+
+    fn point(&self, x_mm: f32, y_from_top_mm: f32) -> Point {
+        Point::new(Mm(x_mm), Mm(self.height_mm - y_from_top_mm))
+    }
+
+    /// Text whose baseline is at `y` from the top.
+    pub fn text(&mut self, x_mm: f32, y_mm: f32, size_pt: f32, color: Color, text: &str) {
+        let pos = self.point(x_mm, y_mm);
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: color },
+            Op::SetFont {
+                font: PdfFontHandle::External(self.font.clone()),
+                size: Pt(size_pt),
+            },
+            Op::SetTextCursor { pos },
+            Op::ShowText {
+                items: vec![TextItem::Text(text.to_owned())],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// Centred text in a box `[x, x + width]`.
+    pub fn text_centred(
+        &mut self,
+        x_mm: f32,
+        width_mm: f32,
+        y_mm: f32,
+        size_pt: f32,
+        color: Color,
+        text: &str,
+    ) {
+        let w = text_width_mm(text, size_pt);
+        self.text(
+            x_mm + (width_mm - w).max(0.0) / 2.0,
+            y_mm,
+            size_pt,
+            color,
+            text,
+        );
+    }
+
+    pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness_pt: f32, color: Color) {
+        let points = vec![
+            LinePoint {
+                p: self.point(x1, y1),
+                bezier: false,
+            },
+            LinePoint {
+                p: self.point(x2, y2),
+                bezier: false,
+            },
+        ];
+        self.ops.extend([
+            Op::SetOutlineColor { col: color },
+            Op::SetOutlineThickness {
+                pt: Pt(thickness_pt),
+            },
+            Op::DrawLine {
+                line: Line {
+                    points,
+                    is_closed: false,
+                },
+            },
+        ]);
+    }
+
+    /// A filled rectangle with its top-left corner at (x, y).
+    pub fn fill(&mut self, x_mm: f32, y_mm: f32, w_mm: f32, h_mm: f32, color: Color) {
+        let bottom_left = self.point(x_mm, y_mm + h_mm);
+        self.ops.extend([
+            Op::SetFillColor { col: color },
+            Op::DrawRectangle {
+                rectangle: Rect {
+                    x: bottom_left.x,
+                    y: bottom_left.y,
+                    width: Mm(w_mm).into(),
+                    height: Mm(h_mm).into(),
+                    mode: Some(PaintMode::Fill),
+                    winding_order: Some(WindingOrder::NonZero),
+                },
+            },
+        ]);
+    }
+}
+
+/// The width of `text` at `size_pt`: CJK and full-width characters are one em wide in this
+/// font, Latin letters and digits about half.
+pub fn text_width_mm(text: &str, size_pt: f32) -> f32 {
+    let em_mm = size_pt * 25.4 / 72.0;
+    text.chars()
+        .map(|c| if (c as u32) < 0x2E80 { 0.55 } else { 1.0 })
+        .sum::<f32>()
+        * em_mm
+}
+
+/// Breaks `text` into lines no wider than `width_mm` (any character may break: Chinese has no
+/// spaces between words).
+pub fn wrap(text: &str, size_pt: f32, width_mm: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for c in text.chars() {
+        let mut candidate = line.clone();
+        candidate.push(c);
+        if text_width_mm(&candidate, size_pt) > width_mm && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        line.push(c);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Cuts `text` to fit `width_mm`, ending with … when cut.
+pub fn fit(text: &str, size_pt: f32, width_mm: f32) -> String {
+    if text_width_mm(text, size_pt) <= width_mm {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if text_width_mm(&format!("{out}{c}…"), size_pt) > width_mm {
+            break;
+        }
+        out.push(c);
+    }
+    out + "…"
+}
