@@ -347,3 +347,56 @@ pub async fn export_eligibility_pdf(
     })
     .await
 }
+
+/// Saves the round's applications (`xlsx` or `json`) or the empty Excel template (`template`) to
+/// `exports/` beside the database; returns where.
+#[tauri::command]
+pub async fn export_applications(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    format: String,
+) -> Result<String, IpcError> {
+    with_store(&state, move |store| {
+        let round = store.round(round_id)?;
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+        let xlsx_error = |e: park_review_xlsx::XlsxError| IpcError {
+            code: e.code(),
+            message: e.to_string(),
+        };
+        let records = || -> Result<Vec<ApplicationRecord>, IpcError> {
+            Ok(store
+                .application_records(round_id)?
+                .into_iter()
+                .map(|(_, r, _)| r)
+                .collect())
+        };
+        let (name, bytes) = match format.as_str() {
+            "template" => (
+                format!("申报填报模板-{stamp}.xlsx"),
+                park_review_xlsx::application_template().map_err(xlsx_error)?,
+            ),
+            "xlsx" => (
+                format!("申报-{}-{stamp}.xlsx", round.code),
+                park_review_xlsx::write_applications(&records()?).map_err(xlsx_error)?,
+            ),
+            _ => {
+                let tagged: Vec<serde_json::Value> = records()?
+                    .iter()
+                    .map(|r| {
+                        let mut value = serde_json::to_value(r).unwrap_or_default();
+                        value["format"] = park_review_domain::exchange::APPLICATION_FORMAT.into();
+                        value
+                    })
+                    .collect();
+                let text =
+                    serde_json::to_string_pretty(&tagged).map_err(IpcError::internal)? + "\n";
+                (
+                    format!("申报-{}-{stamp}.json", round.code),
+                    text.into_bytes(),
+                )
+            }
+        };
+        Ok(store.save_export(&name, &bytes)?.display().to_string())
+    })
+    .await
+}

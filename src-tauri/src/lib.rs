@@ -60,6 +60,7 @@ pub fn run() {
             commands::add_attachment,
             commands::read_attachment,
             commands::export_eligibility_pdf,
+            commands::export_applications,
         ])
         .run(tauri::generate_context!())
         .expect("error while running ParkReview");

@@ -79,6 +79,11 @@ const en: typeof zh = {
     emptyHint:
       "Use “Import” above with an Excel file in the template's layout (park-review template application) or a park-review/application{'@'}1 JSON file, or load the demo round from Home.",
     import: 'Import',
+    export: 'Export',
+    exportXlsx: 'Export as Excel',
+    exportJson: 'Export as JSON',
+    template: 'Blank Excel template',
+    exportedTo: 'Saved to {path}',
     importing: 'Importing…',
     imported: '{n} applications imported',
     importFailed: 'Import failed; nothing was stored',

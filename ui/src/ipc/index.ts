@@ -97,6 +97,9 @@ export const api = {
   updateApplication: (roundId: number, code: string, record: ApplicationRecord) =>
     call<null>('update_application', { roundId, code, record }),
   eligibility: (roundId: number) => call<Eligibility[]>('eligibility', { roundId }),
+  /** Saves applications (`xlsx`/`json`) or the empty Excel template; resolves to the path. */
+  exportApplications: (roundId: number, format: 'xlsx' | 'json' | 'template') =>
+    call<string>('export_applications', { roundId, format }),
   exportEligibilityPdf: (roundId: number) => call<ExportedFile>('export_eligibility_pdf', { roundId }),
   overrideRule: (roundId: number, applicationCode: string, rule: RuleId, result: RuleResult, reason: string) =>
     call<null>('override_rule', { roundId, applicationCode, rule, result, reason }),
