@@ -36,8 +36,8 @@ pub fn eligibility_summary(
 ) -> Vec<u8> {
     let mut doc = PdfDocument::new(&format!("{round_title} 形式审查结果汇总表"));
     if let Ok(date) = printpdf::DateTime::from_unix_timestamp(generated.unix_seconds) {
-        doc.metadata.info.creation_date = date.clone();
-        doc.metadata.info.modification_date = date.clone();
+        doc.metadata.info.creation_date = date;
+        doc.metadata.info.modification_date = date;
         doc.metadata.info.metadata_date = date;
     }
     doc.metadata.info.creator = "ParkReview 园区评审".into();
