@@ -2,16 +2,25 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { test } from 'node:test'
-import { withApp } from './harness.mjs'
+import { CLI, withApp } from './harness.mjs'
 
 const cellText = (testid) => `return document.querySelector('[data-testid="${testid}"]')?.innerText.trim()`
 
 test('formal review: see the quota and near misses, override a C2 fail with a reason', async () => {
   await withApp({ name: 'eligibility-override' }, async (app) => {
-    await app.waitForText('载入示例批次')
-    await app.click('[data-testid="load-demo"]')
-    await app.waitForText('示例批次')
+    // The demo parks as a park-review/application@1 JSON file, imported into a new round.
+    const scratch = join(app.dir, 'scratch.sqlite3')
+    const json = join(app.dir, 'demo-applications.json')
+    execFileSync(CLI, ['--db', scratch, 'demo'])
+    execFileSync(CLI, ['--db', scratch, 'application', 'export', '--round', 'DEMO-2026', '--out', json])
+    await app.waitForText('创建评审批次')
+    await app.click('[data-testid="create-round"]')
+    await app.waitForText('批次编号')
+    await app.click('[data-testid="nav-applications"]')
+    await app.type('input[data-testid="import-file"]', json)
+    await app.waitForText('共 9 个申报')
     await app.click('[data-testid="nav-eligibility"]')
     await app.waitForText('佛山顺德智能制造与人工智能产业园')
 
