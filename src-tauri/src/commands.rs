@@ -282,16 +282,35 @@ pub async fn list_attachments(
     .await
 }
 
+/// Attaches a file. The bytes arrive as the raw request body (a scanned PDF may be 200 MB: as a
+/// JSON array of numbers it would take gigabytes); round, application, clause and file name
+/// come in `x-…` headers, percent-encoded because headers are ASCII.
 #[tauri::command]
 pub async fn add_attachment(
     app: AppHandle,
     state: State<'_, AppState>,
-    round_id: RoundId,
-    code: String,
-    clause: String,
-    file_name: String,
-    bytes: Vec<u8>,
+    request: tauri::ipc::Request<'_>,
 ) -> Result<Attachment, IpcError> {
+    let tauri::ipc::InvokeBody::Raw(body) = request.body() else {
+        return Err(IpcError::internal("附件内容应以二进制传入"));
+    };
+    let bytes = body.clone();
+    let header = |name: &str| -> Result<String, IpcError> {
+        let raw = request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| IpcError::internal(format!("缺少请求头 {name}")))?;
+        Ok(percent_encoding::percent_decode_str(raw)
+            .decode_utf8_lossy()
+            .into_owned())
+    };
+    let round_id = RoundId(header("x-round-id")?.parse().map_err(IpcError::internal)?);
+    let (code, clause, file_name) = (
+        header("x-code")?,
+        header("x-clause")?,
+        header("x-file-name")?,
+    );
     let added = with_store(&state, move |store| {
         let application = store.find_application(round_id, &code)?;
         Ok(store.add_attachment(&app_actor(), application.id, &clause, &file_name, &bytes)?)

@@ -79,6 +79,7 @@ test('create a round, import applications from JSON, open one', async () => {
     await app.waitForText('305.5')
     await app.screenshot('application-detail')
     await app.press('Escape')
+    await app.waitFor('the drawer to close', `return ![...document.querySelectorAll('.el-drawer')].some(d => d.offsetParent !== null)`)
 
     // An Excel workbook in the template's layout (here: the demo round exported by the CLI).
     const other = join(app.dir, 'other.sqlite3')
@@ -92,7 +93,7 @@ test('create a round, import applications from JSON, open one', async () => {
 
     // Edit in the form: 298.5 亩 becomes 300; a bad credit code is refused with nothing saved.
     await app.click('[data-testid="open-2026-FS-01"]')
-    await app.waitForText('298.5')
+    await app.waitFor('the FS-01 drawer', `return document.querySelector('[data-testid="application-detail"]')?.innerText.includes('佛山顺德')`)
     await app.click('[data-testid="edit-application"]')
     await app.waitFor('the form', `return document.querySelector('[data-testid="form-area"] input')?.value === '298.5'`)
     await app.click('#tab-conditions')

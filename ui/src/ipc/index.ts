@@ -74,6 +74,14 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+async function callRaw<T>(command: string, body: Uint8Array, headers: Record<string, string>): Promise<T> {
+  try {
+    return await invoke<T>(command, body, { headers })
+  } catch (raw) {
+    throw toAppError(raw)
+  }
+}
+
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
   status: () => call<Status>('status'),
@@ -87,8 +95,14 @@ export const api = {
   importApplications: (roundId: number, fileName: string, bytes: Uint8Array) =>
     call<number>('import_applications', { roundId, fileName, bytes: Array.from(bytes) }),
   listAttachments: (roundId: number, code: string) => call<Attachment[]>('list_attachments', { roundId, code }),
+  /** Sends the file as a raw body (large scans stay cheap); the rest travels in headers. */
   addAttachment: (roundId: number, code: string, clause: string, fileName: string, bytes: Uint8Array) =>
-    call<Attachment>('add_attachment', { roundId, code, clause, fileName, bytes: Array.from(bytes) }),
+    callRaw<Attachment>('add_attachment', bytes, {
+      'x-round-id': String(roundId),
+      'x-code': encodeURIComponent(code),
+      'x-clause': encodeURIComponent(clause),
+      'x-file-name': encodeURIComponent(fileName),
+    }),
   /** The file's bytes, verified by the Rust side against the SHA-256 recorded when it was added. */
   readAttachment: (uid: string) => call<ArrayBuffer>('read_attachment', { uid }),
   listCities: () => call<CityInfo[]>('list_cities'),
