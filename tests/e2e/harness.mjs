@@ -132,6 +132,12 @@ export class App {
    * covers it ("element click intercepted"), waits and tries again. */
   async click(css) {
     await this.waitFor(`element ${css}`, `return !!document.querySelector(${JSON.stringify(css)})`)
+    // Wait until it stops moving: a click during a drawer's slide-in lands on the overlay
+    // behind it, which closes the drawer.
+    await this.waitFor(`element ${css} to settle`, `
+      const e = document.querySelector(${JSON.stringify(css)})
+      const a = JSON.stringify(e.getBoundingClientRect())
+      return new Promise(r => setTimeout(() => r(a === JSON.stringify(e.getBoundingClientRect()) && e.offsetParent !== null), 120))`)
     for (let attempt = 0; ; attempt++) {
       try {
         const id = await this.find(css)
