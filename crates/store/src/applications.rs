@@ -38,22 +38,52 @@ pub(crate) fn insert_application(
     )?;
     let uid = tx.new_uid();
     let now = tx.now();
+    // The row is created with what identifies it, then every declared fact is written by the
+    // same statement the form's save uses, so the two can never disagree on a column.
     tx.tx.execute(
-        "INSERT INTO applications (
-            uid, round_id, code, registration_order, park_name, city, district, management_body,
-            contact_name, contact_phone, city_recommendation_rank, leadership_mechanism,
-            has_management_body, has_operating_team, planned_area_mu, land_approved,
-            land_ownership_clear, conforms_to_plans, city_policy_status, county_funding_wan_yuan,
-            county_funding_plan, gigabit_fibre_to_park, fibre_100m_to_enterprises,
-            transport_and_living_facilities, eia_approved, no_major_pollution_3y_pledged,
-            created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?27)",
+        "INSERT INTO applications (uid, round_id, code, registration_order, park_name, city,
+                                   city_recommendation_rank, planned_area_mu, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
         params![
             uid,
             round_id.0,
             app.code,
             order,
+            app.park_name,
+            app.city.code(),
+            app.city_recommendation_rank,
+            app.planned_area_mu,
+            now
+        ],
+    )?;
+    let id = tx.tx.last_insert_rowid();
+    write_facts(tx, id, app, &now)?;
+    insert_children(tx, id, app)?;
+    tx.audit(
+        "application.create",
+        "application",
+        &uid,
+        json!({"code": app.code, "park_name": app.park_name, "round_id": round_id.0}),
+    )?;
+    Ok(ApplicationId(id))
+}
+
+/// Writes every declared field of an application's row (all but its identity and order).
+fn write_facts(tx: &WriteTx<'_>, id: i64, app: &ApplicationRecord, now: &str) -> Result<()> {
+    tx.tx.execute(
+        "UPDATE applications SET
+            code = ?2, park_name = ?3, city = ?4, district = ?5, management_body = ?6,
+            contact_name = ?7, contact_phone = ?8, city_recommendation_rank = ?9,
+            leadership_mechanism = ?10, has_management_body = ?11, has_operating_team = ?12,
+            planned_area_mu = ?13, land_approved = ?14, land_ownership_clear = ?15,
+            conforms_to_plans = ?16, city_policy_status = ?17, county_funding_wan_yuan = ?18,
+            county_funding_plan = ?19, gigabit_fibre_to_park = ?20, fibre_100m_to_enterprises = ?21,
+            transport_and_living_facilities = ?22, eia_approved = ?23,
+            no_major_pollution_3y_pledged = ?24, updated_at = ?25
+         WHERE id = ?1",
+        params![
+            id,
+            app.code,
             app.park_name,
             app.city.code(),
             app.district,
@@ -79,15 +109,7 @@ pub(crate) fn insert_application(
             now,
         ],
     )?;
-    let id = tx.tx.last_insert_rowid();
-    insert_children(tx, id, app)?;
-    tx.audit(
-        "application.create",
-        "application",
-        &uid,
-        json!({"code": app.code, "park_name": app.park_name, "round_id": round_id.0}),
-    )?;
-    Ok(ApplicationId(id))
+    Ok(())
 }
 
 /// The lists of an application: enterprises, platforms, cooperations.
@@ -352,45 +374,7 @@ impl Store {
         self.write(actor, |tx| {
             let now = tx.now();
             let app = record;
-            tx.tx.execute(
-                "UPDATE applications SET
-                    code = ?2, park_name = ?3, city = ?4, district = ?5, management_body = ?6,
-                    contact_name = ?7, contact_phone = ?8, city_recommendation_rank = ?9,
-                    leadership_mechanism = ?10, has_management_body = ?11, has_operating_team = ?12,
-                    planned_area_mu = ?13, land_approved = ?14, land_ownership_clear = ?15,
-                    conforms_to_plans = ?16, city_policy_status = ?17, county_funding_wan_yuan = ?18,
-                    county_funding_plan = ?19, gigabit_fibre_to_park = ?20, fibre_100m_to_enterprises = ?21,
-                    transport_and_living_facilities = ?22, eia_approved = ?23,
-                    no_major_pollution_3y_pledged = ?24, updated_at = ?25
-                 WHERE id = ?1",
-                params![
-                    current.id.0,
-                    app.code,
-                    app.park_name,
-                    app.city.code(),
-                    app.district,
-                    app.management_body,
-                    app.contact_name,
-                    app.contact_phone,
-                    app.city_recommendation_rank,
-                    app.leadership_mechanism,
-                    app.has_management_body,
-                    app.has_operating_team,
-                    app.planned_area_mu,
-                    app.land_approved,
-                    app.land_ownership_clear,
-                    app.conforms_to_plans,
-                    enum_text(&app.city_policy_status),
-                    app.county_funding_wan_yuan,
-                    app.county_funding_plan,
-                    app.gigabit_fibre_to_park,
-                    app.fibre_100m_to_enterprises,
-                    app.transport_and_living_facilities,
-                    app.eia_approved,
-                    app.no_major_pollution_3y_pledged,
-                    now,
-                ],
-            )?;
+            write_facts(tx, current.id.0, app, &now)?;
             for table in [
                 "application_enterprises",
                 "application_innovation_platforms",
