@@ -399,16 +399,7 @@ pub async fn export_applications(
                 park_review_xlsx::write_applications(&records()?).map_err(xlsx_error)?,
             ),
             _ => {
-                let tagged: Vec<serde_json::Value> = records()?
-                    .iter()
-                    .map(|r| {
-                        let mut value = serde_json::to_value(r).unwrap_or_default();
-                        value["format"] = park_review_domain::exchange::APPLICATION_FORMAT.into();
-                        value
-                    })
-                    .collect();
-                let text =
-                    serde_json::to_string_pretty(&tagged).map_err(IpcError::internal)? + "\n";
+                let text = park_review_domain::exchange::write_application_file(&records()?);
                 (
                     format!("申报-{}-{stamp}.json", round.code),
                     text.into_bytes(),

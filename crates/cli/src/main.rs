@@ -394,17 +394,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 park_review_xlsx::write_applications(&records)
                     .map_err(|e| Failure::new(e.code(), e.to_string()))?
             } else {
-                let tagged: Vec<_> = records
-                    .iter()
-                    .map(|r| {
-                        let mut value = serde_json::to_value(r).unwrap_or_default();
-                        value["format"] = park_review_domain::exchange::APPLICATION_FORMAT.into();
-                        value
-                    })
-                    .collect();
-                let mut text = serde_json::to_string_pretty(&tagged).unwrap_or_default();
-                text.push('\n');
-                text.into_bytes()
+                park_review_domain::exchange::write_application_file(&records).into_bytes()
             };
             write_file(out, &bytes)?;
             if cli.json {

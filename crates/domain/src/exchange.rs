@@ -143,6 +143,21 @@ pub fn parse_application_file(text: &str) -> Result<Vec<ApplicationRecord>, Doma
     Ok(records)
 }
 
+/// Writes records as a `park-review/application@1` file: a pretty-printed JSON array in which
+/// every object names its format, ending with a newline. [`parse_application_file`] reads it back.
+pub fn write_application_file(records: &[ApplicationRecord]) -> String {
+    let tagged: Vec<serde_json::Value> = records
+        .iter()
+        .map(|record| {
+            let mut value =
+                serde_json::to_value(record).expect("an application record is plain data");
+            value["format"] = APPLICATION_FORMAT.into();
+            value
+        })
+        .collect();
+    serde_json::to_string_pretty(&tagged).expect("JSON values serialise") + "\n"
+}
+
 /// Parses a rubric file.
 pub fn parse_rubric(text: &str) -> Result<Rubric, DomainError> {
     let file: RubricFile = serde_json::from_str(text).map_err(malformed)?;
@@ -285,6 +300,17 @@ mod tests {
         let many = serde_json::json!([minimal("2026-SG-01"), tagged]).to_string();
         let records = parse_application_file(&many).unwrap();
         assert_eq!(records[1].city, crate::City::GZ);
+    }
+
+    #[test]
+    fn written_application_files_read_back_unchanged() {
+        let records: Vec<ApplicationRecord> = vec![
+            serde_json::from_value(minimal("2026-SG-01")).unwrap(),
+            serde_json::from_value(minimal("2026-SG-02")).unwrap(),
+        ];
+        let text = write_application_file(&records);
+        assert!(text.contains(APPLICATION_FORMAT) && text.ends_with("\n"));
+        assert_eq!(parse_application_file(&text).unwrap(), records);
     }
 
     #[test]
