@@ -50,6 +50,24 @@ pub enum ErrorCode {
     InvalidRubric,
     /// An attachment's file no longer matches the SHA-256 recorded when it was added.
     AttachmentTampered,
+    /// Points that are not a multiple of the criterion's step (e.g. 7.3 with step 0.5).
+    PointsOffStep,
+    /// A rubric edit, or a rubric import, after the round opened and froze its rubric.
+    RubricFrozen,
+    /// Scoring or declaring in a round that is not open (still a draft, or closed).
+    RoundNotOpen,
+    /// The expert is not assigned to this application.
+    NotAssigned,
+    /// The expert has a conflict of interest (回避) with this application.
+    ConflictOfInterest,
+    /// The expert has not yet signed the no-conflict pledge for this application.
+    NotDeclared,
+    /// The application's scores were submitted and are locked; only the secretariat can reopen.
+    ScoresLocked,
+    /// A submission without every criterion scored or without the overall opinion.
+    ScoresIncomplete,
+    /// No assignment meets the rules: too few experts without a conflict.
+    NoValidAssignment,
     /// Reading or writing a file outside the database failed.
     Io,
     /// An unexpected internal failure: a bug, reported with its detail.
@@ -79,6 +97,15 @@ impl ErrorCode {
             Self::DuplicateCode => "DUPLICATE_CODE",
             Self::InvalidRubric => "INVALID_RUBRIC",
             Self::AttachmentTampered => "ATTACHMENT_TAMPERED",
+            Self::PointsOffStep => "POINTS_OFF_STEP",
+            Self::RubricFrozen => "RUBRIC_FROZEN",
+            Self::RoundNotOpen => "ROUND_NOT_OPEN",
+            Self::NotAssigned => "NOT_ASSIGNED",
+            Self::ConflictOfInterest => "CONFLICT_OF_INTEREST",
+            Self::NotDeclared => "NOT_DECLARED",
+            Self::ScoresLocked => "SCORES_LOCKED",
+            Self::ScoresIncomplete => "SCORES_INCOMPLETE",
+            Self::NoValidAssignment => "NO_VALID_ASSIGNMENT",
             Self::Io => "IO",
             Self::Internal => "INTERNAL",
         }
@@ -119,6 +146,14 @@ pub enum DomainError {
     InvalidRubric(String),
     #[error("文件格式错误：{0}")]
     Malformed(String),
+    #[error(
+        "评分项 {criterion} 的分数 {points} 不是步长 {step} 分的整数倍，请按 {step} 分一档打分。"
+    )]
+    OffStep {
+        criterion: String,
+        points: String,
+        step: String,
+    },
 }
 
 impl DomainError {
@@ -134,6 +169,7 @@ impl DomainError {
             Self::DuplicateCode(_) => ErrorCode::DuplicateCode,
             Self::InvalidRubric(_) => ErrorCode::InvalidRubric,
             Self::Malformed(_) => ErrorCode::ImportMalformed,
+            Self::OffStep { .. } => ErrorCode::PointsOffStep,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! in by the caller, so every rule here is a pure function that tests can pin down exactly.
 //! Clause ids (C1–C7, P1–P5, T1–T8, A1–A3) refer to `shared/docs/domain.md`.
 
+pub mod assignment;
 pub mod city;
 pub mod code;
 pub mod credit_code;
@@ -14,7 +15,9 @@ pub mod error;
 pub mod exchange;
 pub mod ids;
 pub mod model;
+pub mod recusal;
 pub mod round;
+pub mod rubric;
 
 pub use city::City;
 pub use error::{DomainError, ErrorCode};
