@@ -1,7 +1,9 @@
 CREATE INDEX application_enterprises_credit_code ON application_enterprises(credit_code);
 CREATE INDEX assignments_expert ON assignments(expert_id);
+CREATE INDEX assignments_round ON assignments(round_id);
 CREATE INDEX attachments_application ON attachments(application_id);
 CREATE INDEX audit_log_entity ON audit_log(entity_uid);
+CREATE INDEX recusals_round ON recusals(round_id);
 CREATE TABLE application_enterprises (
     id                  INTEGER PRIMARY KEY,
     uid                 TEXT NOT NULL UNIQUE,
@@ -178,7 +180,7 @@ CREATE TABLE experts (
     contact     TEXT NOT NULL DEFAULT '',
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL
-);
+, employer_credit_code TEXT NOT NULL DEFAULT '', relations TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(relations)));
 CREATE TABLE inspection_items (
     id                  INTEGER PRIMARY KEY,
     uid                 TEXT NOT NULL UNIQUE,
@@ -204,6 +206,19 @@ CREATE TABLE inspections (
     updated_at      TEXT NOT NULL,
     UNIQUE (application_id, checklist_id)
 );
+CREATE TABLE recusals (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    application_id  INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    expert_id       INTEGER NOT NULL REFERENCES experts(id),
+    action          TEXT NOT NULL CHECK (action IN ('added', 'dismissed', 'declared')),
+    conflict_key    TEXT NOT NULL,
+    reason          TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    recorded_by     TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    UNIQUE (application_id, expert_id, action, conflict_key)
+);
 CREATE TABLE round_experts (
     id          INTEGER PRIMARY KEY,
     uid         TEXT NOT NULL UNIQUE,
@@ -224,7 +239,9 @@ CREATE TABLE rounds (
     settings    TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings)),
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL
-);
+, experts_per_application INTEGER NOT NULL DEFAULT 5
+    CHECK (experts_per_application BETWEEN 1 AND 50), recuse_same_city INTEGER NOT NULL DEFAULT 1
+    CHECK (recuse_same_city IN (0, 1)));
 CREATE TABLE rubric_sections (
     id          INTEGER PRIMARY KEY,
     uid         TEXT NOT NULL UNIQUE,
@@ -244,13 +261,14 @@ CREATE TABLE rubrics (
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL
 );
-CREATE TABLE scores (
+CREATE TABLE "scores" (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,
     assignment_id   INTEGER NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
     criterion_id    INTEGER NOT NULL REFERENCES criteria(id),
-    points_centi    INTEGER NOT NULL CHECK (points_centi >= 0),
+    points_centi    INTEGER CHECK (points_centi IS NULL OR points_centi >= 0),
     comment         TEXT NOT NULL DEFAULT '',
+    entered_by      TEXT,
     updated_at      TEXT NOT NULL,
     UNIQUE (assignment_id, criterion_id)
 );

@@ -12,6 +12,83 @@ pub const APPLICATION_FORMAT: &str = "park-review/application@1";
 pub const DEMO_ROUND_FORMAT: &str = "park-review/demo-round@1";
 pub const RUBRIC_FORMAT: &str = "park-review/rubric@1";
 pub const CHECKLIST_FORMAT: &str = "park-review/checklist@1";
+pub const EXPERTS_FORMAT: &str = "park-review/experts@1";
+pub const SCORES_FORMAT: &str = "park-review/scores@1";
+
+/// An experts file: `{"format": "park-review/experts@1", "round": "2026-SB", "experts": […]}`.
+/// `round` may be left out when the command names the round.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpertsFile {
+    pub format: String,
+    #[serde(default)]
+    pub round: Option<String>,
+    pub experts: Vec<ExpertRecord>,
+}
+
+/// Parses a `park-review/experts@1` file.
+pub fn parse_experts_file(text: &str) -> Result<ExpertsFile, DomainError> {
+    let file: ExpertsFile = serde_json::from_str(text).map_err(malformed)?;
+    check_format(&file.format, EXPERTS_FORMAT)?;
+    Ok(file)
+}
+
+/// One paper scoring sheet (纸质评分表) to enter, `park-review/scores@1`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoresEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    pub round: String,
+    /// Expert code, e.g. `E003`.
+    pub expert: String,
+    /// Application code, e.g. `2026-SZ-01`.
+    pub application: String,
+    /// Criterion code → points.
+    pub scores: std::collections::BTreeMap<String, f64>,
+    /// Criterion code → comment.
+    #[serde(default)]
+    pub comments: std::collections::BTreeMap<String, String>,
+    /// The overall opinion (评审意见).
+    #[serde(default)]
+    pub opinion: String,
+    /// The expert signed the no-conflict pledge on paper. Required, and must be true.
+    pub declared_no_conflict: bool,
+    /// The sheet is final: lock the scores after entering them.
+    #[serde(default)]
+    pub submitted: bool,
+}
+
+/// Parses a `park-review/scores@1` file: one entry, or an array of entries.
+pub fn parse_scores_file(text: &str) -> Result<Vec<ScoresEntry>, DomainError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(malformed)?;
+    let items = match value {
+        serde_json::Value::Array(items) => items,
+        object @ serde_json::Value::Object(_) => vec![object],
+        _ => {
+            return Err(DomainError::Malformed(
+                "文件应为一个评分对象，或由评分对象组成的数组。".into(),
+            ))
+        }
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let entry: ScoresEntry = serde_json::from_value(item).map_err(|e| {
+                DomainError::Malformed(format!(
+                    "第 {} 条：{}",
+                    i + 1,
+                    translate_serde_message(&e.to_string())
+                ))
+            })?;
+            if let Some(format) = &entry.format {
+                check_format(format, SCORES_FORMAT)?;
+            }
+            Ok(entry)
+        })
+        .collect()
+}
 
 /// One problem found in an imported record: where it is and what is wrong, in Chinese.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -22,6 +22,12 @@ pub struct Round {
     pub title: String,
     /// Local time with offset (RFC 3339), e.g. `2026-11-27T08:36:00+08:00`.
     pub created_at: String,
+    /// How many experts review each application (default 5).
+    pub experts_per_application: u32,
+    /// Whether an expert from the park's city is recused (回避); on by default.
+    pub recuse_same_city: bool,
+    /// The SHA-256 of the rubric, recorded when the round opened; none while a draft.
+    pub rubric_sha256: Option<String>,
 }
 
 /// The kind of an innovation service platform (C4).
@@ -259,6 +265,10 @@ pub struct Expert {
     pub city: Option<City>,
     pub field: String,
     pub contact: String,
+    /// The employer's unified social credit code, when known (recusal matches on it).
+    pub employer_credit_code: String,
+    /// Organisations (names or credit codes) the expert declared a relation to.
+    pub relations: Vec<String>,
 }
 
 /// An expert as declared in an import file (`park-review/experts@1`) or the demo round.
@@ -274,6 +284,10 @@ pub struct ExpertRecord {
     pub field: String,
     #[serde(default)]
     pub contact: String,
+    #[serde(default)]
+    pub employer_credit_code: String,
+    #[serde(default)]
+    pub relations: Vec<String>,
 }
 
 /// A score band (档次) of a criterion, e.g. A 7–8 points.

@@ -100,3 +100,186 @@ pub(crate) fn insert_checklist(
         json!({"round_id": round_id.0, "code": checklist.code, "items": checklist.items.len()}),
     )
 }
+
+/// A round's rubric as stored, with the row id of each criterion (by code).
+#[derive(Debug, Clone)]
+pub(crate) struct StoredRubric {
+    pub rubric: Rubric,
+    pub frozen_sha256: Option<String>,
+    pub criterion_ids: Vec<(String, i64)>,
+}
+
+impl StoredRubric {
+    pub(crate) fn criterion(
+        &self,
+        code: &str,
+    ) -> Option<(i64, &park_review_domain::model::Criterion)> {
+        let id = self
+            .criterion_ids
+            .iter()
+            .find(|(c, _)| c == code.trim())
+            .map(|(_, id)| *id)?;
+        let criterion = self
+            .rubric
+            .sections
+            .iter()
+            .flat_map(|s| &s.criteria)
+            .find(|c| c.code == code.trim())?;
+        Some((id, criterion))
+    }
+}
+
+fn from_centi(centi: i64) -> f64 {
+    centi as f64 / 100.0
+}
+
+pub(crate) fn load_rubric(
+    conn: &rusqlite::Connection,
+    round_id: RoundId,
+) -> Result<Option<StoredRubric>> {
+    use rusqlite::OptionalExtension;
+    let Some((rubric_id, title, frozen_sha256)) = conn
+        .query_row(
+            "SELECT id, title, frozen_sha256 FROM rubrics WHERE round_id = ?1",
+            [round_id.0],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?)),
+        )
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let mut sections: Vec<(i64, park_review_domain::model::RubricSection)> = conn
+        .prepare(
+            "SELECT id, code, title FROM rubric_sections WHERE rubric_id = ?1 ORDER BY position",
+        )?
+        .query_map([rubric_id], |r| {
+            Ok((
+                r.get(0)?,
+                park_review_domain::model::RubricSection {
+                    code: r.get(1)?,
+                    title: r.get(2)?,
+                    criteria: Vec::new(),
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut criterion_ids = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT id, section_id, code, title, guidance, max_points_centi, step_centi, bands, clauses
+         FROM criteria WHERE rubric_id = ?1 ORDER BY position",
+    )?;
+    let rows = stmt.query_map([rubric_id], |r| {
+        let bands: String = r.get(7)?;
+        let clauses: String = r.get(8)?;
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            park_review_domain::model::Criterion {
+                code: r.get(2)?,
+                title: r.get(3)?,
+                guidance: r.get(4)?,
+                max_points: from_centi(r.get(5)?),
+                step: from_centi(r.get(6)?),
+                bands: serde_json::from_str(&bands).unwrap_or_default(),
+                clauses: serde_json::from_str(&clauses).unwrap_or_default(),
+            },
+        ))
+    })?;
+    for row in rows {
+        let (id, section_id, criterion) = row?;
+        criterion_ids.push((criterion.code.clone(), id));
+        if let Some((_, section)) = sections.iter_mut().find(|(sid, _)| *sid == section_id) {
+            section.criteria.push(criterion);
+        }
+    }
+    Ok(Some(StoredRubric {
+        rubric: Rubric {
+            title,
+            sections: sections.into_iter().map(|(_, s)| s).collect(),
+        },
+        frozen_sha256,
+        criterion_ids,
+    }))
+}
+
+/// A round's rubric for the UI and the CLI.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RoundRubric {
+    pub rubric: Rubric,
+    /// Set once the round opened: the rubric can no longer change.
+    pub frozen_sha256: Option<String>,
+    pub max_total: f64,
+    /// Problems that would stop the round from opening (empty when valid).
+    pub problems: Vec<String>,
+}
+
+impl crate::Store {
+    /// The round's rubric, or NOT_FOUND if it has none yet.
+    pub fn rubric(&self, round_id: RoundId) -> Result<RoundRubric> {
+        let stored = load_rubric(self.conn(), round_id)?.ok_or_else(|| {
+            crate::StoreError::NotFound {
+                what: "评分细则",
+                key: round_id.to_string(),
+                hint: "本批次还没有评分细则：请用 `park-review rubric import F --round R` 导入，或在“评分细则”页导入。".into(),
+            }
+        })?;
+        Ok(RoundRubric {
+            max_total: stored.rubric.max_total(),
+            problems: park_review_domain::rubric::rubric_problems(&stored.rubric),
+            rubric: stored.rubric,
+            frozen_sha256: stored.frozen_sha256,
+        })
+    }
+
+    /// Replaces the round's rubric while the round is a draft (RUBRIC_FROZEN afterwards).
+    pub fn replace_rubric(
+        &mut self,
+        actor: &crate::Actor,
+        round_id: RoundId,
+        rubric: &Rubric,
+    ) -> Result<RoundRubric> {
+        park_review_domain::rubric::validate_rubric(rubric)?;
+        let round = self.round(round_id)?;
+        refuse_if_frozen(&round)?;
+        self.write(actor, |tx| {
+            let old: Option<String> = {
+                use rusqlite::OptionalExtension;
+                tx.tx
+                    .query_row(
+                        "SELECT uid FROM rubrics WHERE round_id = ?1",
+                        [round_id.0],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+            };
+            if let Some(old) = old {
+                tx.tx
+                    .execute("DELETE FROM rubrics WHERE round_id = ?1", [round_id.0])?;
+                tx.audit(
+                    "rubric.replace",
+                    "rubric",
+                    &old,
+                    json!({"round": round.code}),
+                )?;
+            }
+            insert_rubric(tx, round_id, rubric)
+        })?;
+        self.rubric(round_id)
+    }
+}
+
+pub(crate) fn refuse_if_frozen(round: &park_review_domain::model::Round) -> Result<()> {
+    if round.status != park_review_domain::RoundStatus::Draft || round.rubric_sha256.is_some() {
+        return Err(crate::StoreError::Rule {
+            code: park_review_domain::ErrorCode::RubricFrozen,
+            message: format!(
+                "批次 {} 的状态为“{}”，评分细则已冻结（SHA-256 {}），不能再修改。",
+                round.code,
+                round.status.name_zh(),
+                round.rubric_sha256.as_deref().unwrap_or("—")
+            ),
+        });
+    }
+    Ok(())
+}

@@ -11,7 +11,7 @@ use ts_rs::TS;
 use crate::applications::insert_application;
 use crate::catalog::{insert_checklist, insert_rubric};
 use crate::error::{Result, StoreError};
-use crate::experts::{expert_code_taken, insert_panel_expert};
+use crate::experts::{expert_code_taken, upsert_panel_expert};
 use crate::rounds::insert_round;
 use crate::{Actor, Store};
 
@@ -63,7 +63,7 @@ impl Store {
                 insert_application(tx, round.id, app)?;
             }
             for expert in &demo.experts {
-                insert_panel_expert(tx, round.id, expert)?;
+                upsert_panel_expert(tx, round.id, expert)?;
             }
             insert_rubric(tx, round.id, &rubric)?;
             insert_checklist(tx, round.id, &checklist)?;

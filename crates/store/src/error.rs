@@ -39,6 +39,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("{message}")]
     Attachment { code: ErrorCode, message: String },
+    /// A rule of the review process was broken (not assigned, not declared, locked …).
+    #[error("{message}")]
+    Rule { code: ErrorCode, message: String },
     #[error("导入的数据有 {} 处问题，未保存任何内容：\n{}", .0.len(), .0.iter().map(|p| format!("  · {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<park_review_domain::exchange::FieldProblem>),
     #[error("数据库操作失败：{}", describe_sqlite(.0))]
@@ -59,7 +62,7 @@ impl StoreError {
             StoreError::RoundExists { .. } => ErrorCode::RoundExists,
             StoreError::DemoAlreadyLoaded(_) => ErrorCode::DemoAlreadyLoaded,
             StoreError::Conflict(_) => ErrorCode::DuplicateCode,
-            StoreError::Attachment { code, .. } => *code,
+            StoreError::Attachment { code, .. } | StoreError::Rule { code, .. } => *code,
             StoreError::Invalid(problems) => problems
                 .first()
                 .map_or(ErrorCode::ImportMalformed, |p| p.code),

@@ -15,7 +15,9 @@ mod eligibility;
 pub mod error;
 mod experts;
 pub mod migrate;
+mod review;
 mod rounds;
+mod scoring;
 mod status;
 pub mod write;
 
@@ -215,5 +217,7 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+#[cfg(test)]
+mod review_tests;
 #[cfg(test)]
 mod tests;

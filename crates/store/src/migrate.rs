@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_eligibility.sql"),
     include_str!("../migrations/0003_attachments.sql"),
+    include_str!("../migrations/0004_review.sql"),
 ];
 
 /// The schema version this build writes.

@@ -10,7 +10,9 @@ use serde_json::json;
 use crate::error::{Result, StoreError};
 use crate::{Store, WriteTx};
 
-const ROUND_COLUMNS: &str = "id, uid, code, year, kind, status, title, created_at";
+const ROUND_COLUMNS: &str = "id, uid, code, year, kind, status, title, created_at,
+     experts_per_application, recuse_same_city,
+     (SELECT frozen_sha256 FROM rubrics WHERE rubrics.round_id = rounds.id)";
 
 fn round_from_row(row: &Row<'_>) -> rusqlite::Result<Round> {
     let kind: String = row.get(4)?;
@@ -25,6 +27,9 @@ fn round_from_row(row: &Row<'_>) -> rusqlite::Result<Round> {
         status: RoundStatus::parse(&status).unwrap_or(RoundStatus::Draft),
         title: row.get(6)?,
         created_at: row.get(7)?,
+        experts_per_application: row.get(8)?,
+        recuse_same_city: row.get(9)?,
+        rubric_sha256: row.get(10)?,
     })
 }
 
@@ -172,5 +177,117 @@ pub(crate) fn insert_round(
         status: RoundStatus::Draft,
         title: title.to_owned(),
         created_at: now,
+        experts_per_application: park_review_domain::assignment::DEFAULT_PER_APPLICATION,
+        recuse_same_city: true,
+        rubric_sha256: None,
     })
+}
+
+/// What opening a round recorded.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RoundOpened {
+    pub round: Round,
+    pub rubric_sha256: String,
+}
+
+impl Store {
+    /// Opens a draft round: checks its rubric and freezes it, recording its SHA-256.
+    pub fn open_round(&mut self, actor: &crate::Actor, round_id: RoundId) -> Result<RoundOpened> {
+        let round = self.round(round_id)?;
+        round.status.transition_to(RoundStatus::Open)?;
+        let stored = crate::catalog::load_rubric(self.conn(), round_id)?.ok_or_else(|| {
+            StoreError::Rule {
+                code: park_review_domain::ErrorCode::InvalidRubric,
+                message: format!(
+                    "批次 {} 还没有评分细则，不能开始评审。请先导入评分细则。",
+                    round.code
+                ),
+            }
+        })?;
+        park_review_domain::rubric::validate_rubric(&stored.rubric)?;
+        let sha = park_review_domain::rubric::rubric_sha256(&stored.rubric);
+        self.write(actor, |tx| {
+            let now = tx.now();
+            tx.tx.execute(
+                "UPDATE rubrics SET frozen_sha256 = ?2, frozen_at = ?3, updated_at = ?3 WHERE round_id = ?1",
+                params![round_id.0, sha, now],
+            )?;
+            tx.tx.execute(
+                "UPDATE rounds SET status = 'open', updated_at = ?2 WHERE id = ?1",
+                params![round_id.0, now],
+            )?;
+            tx.audit(
+                "round.open",
+                "round",
+                &round.uid.0,
+                json!({"code": round.code, "rubric_sha256": sha}),
+            )
+        })?;
+        Ok(RoundOpened {
+            round: self.round(round_id)?,
+            rubric_sha256: sha,
+        })
+    }
+
+    /// Closes an open round: no more scoring.
+    pub fn close_round(&mut self, actor: &crate::Actor, round_id: RoundId) -> Result<Round> {
+        let round = self.round(round_id)?;
+        round.status.transition_to(RoundStatus::Closed)?;
+        self.write(actor, |tx| {
+            let now = tx.now();
+            tx.tx.execute(
+                "UPDATE rounds SET status = 'closed', updated_at = ?2 WHERE id = ?1",
+                params![round_id.0, now],
+            )?;
+            tx.audit(
+                "round.close",
+                "round",
+                &round.uid.0,
+                json!({"code": round.code}),
+            )
+        })?;
+        self.round(round_id)
+    }
+
+    /// Sets how many experts review each application and whether same-city experts are
+    /// recused. Existing assignments stay; the assignment board flags any that now conflict.
+    pub fn set_review_settings(
+        &mut self,
+        actor: &crate::Actor,
+        round_id: RoundId,
+        experts_per_application: u32,
+        recuse_same_city: bool,
+    ) -> Result<Round> {
+        let round = self.round(round_id)?;
+        if !(1..=50).contains(&experts_per_application) {
+            return Err(park_review_domain::DomainError::OutOfRange {
+                field: "每个申报的评审专家人数".into(),
+                value: experts_per_application.to_string(),
+                rule: "须在 1 到 50 之间".into(),
+            }
+            .into());
+        }
+        if round.status == RoundStatus::Closed {
+            return Err(park_review_domain::DomainError::InvalidTransition {
+                from: round.status.name_zh(),
+                to: round.status.name_zh(),
+            }
+            .into());
+        }
+        self.write(actor, |tx| {
+            let now = tx.now();
+            tx.tx.execute(
+                "UPDATE rounds SET experts_per_application = ?2, recuse_same_city = ?3, updated_at = ?4 WHERE id = ?1",
+                params![round_id.0, experts_per_application, recuse_same_city, now],
+            )?;
+            tx.audit(
+                "round.review_settings",
+                "round",
+                &round.uid.0,
+                json!({"experts_per_application": experts_per_application, "recuse_same_city": recuse_same_city}),
+            )
+        })?;
+        self.round(round_id)
+    }
 }

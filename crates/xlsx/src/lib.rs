@@ -8,9 +8,11 @@
 
 mod columns;
 mod read;
+mod rubric;
 mod write;
 
 pub use read::read_applications;
+pub use rubric::{read_rubric, write_rubric};
 pub use write::{application_template, write_applications};
 
 use park_review_domain::exchange::FieldProblem;

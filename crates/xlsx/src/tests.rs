@@ -154,3 +154,54 @@ fn a_file_that_is_not_a_workbook_is_refused() {
         XlsxError::MissingColumn { .. } | XlsxError::MissingSheet(_)
     ));
 }
+
+#[test]
+fn the_default_rubric_round_trips_through_excel() {
+    let text = include_str!("../../../assets/rubrics/default-designation.json");
+    let rubric = park_review_domain::exchange::parse_rubric(text).unwrap();
+    let bytes = crate::write_rubric(&rubric).unwrap();
+    assert_eq!(crate::read_rubric(&bytes).unwrap(), rubric);
+}
+
+#[test]
+fn a_rubric_workbook_with_text_for_points_names_the_cell() {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook
+        .add_worksheet()
+        .set_name("细则信息")
+        .unwrap()
+        .write_string(1, 0, "细则")
+        .unwrap();
+    let sheet = workbook.add_worksheet().set_name("评分细则").unwrap();
+    for (c, h) in [
+        "部分编号",
+        "部分名称",
+        "评分项编号",
+        "评分项名称",
+        "满分",
+        "步长",
+        "对应条款",
+        "评分指引",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "S1").unwrap();
+    sheet.write_string(1, 2, "C3.1").unwrap();
+    sheet.write_string(1, 4, "十分").unwrap();
+    let bands = workbook.add_worksheet().set_name("档次").unwrap();
+    for (c, h) in ["评分项编号", "档次", "最低分", "最高分", "说明"]
+        .iter()
+        .enumerate()
+    {
+        bands.write_string(0, c as u16, *h).unwrap();
+    }
+    let err = crate::read_rubric(&workbook.save_to_buffer().unwrap()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("工作表“评分细则”第 2 行") && message.contains("“十分”不是数字"),
+        "{message}"
+    );
+}

@@ -19,4 +19,16 @@ title: string,
 /**
  * Local time with offset (RFC 3339), e.g. `2026-11-27T08:36:00+08:00`.
  */
-created_at: string, };
+created_at: string, 
+/**
+ * How many experts review each application (default 5).
+ */
+experts_per_application: number, 
+/**
+ * Whether an expert from the park's city is recused (回避); on by default.
+ */
+recuse_same_city: boolean, 
+/**
+ * The SHA-256 of the rubric, recorded when the round opened; none while a draft.
+ */
+rubric_sha256: string | null, };

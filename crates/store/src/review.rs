@@ -1,0 +1,902 @@
+//! Material review set-up: conflicts of interest (回避), the assignment of experts to
+//! applications, and the no-conflict pledge (无利益冲突承诺) that opens an application's
+//! materials to an expert.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use park_review_domain::assignment::{assign, AssignmentInput};
+use park_review_domain::ids::{ApplicationId, ExpertId, RoundId};
+use park_review_domain::model::{Expert, Round};
+use park_review_domain::recusal::{
+    effective_conflicts, find_conflicts, ApplicationParties, Conflict, ConflictKind, ExpertParties,
+};
+use park_review_domain::{City, ErrorCode, RoundStatus};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::error::{Result, StoreError};
+use crate::{Actor, Store, WriteTx};
+
+/// A conflict that the secretariat dismissed, with the written reason.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Dismissal {
+    pub key: String,
+    pub reason: String,
+    pub recorded_by: String,
+    pub at: String,
+}
+
+/// Where an assignment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AssignmentStage {
+    /// Assigned; the pledge is not signed yet.
+    Assigned,
+    /// Pledge signed; scoring may be under way.
+    Declared,
+    /// Scores submitted and locked.
+    Submitted,
+}
+
+impl AssignmentStage {
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::Assigned => "待承诺",
+            Self::Declared => "评分中",
+            Self::Submitted => "已提交",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct AssignmentState {
+    pub stage: AssignmentStage,
+    pub declared_at: Option<String>,
+    pub submitted_at: Option<String>,
+    /// Criteria with points.
+    pub scored: u32,
+    /// The secretariat member who entered scores from paper, if any.
+    pub entered_by: Option<String>,
+}
+
+/// One expert × application pair that has something to show.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct BoardCell {
+    pub application: ApplicationId,
+    pub expert: ExpertId,
+    pub conflicts: Vec<Conflict>,
+    pub dismissed: Vec<Dismissal>,
+    pub assignment: Option<AssignmentState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct BoardApplication {
+    pub id: ApplicationId,
+    pub code: String,
+    pub park_name: String,
+    pub city: City,
+    pub assigned: u32,
+    /// Panel experts without a conflict.
+    pub eligible: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct BoardExpert {
+    pub id: ExpertId,
+    pub code: String,
+    pub name: String,
+    pub employer: String,
+    pub city: Option<City>,
+    pub load: u32,
+}
+
+/// An expert declared a conflict instead of the pledge: the secretariat must know.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct DeclaredConflictNotice {
+    pub application_code: String,
+    pub expert_code: String,
+    pub expert_name: String,
+    pub reason: String,
+    pub at: String,
+}
+
+/// The assignment board (回避与分配): every application, expert, conflict and assignment.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ReviewBoard {
+    pub round: Round,
+    pub applications: Vec<BoardApplication>,
+    pub experts: Vec<BoardExpert>,
+    pub cells: Vec<BoardCell>,
+    pub notices: Vec<DeclaredConflictNotice>,
+    /// In Chinese: each application that cannot get enough experts and why.
+    pub shortfalls: Vec<String>,
+}
+
+/// What an automatic assignment did.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct AssignOutcome {
+    pub round: String,
+    pub per_application: u32,
+    pub seed: u64,
+    pub added: u32,
+    pub removed: u32,
+    /// Pairs kept because the expert had already signed the pledge or scored.
+    pub kept: u32,
+    /// (expert code, number of applications), by code.
+    pub loads: Vec<(String, u32)>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct AssignmentRow {
+    pub id: i64,
+    pub uid: String,
+    pub declared_at: Option<String>,
+    pub submitted_at: Option<String>,
+}
+
+pub(crate) fn assignment_row(
+    conn: &rusqlite::Connection,
+    app: ApplicationId,
+    expert: ExpertId,
+) -> Result<Option<AssignmentRow>> {
+    Ok(conn
+        .query_row(
+            "SELECT a.id, a.uid, a.declared_no_conflict_at, a.submitted_at
+             FROM assignments a WHERE a.application_id = ?1 AND a.expert_id = ?2",
+            params![app.0, expert.0],
+            |r| {
+                Ok(AssignmentRow {
+                    id: r.get(0)?,
+                    uid: r.get(1)?,
+                    declared_at: r.get(2)?,
+                    submitted_at: r.get(3)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+fn rule(code: ErrorCode, message: String) -> StoreError {
+    StoreError::Rule { code, message }
+}
+
+/// Every conflict of a round, by (application, expert), with the dismissals that apply.
+type ConflictMap = BTreeMap<(ApplicationId, ExpertId), (Vec<Conflict>, Vec<Dismissal>)>;
+
+impl Store {
+    fn round_conflicts(&self, round: &Round, panel: &[Expert]) -> Result<ConflictMap> {
+        let records = self.application_records(round.id)?;
+        let mut recorded: BTreeMap<(i64, i64), Vec<Conflict>> = BTreeMap::new();
+        let mut dismissed: BTreeMap<(i64, i64), Vec<Dismissal>> = BTreeMap::new();
+        let mut stmt = self.conn().prepare(
+            "SELECT application_id, expert_id, action, conflict_key, reason, recorded_by, created_at, uid
+             FROM recusals WHERE round_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([round.id.0], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?;
+        for row in rows {
+            let (app, expert, action, key, reason, by, at, uid) = row?;
+            match action.as_str() {
+                "dismissed" => dismissed.entry((app, expert)).or_default().push(Dismissal {
+                    key,
+                    reason,
+                    recorded_by: by,
+                    at,
+                }),
+                other => recorded.entry((app, expert)).or_default().push(Conflict {
+                    kind: if other == "declared" {
+                        ConflictKind::DeclaredByExpert
+                    } else {
+                        ConflictKind::Manual
+                    },
+                    key: uid,
+                    reason,
+                }),
+            }
+        }
+        let mut map = ConflictMap::new();
+        for (app_id, record, _) in &records {
+            let parties = ApplicationParties {
+                park_name: &record.park_name,
+                management_body: &record.management_body,
+                city: record.city,
+                enterprises: record
+                    .enterprises
+                    .iter()
+                    .map(|e| (e.name.as_str(), e.credit_code.as_str()))
+                    .collect(),
+            };
+            for expert in panel {
+                let automatic = find_conflicts(
+                    &ExpertParties {
+                        employer: &expert.employer,
+                        employer_credit_code: &expert.employer_credit_code,
+                        city: expert.city,
+                        relations: &expert.relations,
+                    },
+                    &parties,
+                    round.recuse_same_city,
+                );
+                let pair = (app_id.0, expert.id.0);
+                let dismissals = dismissed.remove(&pair).unwrap_or_default();
+                let keys: Vec<String> = dismissals.iter().map(|d| d.key.clone()).collect();
+                let conflicts = effective_conflicts(
+                    automatic,
+                    &keys,
+                    recorded.get(&pair).map_or(&[][..], Vec::as_slice),
+                );
+                if !conflicts.is_empty() || !dismissals.is_empty() {
+                    map.insert((*app_id, expert.id), (conflicts, dismissals));
+                }
+            }
+        }
+        Ok(map)
+    }
+
+    /// The conflicts between one expert and one application, as they stand now.
+    pub(crate) fn pair_conflicts(
+        &self,
+        round: &Round,
+        app: ApplicationId,
+        expert: &Expert,
+    ) -> Result<Vec<Conflict>> {
+        Ok(self
+            .round_conflicts(round, std::slice::from_ref(expert))?
+            .remove(&(app, expert.id))
+            .map(|(c, _)| c)
+            .unwrap_or_default())
+    }
+
+    /// The assignment board of a round.
+    pub fn review_board(&self, round_id: RoundId) -> Result<ReviewBoard> {
+        let round = self.round(round_id)?;
+        let panel = self.list_panel(round_id)?;
+        let apps = self.list_applications(round_id)?;
+        let mut conflicts = self.round_conflicts(&round, &panel)?;
+        let mut states: BTreeMap<(ApplicationId, ExpertId), AssignmentState> = BTreeMap::new();
+        let mut stmt = self.conn().prepare(
+            "SELECT a.application_id, a.expert_id, a.declared_no_conflict_at, a.submitted_at, a.entered_by,
+                    (SELECT count(*) FROM scores s WHERE s.assignment_id = a.id AND s.points_centi IS NOT NULL)
+             FROM assignments a WHERE a.round_id = ?1",
+        )?;
+        let rows = stmt.query_map([round_id.0], |r| {
+            let declared_at: Option<String> = r.get(2)?;
+            let submitted_at: Option<String> = r.get(3)?;
+            Ok((
+                (ApplicationId(r.get(0)?), ExpertId(r.get(1)?)),
+                AssignmentState {
+                    stage: if submitted_at.is_some() {
+                        AssignmentStage::Submitted
+                    } else if declared_at.is_some() {
+                        AssignmentStage::Declared
+                    } else {
+                        AssignmentStage::Assigned
+                    },
+                    declared_at,
+                    submitted_at,
+                    entered_by: r.get(4)?,
+                    scored: r.get(5)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (pair, state) = row?;
+            states.insert(pair, state);
+        }
+        let pairs: BTreeSet<(ApplicationId, ExpertId)> =
+            conflicts.keys().chain(states.keys()).copied().collect();
+        let cells: Vec<BoardCell> = pairs
+            .into_iter()
+            .map(|pair| {
+                let (c, d) = conflicts.remove(&pair).unwrap_or_default();
+                BoardCell {
+                    application: pair.0,
+                    expert: pair.1,
+                    conflicts: c,
+                    dismissed: d,
+                    assignment: states.get(&pair).cloned(),
+                }
+            })
+            .collect();
+        let conflicted = |app: ApplicationId, e: ExpertId| {
+            cells
+                .iter()
+                .any(|c| c.application == app && c.expert == e && !c.conflicts.is_empty())
+        };
+        let applications: Vec<BoardApplication> = apps
+            .iter()
+            .map(|a| BoardApplication {
+                id: a.id,
+                code: a.code.clone(),
+                park_name: a.park_name.clone(),
+                city: a.city,
+                assigned: states.keys().filter(|(app, _)| *app == a.id).count() as u32,
+                eligible: panel.iter().filter(|e| !conflicted(a.id, e.id)).count() as u32,
+            })
+            .collect();
+        let experts = panel
+            .iter()
+            .map(|e| BoardExpert {
+                id: e.id,
+                code: e.code.clone(),
+                name: e.name.clone(),
+                employer: e.employer.clone(),
+                city: e.city,
+                load: states.keys().filter(|(_, ex)| *ex == e.id).count() as u32,
+            })
+            .collect();
+        let mut shortfalls = Vec::new();
+        for a in &applications {
+            if a.eligible < round.experts_per_application {
+                let reasons: Vec<String> = panel
+                    .iter()
+                    .filter_map(|e| {
+                        let cell = cells
+                            .iter()
+                            .find(|c| c.application == a.id && c.expert == e.id)?;
+                        let first = cell.conflicts.first()?;
+                        Some(format!("{} {}（{}）", e.code, e.name, first.reason))
+                    })
+                    .collect();
+                shortfalls.push(format!(
+                    "{} {}：需要 {} 位评审专家，专家库中无利益冲突的只有 {} 位。回避的专家：{}。请增加专家，或核实后撤销不成立的回避。",
+                    a.code,
+                    a.park_name,
+                    round.experts_per_application,
+                    a.eligible,
+                    if reasons.is_empty() { "无".to_owned() } else { reasons.join("；") }
+                ));
+            }
+        }
+        let mut notices = Vec::new();
+        let mut stmt = self.conn().prepare(
+            "SELECT ap.code, e.code, e.name, r.reason, r.created_at FROM recusals r
+             JOIN applications ap ON ap.id = r.application_id JOIN experts e ON e.id = r.expert_id
+             WHERE r.round_id = ?1 AND r.action = 'declared' ORDER BY r.id",
+        )?;
+        for row in stmt.query_map([round_id.0], |r| {
+            Ok(DeclaredConflictNotice {
+                application_code: r.get(0)?,
+                expert_code: r.get(1)?,
+                expert_name: r.get(2)?,
+                reason: r.get(3)?,
+                at: r.get(4)?,
+            })
+        })? {
+            notices.push(row?);
+        }
+        Ok(ReviewBoard {
+            round,
+            applications,
+            experts,
+            cells,
+            notices,
+            shortfalls,
+        })
+    }
+
+    /// Assigns experts to every application of the round (see the domain's `assignment`).
+    /// Pairs already started are kept; the others are replaced. NO_VALID_ASSIGNMENT, with
+    /// every short application and its reasons, when the panel cannot serve them.
+    pub fn auto_assign(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        per_application: Option<u32>,
+        seed: u64,
+    ) -> Result<AssignOutcome> {
+        if let Some(n) = per_application {
+            let round = self.round(round_id)?;
+            if n != round.experts_per_application {
+                self.set_review_settings(actor, round_id, n, round.recuse_same_city)?;
+            }
+        }
+        let board = self.review_board(round_id)?;
+        let round = board.round.clone();
+        if round.status == RoundStatus::Closed {
+            return Err(rule(
+                ErrorCode::InvalidTransition,
+                format!("批次 {} 已结束，不能再分配评审专家。", round.code),
+            ));
+        }
+        if board.applications.is_empty() || board.experts.is_empty() {
+            return Err(rule(
+                ErrorCode::NoValidAssignment,
+                format!(
+                    "批次 {} 还没有{}，无法分配。",
+                    round.code,
+                    if board.applications.is_empty() {
+                        "申报"
+                    } else {
+                        "评审专家"
+                    }
+                ),
+            ));
+        }
+        if !board.shortfalls.is_empty() {
+            return Err(rule(
+                ErrorCode::NoValidAssignment,
+                format!(
+                    "无法为每个申报分配 {} 位无利益冲突的评审专家，未做任何改动：\n  · {}",
+                    round.experts_per_application,
+                    board.shortfalls.join("\n  · ")
+                ),
+            ));
+        }
+        let mut conflicts = BTreeSet::new();
+        let mut fixed = BTreeSet::new();
+        let mut current = BTreeSet::new();
+        for cell in &board.cells {
+            let pair = (cell.application, cell.expert);
+            if !cell.conflicts.is_empty() {
+                conflicts.insert(pair);
+            }
+            if let Some(state) = &cell.assignment {
+                current.insert(pair);
+                if state.stage != AssignmentStage::Assigned || state.scored > 0 {
+                    fixed.insert(pair);
+                }
+            }
+        }
+        let input = AssignmentInput {
+            applications: board.applications.iter().map(|a| a.id).collect(),
+            experts: board.experts.iter().map(|e| e.id).collect(),
+            conflicts,
+            fixed: fixed.clone(),
+            per_application: round.experts_per_application,
+            seed,
+        };
+        let chosen = assign(&input).map_err(|shortfalls| {
+            rule(
+                ErrorCode::NoValidAssignment,
+                format!("无法分配：{} 个申报的可用专家不足。", shortfalls.len()),
+            )
+        })?;
+        let code_of_app: BTreeMap<ApplicationId, &str> = board
+            .applications
+            .iter()
+            .map(|a| (a.id, a.code.as_str()))
+            .collect();
+        let code_of_expert: BTreeMap<ExpertId, &str> = board
+            .experts
+            .iter()
+            .map(|e| (e.id, e.code.as_str()))
+            .collect();
+        let removed: Vec<_> = current.difference(&chosen).copied().collect();
+        let added: Vec<_> = chosen.difference(&current).copied().collect();
+        self.write(actor, |tx| {
+            for (app, expert) in &removed {
+                remove_assignment(
+                    tx,
+                    &round,
+                    *app,
+                    *expert,
+                    code_of_app[app],
+                    code_of_expert[expert],
+                    "重新自动分配",
+                )?;
+            }
+            for (app, expert) in &added {
+                insert_assignment(
+                    tx,
+                    &round,
+                    *app,
+                    *expert,
+                    code_of_app[app],
+                    code_of_expert[expert],
+                )?;
+            }
+            tx.audit(
+                "assignment.auto",
+                "round",
+                &round.uid.0,
+                json!({"seed": seed, "per_application": round.experts_per_application,
+                       "added": added.len(), "removed": removed.len(), "kept": fixed.len()}),
+            )
+        })?;
+        let mut loads: BTreeMap<&str, u32> = code_of_expert.values().map(|c| (*c, 0)).collect();
+        for (_, e) in &chosen {
+            *loads.get_mut(code_of_expert[e]).unwrap() += 1;
+        }
+        Ok(AssignOutcome {
+            round: round.code.clone(),
+            per_application: round.experts_per_application,
+            seed,
+            added: added.len() as u32,
+            removed: removed.len() as u32,
+            kept: fixed.len() as u32,
+            loads: loads.into_iter().map(|(c, n)| (c.to_owned(), n)).collect(),
+        })
+    }
+
+    /// Sets an application's experts by hand. Refused for an expert with a conflict, and for
+    /// removing an expert whose scores are submitted.
+    pub fn set_assignment(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        application: &str,
+        expert_codes: &[String],
+    ) -> Result<Vec<String>> {
+        let round = self.round(round_id)?;
+        let app = self.find_application(round_id, application)?;
+        let mut wanted = Vec::new();
+        for code in expert_codes
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+        {
+            let expert = self.find_panel_expert(round_id, code)?;
+            let conflicts = self.pair_conflicts(&round, app.id, &expert)?;
+            if let Some(first) = conflicts.first() {
+                return Err(rule(
+                    ErrorCode::ConflictOfInterest,
+                    format!(
+                        "专家 {} {} 与申报 {} 存在利益冲突，须回避：{}。如该回避不成立，请先写明理由撤销它。",
+                        expert.code, expert.name, app.code, first.reason
+                    ),
+                ));
+            }
+            if !wanted.iter().any(|e: &Expert| e.id == expert.id) {
+                wanted.push(expert);
+            }
+        }
+        let current: Vec<(ExpertId, String, AssignmentRow)> = {
+            let mut stmt = self.conn().prepare(
+                "SELECT a.expert_id, e.code FROM assignments a JOIN experts e ON e.id = a.expert_id
+                 WHERE a.application_id = ?1",
+            )?;
+            let pairs: Vec<(i64, String)> = stmt
+                .query_map([app.id.0], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut out = Vec::new();
+            for (id, code) in pairs {
+                if let Some(row) = assignment_row(self.conn(), app.id, ExpertId(id))? {
+                    out.push((ExpertId(id), code, row));
+                }
+            }
+            out
+        };
+        for (id, code, row) in &current {
+            if row.submitted_at.is_some() && !wanted.iter().any(|e| e.id == *id) {
+                return Err(rule(
+                    ErrorCode::ScoresLocked,
+                    format!(
+                        "专家 {code} 已提交申报 {} 的评分，不能从分配中移除。",
+                        app.code
+                    ),
+                ));
+            }
+        }
+        if current.len() == wanted.len()
+            && current
+                .iter()
+                .all(|(id, _, _)| wanted.iter().any(|e| e.id == *id))
+        {
+            return Ok(wanted.into_iter().map(|e| e.code).collect());
+        }
+        self.write(actor, |tx| {
+            for (id, code, _) in &current {
+                if !wanted.iter().any(|e| e.id == *id) {
+                    remove_assignment(tx, &round, app.id, *id, &app.code, code, "秘书处手工调整")?;
+                }
+            }
+            for e in &wanted {
+                if !current.iter().any(|(id, _, _)| *id == e.id) {
+                    insert_assignment(tx, &round, app.id, e.id, &app.code, &e.code)?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(wanted.into_iter().map(|e| e.code).collect())
+    }
+
+    /// Records a conflict by hand (秘书处认定). Any assignment of the pair is removed.
+    pub fn add_conflict(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        application: &str,
+        expert: &str,
+        reason: &str,
+    ) -> Result<()> {
+        self.record_conflict(actor, round_id, application, expert, reason, "added")
+    }
+
+    /// The expert declares a conflict instead of the pledge: the assignment is removed and the
+    /// secretariat sees a notice on the assignment board.
+    pub fn declare_conflict(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+        reason: &str,
+    ) -> Result<()> {
+        self.record_conflict(actor, round_id, application, expert, reason, "declared")
+    }
+
+    fn record_conflict(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        application: &str,
+        expert: &str,
+        reason: &str,
+        action: &str,
+    ) -> Result<()> {
+        let reason = require_reason(reason)?;
+        let round = self.round(round_id)?;
+        let app = self.find_application(round_id, application)?;
+        let expert = self.find_panel_expert(round_id, expert)?;
+        let existing = assignment_row(self.conn(), app.id, expert.id)?;
+        if action == "declared" {
+            match &existing {
+                None => {
+                    return Err(rule(
+                        ErrorCode::NotAssigned,
+                        format!("专家 {} 未被分配评审申报 {}。", expert.code, app.code),
+                    ))
+                }
+                Some(row) if row.submitted_at.is_some() => return Err(rule(
+                    ErrorCode::ScoresLocked,
+                    format!(
+                        "专家 {} 已提交申报 {} 的评分；如需声明利益冲突，请联系秘书处退回评分。",
+                        expert.code, app.code
+                    ),
+                )),
+                _ => {}
+            }
+        }
+        self.write(actor, |tx| {
+            let uid = tx.new_uid();
+            let now = tx.now();
+            tx.tx.execute(
+                "INSERT INTO recusals (uid, round_id, application_id, expert_id, action, conflict_key, reason, recorded_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?1, ?6, ?7, ?8)",
+                params![uid, round_id.0, app.id.0, expert.id.0, action, reason, actor.name, now],
+            )?;
+            tx.audit(
+                if action == "declared" { "conflict.declare" } else { "conflict.add" },
+                "recusal",
+                &uid,
+                json!({"application": app.code, "expert": expert.code, "reason": reason}),
+            )?;
+            if existing.is_some() {
+                remove_assignment(tx, &round, app.id, expert.id, &app.code, &expert.code, reason)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Dismisses a conflict with a written reason: an automatic finding (by its key) stops
+    /// counting; a recorded one is withdrawn.
+    pub fn dismiss_conflict(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        application: &str,
+        expert: &str,
+        key: &str,
+        reason: &str,
+    ) -> Result<()> {
+        let reason = require_reason(reason)?;
+        let round = self.round(round_id)?;
+        let app = self.find_application(round_id, application)?;
+        let expert = self.find_panel_expert(round_id, expert)?;
+        let conflicts = self.pair_conflicts(&round, app.id, &expert)?;
+        let Some(conflict) = conflicts.iter().find(|c| c.key == key) else {
+            return Err(StoreError::NotFound {
+                what: "回避事由",
+                key: key.to_owned(),
+                hint: format!(
+                    "专家 {} 与申报 {} 当前的回避事由：{}。",
+                    expert.code,
+                    app.code,
+                    if conflicts.is_empty() {
+                        "无".to_owned()
+                    } else {
+                        conflicts
+                            .iter()
+                            .map(|c| format!("{}（{}）", c.key, c.reason))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    }
+                ),
+            });
+        };
+        self.write(actor, |tx| {
+            let uid = tx.new_uid();
+            let now = tx.now();
+            if conflict.kind.is_automatic() {
+                tx.tx.execute(
+                    "INSERT INTO recusals (uid, round_id, application_id, expert_id, action, conflict_key, reason, recorded_by, created_at)
+                     VALUES (?1, ?2, ?3, ?4, 'dismissed', ?5, ?6, ?7, ?8)",
+                    params![uid, round_id.0, app.id.0, expert.id.0, key, reason, actor.name, now],
+                )?;
+            } else {
+                tx.tx.execute("DELETE FROM recusals WHERE uid = ?1", [key])?;
+            }
+            tx.audit(
+                "conflict.dismiss",
+                "recusal",
+                &uid,
+                json!({"application": app.code, "expert": expert.code, "key": key,
+                       "conflict": conflict.reason, "reason": reason}),
+            )
+        })
+    }
+
+    /// The no-conflict pledge (无利益冲突承诺): opens the application's materials and scores to
+    /// the expert. Refused if not assigned or if a conflict stands. Signing twice keeps the
+    /// first time.
+    pub fn declare_no_conflict(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+    ) -> Result<String> {
+        let (round, app, expert, row) = self.assigned_pair(round_id, expert, application)?;
+        if round.status != RoundStatus::Open {
+            return Err(not_open(&round));
+        }
+        if let Some(at) = row.declared_at {
+            return Ok(at);
+        }
+        self.write(actor, |tx| {
+            let now = tx.now();
+            tx.tx.execute(
+                "UPDATE assignments SET declared_no_conflict_at = ?2, updated_at = ?2 WHERE id = ?1",
+                params![row.id, now],
+            )?;
+            tx.audit(
+                "assignment.declare_no_conflict",
+                "assignment",
+                &row.uid,
+                json!({"application": app.code, "expert": expert.code}),
+            )?;
+            Ok(now)
+        })
+    }
+
+    /// The round, application, expert and assignment of a pair, checking that the expert is
+    /// assigned (NOT_ASSIGNED) and has no standing conflict (CONFLICT_OF_INTEREST).
+    pub(crate) fn assigned_pair(
+        &self,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+    ) -> Result<(
+        Round,
+        park_review_domain::model::ApplicationSummary,
+        Expert,
+        AssignmentRow,
+    )> {
+        let round = self.round(round_id)?;
+        let app = self.find_application(round_id, application)?;
+        let expert = self.find_panel_expert(round_id, expert)?;
+        let conflicts = self.pair_conflicts(&round, app.id, &expert)?;
+        if let Some(first) = conflicts.first() {
+            return Err(rule(
+                ErrorCode::ConflictOfInterest,
+                format!(
+                    "专家 {} {} 与申报 {} 存在利益冲突（{}），须回避，不能查看其材料或评分。",
+                    expert.code, expert.name, app.code, first.reason
+                ),
+            ));
+        }
+        let row = assignment_row(self.conn(), app.id, expert.id)?.ok_or_else(|| {
+            rule(
+                ErrorCode::NotAssigned,
+                format!(
+                    "专家 {} {} 未被分配评审申报 {}，不能查看其材料或评分。",
+                    expert.code, expert.name, app.code
+                ),
+            )
+        })?;
+        Ok((round, app, expert, row))
+    }
+}
+
+pub(crate) fn not_open(round: &Round) -> StoreError {
+    rule(
+        ErrorCode::RoundNotOpen,
+        format!(
+            "批次 {} 的状态为“{}”：只有进行中的批次才能签署承诺和评分。{}",
+            round.code,
+            round.status.name_zh(),
+            if round.status == RoundStatus::Draft {
+                "请秘书处先开始评审（冻结评分细则）。"
+            } else {
+                ""
+            }
+        ),
+    )
+}
+
+fn require_reason(reason: &str) -> Result<&str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(rule(
+            ErrorCode::OutOfRange,
+            "请写明理由：理由会记录在案，供日后核查。".into(),
+        ));
+    }
+    Ok(reason)
+}
+
+fn insert_assignment(
+    tx: &mut WriteTx<'_>,
+    round: &Round,
+    app: ApplicationId,
+    expert: ExpertId,
+    app_code: &str,
+    expert_code: &str,
+) -> Result<()> {
+    let uid = tx.new_uid();
+    let now = tx.now();
+    tx.tx.execute(
+        "INSERT INTO assignments (uid, round_id, application_id, expert_id, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![uid, round.id.0, app.0, expert.0, now],
+    )?;
+    tx.audit(
+        "assignment.add",
+        "assignment",
+        &uid,
+        json!({"round": round.code, "application": app_code, "expert": expert_code}),
+    )
+}
+
+fn remove_assignment(
+    tx: &mut WriteTx<'_>,
+    round: &Round,
+    app: ApplicationId,
+    expert: ExpertId,
+    app_code: &str,
+    expert_code: &str,
+    reason: &str,
+) -> Result<()> {
+    let Some(row) = assignment_row(&tx.tx, app, expert)? else {
+        return Ok(());
+    };
+    let scores: Vec<(String, Option<i64>)> = tx
+        .tx
+        .prepare(
+            "SELECT c.code, s.points_centi FROM scores s JOIN criteria c ON c.id = s.criterion_id
+             WHERE s.assignment_id = ?1",
+        )?
+        .query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    tx.tx
+        .execute("DELETE FROM assignments WHERE id = ?1", [row.id])?;
+    tx.audit(
+        "assignment.remove",
+        "assignment",
+        &row.uid,
+        json!({"round": round.code, "application": app_code, "expert": expert_code, "reason": reason,
+               "declared_at": row.declared_at, "submitted_at": row.submitted_at, "scores": scores}),
+    )
+}

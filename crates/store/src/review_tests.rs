@@ -1,0 +1,539 @@
+//! Material review in the store: rubric freeze, recusal, assignment, the pledge gate, scoring,
+//! submission and paper entry. Each test on its own temporary database with the demo round.
+
+use std::collections::BTreeMap;
+
+use park_review_domain::exchange::ScoresEntry;
+use park_review_domain::ids::RoundId;
+use park_review_domain::model::ExpertRecord;
+use park_review_domain::{City, ErrorCode};
+
+use crate::review::AssignmentStage;
+use crate::{Actor, Role, Store, StoreError};
+
+fn secretariat() -> Actor {
+    Actor::secretariat("测试秘书")
+}
+
+fn expert(code: &str) -> Actor {
+    Actor {
+        role: Role::Expert,
+        name: code.into(),
+    }
+}
+
+fn demo() -> (tempfile::TempDir, Store, RoundId) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.sqlite3")).unwrap();
+    let round = store.load_demo(&Actor::system()).unwrap().round.id;
+    (dir, store, round)
+}
+
+/// The demo round, opened and assigned with seed 1.
+fn open_demo() -> (tempfile::TempDir, Store, RoundId) {
+    let (dir, mut store, round) = demo();
+    store.open_round(&secretariat(), round).unwrap();
+    store.auto_assign(&secretariat(), round, None, 1).unwrap();
+    (dir, store, round)
+}
+
+fn code_of<T>(r: Result<T, StoreError>) -> &'static str {
+    match r {
+        Ok(_) => "OK",
+        Err(e) => e.code().as_str(),
+    }
+}
+
+/// Some (expert, application) pair of the assignment.
+fn some_assignment(store: &Store, round: RoundId) -> (String, String) {
+    let row = store
+        .list_scores(round)
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    (row.expert, row.application)
+}
+
+fn all_criteria(store: &Store, round: RoundId) -> Vec<(String, f64)> {
+    store
+        .rubric(round)
+        .unwrap()
+        .rubric
+        .sections
+        .iter()
+        .flat_map(|s| &s.criteria)
+        .map(|c| (c.code.clone(), c.max_points))
+        .collect()
+}
+
+fn audit_count(store: &Store) -> i64 {
+    store
+        .conn()
+        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn opening_freezes_the_rubric_with_its_sha256() {
+    let (_dir, mut store, round) = demo();
+    let mut rubric = store.rubric(round).unwrap().rubric;
+    rubric.sections[0].criteria[0].guidance = "草稿阶段可以修改".into();
+    store
+        .replace_rubric(&secretariat(), round, &rubric)
+        .unwrap();
+    let opened = store.open_round(&secretariat(), round).unwrap();
+    assert_eq!(
+        opened.rubric_sha256,
+        park_review_domain::rubric::rubric_sha256(&rubric)
+    );
+    assert_eq!(
+        opened.round.rubric_sha256.as_deref(),
+        Some(opened.rubric_sha256.as_str())
+    );
+    let stored = store.rubric(round).unwrap();
+    assert_eq!(stored.rubric, rubric);
+    assert_eq!(stored.frozen_sha256, Some(opened.rubric_sha256.clone()));
+    // After opening: refused, unchanged.
+    rubric.sections[0].criteria[0].guidance = "开评后修改".into();
+    assert_eq!(
+        code_of(store.replace_rubric(&secretariat(), round, &rubric)),
+        "RUBRIC_FROZEN"
+    );
+    assert_eq!(
+        store.rubric(round).unwrap().frozen_sha256,
+        Some(opened.rubric_sha256)
+    );
+    assert_eq!(
+        code_of(store.open_round(&secretariat(), round)),
+        "INVALID_TRANSITION"
+    );
+}
+
+#[test]
+fn an_invalid_rubric_is_refused_and_the_old_one_kept() {
+    let (_dir, mut store, round) = demo();
+    let before = store.rubric(round).unwrap();
+    let mut rubric = before.rubric.clone();
+    rubric.sections[0].criteria[0].max_points += 1.0;
+    let err = store
+        .replace_rubric(&secretariat(), round, &rubric)
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidRubric);
+    assert!(err.to_string().contains("合计为 101 分"), "{err}");
+    assert_eq!(store.rubric(round).unwrap(), before);
+}
+
+#[test]
+fn the_demo_board_shows_each_conflict_with_its_reason() {
+    let (_dir, store, round) = demo();
+    let board = store.review_board(round).unwrap();
+    let reasons = |app: &str, expert: &str| -> Vec<String> {
+        let a = board
+            .applications
+            .iter()
+            .find(|a| a.code == app)
+            .unwrap()
+            .id;
+        let e = board.experts.iter().find(|e| e.code == expert).unwrap().id;
+        board
+            .cells
+            .iter()
+            .find(|c| c.application == a && c.expert == e)
+            .map(|c| c.conflicts.iter().map(|c| c.reason.clone()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        reasons("2026-GZ-01", "E001"),
+        ["专家所在城市与园区同为广州市"]
+    );
+    assert!(
+        reasons("2026-FS-01", "E006")[0].contains("园区管理机构“佛山市顺德区人工智能产业发展中心”")
+    );
+    assert!(reasons("2026-DG-01", "E005")
+        .iter()
+        .any(|r| r.contains("松山湖智谷视觉感知有限公司")));
+    assert!(reasons("2026-SZ-01", "E004").is_empty());
+    assert!(board.shortfalls.is_empty(), "{:?}", board.shortfalls);
+}
+
+#[test]
+fn automatic_assignment_avoids_conflicts_balances_and_repeats() {
+    let (_dir, mut store, round) = demo();
+    let outcome = store.auto_assign(&secretariat(), round, None, 7).unwrap();
+    assert_eq!(outcome.added, 45);
+    let loads: Vec<u32> = outcome.loads.iter().map(|(_, n)| *n).collect();
+    assert!(
+        loads.iter().max().unwrap() - loads.iter().min().unwrap() <= 1,
+        "{loads:?}"
+    );
+    let board = store.review_board(round).unwrap();
+    for cell in &board.cells {
+        assert!(
+            cell.assignment.is_none() || cell.conflicts.is_empty(),
+            "{cell:?}"
+        );
+    }
+    assert!(board.applications.iter().all(|a| a.assigned == 5));
+    // Same seed: nothing to change.
+    let again = store.auto_assign(&secretariat(), round, None, 7).unwrap();
+    assert_eq!((again.added, again.removed), (0, 0));
+}
+
+#[test]
+fn too_few_unconflicted_experts_names_the_applications_and_changes_nothing() {
+    let (_dir, mut store, round) = demo();
+    let audit = audit_count(&store);
+    let err = store
+        .auto_assign(&secretariat(), round, Some(6), 1)
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NoValidAssignment);
+    let message = err.to_string();
+    for app in ["2026-GZ-01", "2026-GZ-02", "2026-GZ-03"] {
+        assert!(message.contains(app), "{message}");
+    }
+    assert!(
+        message.contains("E001 陈志远（专家所在城市与园区同为广州市）"),
+        "{message}"
+    );
+    // The setting changed (it was asked for), but no assignment was made.
+    assert!(store.list_scores(round).unwrap().is_empty());
+    assert!(audit_count(&store) > audit);
+}
+
+#[test]
+fn the_same_city_switch_and_dismissals_change_who_may_review() {
+    let (_dir, mut store2, round) = demo();
+    let gz_expert_on_gz = |store: &mut Store| {
+        store
+            .set_assignment(&secretariat(), round, "2026-GZ-01", &["E001".into()])
+            .map(|_| ())
+    };
+    assert_eq!(
+        code_of(gz_expert_on_gz(&mut store2)),
+        "CONFLICT_OF_INTEREST"
+    );
+    store2
+        .dismiss_conflict(
+            &secretariat(),
+            round,
+            "2026-GZ-01",
+            "E001",
+            "same_city",
+            "专家已调往深圳工作",
+        )
+        .unwrap();
+    assert_eq!(code_of(gz_expert_on_gz(&mut store2)), "OK");
+    assert_eq!(
+        code_of(store2.dismiss_conflict(
+            &secretariat(),
+            round,
+            "2026-GZ-02",
+            "E001",
+            "same_city",
+            " "
+        )),
+        "OUT_OF_RANGE"
+    );
+    // A manual conflict removes the assignment and blocks it again.
+    store2
+        .add_conflict(
+            &secretariat(),
+            round,
+            "2026-GZ-01",
+            "E001",
+            "曾任该园区顾问",
+        )
+        .unwrap();
+    assert!(store2.list_scores(round).unwrap().is_empty());
+    assert_eq!(
+        code_of(gz_expert_on_gz(&mut store2)),
+        "CONFLICT_OF_INTEREST"
+    );
+    // Turning the city rule off frees E002 for Guangzhou parks.
+    store2
+        .set_review_settings(&secretariat(), round, 5, false)
+        .unwrap();
+    assert_eq!(
+        code_of(store2.set_assignment(&secretariat(), round, "2026-GZ-02", &["E002".into()])),
+        "OK"
+    );
+}
+
+#[test]
+fn the_pledge_gates_materials_and_scores() {
+    let (_dir, mut store, round) = open_demo();
+    let (e, a) = some_assignment(&store, round);
+    assert_eq!(code_of(store.score_sheet(round, &e, &a)), "NOT_DECLARED");
+    assert_eq!(
+        code_of(store.expert_attachments(round, &e, &a)),
+        "NOT_DECLARED"
+    );
+    assert_eq!(
+        code_of(store.set_score(&expert(&e), round, &e, &a, "C3.1", Some(5.0), None)),
+        "NOT_DECLARED"
+    );
+    store
+        .declare_no_conflict(&expert(&e), round, &e, &a)
+        .unwrap();
+    let sheet = store.score_sheet(round, &e, &a).unwrap();
+    assert_eq!(sheet.stage, AssignmentStage::Declared);
+    assert_eq!(sheet.scores.len(), 15);
+    // An expert without the assignment, and a conflicted one, are refused.
+    let board = store.review_board(round).unwrap();
+    let app = board.applications.iter().find(|x| x.code == a).unwrap().id;
+    let other = board.experts.iter().find(|x| {
+        !board
+            .cells
+            .iter()
+            .any(|c| c.application == app && c.expert == x.id && c.assignment.is_some())
+            && !board
+                .cells
+                .iter()
+                .any(|c| c.application == app && c.expert == x.id && !c.conflicts.is_empty())
+    });
+    if let Some(other) = other {
+        assert_eq!(
+            code_of(store.declare_no_conflict(&expert(&other.code), round, &other.code, &a)),
+            "NOT_ASSIGNED"
+        );
+    }
+    assert_eq!(
+        code_of(store.declare_no_conflict(&expert("E001"), round, "E001", "2026-GZ-01")),
+        "CONFLICT_OF_INTEREST"
+    );
+    assert_eq!(
+        code_of(store.score_sheet(round, "E001", "2026-GZ-01")),
+        "CONFLICT_OF_INTEREST"
+    );
+}
+
+#[test]
+fn bad_points_are_refused_and_stored_scores_stay() {
+    let (_dir, mut store, round) = open_demo();
+    let (e, a) = some_assignment(&store, round);
+    store
+        .declare_no_conflict(&expert(&e), round, &e, &a)
+        .unwrap();
+    let who = expert(&e);
+    store
+        .set_score(&who, round, &e, &a, "C3.1", Some(8.5), Some("基础扎实"))
+        .unwrap();
+    for (points, code) in [
+        (10.5, "OUT_OF_RANGE"),
+        (-0.5, "OUT_OF_RANGE"),
+        (f64::NAN, "OUT_OF_RANGE"),
+        (7.3, "POINTS_OFF_STEP"),
+    ] {
+        assert_eq!(
+            code_of(store.set_score(&who, round, &e, &a, "C3.1", Some(points), None)),
+            code,
+            "{points}"
+        );
+    }
+    assert_eq!(
+        code_of(store.set_score(&who, round, &e, &a, "C9.9", Some(1.0), None)),
+        "NOT_FOUND"
+    );
+    let sheet = store.score_sheet(round, &e, &a).unwrap();
+    let c31 = sheet.scores.iter().find(|s| s.code == "C3.1").unwrap();
+    assert_eq!((c31.points, c31.comment.as_str()), (Some(8.5), "基础扎实"));
+    assert_eq!(c31.band.as_deref(), Some("A"));
+    assert_eq!(sheet.total, 8.5);
+}
+
+#[test]
+fn submit_needs_every_score_and_an_opinion_then_locks_until_reopened() {
+    let (_dir, mut store, round) = open_demo();
+    let (e, a) = some_assignment(&store, round);
+    let who = expert(&e);
+    store.declare_no_conflict(&who, round, &e, &a).unwrap();
+    let criteria = all_criteria(&store, round);
+    let err = store
+        .submit_scores(&who, round, &e, &a, Some("材料翔实"))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ScoresIncomplete);
+    assert!(err.to_string().contains("C3.1"));
+    for (code, max) in &criteria {
+        store
+            .set_score(&who, round, &e, &a, code, Some(max - 1.0), None)
+            .unwrap();
+    }
+    let err = store
+        .submit_scores(&who, round, &e, &a, Some("  "))
+        .unwrap_err();
+    assert!(err.to_string().contains("评审意见"), "{err}");
+    let sheet = store
+        .submit_scores(&who, round, &e, &a, Some("材料翔实，产业基础好。"))
+        .unwrap();
+    assert_eq!(sheet.stage, AssignmentStage::Submitted);
+    assert_eq!(sheet.total, 100.0 - criteria.len() as f64);
+    assert_eq!(
+        code_of(store.set_score(&who, round, &e, &a, "C3.1", Some(1.0), None)),
+        "SCORES_LOCKED"
+    );
+    assert_eq!(
+        code_of(store.set_opinion(&who, round, &e, &a, "改")),
+        "SCORES_LOCKED"
+    );
+    assert_eq!(store.score_sheet(round, &e, &a).unwrap().total, sheet.total);
+    // Only the secretariat reopens, with a reason.
+    assert_eq!(
+        code_of(store.reopen_scores(&who, round, &e, &a, "想改")),
+        "SCORES_LOCKED"
+    );
+    assert_eq!(
+        code_of(store.reopen_scores(&secretariat(), round, &e, &a, "")),
+        "OUT_OF_RANGE"
+    );
+    store
+        .reopen_scores(&secretariat(), round, &e, &a, "专家来电更正 C3.1")
+        .unwrap();
+    store
+        .set_score(&who, round, &e, &a, "C3.1", Some(1.0), None)
+        .unwrap();
+}
+
+#[test]
+fn declaring_a_conflict_removes_the_assignment_and_tells_the_secretariat() {
+    let (_dir, mut store, round) = open_demo();
+    let (e, a) = some_assignment(&store, round);
+    store
+        .declare_conflict(&expert(&e), round, &e, &a, "本人配偶在该园区企业任职")
+        .unwrap();
+    let board = store.review_board(round).unwrap();
+    assert_eq!(board.notices.len(), 1);
+    assert_eq!(board.notices[0].expert_code, e);
+    assert_eq!(board.notices[0].reason, "本人配偶在该园区企业任职");
+    assert_eq!(
+        board
+            .applications
+            .iter()
+            .find(|x| x.code == a)
+            .unwrap()
+            .assigned,
+        4
+    );
+    assert_eq!(
+        code_of(store.score_sheet(round, &e, &a)),
+        "CONFLICT_OF_INTEREST"
+    );
+}
+
+#[test]
+fn paper_scores_import_all_or_nothing_marked_with_who_entered_them() {
+    let (_dir, mut store, round) = open_demo();
+    let (e, a) = some_assignment(&store, round);
+    let criteria = all_criteria(&store, round);
+    let scores: BTreeMap<String, f64> = criteria.iter().map(|(c, m)| (c.clone(), *m)).collect();
+    let good = ScoresEntry {
+        format: None,
+        round: "DEMO-2026".into(),
+        expert: e.clone(),
+        application: a.clone(),
+        scores: scores.clone(),
+        comments: BTreeMap::from([("C3.1".to_owned(), "纸质表原文".to_owned())]),
+        opinion: "同意推荐".into(),
+        declared_no_conflict: true,
+        submitted: true,
+    };
+    let mut bad = good.clone();
+    bad.expert = "E001".into();
+    bad.application = "2026-GZ-01".into();
+    assert_eq!(
+        code_of(store.import_scores(&secretariat(), &[good.clone(), bad])),
+        "CONFLICT_OF_INTEREST"
+    );
+    assert!(store
+        .list_scores(round)
+        .unwrap()
+        .iter()
+        .all(|r| r.scored == 0));
+    let mut undeclared = good.clone();
+    undeclared.declared_no_conflict = false;
+    assert_eq!(
+        code_of(store.import_scores(&secretariat(), &[undeclared])),
+        "NOT_DECLARED"
+    );
+    assert_eq!(
+        store
+            .import_scores(&secretariat(), &[good.clone()])
+            .unwrap(),
+        1
+    );
+    let row = store
+        .list_scores(round)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.expert == e && r.application == a)
+        .unwrap();
+    assert_eq!(row.total, 100.0);
+    assert_eq!(row.stage, AssignmentStage::Submitted);
+    assert_eq!(row.entered_by.as_deref(), Some("测试秘书"));
+    assert_eq!(row.comments["C3.1"], "纸质表原文");
+    assert_eq!(
+        code_of(store.import_scores(&secretariat(), &[good])),
+        "SCORES_LOCKED"
+    );
+}
+
+#[test]
+fn experts_are_added_to_the_registry_and_panel_and_conflict_by_credit_code() {
+    let (_dir, mut store, round) = demo();
+    let credit = store
+        .application_record(round, "2026-SZ-01")
+        .unwrap()
+        .enterprises[0]
+        .credit_code
+        .clone();
+    let added = store
+        .add_experts(
+            &secretariat(),
+            round,
+            &[ExpertRecord {
+                code: "E101".into(),
+                name: "赵敏".into(),
+                employer: "某某投资有限公司".into(),
+                city: Some(City::ZH),
+                field: "产业投资".into(),
+                contact: String::new(),
+                employer_credit_code: credit,
+                relations: vec![],
+            }],
+        )
+        .unwrap();
+    assert!(added[0].new_in_registry && !added[0].already_on_panel);
+    assert_eq!(
+        code_of(store.set_assignment(&secretariat(), round, "2026-SZ-01", &["E101".into()])),
+        "CONFLICT_OF_INTEREST"
+    );
+    // The same code with another name is refused; nothing added.
+    let mut clash = store.list_panel(round).unwrap()[0].clone();
+    clash.name = "别人".into();
+    let record = ExpertRecord {
+        code: clash.code.clone(),
+        name: clash.name,
+        employer: clash.employer,
+        city: clash.city,
+        field: String::new(),
+        contact: String::new(),
+        employer_credit_code: String::new(),
+        relations: vec![],
+    };
+    assert_eq!(
+        code_of(store.add_experts(&secretariat(), round, &[record])),
+        "DUPLICATE_CODE"
+    );
+    assert_eq!(store.list_panel(round).unwrap().len(), 8);
+}
+
+#[test]
+fn scoring_before_the_round_opens_is_refused() {
+    let (_dir, mut store, round) = demo();
+    store.auto_assign(&secretariat(), round, None, 1).unwrap();
+    let (e, a) = some_assignment(&store, round);
+    assert_eq!(
+        code_of(store.declare_no_conflict(&expert(&e), round, &e, &a)),
+        "ROUND_NOT_OPEN"
+    );
+}

@@ -1,0 +1,781 @@
+//! Scoring (评分): the expert's drafts, saved on every edit; submission, which locks them;
+//! the secretariat's reopening and paper entry (录入).
+
+use std::collections::BTreeMap;
+
+use park_review_domain::exchange::ScoresEntry;
+use park_review_domain::ids::RoundId;
+use park_review_domain::model::{ApplicationSummary, Expert, Rubric};
+use park_review_domain::rubric::{band_for, check_points};
+use park_review_domain::{ErrorCode, RoundStatus};
+use rusqlite::params;
+use serde::Serialize;
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::catalog::{load_rubric, StoredRubric};
+use crate::error::{Result, StoreError};
+use crate::review::{not_open, AssignmentRow, AssignmentStage};
+use crate::write::Role;
+use crate::{Actor, Attachment, Store, WriteTx};
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct CriterionScore {
+    pub code: String,
+    pub points: Option<f64>,
+    pub comment: String,
+    /// The band the points fall in, e.g. `A`.
+    pub band: Option<String>,
+    /// Set when the secretariat entered this score from a paper sheet.
+    pub entered_by: Option<String>,
+}
+
+/// One expert's scoring of one application, as the workspace shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ScoreSheet {
+    pub round_code: String,
+    pub rubric_sha256: Option<String>,
+    pub application: ApplicationSummary,
+    pub expert_code: String,
+    pub expert_name: String,
+    pub rubric: Rubric,
+    /// One per criterion, in the rubric's order.
+    pub scores: Vec<CriterionScore>,
+    pub opinion: String,
+    pub total: f64,
+    pub max_total: f64,
+    pub scored: u32,
+    pub criteria: u32,
+    pub stage: AssignmentStage,
+    pub declared_at: Option<String>,
+    pub submitted_at: Option<String>,
+    pub entered_by: Option<String>,
+}
+
+/// What one autosave committed.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ScoreSaved {
+    pub total: f64,
+    pub scored: u32,
+    pub criteria: u32,
+    pub saved_at: String,
+}
+
+/// One row of an expert's worklist (我的评审).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ExpertAssignment {
+    pub application: ApplicationSummary,
+    pub stage: AssignmentStage,
+    pub declared_at: Option<String>,
+    pub submitted_at: Option<String>,
+    pub scored: u32,
+    pub criteria: u32,
+    pub total: f64,
+}
+
+/// One assignment's scores, for `park-review scores` and the secretariat's overview.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ScoreRow {
+    pub application: String,
+    pub expert: String,
+    pub expert_name: String,
+    pub stage: AssignmentStage,
+    pub declared_at: Option<String>,
+    pub submitted_at: Option<String>,
+    pub entered_by: Option<String>,
+    pub opinion: String,
+    pub total: f64,
+    pub scored: u32,
+    pub scores: BTreeMap<String, f64>,
+    pub comments: BTreeMap<String, String>,
+}
+
+fn rule(code: ErrorCode, message: String) -> StoreError {
+    StoreError::Rule { code, message }
+}
+
+fn centi(points: Option<i64>) -> Option<f64> {
+    points.map(|p| p as f64 / 100.0)
+}
+
+fn stage_of(row: &AssignmentRow) -> AssignmentStage {
+    if row.submitted_at.is_some() {
+        AssignmentStage::Submitted
+    } else if row.declared_at.is_some() {
+        AssignmentStage::Declared
+    } else {
+        AssignmentStage::Assigned
+    }
+}
+
+/// The totals of an assignment: (sum of points in hundredths, criteria with points).
+fn totals(conn: &rusqlite::Connection, assignment: i64) -> rusqlite::Result<(i64, u32)> {
+    conn.query_row(
+        "SELECT coalesce(sum(points_centi), 0), count(points_centi) FROM scores WHERE assignment_id = ?1",
+        [assignment],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+fn entered_by(actor: &Actor) -> Option<&str> {
+    (actor.role == Role::Secretariat).then_some(actor.name.as_str())
+}
+
+/// Writes one criterion's draft: points (None clears them) and, if given, the comment.
+fn upsert_score(
+    tx: &mut WriteTx<'_>,
+    assignment: &AssignmentRow,
+    criterion_id: i64,
+    criterion_code: &str,
+    points_centi: Option<Option<i64>>,
+    comment: Option<&str>,
+    by: Option<&str>,
+) -> Result<()> {
+    let now = tx.now();
+    let uid = tx.new_uid();
+    tx.tx.execute(
+        "INSERT INTO scores (uid, assignment_id, criterion_id, points_centi, comment, entered_by, updated_at)
+         VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''), ?6, ?7)
+         ON CONFLICT (assignment_id, criterion_id) DO UPDATE SET
+            points_centi = CASE WHEN ?8 THEN excluded.points_centi ELSE points_centi END,
+            comment = coalesce(?5, comment),
+            entered_by = excluded.entered_by,
+            updated_at = excluded.updated_at",
+        params![
+            uid,
+            assignment.id,
+            criterion_id,
+            points_centi.flatten(),
+            comment,
+            by,
+            now,
+            points_centi.is_some()
+        ],
+    )?;
+    tx.tx.execute(
+        "UPDATE assignments SET updated_at = ?2, entered_by = coalesce(?3, entered_by) WHERE id = ?1",
+        params![assignment.id, now, by],
+    )?;
+    tx.audit(
+        "score.set",
+        "assignment",
+        &assignment.uid,
+        json!({"criterion": criterion_code, "points": points_centi.flatten().map(|p| p as f64 / 100.0),
+               "comment": comment}),
+    )
+}
+
+fn missing_for_submission(
+    rubric: &StoredRubric,
+    scored: &BTreeMap<i64, Option<i64>>,
+    opinion: &str,
+) -> Vec<String> {
+    let mut missing: Vec<String> = rubric
+        .criterion_ids
+        .iter()
+        .filter(|(_, id)| !matches!(scored.get(id), Some(Some(_))))
+        .map(|(code, _)| code.clone())
+        .collect();
+    if opinion.trim().is_empty() {
+        missing.push("评审意见".into());
+    }
+    missing
+}
+
+impl Store {
+    fn frozen_rubric(&self, round_id: RoundId) -> Result<StoredRubric> {
+        load_rubric(self.conn(), round_id)?.ok_or_else(|| StoreError::NotFound {
+            what: "评分细则",
+            key: round_id.to_string(),
+            hint: "本批次还没有评分细则。".into(),
+        })
+    }
+
+    /// The pair, checked for scoring: assigned, no conflict, pledge signed.
+    fn declared_pair(
+        &self,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+    ) -> Result<(
+        park_review_domain::model::Round,
+        ApplicationSummary,
+        Expert,
+        AssignmentRow,
+    )> {
+        let (round, app, expert, row) = self.assigned_pair(round_id, expert, application)?;
+        if row.declared_at.is_none() {
+            return Err(rule(
+                ErrorCode::NotDeclared,
+                format!(
+                    "专家 {} 尚未就申报 {} 签署无利益冲突承诺：签署后才能查看材料和评分。",
+                    expert.code, app.code
+                ),
+            ));
+        }
+        Ok((round, app, expert, row))
+    }
+
+    /// The pair, checked for a change of scores: also the round is open and nothing submitted.
+    fn editable_pair(
+        &self,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+    ) -> Result<(
+        park_review_domain::model::Round,
+        ApplicationSummary,
+        Expert,
+        AssignmentRow,
+    )> {
+        let round = self.round(round_id)?;
+        if round.status != RoundStatus::Open {
+            return Err(not_open(&round));
+        }
+        let pair = self.declared_pair(round_id, expert, application)?;
+        if let Some(at) = &pair.3.submitted_at {
+            return Err(rule(
+                ErrorCode::ScoresLocked,
+                format!(
+                    "专家 {} 对申报 {} 的评分已于 {at} 提交并锁定，不能再修改；如需更正，请秘书处写明理由退回。",
+                    pair.2.code, pair.1.code
+                ),
+            ));
+        }
+        Ok(pair)
+    }
+
+    /// The scoring sheet of one assignment (after the pledge).
+    pub fn score_sheet(
+        &self,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+    ) -> Result<ScoreSheet> {
+        let (round, app, expert, row) = self.declared_pair(round_id, expert, application)?;
+        let rubric = self.frozen_rubric(round_id)?;
+        let stored: BTreeMap<i64, (Option<i64>, String, Option<String>)> = self
+            .conn()
+            .prepare("SELECT criterion_id, points_centi, comment, entered_by FROM scores WHERE assignment_id = ?1")?
+            .query_map([row.id], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut scores = Vec::new();
+        for section in &rubric.rubric.sections {
+            for c in &section.criteria {
+                let id = rubric
+                    .criterion(&c.code)
+                    .map(|(id, _)| id)
+                    .unwrap_or_default();
+                let (points, comment, by) = stored.get(&id).cloned().unwrap_or_default();
+                let points = centi(points);
+                scores.push(CriterionScore {
+                    code: c.code.clone(),
+                    band: points.and_then(|p| band_for(c, p)).map(|b| b.label.clone()),
+                    points,
+                    comment,
+                    entered_by: by,
+                });
+            }
+        }
+        let (opinion, entered_by): (String, Option<String>) = self.conn().query_row(
+            "SELECT opinion, entered_by FROM assignments WHERE id = ?1",
+            [row.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let (total, scored) = totals(self.conn(), row.id)?;
+        Ok(ScoreSheet {
+            round_code: round.code,
+            rubric_sha256: rubric.frozen_sha256.clone(),
+            application: app,
+            expert_code: expert.code,
+            expert_name: expert.name,
+            max_total: rubric.rubric.max_total(),
+            criteria: rubric.criterion_ids.len() as u32,
+            rubric: rubric.rubric,
+            scores,
+            opinion,
+            total: total as f64 / 100.0,
+            scored,
+            stage: stage_of(&row),
+            declared_at: row.declared_at,
+            submitted_at: row.submitted_at,
+            entered_by,
+        })
+    }
+
+    /// Saves one criterion's points (None clears them) and, if given, its comment: the
+    /// workspace calls this on every edit.
+    #[allow(clippy::too_many_arguments)]
+    pub fn set_score(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+        criterion: &str,
+        points: Option<f64>,
+        comment: Option<&str>,
+    ) -> Result<ScoreSaved> {
+        let (_, _, _, row) = self.editable_pair(round_id, expert, application)?;
+        let rubric = self.frozen_rubric(round_id)?;
+        let (criterion_id, c) =
+            rubric
+                .criterion(criterion)
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "评分项",
+                    key: criterion.to_owned(),
+                    hint: format!(
+                        "本批次评分细则的评分项有：{}。",
+                        rubric
+                            .criterion_ids
+                            .iter()
+                            .map(|(c, _)| c.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                })?;
+        let points_centi = points.map(|p| check_points(c, p)).transpose()?;
+        let code = c.code.clone();
+        let criteria = rubric.criterion_ids.len() as u32;
+        self.write(actor, |tx| {
+            upsert_score(
+                tx,
+                &row,
+                criterion_id,
+                &code,
+                Some(points_centi),
+                comment,
+                entered_by(actor),
+            )?;
+            let (total, scored) = totals(&tx.tx, row.id)?;
+            Ok(ScoreSaved {
+                total: total as f64 / 100.0,
+                scored,
+                criteria,
+                saved_at: tx.now(),
+            })
+        })
+    }
+
+    /// Saves a comment without touching the points.
+    pub fn set_score_comment(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+        criterion: &str,
+        comment: &str,
+    ) -> Result<ScoreSaved> {
+        let (_, _, _, row) = self.editable_pair(round_id, expert, application)?;
+        let rubric = self.frozen_rubric(round_id)?;
+        let (criterion_id, c) =
+            rubric
+                .criterion(criterion)
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "评分项",
+                    key: criterion.to_owned(),
+                    hint: String::new(),
+                })?;
+        let code = c.code.clone();
+        let criteria = rubric.criterion_ids.len() as u32;
+        self.write(actor, |tx| {
+            upsert_score(
+                tx,
+                &row,
+                criterion_id,
+                &code,
+                None,
+                Some(comment),
+                entered_by(actor),
+            )?;
+            let (total, scored) = totals(&tx.tx, row.id)?;
+            Ok(ScoreSaved {
+                total: total as f64 / 100.0,
+                scored,
+                criteria,
+                saved_at: tx.now(),
+            })
+        })
+    }
+
+    /// Saves the overall opinion (评审意见) as a draft.
+    pub fn set_opinion(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+        opinion: &str,
+    ) -> Result<ScoreSaved> {
+        let (_, _, _, row) = self.editable_pair(round_id, expert, application)?;
+        let criteria = self.frozen_rubric(round_id)?.criterion_ids.len() as u32;
+        self.write(actor, |tx| {
+            let now = tx.now();
+            tx.tx.execute(
+                "UPDATE assignments SET opinion = ?2, updated_at = ?3, entered_by = coalesce(?4, entered_by) WHERE id = ?1",
+                params![row.id, opinion, now, entered_by(actor)],
+            )?;
+            tx.audit("opinion.set", "assignment", &row.uid, json!({"length": opinion.chars().count()}))?;
+            let (total, scored) = totals(&tx.tx, row.id)?;
+            Ok(ScoreSaved { total: total as f64 / 100.0, scored, criteria, saved_at: now })
+        })
+    }
+
+    /// Submits an assignment's scores: every criterion scored and an opinion written
+    /// (SCORES_INCOMPLETE otherwise). Locks them.
+    pub fn submit_scores(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+        opinion: Option<&str>,
+    ) -> Result<ScoreSheet> {
+        let (_, app, expert_row, row) = self.editable_pair(round_id, expert, application)?;
+        let rubric = self.frozen_rubric(round_id)?;
+        let scored: BTreeMap<i64, Option<i64>> = self
+            .conn()
+            .prepare("SELECT criterion_id, points_centi FROM scores WHERE assignment_id = ?1")?
+            .query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let stored_opinion: String = self.conn().query_row(
+            "SELECT opinion FROM assignments WHERE id = ?1",
+            [row.id],
+            |r| r.get(0),
+        )?;
+        let opinion = opinion.map_or(stored_opinion, str::to_owned);
+        let missing = missing_for_submission(&rubric, &scored, &opinion);
+        if !missing.is_empty() {
+            return Err(rule(
+                ErrorCode::ScoresIncomplete,
+                format!(
+                    "还不能提交专家 {} 对申报 {} 的评分：尚未填写 {}。",
+                    expert_row.code,
+                    app.code,
+                    missing.join("、")
+                ),
+            ));
+        }
+        self.write(actor, |tx| {
+            let now = tx.now();
+            tx.tx.execute(
+                "UPDATE assignments SET opinion = ?2, submitted_at = ?3, updated_at = ?3,
+                        entered_by = coalesce(?4, entered_by) WHERE id = ?1",
+                params![row.id, opinion.trim(), now, entered_by(actor)],
+            )?;
+            let (total, _) = totals(&tx.tx, row.id)?;
+            tx.audit(
+                "scores.submit",
+                "assignment",
+                &row.uid,
+                json!({"application": app.code, "expert": expert_row.code,
+                       "total": total as f64 / 100.0, "rubric_sha256": rubric.frozen_sha256}),
+            )
+        })?;
+        self.score_sheet(round_id, expert, application)
+    }
+
+    /// Reopens submitted scores (secretariat only), with the reason recorded.
+    pub fn reopen_scores(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+        reason: &str,
+    ) -> Result<()> {
+        if actor.role != Role::Secretariat {
+            return Err(rule(
+                ErrorCode::ScoresLocked,
+                "只有秘书处可以退回已提交的评分。".into(),
+            ));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(rule(
+                ErrorCode::OutOfRange,
+                "请写明退回评分的理由：理由会记录在案。".into(),
+            ));
+        }
+        let (round, app, expert_row, row) = self.declared_pair(round_id, expert, application)?;
+        if round.status != RoundStatus::Open {
+            return Err(not_open(&round));
+        }
+        let Some(submitted_at) = row.submitted_at else {
+            return Err(rule(
+                ErrorCode::InvalidTransition,
+                format!(
+                    "专家 {} 对申报 {} 的评分尚未提交，无需退回。",
+                    expert_row.code, app.code
+                ),
+            ));
+        };
+        self.write(actor, |tx| {
+            let now = tx.now();
+            tx.tx.execute(
+                "UPDATE assignments SET submitted_at = NULL, updated_at = ?2 WHERE id = ?1",
+                params![row.id, now],
+            )?;
+            tx.audit(
+                "scores.reopen",
+                "assignment",
+                &row.uid,
+                json!({"application": app.code, "expert": expert_row.code, "reason": reason,
+                       "was_submitted_at": submitted_at}),
+            )
+        })
+    }
+
+    /// An expert's worklist: their assignments in the round.
+    pub fn expert_assignments(
+        &self,
+        round_id: RoundId,
+        expert: &str,
+    ) -> Result<Vec<ExpertAssignment>> {
+        let expert = self.find_panel_expert(round_id, expert)?;
+        let criteria =
+            load_rubric(self.conn(), round_id)?.map_or(0, |r| r.criterion_ids.len() as u32);
+        let apps = self.list_applications(round_id)?;
+        let mut out = Vec::new();
+        for app in apps {
+            if let Some(row) = crate::review::assignment_row(self.conn(), app.id, expert.id)? {
+                let (total, scored) = totals(self.conn(), row.id)?;
+                out.push(ExpertAssignment {
+                    application: app,
+                    stage: stage_of(&row),
+                    declared_at: row.declared_at,
+                    submitted_at: row.submitted_at,
+                    scored,
+                    criteria,
+                    total: total as f64 / 100.0,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The materials of an application, for an expert who signed the pledge.
+    pub fn expert_attachments(
+        &self,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+    ) -> Result<Vec<Attachment>> {
+        let (_, app, _, _) = self.declared_pair(round_id, expert, application)?;
+        self.list_attachments(app.id)
+    }
+
+    /// One attachment's bytes, for an expert who signed the pledge for its application.
+    pub fn read_expert_attachment(
+        &self,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+        uid: &str,
+    ) -> Result<(Attachment, Vec<u8>)> {
+        let list = self.expert_attachments(round_id, expert, application)?;
+        if !list.iter().any(|a| a.uid.0 == uid) {
+            return Err(StoreError::NotFound {
+                what: "附件",
+                key: uid.to_owned(),
+                hint: "该附件不属于此申报。".into(),
+            });
+        }
+        self.read_attachment(uid)
+    }
+
+    /// Every assignment's scores in the round.
+    pub fn list_scores(&self, round_id: RoundId) -> Result<Vec<ScoreRow>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT a.id, ap.code, e.code, e.name, a.declared_no_conflict_at, a.submitted_at, a.entered_by, a.opinion
+             FROM assignments a JOIN applications ap ON ap.id = a.application_id JOIN experts e ON e.id = a.expert_id
+             WHERE a.round_id = ?1 ORDER BY ap.registration_order, e.code",
+        )?;
+        let rows: Vec<(
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+        )> = stmt
+            .query_map([round_id.0], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut scores_stmt = self.conn().prepare(
+            "SELECT c.code, s.points_centi, s.comment FROM scores s JOIN criteria c ON c.id = s.criterion_id
+             WHERE s.assignment_id = ?1 ORDER BY c.position",
+        )?;
+        let mut out = Vec::new();
+        for (id, app, code, name, declared_at, submitted_at, entered_by, opinion) in rows {
+            let mut scores = BTreeMap::new();
+            let mut comments = BTreeMap::new();
+            for row in scores_stmt.query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })? {
+                let (c, p, comment) = row?;
+                if let Some(p) = p {
+                    scores.insert(c.clone(), p as f64 / 100.0);
+                }
+                if !comment.is_empty() {
+                    comments.insert(c, comment);
+                }
+            }
+            let total = scores.values().sum::<f64>();
+            out.push(ScoreRow {
+                application: app,
+                expert: code,
+                expert_name: name,
+                stage: if submitted_at.is_some() {
+                    AssignmentStage::Submitted
+                } else if declared_at.is_some() {
+                    AssignmentStage::Declared
+                } else {
+                    AssignmentStage::Assigned
+                },
+                declared_at,
+                submitted_at,
+                entered_by,
+                opinion,
+                total: (total * 100.0).round() / 100.0,
+                scored: scores.len() as u32,
+                scores,
+                comments,
+            })
+        }
+        Ok(out)
+    }
+
+    /// Imports paper-entered scores (`park-review/scores@1`), all or nothing: every entry is
+    /// checked (round, assignment, conflicts, pledge on paper, points) before anything is written.
+    pub fn import_scores(&mut self, actor: &Actor, entries: &[ScoresEntry]) -> Result<u32> {
+        struct Plan {
+            row: AssignmentRow,
+            scores: Vec<(i64, String, i64, Option<String>)>,
+            opinion: Option<String>,
+            submit: bool,
+            declare: bool,
+            label: String,
+        }
+        let mut plans = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let label = format!(
+                "第 {} 条（专家 {}，申报 {}）",
+                i + 1,
+                entry.expert,
+                entry.application
+            );
+            let fail = |e: StoreError| rule(e.code(), format!("{label}：{e}"));
+            let round = self.find_round(&entry.round).map_err(fail)?;
+            if round.status != RoundStatus::Open {
+                return Err(fail(not_open(&round)));
+            }
+            if !entry.declared_no_conflict {
+                return Err(rule(
+                    ErrorCode::NotDeclared,
+                    format!("{label}：declared_no_conflict 须为 true——纸质评分表须附专家签署的无利益冲突承诺，否则不能录入。"),
+                ));
+            }
+            let (_, _, _, row) = self
+                .assigned_pair(round.id, &entry.expert, &entry.application)
+                .map_err(fail)?;
+            if let Some(at) = &row.submitted_at {
+                return Err(rule(
+                    ErrorCode::ScoresLocked,
+                    format!("{label}：该评分已于 {at} 提交并锁定。"),
+                ));
+            }
+            let rubric = self.frozen_rubric(round.id).map_err(fail)?;
+            let mut scores = Vec::new();
+            for (code, points) in &entry.scores {
+                let (id, c) = rubric.criterion(code).ok_or_else(|| {
+                    rule(
+                        ErrorCode::NotFound,
+                        format!("{label}：评分细则中没有评分项“{code}”。"),
+                    )
+                })?;
+                let centi = check_points(c, *points).map_err(|e| fail(e.into()))?;
+                scores.push((id, c.code.clone(), centi, entry.comments.get(code).cloned()));
+            }
+            for code in entry.comments.keys() {
+                if !entry.scores.contains_key(code) {
+                    return Err(rule(
+                        ErrorCode::NotFound,
+                        format!("{label}：comments 中的评分项“{code}”没有分数。"),
+                    ));
+                }
+            }
+            if entry.submitted {
+                let scored: BTreeMap<i64, Option<i64>> =
+                    scores.iter().map(|(id, _, p, _)| (*id, Some(*p))).collect();
+                let missing = missing_for_submission(&rubric, &scored, &entry.opinion);
+                if !missing.is_empty() {
+                    return Err(rule(
+                        ErrorCode::ScoresIncomplete,
+                        format!("{label}：标记为已提交，但尚未填写 {}。", missing.join("、")),
+                    ));
+                }
+            }
+            plans.push(Plan {
+                declare: row.declared_at.is_none(),
+                row,
+                scores,
+                opinion: (!entry.opinion.trim().is_empty())
+                    .then(|| entry.opinion.trim().to_owned()),
+                submit: entry.submitted,
+                label,
+            });
+        }
+        if plans.is_empty() {
+            return Ok(0);
+        }
+        let by = actor.name.clone();
+        self.write(actor, |tx| {
+            for plan in &plans {
+                let now = tx.now();
+                if plan.declare {
+                    tx.tx.execute(
+                        "UPDATE assignments SET declared_no_conflict_at = ?2 WHERE id = ?1",
+                        params![plan.row.id, now],
+                    )?;
+                    tx.audit("assignment.declare_no_conflict", "assignment", &plan.row.uid,
+                             json!({"on_paper": true, "entered_by": by}))?;
+                }
+                for (id, code, points, comment) in &plan.scores {
+                    upsert_score(tx, &plan.row, *id, code, Some(Some(*points)), comment.as_deref(), Some(&by))?;
+                }
+                tx.tx.execute(
+                    "UPDATE assignments SET opinion = coalesce(?2, opinion), entered_by = ?3,
+                            submitted_at = CASE WHEN ?4 THEN ?5 ELSE submitted_at END, updated_at = ?5
+                     WHERE id = ?1",
+                    params![plan.row.id, plan.opinion, by, plan.submit, now],
+                )?;
+                tx.audit("scores.import", "assignment", &plan.row.uid,
+                         json!({"entry": plan.label, "scores": plan.scores.len(), "submitted": plan.submit}))?;
+            }
+            Ok(plans.len() as u32)
+        })
+    }
+}
