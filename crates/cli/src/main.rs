@@ -6,8 +6,10 @@
 //! `错误 [CODE]：message` (or `{"code", "message"}` with `--json`) and the exit status is 1
 //! (2 for a command line that could not be parsed).
 
+mod bench;
 mod eligibility;
 mod output;
+mod review;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,6 +67,24 @@ enum Command {
     Attachment(AttachmentCommand),
     /// 形式审查：按申报指南 C1–C7 和推荐名额（P2）逐条检查
     Eligibility(EligibilityArgs),
+    /// 评分细则：查看、导入、导出（开始评审后冻结）
+    #[command(subcommand)]
+    Rubric(review::RubricCommand),
+    /// 回避：查看、认定、撤销
+    #[command(subcommand)]
+    Conflict(review::ConflictCommand),
+    /// 分配评审专家：自动（无利益冲突、负载均衡、同一种子结果相同）或手工指定
+    Assign(review::AssignArgs),
+    /// 专家就一个申报签署无利益冲突承诺（或用 --conflict 声明存在冲突）
+    Declare(review::DeclareArgs),
+    /// 评分：打分、评审意见、提交、退回、纸质评分表录入
+    #[command(subcommand)]
+    Score(review::ScoreCommand),
+    /// 列出批次中每项分配的评分
+    Scores(RoundArg),
+    /// 性能测量（在临时数据库上进行，不影响现有数据）
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 #[derive(Debug, Args)]
@@ -129,13 +149,28 @@ enum RoundCommand {
     },
     /// 列出所有批次
     List,
+    /// 开始评审：检查并冻结评分细则（记录其 SHA-256），此后专家可签署承诺和评分
+    Open(RoundArg),
+    /// 结束批次：不再接受评分
+    Close(RoundArg),
+    /// 评审设置：每个申报的专家人数、同城回避开关
+    Settings {
+        #[command(flatten)]
+        round: RoundArg,
+        /// 每个申报的评审专家人数（1–50）
+        #[arg(long, value_name = "N")]
+        per_application: Option<u32>,
+        /// 同城回避：on 或 off
+        #[arg(long, value_name = "on|off")]
+        same_city: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
-struct RoundArg {
+pub struct RoundArg {
     /// 批次：编号（如 2026-SB）、年份（该年只有一个批次时）或 id
     #[arg(long, value_name = "R")]
-    round: String,
+    pub round: String,
 }
 
 #[derive(Debug, Args)]
@@ -218,6 +253,22 @@ enum ApplicationCommand {
 enum ExpertCommand {
     /// 列出批次的评审专家
     List(RoundArg),
+    /// 把一位专家加入专家库和批次的专家名单（编号已存在且姓名相同时更新其信息）
+    Add(review::ExpertAddArgs),
+    /// 从 park-review/experts@1 文件导入专家，全部无误才保存
+    Import {
+        file: PathBuf,
+        /// 批次（文件中没有 round 字段时必填）
+        #[arg(long, value_name = "R")]
+        round: Option<String>,
+    },
+    /// 列出一位专家在批次中的评审任务
+    Assignments {
+        #[command(flatten)]
+        round: RoundArg,
+        #[arg(long, value_name = "E")]
+        expert: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -466,6 +517,40 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Eligibility(args) => eligibility::run(cli, args),
+        Command::Round(RoundCommand::Open(RoundArg { round })) => review::open_round(cli, round),
+        Command::Round(RoundCommand::Close(RoundArg { round })) => review::close_round(cli, round),
+        Command::Round(RoundCommand::Settings {
+            round,
+            per_application,
+            same_city,
+        }) => {
+            let same_city = match same_city.as_deref().map(str::trim) {
+                None => None,
+                Some("on" | "开" | "true") => Some(true),
+                Some("off" | "关" | "false") => Some(false),
+                Some(other) => {
+                    return Err(Failure::new(
+                        ErrorCode::CliUsage,
+                        format!("--same-city 应为 on 或 off，而不是“{other}”。"),
+                    ))
+                }
+            };
+            review::settings(cli, &round.round, *per_application, same_city)
+        }
+        Command::Rubric(command) => review::rubric(cli, command),
+        Command::Conflict(command) => review::conflict(cli, command),
+        Command::Assign(args) => review::assign(cli, args),
+        Command::Declare(args) => review::declare(cli, args),
+        Command::Score(command) => review::score(cli, command),
+        Command::Scores(RoundArg { round }) => review::scores(cli, round),
+        Command::Bench(command) => bench::run(cli, command),
+        Command::Expert(ExpertCommand::Add(args)) => review::expert_add(cli, args),
+        Command::Expert(ExpertCommand::Import { file, round }) => {
+            review::expert_import(cli, file, round.as_deref())
+        }
+        Command::Expert(ExpertCommand::Assignments { round, expert }) => {
+            review::expert_assignments(cli, &round.round, expert)
+        }
         Command::Expert(ExpertCommand::List(RoundArg { round })) => {
             let store = open_store(cli)?;
             let round = store.find_round(round)?;
@@ -577,7 +662,7 @@ fn attachment(cli: &Cli, command: &AttachmentCommand) -> Result<(), Failure> {
     Ok(())
 }
 
-fn is_xlsx(path: &std::path::Path) -> bool {
+pub(crate) fn is_xlsx(path: &std::path::Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))

@@ -28,8 +28,16 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OpenFlags};
 
 pub use attachments::Attachment;
+pub use catalog::RoundRubric;
 pub use demo::DemoLoaded;
 pub use error::{Result, StoreError};
+pub use experts::ExpertAdded;
+pub use review::{
+    AssignOutcome, AssignmentStage, AssignmentState, BoardApplication, BoardCell, BoardExpert,
+    DeclaredConflictNotice, Dismissal, ReviewBoard,
+};
+pub use rounds::RoundOpened;
+pub use scoring::{CriterionScore, ExpertAssignment, ScoreRow, ScoreSaved, ScoreSheet};
 pub use status::Status;
 pub use write::{Actor, Role, WriteTx};
 

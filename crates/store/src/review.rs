@@ -659,13 +659,15 @@ impl Store {
                         format!("专家 {} 未被分配评审申报 {}。", expert.code, app.code),
                     ))
                 }
-                Some(row) if row.submitted_at.is_some() => return Err(rule(
-                    ErrorCode::ScoresLocked,
-                    format!(
+                Some(row) if row.submitted_at.is_some() => {
+                    return Err(rule(
+                        ErrorCode::ScoresLocked,
+                        format!(
                         "专家 {} 已提交申报 {} 的评分；如需声明利益冲突，请联系秘书处退回评分。",
                         expert.code, app.code
                     ),
-                )),
+                    ))
+                }
                 _ => {}
             }
         }

@@ -457,7 +457,7 @@ fn paper_scores_import_all_or_nothing_marked_with_who_entered_them() {
     );
     assert_eq!(
         store
-            .import_scores(&secretariat(), &[good.clone()])
+            .import_scores(&secretariat(), std::slice::from_ref(&good))
             .unwrap(),
         1
     );

@@ -597,7 +597,8 @@ impl Store {
              FROM assignments a JOIN applications ap ON ap.id = a.application_id JOIN experts e ON e.id = a.expert_id
              WHERE a.round_id = ?1 ORDER BY ap.registration_order, e.code",
         )?;
-        let rows: Vec<(
+        /// id, application, expert code and name, declared, submitted, entered by, opinion.
+        type Row = (
             i64,
             String,
             String,
@@ -606,7 +607,8 @@ impl Store {
             Option<String>,
             Option<String>,
             String,
-        )> = stmt
+        );
+        let rows: Vec<Row> = stmt
             .query_map([round_id.0], |r| {
                 Ok((
                     r.get(0)?,
@@ -628,6 +630,7 @@ impl Store {
         for (id, app, code, name, declared_at, submitted_at, entered_by, opinion) in rows {
             let mut scores = BTreeMap::new();
             let mut comments = BTreeMap::new();
+            let mut total_centi: i64 = 0;
             for row in scores_stmt.query_map([id], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -637,13 +640,13 @@ impl Store {
             })? {
                 let (c, p, comment) = row?;
                 if let Some(p) = p {
+                    total_centi += p;
                     scores.insert(c.clone(), p as f64 / 100.0);
                 }
                 if !comment.is_empty() {
                     comments.insert(c, comment);
                 }
             }
-            let total = scores.values().sum::<f64>();
             out.push(ScoreRow {
                 application: app,
                 expert: code,
@@ -659,7 +662,7 @@ impl Store {
                 submitted_at,
                 entered_by,
                 opinion,
-                total: (total * 100.0).round() / 100.0,
+                total: total_centi as f64 / 100.0,
                 scored: scores.len() as u32,
                 scores,
                 comments,
