@@ -32,7 +32,7 @@ pub struct AppInfo {
 }
 
 /// Runs `f` with the store on a blocking thread.
-async fn with_store<T: Send + 'static>(
+pub(crate) async fn with_store<T: Send + 'static>(
     state: &State<'_, AppState>,
     f: impl FnOnce(&mut Store) -> Result<T, IpcError> + Send + 'static,
 ) -> Result<T, IpcError> {
@@ -47,7 +47,7 @@ async fn with_store<T: Send + 'static>(
     .map_err(IpcError::internal)?
 }
 
-fn notify(app: &AppHandle, entity: &str) {
+pub(crate) fn notify(app: &AppHandle, entity: &str) {
     // A lost notification only delays a refresh; the write itself has committed.
     let _ = app.emit(
         STORE_CHANGED,
@@ -59,7 +59,7 @@ fn notify(app: &AppHandle, entity: &str) {
 
 /// The actor recorded for changes made in the app. Until sign-in arrives with expert keys, the
 /// app acts as the secretariat under the operating-system user's name.
-fn app_actor() -> Actor {
+pub(crate) fn app_actor() -> Actor {
     let user = std::env::var("USER").unwrap_or_default();
     Actor::secretariat(if user.is_empty() {
         "秘书处".to_owned()

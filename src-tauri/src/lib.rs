@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod review;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -61,6 +62,32 @@ pub fn run() {
             commands::read_attachment,
             commands::export_eligibility_pdf,
             commands::export_applications,
+            review::round_rubric,
+            review::replace_rubric,
+            review::import_rubric,
+            review::export_rubric,
+            review::open_round,
+            review::close_round,
+            review::set_review_settings,
+            review::add_expert,
+            review::import_experts,
+            review::review_board,
+            review::auto_assign,
+            review::set_assignment,
+            review::add_conflict,
+            review::dismiss_conflict,
+            review::expert_assignments,
+            review::declare_no_conflict,
+            review::declare_conflict,
+            review::score_sheet,
+            review::set_score,
+            review::set_score_comment,
+            review::set_opinion,
+            review::submit_scores,
+            review::reopen_scores,
+            review::list_scores,
+            review::expert_attachments,
+            review::read_expert_attachment,
         ])
         .run(tauri::generate_context!())
         .expect("error while running ParkReview");

@@ -4,6 +4,10 @@ import ApplicationsView from './views/ApplicationsView.vue'
 import ExpertsView from './views/ExpertsView.vue'
 import EligibilityView from './views/EligibilityView.vue'
 import ComingSoonView from './views/ComingSoonView.vue'
+import RubricView from './views/RubricView.vue'
+import AssignmentView from './views/AssignmentView.vue'
+import MyReviewsView from './views/MyReviewsView.vue'
+import WorkspaceView from './views/WorkspaceView.vue'
 
 // Hash history: the app is served from a custom protocol, where path URLs cannot be deep-linked.
 export const router = createRouter({
@@ -13,7 +17,11 @@ export const router = createRouter({
     { path: '/applications', name: 'applications', component: ApplicationsView },
     { path: '/eligibility', name: 'eligibility', component: EligibilityView },
     { path: '/experts', name: 'experts', component: ExpertsView },
-    { path: '/my-reviews', name: 'my-reviews', component: ComingSoonView, props: { what: 'myReviews' } },
+    { path: '/rubric', name: 'rubric', component: RubricView },
+    { path: '/assignment', name: 'assignment', component: AssignmentView },
+    { path: '/my-reviews', name: 'my-reviews', component: MyReviewsView },
+    { path: '/my-reviews/:application', name: 'workspace', component: WorkspaceView, props: true },
+    { path: '/paper-entry/:expert/:application', name: 'paper-entry', component: WorkspaceView, props: true },
     { path: '/inspections', name: 'inspections', component: ComingSoonView, props: { what: 'inspections' } },
   ],
 })

@@ -128,6 +128,7 @@ pub struct ReviewBoard {
 pub struct AssignOutcome {
     pub round: String,
     pub per_application: u32,
+    #[ts(type = "number")]
     pub seed: u64,
     pub added: u32,
     pub removed: u32,

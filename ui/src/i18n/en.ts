@@ -1,7 +1,9 @@
+import reviewEn from './review.en'
 // English: the second language, for reviewers and auditors who do not read Chinese.
 import type zh from './zh-CN'
 
 const en: typeof zh = {
+  ...reviewEn,
   app: {
     title: 'Guangdong AI Industrial Park Review',
     shortTitle: 'Park Review',
@@ -20,6 +22,8 @@ const en: typeof zh = {
     experts: 'Experts',
     myReviews: 'My reviews',
     inspections: 'Inspections',
+    rubric: 'Rubric',
+    assignment: 'Recusal & assignment',
   },
   kind: { designation: 'Designation review', annual_assessment: 'Annual assessment' },
   status: { draft: 'Draft', open: 'Open', closed: 'Closed' },
@@ -125,6 +129,15 @@ const en: typeof zh = {
     noMatch: 'No application matches; change the search or the city filter.',
   },
   experts: {
+    import: 'Import experts',
+    add: 'Add expert',
+    added: 'Added expert {code} {name}',
+    imported: 'Imported {n} experts',
+    relations: 'Declared relations',
+    relationsHint: 'Organisations (names or credit codes) the expert has ties to, one per line',
+    employerCreditCode: 'Employer credit code',
+    contact: 'Contact',
+    recusalHint: 'Employer, its credit code, city and declared relations drive automatic recusal: an expert is not assigned to a park whose management body or listed enterprise is their employer, in their city, or that they declared a relation to.',
     title: 'Experts',
     subtitle: '{round} · {n} experts',
     code: 'Code',
@@ -134,7 +147,7 @@ const en: typeof zh = {
     field: 'Field',
     outsideProvince: 'Outside Guangdong',
     empty: 'This round has no experts yet.',
-    emptyHint: 'Registering experts comes in the next version; load the demo round from Home to try the product.',
+    emptyHint: "Click “Add expert”, or “Import experts” and pick a park-review/experts{'@'}1 JSON file; or load the demo round from the home page.",
   },
   eligibility: {
     title: 'Eligibility',
@@ -248,7 +261,7 @@ const en: typeof zh = {
       'The file was not changed. Fix the cause and restart, or point PARK_REVIEW_DB at another database file.',
     retry: 'Retry',
   },
-  common: { loading: 'Loading…', refresh: 'Refresh' },
+  common: { loading: 'Loading…', refresh: 'Refresh', cancel: 'Cancel', save: 'Save' },
 }
 
 export default en

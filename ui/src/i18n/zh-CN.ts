@@ -1,5 +1,7 @@
+import reviewZh from './review.zh-CN'
 // Simplified Chinese: the product's language. Terms follow the glossary in ARCHITECTURE.md.
 export default {
+  ...reviewZh,
   app: {
     title: '广东省人工智能产业园区评审',
     shortTitle: '园区评审',
@@ -18,6 +20,8 @@ export default {
     experts: '评审专家库',
     myReviews: '我的评审任务',
     inspections: '考察任务',
+    rubric: '评分细则',
+    assignment: '回避与分配',
   },
   kind: { designation: '申报评审', annual_assessment: '年度考核' },
   status: { draft: '草稿', open: '进行中', closed: '已结束' },
@@ -122,6 +126,15 @@ export default {
     noMatch: '没有符合筛选条件的申报，请调整搜索词或地市筛选。',
   },
   experts: {
+    import: '导入专家',
+    add: '添加专家',
+    added: '已添加专家 {code} {name}',
+    imported: '已导入 {n} 位专家',
+    relations: '申报的关联单位',
+    relationsHint: '与专家有任职、投资、合作等关系的单位名称或统一社会信用代码，每行一个',
+    employerCreditCode: '工作单位统一社会信用代码',
+    contact: '联系方式',
+    recusalHint: '工作单位、信用代码、所在城市和关联单位用于自动回避：与园区管理机构或申报企业相同、与园区同城、或申报了关联关系的专家不会被分配。',
     title: '评审专家库',
     subtitle: '{round} · 共 {n} 位专家',
     code: '专家编号',
@@ -131,7 +144,7 @@ export default {
     field: '专业领域',
     outsideProvince: '省外',
     empty: '本批次还没有评审专家。',
-    emptyHint: '专家的登记与导入将在下一版本提供；现在可以在首页载入示例批次来体验。',
+    emptyHint: "点击右上角“添加专家”逐个登记，或“导入专家”选择 park-review/experts{'@'}1 格式的 JSON 文件；也可以在首页载入示例批次来体验。",
   },
   eligibility: {
     title: '形式审查',
@@ -244,5 +257,5 @@ export default {
     dbHint: '程序没有修改该文件。请按提示处理后重新启动程序，或通过环境变量 PARK_REVIEW_DB 指定其他数据库文件。',
     retry: '重试',
   },
-  common: { loading: '正在加载…', refresh: '刷新' },
+  common: { loading: '正在加载…', refresh: '刷新', cancel: '取消', save: '保存' },
 }

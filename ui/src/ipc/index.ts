@@ -23,8 +23,44 @@ import type { Round } from './bindings/Round'
 import type { RoundKind } from './bindings/RoundKind'
 import type { Status } from './bindings/Status'
 import type { StoreChanged } from './bindings/StoreChanged'
+import type { AssignOutcome } from './bindings/AssignOutcome'
+import type { AssignmentStage } from './bindings/AssignmentStage'
+import type { Band } from './bindings/Band'
+import type { BoardCell } from './bindings/BoardCell'
+import type { Conflict } from './bindings/Conflict'
+import type { Criterion } from './bindings/Criterion'
+import type { CriterionScore } from './bindings/CriterionScore'
+import type { ExpertAdded } from './bindings/ExpertAdded'
+import type { ExpertAssignment } from './bindings/ExpertAssignment'
+import type { ExpertRecord } from './bindings/ExpertRecord'
+import type { ReviewBoard } from './bindings/ReviewBoard'
+import type { RoundOpened } from './bindings/RoundOpened'
+import type { RoundRubric } from './bindings/RoundRubric'
+import type { Rubric } from './bindings/Rubric'
+import type { RubricSection } from './bindings/RubricSection'
+import type { ScoreRow } from './bindings/ScoreRow'
+import type { ScoreSaved } from './bindings/ScoreSaved'
+import type { ScoreSheet } from './bindings/ScoreSheet'
 
 export type {
+  AssignOutcome,
+  AssignmentStage,
+  Band,
+  BoardCell,
+  Conflict,
+  Criterion,
+  CriterionScore,
+  ExpertAdded,
+  ExpertAssignment,
+  ExpertRecord,
+  ReviewBoard,
+  RoundOpened,
+  RoundRubric,
+  Rubric,
+  RubricSection,
+  ScoreRow,
+  ScoreSaved,
+  ScoreSheet,
   AppInfo,
   ApplicationRecord,
   ApplicationSummary,
@@ -119,6 +155,52 @@ export const api = {
     call<null>('override_rule', { roundId, applicationCode, rule, result, reason }),
   checkDocuments: (roundId: number, applicationCode: string, rule: RuleId, note: string) =>
     call<null>('check_documents', { roundId, applicationCode, rule, note }),
+
+  // Material review (资料评审)
+  roundRubric: (roundId: number) => call<RoundRubric>('round_rubric', { roundId }),
+  replaceRubric: (roundId: number, rubric: Rubric) => call<RoundRubric>('replace_rubric', { roundId, rubric }),
+  importRubric: (roundId: number, fileName: string, bytes: Uint8Array) =>
+    call<RoundRubric>('import_rubric', { roundId, fileName, bytes: Array.from(bytes) }),
+  exportRubric: (roundId: number, format: 'json' | 'xlsx') => call<string>('export_rubric', { roundId, format }),
+  openRound: (roundId: number) => call<RoundOpened>('open_round', { roundId }),
+  closeRound: (roundId: number) => call<Round>('close_round', { roundId }),
+  setReviewSettings: (roundId: number, expertsPerApplication: number, recuseSameCity: boolean) =>
+    call<Round>('set_review_settings', { roundId, expertsPerApplication, recuseSameCity }),
+  addExpert: (roundId: number, record: ExpertRecord) => call<ExpertAdded>('add_expert', { roundId, record }),
+  importExperts: (roundId: number, fileName: string, bytes: Uint8Array) =>
+    call<ExpertAdded[]>('import_experts', { roundId, fileName, bytes: Array.from(bytes) }),
+  reviewBoard: (roundId: number) => call<ReviewBoard>('review_board', { roundId }),
+  autoAssign: (roundId: number, perApplication: number | null, seed: number) =>
+    call<AssignOutcome>('auto_assign', { roundId, perApplication, seed }),
+  setAssignment: (roundId: number, application: string, experts: string[]) =>
+    call<string[]>('set_assignment', { roundId, application, experts }),
+  addConflict: (roundId: number, application: string, expert: string, reason: string) =>
+    call<null>('add_conflict', { roundId, application, expert, reason }),
+  dismissConflict: (roundId: number, application: string, expert: string, key: string, reason: string) =>
+    call<null>('dismiss_conflict', { roundId, application, expert, key, reason }),
+  expertAssignments: (roundId: number, expert: string) =>
+    call<ExpertAssignment[]>('expert_assignments', { roundId, expert }),
+  declareNoConflict: (roundId: number, expert: string, application: string, paper: boolean) =>
+    call<string>('declare_no_conflict', { roundId, expert, application, paper }),
+  declareConflict: (roundId: number, expert: string, application: string, reason: string) =>
+    call<null>('declare_conflict', { roundId, expert, application, reason }),
+  scoreSheet: (roundId: number, expert: string, application: string) =>
+    call<ScoreSheet>('score_sheet', { roundId, expert, application }),
+  setScore: (roundId: number, expert: string, application: string, criterion: string, points: number | null, paper: boolean) =>
+    call<ScoreSaved>('set_score', { roundId, expert, application, criterion, points, comment: null, paper }),
+  setScoreComment: (roundId: number, expert: string, application: string, criterion: string, comment: string, paper: boolean) =>
+    call<ScoreSaved>('set_score_comment', { roundId, expert, application, criterion, comment, paper }),
+  setOpinion: (roundId: number, expert: string, application: string, opinion: string, paper: boolean) =>
+    call<ScoreSaved>('set_opinion', { roundId, expert, application, opinion, paper }),
+  submitScores: (roundId: number, expert: string, application: string, opinion: string, paper: boolean) =>
+    call<ScoreSheet>('submit_scores', { roundId, expert, application, opinion, paper }),
+  reopenScores: (roundId: number, expert: string, application: string, reason: string) =>
+    call<null>('reopen_scores', { roundId, expert, application, reason }),
+  listScores: (roundId: number) => call<ScoreRow[]>('list_scores', { roundId }),
+  expertAttachments: (roundId: number, expert: string, application: string) =>
+    call<Attachment[]>('expert_attachments', { roundId, expert, application }),
+  readExpertAttachment: (roundId: number, expert: string, application: string, uid: string) =>
+    call<ArrayBuffer>('read_expert_attachment', { roundId, expert, application, uid }),
 }
 
 /** Calls `handler` whenever the Rust side reports a committed change. */

@@ -3,7 +3,7 @@
 /**
  * What an automatic assignment did.
  */
-export type AssignOutcome = { round: string, per_application: number, seed: bigint, added: number, removed: number, 
+export type AssignOutcome = { round: string, per_application: number, seed: number, added: number, removed: number, 
 /**
  * Pairs kept because the expert had already signed the pledge or scored.
  */

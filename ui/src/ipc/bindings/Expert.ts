@@ -14,4 +14,12 @@ code: string, name: string, employer: string,
 /**
  * The expert's city, if in Guangdong (experts from elsewhere have none).
  */
-city: City | null, field: string, contact: string, };
+city: City | null, field: string, contact: string, 
+/**
+ * The employer's unified social credit code, when known (recusal matches on it).
+ */
+employer_credit_code: string, 
+/**
+ * Organisations (names or credit codes) the expert declared a relation to.
+ */
+relations: Array<string>, };

@@ -4,4 +4,4 @@ import type { City } from "./City";
 /**
  * An expert as declared in an import file (`park-review/experts@1`) or the demo round.
  */
-export type ExpertRecord = { code: string, name: string, employer: string, city: City | null, field: string, contact: string, };
+export type ExpertRecord = { code: string, name: string, employer: string, city: City | null, field: string, contact: string, employer_credit_code: string, relations: Array<string>, };

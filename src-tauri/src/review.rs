@@ -1,0 +1,506 @@
+//! Commands of material review: rubric, experts, conflicts, assignment, the no-conflict pledge
+//! and scoring. Thin, like `commands.rs`: convert, one call into the store, map the error.
+
+use park_review_domain::exchange::{parse_experts_file, parse_rubric};
+use park_review_domain::ids::RoundId;
+use park_review_domain::model::{ExpertRecord, Round, Rubric};
+use park_review_domain::ErrorCode;
+use park_review_store::{
+    Actor, AssignOutcome, Attachment, ExpertAdded, ExpertAssignment, ReviewBoard, Role,
+    RoundOpened, RoundRubric, ScoreRow, ScoreSaved, ScoreSheet,
+};
+use tauri::{AppHandle, State};
+
+use crate::commands::{app_actor, notify, with_store};
+use crate::error::IpcError;
+use crate::AppState;
+
+/// Who makes a scoring change: the expert at this laptop, or (paper entry, 录入) the
+/// secretariat member entering a paper sheet on the expert's behalf.
+fn scorer(expert: &str, paper: bool) -> Actor {
+    if paper {
+        app_actor()
+    } else {
+        Actor {
+            role: Role::Expert,
+            name: expert.trim().to_owned(),
+        }
+    }
+}
+
+fn utf8(file_name: &str, bytes: Vec<u8>) -> Result<String, IpcError> {
+    String::from_utf8(bytes).map_err(|_| IpcError {
+        code: ErrorCode::ImportMalformed,
+        message: format!("文件 {file_name} 不是 UTF-8 编码的 JSON 文本。"),
+    })
+}
+
+fn xlsx(e: park_review_xlsx::XlsxError) -> IpcError {
+    IpcError {
+        code: e.code(),
+        message: e.to_string(),
+    }
+}
+
+#[tauri::command]
+pub async fn round_rubric(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<RoundRubric, IpcError> {
+    with_store(&state, move |store| Ok(store.rubric(round_id)?)).await
+}
+
+#[tauri::command]
+pub async fn replace_rubric(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    rubric: Rubric,
+) -> Result<RoundRubric, IpcError> {
+    let stored = with_store(&state, move |store| {
+        Ok(store.replace_rubric(&app_actor(), round_id, &rubric)?)
+    })
+    .await?;
+    notify(&app, "rubric");
+    Ok(stored)
+}
+
+/// Imports a rubric file: Excel by its name, otherwise `park-review/rubric@1` JSON.
+#[tauri::command]
+pub async fn import_rubric(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    file_name: String,
+    bytes: Vec<u8>,
+) -> Result<RoundRubric, IpcError> {
+    let rubric = if file_name.to_ascii_lowercase().ends_with(".xlsx") {
+        park_review_xlsx::read_rubric(&bytes).map_err(xlsx)?
+    } else {
+        parse_rubric(&utf8(&file_name, bytes)?)?
+    };
+    let stored = with_store(&state, move |store| {
+        Ok(store.replace_rubric(&app_actor(), round_id, &rubric)?)
+    })
+    .await?;
+    notify(&app, "rubric");
+    Ok(stored)
+}
+
+/// Saves the rubric (`json` or `xlsx`) to `exports/` beside the database; returns where.
+#[tauri::command]
+pub async fn export_rubric(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    format: String,
+) -> Result<String, IpcError> {
+    with_store(&state, move |store| {
+        let round = store.round(round_id)?;
+        let rubric = store.rubric(round_id)?;
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+        let (name, bytes) = if format == "xlsx" {
+            (
+                format!("评分细则-{}-{stamp}.xlsx", round.code),
+                park_review_xlsx::write_rubric(&rubric.rubric).map_err(xlsx)?,
+            )
+        } else {
+            (
+                format!("评分细则-{}-{stamp}.json", round.code),
+                park_review_domain::rubric::rubric_file_text(&rubric.rubric).into_bytes(),
+            )
+        };
+        Ok(store.save_export(&name, &bytes)?.display().to_string())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn open_round(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<RoundOpened, IpcError> {
+    let opened = with_store(&state, move |store| {
+        Ok(store.open_round(&app_actor(), round_id)?)
+    })
+    .await?;
+    notify(&app, "round");
+    Ok(opened)
+}
+
+#[tauri::command]
+pub async fn close_round(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<Round, IpcError> {
+    let round = with_store(&state, move |store| {
+        Ok(store.close_round(&app_actor(), round_id)?)
+    })
+    .await?;
+    notify(&app, "round");
+    Ok(round)
+}
+
+#[tauri::command]
+pub async fn set_review_settings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    experts_per_application: u32,
+    recuse_same_city: bool,
+) -> Result<Round, IpcError> {
+    let round = with_store(&state, move |store| {
+        Ok(store.set_review_settings(
+            &app_actor(),
+            round_id,
+            experts_per_application,
+            recuse_same_city,
+        )?)
+    })
+    .await?;
+    notify(&app, "round");
+    Ok(round)
+}
+
+#[tauri::command]
+pub async fn add_expert(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    record: ExpertRecord,
+) -> Result<ExpertAdded, IpcError> {
+    let added = with_store(&state, move |store| {
+        Ok(store
+            .add_experts(&app_actor(), round_id, std::slice::from_ref(&record))?
+            .remove(0))
+    })
+    .await?;
+    notify(&app, "expert");
+    Ok(added)
+}
+
+/// Imports a `park-review/experts@1` file into this round's panel (its `round` field, if any,
+/// must name this round).
+#[tauri::command]
+pub async fn import_experts(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    file_name: String,
+    bytes: Vec<u8>,
+) -> Result<Vec<ExpertAdded>, IpcError> {
+    let file = parse_experts_file(&utf8(&file_name, bytes)?)?;
+    let added = with_store(&state, move |store| {
+        if let Some(named) = &file.round {
+            let named = store.find_round(named)?;
+            if named.id != round_id {
+                return Err(IpcError {
+                    code: ErrorCode::ImportMalformed,
+                    message: format!(
+                        "文件属于批次 {}，不是当前批次。请切换到该批次后再导入。",
+                        named.code
+                    ),
+                });
+            }
+        }
+        Ok(store.add_experts(&app_actor(), round_id, &file.experts)?)
+    })
+    .await?;
+    notify(&app, "expert");
+    Ok(added)
+}
+
+#[tauri::command]
+pub async fn review_board(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<ReviewBoard, IpcError> {
+    with_store(&state, move |store| Ok(store.review_board(round_id)?)).await
+}
+
+#[tauri::command]
+pub async fn auto_assign(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    per_application: Option<u32>,
+    seed: u32,
+) -> Result<AssignOutcome, IpcError> {
+    let outcome = with_store(&state, move |store| {
+        Ok(store.auto_assign(&app_actor(), round_id, per_application, u64::from(seed))?)
+    })
+    .await;
+    // Even a refused assignment may have saved the requested number of experts.
+    notify(&app, "assignment");
+    outcome
+}
+
+#[tauri::command]
+pub async fn set_assignment(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+    experts: Vec<String>,
+) -> Result<Vec<String>, IpcError> {
+    let codes = with_store(&state, move |store| {
+        Ok(store.set_assignment(&app_actor(), round_id, &application, &experts)?)
+    })
+    .await?;
+    notify(&app, "assignment");
+    Ok(codes)
+}
+
+#[tauri::command]
+pub async fn add_conflict(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+    expert: String,
+    reason: String,
+) -> Result<(), IpcError> {
+    with_store(&state, move |store| {
+        Ok(store.add_conflict(&app_actor(), round_id, &application, &expert, &reason)?)
+    })
+    .await?;
+    notify(&app, "assignment");
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn dismiss_conflict(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+    expert: String,
+    key: String,
+    reason: String,
+) -> Result<(), IpcError> {
+    with_store(&state, move |store| {
+        Ok(store.dismiss_conflict(&app_actor(), round_id, &application, &expert, &key, &reason)?)
+    })
+    .await?;
+    notify(&app, "assignment");
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn expert_assignments(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+) -> Result<Vec<ExpertAssignment>, IpcError> {
+    with_store(&state, move |store| {
+        Ok(store.expert_assignments(round_id, &expert)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn declare_no_conflict(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    application: String,
+    paper: bool,
+) -> Result<String, IpcError> {
+    let at = with_store(&state, move |store| {
+        Ok(store.declare_no_conflict(&scorer(&expert, paper), round_id, &expert, &application)?)
+    })
+    .await?;
+    notify(&app, "assignment");
+    Ok(at)
+}
+
+#[tauri::command]
+pub async fn declare_conflict(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    application: String,
+    reason: String,
+) -> Result<(), IpcError> {
+    with_store(&state, move |store| {
+        Ok(store.declare_conflict(
+            &scorer(&expert, false),
+            round_id,
+            &expert,
+            &application,
+            &reason,
+        )?)
+    })
+    .await?;
+    notify(&app, "assignment");
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn score_sheet(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    application: String,
+) -> Result<ScoreSheet, IpcError> {
+    with_store(&state, move |store| {
+        Ok(store.score_sheet(round_id, &expert, &application)?)
+    })
+    .await
+}
+
+/// One autosave: the points of a criterion (null clears them) and, if given, its comment.
+/// No `store-changed` event: the workspace that saved already has the result, and a refresh of
+/// every view on each keystroke would cost more than the save.
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn set_score(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    application: String,
+    criterion: String,
+    points: Option<f64>,
+    comment: Option<String>,
+    paper: bool,
+) -> Result<ScoreSaved, IpcError> {
+    with_store(&state, move |store| {
+        Ok(store.set_score(
+            &scorer(&expert, paper),
+            round_id,
+            &expert,
+            &application,
+            &criterion,
+            points,
+            comment.as_deref(),
+        )?)
+    })
+    .await
+}
+
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn set_score_comment(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    application: String,
+    criterion: String,
+    comment: String,
+    paper: bool,
+) -> Result<ScoreSaved, IpcError> {
+    with_store(&state, move |store| {
+        Ok(store.set_score_comment(
+            &scorer(&expert, paper),
+            round_id,
+            &expert,
+            &application,
+            &criterion,
+            &comment,
+        )?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn set_opinion(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    application: String,
+    opinion: String,
+    paper: bool,
+) -> Result<ScoreSaved, IpcError> {
+    with_store(&state, move |store| {
+        Ok(store.set_opinion(
+            &scorer(&expert, paper),
+            round_id,
+            &expert,
+            &application,
+            &opinion,
+        )?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn submit_scores(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    application: String,
+    opinion: Option<String>,
+    paper: bool,
+) -> Result<ScoreSheet, IpcError> {
+    let sheet = with_store(&state, move |store| {
+        Ok(store.submit_scores(
+            &scorer(&expert, paper),
+            round_id,
+            &expert,
+            &application,
+            opinion.as_deref(),
+        )?)
+    })
+    .await?;
+    notify(&app, "scores");
+    Ok(sheet)
+}
+
+#[tauri::command]
+pub async fn reopen_scores(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    application: String,
+    reason: String,
+) -> Result<(), IpcError> {
+    with_store(&state, move |store| {
+        Ok(store.reopen_scores(&app_actor(), round_id, &expert, &application, &reason)?)
+    })
+    .await?;
+    notify(&app, "scores");
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn list_scores(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<Vec<ScoreRow>, IpcError> {
+    with_store(&state, move |store| Ok(store.list_scores(round_id)?)).await
+}
+
+/// The materials of an application, only after the expert's pledge (NOT_DECLARED before).
+#[tauri::command]
+pub async fn expert_attachments(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    application: String,
+) -> Result<Vec<Attachment>, IpcError> {
+    with_store(&state, move |store| {
+        Ok(store.expert_attachments(round_id, &expert, &application)?)
+    })
+    .await
+}
+
+/// One attachment's bytes for an expert, through the same gate.
+#[tauri::command]
+pub async fn read_expert_attachment(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    application: String,
+    uid: String,
+) -> Result<tauri::ipc::Response, IpcError> {
+    let (_, bytes) = with_store(&state, move |store| {
+        Ok(store.read_expert_attachment(round_id, &expert, &application, &uid)?)
+    })
+    .await?;
+    Ok(tauri::ipc::Response::new(bytes))
+}
