@@ -19,7 +19,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_BUILD := build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev fonts-noto-cjk
 APT_TEST := xvfb xauth webkit2gtk-driver poppler-utils imagemagick
 
-.PHONY: help run test deps deps-apt-build deps-apt-test deps-npm ui build lint test-rust \
+.PHONY: help run test deps deps-apt-build deps-apt-test deps-npm ui build lint test-rust bench-autosave \
         check-bindings bindings test-ui e2e package bench-startup clean
 
 help:
@@ -108,6 +108,13 @@ e2e: deps-apt-test ui
 
 clean:
 	rm -rf ui/dist target/e2e-shots
+
+# Autosave latency: the store alone (CLI) and the whole path from the workspace (release app).
+bench-autosave: deps-apt-test ui
+	cargo build --release -p park-review-app -p park-review-cli $(CARGO_FEATURES)
+	$(CARGO_TARGET_DIR)/release/park-review bench autosave --n 1000
+	PARK_REVIEW_APP=$(CARGO_TARGET_DIR)/release/park-review-app xvfb-run -a -s "-screen 0 1920x1080x24" \
+	  node tests/e2e/bench-autosave.mjs
 
 # Launch time of the release app, from process start to a readable first screen.
 bench-startup: deps-apt-test ui

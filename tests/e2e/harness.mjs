@@ -172,6 +172,17 @@ export class App {
     })
   }
 
+  /** Types into whatever has the focus, key by key, as a user at the keyboard: `\n` is Enter,
+   * `\b` is Backspace. */
+  async keys(text) {
+    const map = { '\n': '\uE007', '\b': '\uE003', '\t': '\uE004' }
+    const actions = [...text].flatMap((c) => {
+      const value = map[c] ?? c
+      return [{ type: 'keyDown', value }, { type: 'keyUp', value }]
+    })
+    await this.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions }] })
+  }
+
   /** Presses Tab until the element matching `css` has the focus; fails if it is not reachable. */
   async tabTo(css, maxPresses = 40) {
     const focused = `return !!document.activeElement?.matches(${JSON.stringify(css)})`

@@ -53,6 +53,7 @@ export default {
     shortfall: 'Too few experts',
     declaredTitle: '{expert} declared a conflict with {app}',
     declaredText: 'Reason: {reason} ({at}). The assignment was removed; assign another expert.',
+    declaredServed: 'Another expert has been assigned.',
     application: 'Application',
     count: '{n}/{of} assigned',
     load: '{n} to review',

@@ -54,6 +54,7 @@ export default {
     shortfall: '专家不足',
     declaredTitle: '{expert} 声明与 {app} 存在利益冲突',
     declaredText: '事由：{reason}（{at}）。该分配已撤销，请为此申报另行安排专家。',
+    declaredServed: '已另行安排专家。',
     application: '申报',
     count: '已分配 {n}/{of}',
     load: '评审 {n} 个',

@@ -6,6 +6,8 @@
 export interface SaverEvents<R> {
   saved?: (key: string, result: R, elapsedMs: number) => void
   failed?: (key: string, error: unknown) => void
+  /** No save of `key` is in flight or queued any more. */
+  settled?: (key: string) => void
 }
 
 export class LatestSaver<V, R> {
@@ -37,6 +39,7 @@ export class LatestSaver<V, R> {
         this.queued.delete(key)
       }
       this.running.delete(key)
+      this.events.settled?.(key)
     }
     this.running.set(key, loop())
   }

@@ -23,6 +23,7 @@ describe('checking typed points like the store does', () => {
     ['０', { kind: 'ok', points: 0 }],
     ['７。５', { kind: 'ok', points: 7.5 }],
     ['10', { kind: 'ok', points: 10 }],
+    ['7.', { kind: 'ok', points: 7 }],
     ['10.5', { kind: 'error', code: 'OUT_OF_RANGE', reason: 'range' }],
     ['-1', { kind: 'error', code: 'OUT_OF_RANGE', reason: 'range' }],
     ['abc', { kind: 'error', code: 'OUT_OF_RANGE', reason: 'notNumber' }],

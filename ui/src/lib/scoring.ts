@@ -28,7 +28,7 @@ export function checkPoints(criterion: Criterion, typed: string): PointsCheck {
     .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
     .replace(/[．。]/g, '.')
   if (text === '') return { kind: 'empty' }
-  if (!/^-?\d+(\.\d+)?$/.test(text)) return { kind: 'error', code: 'OUT_OF_RANGE', reason: 'notNumber' }
+  if (!/^-?\d+(\.\d*)?$/.test(text)) return { kind: 'error', code: 'OUT_OF_RANGE', reason: 'notNumber' }
   const points = Number(text)
   const centi = toCenti(points)
   const max = toCenti(criterion.max_points) ?? 0
