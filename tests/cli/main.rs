@@ -851,7 +851,23 @@ fn a_round_is_set_up_scored_and_locked_from_the_command_line() {
         "ROUND_NOT_OPEN"
     );
     let opened = sb.json(&["round", "open", "--round", "2027-SB", "--json"]);
-    assert_eq!(opened["rubric_sha256"].as_str().unwrap().len(), 64);
+    // The recorded fingerprint is the SHA-256 of the exported rubric@1 text (docs/formats/rubric.md).
+    let exported = sb.dir.path().join("frozen.json");
+    sb.json(&[
+        "rubric",
+        "export",
+        "--round",
+        "2027-SB",
+        "--out",
+        exported.to_str().unwrap(),
+        "--json",
+    ]);
+    let bytes = std::fs::read(&exported).unwrap();
+    let hex: String = Sha256::digest(&bytes[..bytes.len() - 1])
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(opened["rubric_sha256"].as_str().unwrap(), hex);
     assert_eq!(
         error_code(
             &sb,

@@ -45,6 +45,9 @@ const en: typeof zh = {
     created: 'Round {code} created',
   },
   home: {
+    scoresSubmitted: 'Scores submitted',
+    viewRubric: 'Rubric',
+    viewAssignment: 'Recusal & assignment',
     roundInfo: 'Round',
     code: 'Code',
     createdAt: 'Created',

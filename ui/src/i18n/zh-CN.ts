@@ -43,6 +43,9 @@ export default {
     created: '已创建批次 {code}',
   },
   home: {
+    scoresSubmitted: '已提交评分',
+    viewRubric: '评分细则',
+    viewAssignment: '回避与分配',
     roundInfo: '批次信息',
     code: '批次编号',
     createdAt: '创建时间',

@@ -44,6 +44,9 @@ describe('figures', () => {
   it('places a round on the review process by what it holds', () => {
     expect(processStep({ applications: 0 })).toBe(0)
     expect(processStep({ applications: 9 })).toBe(1)
+    expect(processStep({ applications: 9, assignments: 45 })).toBe(2)
+    expect(processStep({ applications: 9, assignments: 45, submitted: 3, open: true })).toBe(3)
+    expect(processStep({ applications: 9, assignments: 45, submitted: 45, open: true })).toBe(4)
   })
 })
 

@@ -31,8 +31,18 @@ export function formatArea(mu: number): string {
 /** Which step of the review process a round is at (0 = register applications, 1 = formal
  * review …). A step counts as done only when its own data say so; the formal review, assignment
  * and later steps add their conditions as they arrive. */
-export function processStep(counts: { applications: number }): number {
-  return counts.applications === 0 ? 0 : 1
+export function processStep(counts: {
+  applications: number
+  assignments?: number
+  submitted?: number
+  open?: boolean
+}): number {
+  const { applications, assignments = 0, submitted = 0, open = false } = counts
+  if (applications === 0) return 0
+  if (assignments === 0) return 1
+  if (!open) return 2
+  if (submitted < assignments) return 3
+  return 4
 }
 
 /** A stored time stamp (RFC 3339 with offset) for display: `2026-11-27 09:30:00 +08:00`. */
