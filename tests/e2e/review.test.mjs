@@ -31,12 +31,13 @@ test('material review: freeze, assign, pledge, score by keyboard, submit, locked
     assert.match(await app.text(), new RegExp(sha))
     await app.screenshot('review-rubric-frozen')
 
-    // Assign: Guangzhou experts are recused from Guangzhou parks; everyone gets 6 or 7.
+    // Assign: the four applications that failed the formal review are left out; Guangzhou
+    // experts are recused from Guangzhou parks; five experts for each of the other five.
     await app.click('[data-testid="nav-assignment"]')
     await app.waitForText('自动分配')
     await app.click('[data-testid="auto-assign"]')
     await app.waitForText('分配完成')
-    await app.waitFor('the board to fill', `return document.querySelectorAll('[data-testid="assignment-board"] .el-tag').length > 40`)
+    await app.waitFor('the board to fill', `return document.querySelectorAll('[data-testid="assignment-board"] button.cell .el-tag').length === 25`)
     assert.match(await app.execute(`return document.querySelector('[data-testid="cell-2026-GZ-01-E001"]').innerText`), /回避/)
     await app.screenshot('review-assignment-board')
     await app.click('[data-testid="cell-2026-GZ-01-E001"]')
@@ -45,7 +46,8 @@ test('material review: freeze, assign, pledge, score by keyboard, submit, locked
     await app.screenshot('review-assignment-conflict')
     await app.press('Escape')
     const board = cli(app.db, 'scores', '--round', 'DEMO-2026')
-    assert.equal(board.length, 45)
+    assert.equal(board.length, 25)
+    assert.ok(!board.some((r) => ['2026-GZ-03', '2026-FS-01', '2026-DG-01', '2026-ZH-01'].includes(r.application)))
     assert.ok(!board.some((r) => ['E001', 'E002'].includes(r.expert) && r.application.startsWith('2026-GZ')))
     const mine = board.find((r) => r.expert === 'E004' && r.application === '2026-SZ-01') ?? board.find((r) => r.expert === 'E004')
     const application = mine.application

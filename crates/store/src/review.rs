@@ -85,6 +85,8 @@ pub struct BoardApplication {
     pub assigned: u32,
     /// Panel experts without a conflict.
     pub eligible: u32,
+    /// The formal review (形式审查) failed: automatic assignment leaves it out.
+    pub failed_formal_review: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -134,6 +136,8 @@ pub struct AssignOutcome {
     pub removed: u32,
     /// Pairs kept because the expert had already signed the pledge or scored.
     pub kept: u32,
+    /// Applications left out because they failed the formal review (形式审查).
+    pub skipped: Vec<String>,
     /// (expert code, number of applications), by code.
     pub loads: Vec<(String, u32)>,
 }
@@ -275,6 +279,12 @@ impl Store {
         let panel = self.list_panel(round_id)?;
         let apps = self.list_applications(round_id)?;
         let mut conflicts = self.round_conflicts(&round, &panel)?;
+        let failed: BTreeSet<String> = self
+            .eligibility(round_id)?
+            .into_iter()
+            .filter(|e| e.result == park_review_domain::eligibility::RuleResult::Fail)
+            .map(|e| e.code)
+            .collect();
         let mut states: BTreeMap<(ApplicationId, ExpertId), AssignmentState> = BTreeMap::new();
         let mut stmt = self.conn().prepare(
             "SELECT a.application_id, a.expert_id, a.declared_no_conflict_at, a.submitted_at, a.entered_by,
@@ -334,6 +344,7 @@ impl Store {
                 city: a.city,
                 assigned: states.keys().filter(|(app, _)| *app == a.id).count() as u32,
                 eligible: panel.iter().filter(|e| !conflicted(a.id, e.id)).count() as u32,
+                failed_formal_review: failed.contains(&a.code),
             })
             .collect();
         let experts = panel
@@ -348,7 +359,7 @@ impl Store {
             })
             .collect();
         let mut shortfalls = Vec::new();
-        for a in &applications {
+        for a in applications.iter().filter(|a| !a.failed_formal_review) {
             if a.eligible < round.experts_per_application {
                 let reasons: Vec<String> = panel
                     .iter()
@@ -460,20 +471,33 @@ impl Store {
                 }
             }
         }
+        let skipped: Vec<String> = board
+            .applications
+            .iter()
+            .filter(|a| a.failed_formal_review)
+            .map(|a| a.code.clone())
+            .collect();
         let input = AssignmentInput {
-            applications: board.applications.iter().map(|a| a.id).collect(),
+            applications: board
+                .applications
+                .iter()
+                .filter(|a| !a.failed_formal_review)
+                .map(|a| a.id)
+                .collect(),
             experts: board.experts.iter().map(|e| e.id).collect(),
             conflicts,
             fixed: fixed.clone(),
             per_application: round.experts_per_application,
             seed,
         };
-        let chosen = assign(&input).map_err(|shortfalls| {
+        let mut chosen = assign(&input).map_err(|shortfalls| {
             rule(
                 ErrorCode::NoValidAssignment,
                 format!("无法分配：{} 个申报的可用专家不足。", shortfalls.len()),
             )
         })?;
+        // Work already started stays, even on an application left out.
+        chosen.extend(fixed.iter().copied());
         let code_of_app: BTreeMap<ApplicationId, &str> = board
             .applications
             .iter()
@@ -527,6 +551,7 @@ impl Store {
             added: added.len() as u32,
             removed: removed.len() as u32,
             kept: fixed.len() as u32,
+            skipped,
             loads: loads.into_iter().map(|(c, n)| (c.to_owned(), n)).collect(),
         })
     }

@@ -161,7 +161,12 @@ fn the_demo_board_shows_each_conflict_with_its_reason() {
 fn automatic_assignment_avoids_conflicts_balances_and_repeats() {
     let (_dir, mut store, round) = demo();
     let outcome = store.auto_assign(&secretariat(), round, None, 7).unwrap();
-    assert_eq!(outcome.added, 45);
+    // The four applications that failed the formal review are left out.
+    assert_eq!(
+        outcome.skipped,
+        ["2026-GZ-03", "2026-FS-01", "2026-DG-01", "2026-ZH-01"]
+    );
+    assert_eq!(outcome.added, 25);
     let loads: Vec<u32> = outcome.loads.iter().map(|(_, n)| *n).collect();
     assert!(
         loads.iter().max().unwrap() - loads.iter().min().unwrap() <= 1,
@@ -174,7 +179,14 @@ fn automatic_assignment_avoids_conflicts_balances_and_repeats() {
             "{cell:?}"
         );
     }
-    assert!(board.applications.iter().all(|a| a.assigned == 5));
+    for a in &board.applications {
+        assert_eq!(
+            a.assigned,
+            if a.failed_formal_review { 0 } else { 5 },
+            "{}",
+            a.code
+        );
+    }
     // Same seed: nothing to change.
     let again = store.auto_assign(&secretariat(), round, None, 7).unwrap();
     assert_eq!((again.added, again.removed), (0, 0));
@@ -189,9 +201,11 @@ fn too_few_unconflicted_experts_names_the_applications_and_changes_nothing() {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::NoValidAssignment);
     let message = err.to_string();
-    for app in ["2026-GZ-01", "2026-GZ-02", "2026-GZ-03"] {
+    for app in ["2026-GZ-01", "2026-GZ-02"] {
         assert!(message.contains(app), "{message}");
     }
+    // 2026-GZ-03 failed the formal review (P2): it is not to be assigned, so not short either.
+    assert!(!message.contains("2026-GZ-03"), "{message}");
     assert!(
         message.contains("E001 陈志远（专家所在城市与园区同为广州市）"),
         "{message}"

@@ -9,6 +9,10 @@ export type AssignOutcome = { round: string, per_application: number, seed: numb
  */
 kept: number, 
 /**
+ * Applications left out because they failed the formal review (形式审查).
+ */
+skipped: Array<string>, 
+/**
  * (expert code, number of applications), by code.
  */
 loads: Array<[string, number]>, };

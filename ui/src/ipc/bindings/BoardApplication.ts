@@ -6,4 +6,8 @@ export type BoardApplication = { id: ApplicationId, code: string, park_name: str
 /**
  * Panel experts without a conflict.
  */
-eligible: number, };
+eligible: number, 
+/**
+ * The formal review (形式审查) failed: automatic assignment leaves it out.
+ */
+failed_formal_review: boolean, };
