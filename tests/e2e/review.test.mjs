@@ -21,9 +21,15 @@ test('material review: freeze, assign, pledge, score by keyboard, submit, locked
     await app.setWindowSize(1366, 768)
     await app.waitForText('批次编号')
 
-    // Secretariat: open the review, which freezes the rubric.
+    // Secretariat: edit a criterion of the draft rubric, then open the review, which freezes it.
     await app.click('[data-testid="nav-rubric"]')
     await app.waitForText('C3.1')
+    await app.click('[data-testid="edit-criterion-C3.1"]')
+    await app.retype('input[data-testid="criterion-title"]', '骨干企业规模与产值')
+    await app.screenshot('review-rubric-edit')
+    await app.click('[data-testid="criterion-save"]')
+    await app.waitForText('评分细则已保存')
+    assert.equal(cli(app.db, 'rubric', 'show', '--round', 'DEMO-2026').rubric.sections[0].criteria[0].title, '骨干企业规模与产值')
     await app.click('[data-testid="open-round"]')
     await app.click('.el-message-box__btns .el-button--primary')
     await app.waitFor('the frozen banner', `return !!document.querySelector('[data-testid="rubric-frozen"]')`)
@@ -61,8 +67,10 @@ test('material review: freeze, assign, pledge, score by keyboard, submit, locked
     await app.click('[data-e2e="pick"]')
     await app.click('[data-testid="identity-confirm"]')
     await app.waitForText('待承诺')
+    await app.screenshot('review-my-reviews')
     await app.click(`[data-testid="open-${application}"]`)
     await app.waitForText('无利益冲突承诺')
+    await app.screenshot('review-pledge')
     assert.equal(cli(app.db, 'expert', 'assignments', '--round', 'DEMO-2026', '--expert', 'E004').find((a) => a.application.code === application).declared_at, null)
     await app.click('[data-testid="pledge-confirm"]')
     await app.waitFor('the workspace', `return document.querySelector('[data-testid="workspace"]')?.dataset.phase === 'ready'`)
@@ -127,6 +135,7 @@ test('recusal: a new expert is recused by employer, an expert declares a conflic
     await app.retype('input[data-testid="expert-code"]', 'E008')
     await app.retype('input[data-testid="expert-name"]', '何志强')
     await app.retype('input[data-testid="expert-employer"]', '佛山市顺德区人工智能产业发展中心')
+    await app.screenshot('review-add-expert')
     await app.click('[data-testid="expert-save"]')
     await app.waitForText('已添加专家 E008 何志强')
     await app.click('[data-testid="nav-assignment"]')
@@ -163,7 +172,7 @@ test('recusal: a new expert is recused by employer, an expert declares a conflic
     // E008 scored on paper: the secretariat records the signed pledge and types the sheet (the
     // dialog stays open on the new assignment).
     await app.click('[data-testid="paper-entry"]')
-    await app.waitForText('已收到专家 E008 就申报')
+    await app.waitForText('已收到专家 E008 何志强 就申报')
     await app.click('[data-testid="pledge-confirm"]')
     await app.waitFor('the first field to have the focus', `return document.activeElement?.matches('input[data-testid="points-C3.1"]')`)
     const criteria = cli(app.db, 'rubric', 'show', '--round', 'DEMO-2026').rubric.sections.flatMap((s) => s.criteria)
