@@ -33,7 +33,7 @@ try {
   }
   const samples = (await app.execute('return window.__parkReviewAutosaveMs')).slice().sort((a, b) => a - b)
   const at = (p) => samples[Math.min(samples.length - 1, Math.ceil((p / 100) * samples.length) - 1)]
-  console.log(`autosave (UI edit → committed, over IPC) in the debug-or-release app, ${samples.length} saves:`)
+  console.log(`autosave (UI edit → committed, over IPC), ${process.env.PARK_REVIEW_APP ?? 'debug app'}, ${samples.length} saves:`)
   console.log(`  p50 ${at(50).toFixed(2)} ms, p95 ${at(95).toFixed(2)} ms, max ${samples[samples.length - 1].toFixed(2)} ms (target p95 ≤ 20 ms)`)
 } finally {
   await app.close()
