@@ -230,10 +230,9 @@ pub async fn auto_assign(
     let outcome = with_store(&state, move |store| {
         Ok(store.auto_assign(&app_actor(), round_id, per_application, u64::from(seed))?)
     })
-    .await;
-    // Even a refused assignment may have saved the requested number of experts.
+    .await?;
     notify(&app, "assignment");
-    outcome
+    Ok(outcome)
 }
 
 #[tauri::command]

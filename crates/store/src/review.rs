@@ -275,7 +275,16 @@ impl Store {
 
     /// The assignment board of a round.
     pub fn review_board(&self, round_id: RoundId) -> Result<ReviewBoard> {
-        let round = self.round(round_id)?;
+        self.board_for(round_id, None)
+    }
+
+    /// The board, with shortfalls reckoned for `per_application` experts if given (the round's
+    /// setting otherwise).
+    fn board_for(&self, round_id: RoundId, per_application: Option<u32>) -> Result<ReviewBoard> {
+        let mut round = self.round(round_id)?;
+        if let Some(n) = per_application {
+            round.experts_per_application = n;
+        }
         let panel = self.list_panel(round_id)?;
         let apps = self.list_applications(round_id)?;
         let mut conflicts = self.round_conflicts(&round, &panel)?;
@@ -419,12 +428,17 @@ impl Store {
         seed: u64,
     ) -> Result<AssignOutcome> {
         if let Some(n) = per_application {
-            let round = self.round(round_id)?;
-            if n != round.experts_per_application {
-                self.set_review_settings(actor, round_id, n, round.recuse_same_city)?;
+            if !(1..=50).contains(&n) {
+                return Err(park_review_domain::DomainError::OutOfRange {
+                    field: "每个申报的评审专家人数".into(),
+                    value: n.to_string(),
+                    rule: "须在 1 到 50 之间".into(),
+                }
+                .into());
             }
         }
-        let board = self.review_board(round_id)?;
+        let stored_n = self.round(round_id)?.experts_per_application;
+        let board = self.board_for(round_id, per_application)?;
         let round = board.round.clone();
         if round.status == RoundStatus::Closed {
             return Err(rule(
@@ -511,6 +525,18 @@ impl Store {
         let removed: Vec<_> = current.difference(&chosen).copied().collect();
         let added: Vec<_> = chosen.difference(&current).copied().collect();
         self.write(actor, |tx| {
+            if round.experts_per_application != stored_n {
+                tx.tx.execute(
+                    "UPDATE rounds SET experts_per_application = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![round.id.0, round.experts_per_application, tx.now()],
+                )?;
+                tx.audit(
+                    "round.review_settings",
+                    "round",
+                    &round.uid.0,
+                    json!({"experts_per_application": round.experts_per_application}),
+                )?;
+            }
             for (app, expert) in &removed {
                 remove_assignment(
                     tx,

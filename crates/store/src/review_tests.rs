@@ -210,9 +210,15 @@ fn too_few_unconflicted_experts_names_the_applications_and_changes_nothing() {
         message.contains("E001 陈志远（专家所在城市与园区同为广州市）"),
         "{message}"
     );
-    // The setting changed (it was asked for), but no assignment was made.
+    // Nothing changed: no assignment, not even the number asked for.
     assert!(store.list_scores(round).unwrap().is_empty());
-    assert!(audit_count(&store) > audit);
+    assert_eq!(audit_count(&store), audit);
+    assert_eq!(store.round(round).unwrap().experts_per_application, 5);
+    // Asking for 4 succeeds and keeps the new number.
+    store
+        .auto_assign(&secretariat(), round, Some(4), 1)
+        .unwrap();
+    assert_eq!(store.round(round).unwrap().experts_per_application, 4);
 }
 
 #[test]
