@@ -59,19 +59,20 @@ pub struct ScoresEntry {
     pub submitted: bool,
 }
 
+/// The objects of a file that holds one object or an array of them (`what`: 申报对象 …).
+fn objects_of(text: &str, what: &str) -> Result<Vec<serde_json::Value>, DomainError> {
+    match serde_json::from_str(text).map_err(malformed)? {
+        serde_json::Value::Array(items) => Ok(items),
+        object @ serde_json::Value::Object(_) => Ok(vec![object]),
+        _ => Err(DomainError::Malformed(format!(
+            "文件内容应为一个{what}，或由{what}组成的数组。"
+        ))),
+    }
+}
+
 /// Parses a `park-review/scores@1` file: one entry, or an array of entries.
 pub fn parse_scores_file(text: &str) -> Result<Vec<ScoresEntry>, DomainError> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(malformed)?;
-    let items = match value {
-        serde_json::Value::Array(items) => items,
-        object @ serde_json::Value::Object(_) => vec![object],
-        _ => {
-            return Err(DomainError::Malformed(
-                "文件应为一个评分对象，或由评分对象组成的数组。".into(),
-            ))
-        }
-    };
-    items
+    objects_of(text, "评分对象")?
         .into_iter()
         .enumerate()
         .map(|(i, item)| {
@@ -190,16 +191,7 @@ pub fn parse_demo_round(text: &str) -> Result<DemoRound, DomainError> {
 /// Each object may name its format in a `format` field; if it does, it must be this one.
 /// Returns every record, or the first problem with its position.
 pub fn parse_application_file(text: &str) -> Result<Vec<ApplicationRecord>, DomainError> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(malformed)?;
-    let items = match value {
-        serde_json::Value::Array(items) => items,
-        object @ serde_json::Value::Object(_) => vec![object],
-        _ => {
-            return Err(DomainError::Malformed(
-                "文件内容应为一个申报对象，或由申报对象组成的数组。".into(),
-            ))
-        }
-    };
+    let items = objects_of(text, "申报对象")?;
     let mut records = Vec::with_capacity(items.len());
     for (index, mut item) in items.into_iter().enumerate() {
         let position = format!("第 {} 条申报", index + 1);

@@ -43,6 +43,17 @@ pub enum AssignmentStage {
 }
 
 impl AssignmentStage {
+    /// The stage from the assignment's pledge and submission times.
+    pub fn of(declared_at: &Option<String>, submitted_at: &Option<String>) -> AssignmentStage {
+        if submitted_at.is_some() {
+            Self::Submitted
+        } else if declared_at.is_some() {
+            Self::Declared
+        } else {
+            Self::Assigned
+        }
+    }
+
     pub fn name_zh(self) -> &'static str {
         match self {
             Self::Assigned => "待承诺",
@@ -306,13 +317,7 @@ impl Store {
             Ok((
                 (ApplicationId(r.get(0)?), ExpertId(r.get(1)?)),
                 AssignmentState {
-                    stage: if submitted_at.is_some() {
-                        AssignmentStage::Submitted
-                    } else if declared_at.is_some() {
-                        AssignmentStage::Declared
-                    } else {
-                        AssignmentStage::Assigned
-                    },
+                    stage: AssignmentStage::of(&declared_at, &submitted_at),
                     declared_at,
                     submitted_at,
                     entered_by: r.get(4)?,

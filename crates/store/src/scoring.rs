@@ -104,13 +104,7 @@ fn centi(points: Option<i64>) -> Option<f64> {
 }
 
 fn stage_of(row: &AssignmentRow) -> AssignmentStage {
-    if row.submitted_at.is_some() {
-        AssignmentStage::Submitted
-    } else if row.declared_at.is_some() {
-        AssignmentStage::Declared
-    } else {
-        AssignmentStage::Assigned
-    }
+    AssignmentStage::of(&row.declared_at, &row.submitted_at)
 }
 
 /// The totals of an assignment: (sum of points in hundredths, criteria with points).
@@ -651,13 +645,7 @@ impl Store {
                 application: app,
                 expert: code,
                 expert_name: name,
-                stage: if submitted_at.is_some() {
-                    AssignmentStage::Submitted
-                } else if declared_at.is_some() {
-                    AssignmentStage::Declared
-                } else {
-                    AssignmentStage::Assigned
-                },
+                stage: AssignmentStage::of(&declared_at, &submitted_at),
                 declared_at,
                 submitted_at,
                 entered_by,

@@ -49,5 +49,35 @@ impl XlsxError {
     }
 }
 
+/// Where each header is in the first row of a sheet: headers are matched by their text, so
+/// columns may be reordered; a missing one is `MissingColumn`.
+pub(crate) fn header_positions(
+    range: &calamine::Range<calamine::Data>,
+    sheet: &'static str,
+    headers: impl Iterator<Item = &'static str>,
+) -> Result<std::collections::HashMap<&'static str, usize>, XlsxError> {
+    let found: Vec<String> = range
+        .rows()
+        .next()
+        .map(|row| {
+            row.iter()
+                .map(|c| c.to_string().trim().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    headers
+        .map(|header| {
+            found
+                .iter()
+                .position(|f| f == header)
+                .map(|p| (header, p))
+                .ok_or(XlsxError::MissingColumn {
+                    sheet,
+                    column: header,
+                })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

@@ -153,28 +153,7 @@ fn header_index(
     sheet: &'static str,
     columns: &[Column],
 ) -> Result<HashMap<&'static str, usize>, XlsxError> {
-    let headers: Vec<String> = range
-        .rows()
-        .next()
-        .map(|row| {
-            row.iter()
-                .map(|c| c.to_string().trim().to_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    columns
-        .iter()
-        .map(|column| {
-            headers
-                .iter()
-                .position(|h| h == column.header)
-                .map(|p| (column.header, p))
-                .ok_or(XlsxError::MissingColumn {
-                    sheet,
-                    column: column.header,
-                })
-        })
-        .collect()
+    crate::header_positions(range, sheet, columns.iter().map(|c| c.header))
 }
 
 fn problem(

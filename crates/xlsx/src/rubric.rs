@@ -123,25 +123,7 @@ fn columns(
     sheet: &'static str,
     headers: &[&'static str],
 ) -> Result<HashMap<&'static str, usize>, XlsxError> {
-    let found: Vec<String> = range
-        .rows()
-        .next()
-        .map(|row| {
-            row.iter()
-                .map(|c| c.to_string().trim().to_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    headers
-        .iter()
-        .map(|h| {
-            found
-                .iter()
-                .position(|f| f == h)
-                .map(|p| (*h, p))
-                .ok_or(XlsxError::MissingColumn { sheet, column: h })
-        })
-        .collect()
+    crate::header_positions(range, sheet, headers.iter().copied())
 }
 
 /// Reads a rubric workbook; every cell that is not a number where one is needed is named.
