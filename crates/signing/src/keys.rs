@@ -1,0 +1,247 @@
+//! Keys and certificates: an ECDSA P-256 key per expert (and for the secretariat), kept as
+//! encrypted PKCS#8 (PBES2 with scrypt and AES-256-CBC, the `pkcs8` crate's default scheme),
+//! and a self-signed X.509 end-entity certificate that others import to trust the signer.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use der::{Decode, Encode, EncodePem};
+use p256::ecdsa::{DerSignature, SigningKey};
+use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
+use rand_core::{OsRng, RngCore};
+use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+use x509_cert::name::Name;
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::spki::SubjectPublicKeyInfoOwned;
+use x509_cert::time::{Time, Validity};
+use x509_cert::Certificate;
+
+use crate::SigningError;
+
+/// The smallest passphrase accepted when a key is created.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Who a certificate names.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    /// The person's name, e.g. 陈志远 (or 秘书处 for the secretariat).
+    pub name: String,
+    /// The employer, e.g. 华南理工大学计算机科学与工程学院.
+    pub organisation: String,
+    /// A role or code, e.g. `评审专家 E001`.
+    pub unit: String,
+}
+
+/// A new key: its certificate (DER) and the private key encrypted with the passphrase (PEM).
+#[derive(Debug, Clone)]
+pub struct NewKey {
+    pub certificate_der: Vec<u8>,
+    pub encrypted_key_pem: String,
+}
+
+/// RFC 4514 escaping for a value in a distinguished name string.
+fn escape(value: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in value.trim().chars().enumerate() {
+        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=')
+            || (i == 0 && matches!(c, '#' | ' '))
+        {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn name_of(subject: &Subject) -> Result<Name, SigningError> {
+    let mut parts = vec![format!("CN={}", escape(&subject.name))];
+    if !subject.unit.trim().is_empty() {
+        parts.push(format!("OU={}", escape(&subject.unit)));
+    }
+    if !subject.organisation.trim().is_empty() {
+        parts.push(format!("O={}", escape(&subject.organisation)));
+    }
+    parts.push("C=CN".into());
+    Name::from_str(&parts.join(",")).map_err(|e| SigningError::BadKey(e.to_string()))
+}
+
+/// Creates a key and its self-signed certificate, valid for five years from `not_before_unix`.
+pub fn create_key(
+    subject: &Subject,
+    passphrase: &str,
+    not_before_unix: u64,
+) -> Result<NewKey, SigningError> {
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(SigningError::WeakPassphrase);
+    }
+    let signing_key = SigningKey::random(&mut OsRng);
+    let mut serial = [0u8; 16];
+    OsRng.fill_bytes(&mut serial);
+    serial[0] &= 0x7f; // a positive INTEGER
+    let not_before = Duration::from_secs(not_before_unix);
+    let not_after = not_before + Duration::from_secs(5 * 365 * 24 * 3600 + 24 * 3600);
+    let validity = Validity {
+        not_before: Time::GeneralTime(
+            der::asn1::GeneralizedTime::from_unix_duration(not_before)
+                .map_err(|e| SigningError::Sign(e.to_string()))?,
+        ),
+        not_after: Time::GeneralTime(
+            der::asn1::GeneralizedTime::from_unix_duration(not_after)
+                .map_err(|e| SigningError::Sign(e.to_string()))?,
+        ),
+    };
+    let name = name_of(subject)?;
+    let spki = SubjectPublicKeyInfoOwned::from_key(*signing_key.verifying_key())
+        .map_err(|e| SigningError::Sign(e.to_string()))?;
+    let profile = Profile::Leaf {
+        issuer: name.clone(),
+        enable_key_agreement: false,
+        enable_key_encipherment: false,
+    };
+    let serial = SerialNumber::new(&serial).map_err(|e| SigningError::Sign(e.to_string()))?;
+    let builder = CertificateBuilder::new(profile, serial, validity, name, spki, &signing_key)
+        .map_err(|e| SigningError::Sign(e.to_string()))?;
+    let certificate = builder
+        .build::<DerSignature>()
+        .map_err(|e| SigningError::Sign(e.to_string()))?;
+    let certificate_der = certificate
+        .to_der()
+        .map_err(|e| SigningError::Sign(e.to_string()))?;
+    let encrypted_key_pem = signing_key
+        .to_pkcs8_encrypted_pem(&mut OsRng, passphrase.as_bytes(), LineEnding::LF)
+        .map_err(|e| SigningError::Sign(e.to_string()))?
+        .to_string();
+    Ok(NewKey {
+        certificate_der,
+        encrypted_key_pem,
+    })
+}
+
+/// Decrypts a private key. A wrong passphrase is `WrongPassphrase`; nothing is written anywhere.
+pub fn unlock(encrypted_key_pem: &str, passphrase: &str) -> Result<SigningKey, SigningError> {
+    SigningKey::from_pkcs8_encrypted_pem(encrypted_key_pem, passphrase.as_bytes()).map_err(|e| {
+        match e {
+            pkcs8::Error::EncryptedPrivateKey(_) | pkcs8::Error::KeyMalformed => {
+                SigningError::WrongPassphrase
+            }
+            other => SigningError::BadKey(other.to_string()),
+        }
+    })
+}
+
+/// Changes a key's passphrase; the old one must be right.
+pub fn change_passphrase(
+    encrypted_key_pem: &str,
+    old: &str,
+    new: &str,
+) -> Result<String, SigningError> {
+    if new.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(SigningError::WeakPassphrase);
+    }
+    let key = unlock(encrypted_key_pem, old)?;
+    Ok(key
+        .to_pkcs8_encrypted_pem(&mut OsRng, new.as_bytes(), LineEnding::LF)
+        .map_err(|e| SigningError::Sign(e.to_string()))?
+        .to_string())
+}
+
+pub fn parse_certificate(der: &[u8]) -> Result<Certificate, SigningError> {
+    Certificate::from_der(der).map_err(|e| SigningError::BadKey(e.to_string()))
+}
+
+/// The certificate as PEM, for `park-review cert export`.
+pub fn certificate_pem(der: &[u8]) -> Result<String, SigningError> {
+    parse_certificate(der)?
+        .to_pem(LineEnding::LF)
+        .map_err(|e| SigningError::BadKey(e.to_string()))
+}
+
+/// The SHA-256 of the certificate (hex): how a certificate is recognised and compared.
+pub fn certificate_fingerprint(der: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(der)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The common name (CN) of a certificate's subject, for messages.
+pub fn common_name(certificate: &Certificate) -> String {
+    for rdn in certificate.tbs_certificate.subject.0.iter() {
+        for atv in rdn.0.iter() {
+            if atv.oid == const_oid::db::rfc4519::CN {
+                if let Ok(s) = der::asn1::Utf8StringRef::try_from(&atv.value) {
+                    return s.as_str().to_owned();
+                }
+                if let Ok(s) = der::asn1::PrintableStringRef::try_from(&atv.value) {
+                    return s.as_str().to_owned();
+                }
+            }
+        }
+    }
+    String::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject() -> Subject {
+        Subject {
+            name: "陈志远".into(),
+            organisation: "华南理工大学计算机科学与工程学院".into(),
+            unit: "评审专家 E001".into(),
+        }
+    }
+
+    #[test]
+    fn a_key_is_encrypted_and_opens_only_with_its_passphrase() {
+        let key = create_key(&subject(), "正确的口令 2026", 1_795_000_000).unwrap();
+        assert!(key
+            .encrypted_key_pem
+            .starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+        let opened = unlock(&key.encrypted_key_pem, "正确的口令 2026").unwrap();
+        let cert = parse_certificate(&key.certificate_der).unwrap();
+        let spki = SubjectPublicKeyInfoOwned::from_key(*opened.verifying_key()).unwrap();
+        assert_eq!(cert.tbs_certificate.subject_public_key_info, spki);
+        assert!(matches!(
+            unlock(&key.encrypted_key_pem, "错误的口令 2026"),
+            Err(SigningError::WrongPassphrase)
+        ));
+        assert!(matches!(
+            create_key(&subject(), "short", 0),
+            Err(SigningError::WeakPassphrase)
+        ));
+    }
+
+    #[test]
+    fn the_certificate_names_the_expert_in_chinese_and_allows_non_repudiation() {
+        let key = create_key(&subject(), "正确的口令 2026", 1_795_000_000).unwrap();
+        let cert = parse_certificate(&key.certificate_der).unwrap();
+        assert_eq!(common_name(&cert), "陈志远");
+        assert_eq!(cert.tbs_certificate.subject, cert.tbs_certificate.issuer);
+        let pem = certificate_pem(&key.certificate_der).unwrap();
+        assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
+        let usage = cert
+            .tbs_certificate
+            .extensions
+            .unwrap()
+            .into_iter()
+            .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_KEY_USAGE)
+            .unwrap();
+        let usage = x509_cert::ext::pkix::KeyUsage::from_der(usage.extn_value.as_bytes()).unwrap();
+        assert!(usage.digital_signature() && usage.non_repudiation());
+    }
+
+    #[test]
+    fn a_changed_passphrase_replaces_the_old_one() {
+        let key = create_key(&subject(), "正确的口令 2026", 0).unwrap();
+        let pem =
+            change_passphrase(&key.encrypted_key_pem, "正确的口令 2026", "新的口令 2027").unwrap();
+        assert!(unlock(&pem, "新的口令 2027").is_ok());
+        assert!(matches!(
+            unlock(&pem, "正确的口令 2026"),
+            Err(SigningError::WrongPassphrase)
+        ));
+    }
+}

@@ -1,0 +1,10 @@
+//! Signing: expert keys and certificates (`keys`), PAdES B-B signatures of PDFs (`pades`) and
+//! their verification (`verify`). The only crate that reads the operating system's random
+//! number generator (for keys, serial numbers and key-encryption salts).
+
+mod error;
+pub mod keys;
+pub mod pades;
+pub mod verify;
+
+pub use error::SigningError;
