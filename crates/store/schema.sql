@@ -4,6 +4,8 @@ CREATE INDEX assignments_round ON assignments(round_id);
 CREATE INDEX attachments_application ON attachments(application_id);
 CREATE INDEX audit_log_entity ON audit_log(entity_uid);
 CREATE INDEX recusals_round ON recusals(round_id);
+CREATE INDEX signed_sheets_file ON signed_sheets(file_sha256);
+CREATE UNIQUE INDEX signing_keys_secretariat ON signing_keys(is_secretariat) WHERE is_secretariat = 1;
 CREATE TABLE application_enterprises (
     id                  INTEGER PRIMARY KEY,
     uid                 TEXT NOT NULL UNIQUE,
@@ -181,6 +183,13 @@ CREATE TABLE experts (
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL
 , employer_credit_code TEXT NOT NULL DEFAULT '', relations TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(relations)));
+CREATE TABLE hand_signatures (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,
+    expert_id   INTEGER NOT NULL UNIQUE REFERENCES experts(id),
+    png         BLOB NOT NULL CHECK (substr(png, 1, 8) = X'89504E470D0A1A0A'),
+    created_at  TEXT NOT NULL
+);
 CREATE TABLE inspection_items (
     id                  INTEGER PRIMARY KEY,
     uid                 TEXT NOT NULL UNIQUE,
@@ -271,4 +280,26 @@ CREATE TABLE "scores" (
     entered_by      TEXT,
     updated_at      TEXT NOT NULL,
     UNIQUE (assignment_id, criterion_id)
+);
+CREATE TABLE signed_sheets (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    expert_id       INTEGER NOT NULL REFERENCES experts(id),
+    application_id  INTEGER REFERENCES applications(id) ON DELETE CASCADE,
+    kind            TEXT NOT NULL CHECK (kind IN ('sheet', 'summary')),
+    snapshot        TEXT NOT NULL CHECK (json_valid(snapshot)),
+    file_sha256     TEXT NOT NULL CHECK (length(file_sha256) = 64),
+    issued_at       TEXT NOT NULL
+);
+CREATE TABLE signing_keys (
+    id                  INTEGER PRIMARY KEY,
+    uid                 TEXT NOT NULL UNIQUE,
+    expert_id           INTEGER UNIQUE REFERENCES experts(id),
+    is_secretariat      INTEGER NOT NULL DEFAULT 0 CHECK (is_secretariat IN (0, 1)),
+    certificate_der     BLOB NOT NULL,
+    certificate_sha256  TEXT NOT NULL UNIQUE CHECK (length(certificate_sha256) = 64),
+    encrypted_key_pem   TEXT NOT NULL CHECK (encrypted_key_pem LIKE '-----BEGIN ENCRYPTED PRIVATE KEY-----%'),
+    created_at          TEXT NOT NULL,
+    CHECK ((expert_id IS NULL) = (is_secretariat = 1))
 );

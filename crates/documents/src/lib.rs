@@ -2,13 +2,15 @@
 //! (`assets/fonts/NotoSansSC-ParkReview.otf`, SIL OFL 1.1; see `assets/fonts/make_subset.py`).
 //!
 //! Documents are pure functions of their data and a time stamp passed in: no I/O, no clock.
-//! The first one is the formal-review summary (形式审查结果汇总表, issue 3); the scoring sheets
-//! and ranking reports will share the page and text helpers in [`page`].
+//! The formal-review summary (形式审查结果汇总表) and the expert's scoring sheet (专家评分表)
+//! share the page and text helpers in [`page`].
 
 mod eligibility_summary;
 mod page;
+mod scoring_sheet;
 
 pub use eligibility_summary::eligibility_summary;
+pub use scoring_sheet::{scoring_sheet, SheetData};
 
 /// When a document was made: the instant (for the PDF's metadata) and the local time with its
 /// offset as printed on the page, e.g. `2026-11-27 09:30:00 +08:00`.
@@ -59,6 +61,55 @@ mod tests {
             "subset font keeps it small: {} bytes",
             pdf.len()
         );
+    }
+
+    #[test]
+    fn a_scoring_sheet_with_long_comments_runs_onto_a_second_page() {
+        let rubric = park_review_domain::exchange::parse_rubric(include_str!(
+            "../../../assets/rubrics/default-designation.json"
+        ))
+        .unwrap();
+        let n = rubric
+            .sections
+            .iter()
+            .map(|s| s.criteria.len())
+            .sum::<usize>();
+        let data = SheetData {
+            sheet_id: "0f8e2c4a-0000-4000-8000-000000000001".into(),
+            round_title: "2026年广东省人工智能产业园区申报评审".into(),
+            application_code: "2026-SZ-01".into(),
+            park_name: "深圳龙岗人工智能产业园".into(),
+            city: "深圳市".into(),
+            expert_code: "E004".into(),
+            expert_name: "王立新".into(),
+            employer: "中国科学院自动化研究所".into(),
+            rubric,
+            scores: (0..n)
+                .map(|i| {
+                    (
+                        Some(i as f64 * 0.5),
+                        "骨干企业数量与产值规模均达到要求，龙头企业带动作用明显。".repeat(2),
+                    )
+                })
+                .collect(),
+            total: 52.5,
+            opinion: "产业基础扎实，建议推荐。".into(),
+            declared_at: "2026-11-27 09:30:00 +08:00".into(),
+            submitted_at: "2026-11-27 11:02:41 +08:00".into(),
+            rubric_sha256: "584f6cc2a133fc5cdff99450a218d3bbb2d7a722c0233025fdbe216524c45581"
+                .into(),
+            entered_by: None,
+            signature_png: None,
+        };
+        let generated = GeneratedAt {
+            unix_seconds: 1_795_000_000,
+            local_text: "2026-11-27 11:03:00 +08:00".into(),
+        };
+        let pdf = scoring_sheet(&data, &generated);
+        assert!(pdf.starts_with(b"%PDF-"));
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        assert_eq!(doc.get_pages().len(), 2);
+        assert!(pdf.len() < 100_000, "{} bytes", pdf.len());
     }
 
     #[test]

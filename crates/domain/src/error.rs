@@ -68,6 +68,16 @@ pub enum ErrorCode {
     ScoresIncomplete,
     /// No assignment meets the rules: too few experts without a conflict.
     NoValidAssignment,
+    /// The owner already has a signing key.
+    KeyExists,
+    /// No signing key (or no hand-drawn signature) has been made for this owner yet.
+    NoKey,
+    /// The passphrase does not open the private key (the key is unchanged).
+    WrongPassphrase,
+    /// Only submitted scores can be put on a signed sheet.
+    NotSubmitted,
+    /// A PDF signature that does not verify, or does not cover the whole file.
+    SignatureInvalid,
     /// Reading or writing a file outside the database failed.
     Io,
     /// An unexpected internal failure: a bug, reported with its detail.
@@ -106,6 +116,11 @@ impl ErrorCode {
             Self::ScoresLocked => "SCORES_LOCKED",
             Self::ScoresIncomplete => "SCORES_INCOMPLETE",
             Self::NoValidAssignment => "NO_VALID_ASSIGNMENT",
+            Self::KeyExists => "KEY_EXISTS",
+            Self::NoKey => "NO_KEY",
+            Self::WrongPassphrase => "WRONG_PASSPHRASE",
+            Self::NotSubmitted => "NOT_SUBMITTED",
+            Self::SignatureInvalid => "SIGNATURE_INVALID",
             Self::Io => "IO",
             Self::Internal => "INTERNAL",
         }

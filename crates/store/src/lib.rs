@@ -18,6 +18,7 @@ pub mod migrate;
 mod review;
 mod rounds;
 mod scoring;
+pub mod signing;
 mod status;
 pub mod write;
 
@@ -38,6 +39,7 @@ pub use review::{
 };
 pub use rounds::RoundOpened;
 pub use scoring::{CriterionScore, ExpertAssignment, ScoreRow, ScoreSaved, ScoreSheet};
+pub use signing::{fresh_uid, sheet_snapshot, IssuedSheet, KeyOwner, StoredKey};
 pub use status::Status;
 pub use write::{Actor, Role, WriteTx};
 

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_eligibility.sql"),
     include_str!("../migrations/0003_attachments.sql"),
     include_str!("../migrations/0004_review.sql"),
+    include_str!("../migrations/0005_signing.sql"),
 ];
 
 /// The schema version this build writes.
