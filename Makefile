@@ -17,7 +17,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The app needs WebKitGTK; the tests add a virtual display, the WebDriver, PDF and image tools,
 # and a CJK font so that WebKit renders Chinese.
 APT_BUILD := build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev fonts-noto-cjk
-APT_TEST := xvfb xauth webkit2gtk-driver poppler-utils imagemagick
+APT_TEST := xvfb xauth webkit2gtk-driver poppler-utils imagemagick python3-venv sqlite3
+# pyHanko (a PDF signature validator nobody here wrote) lives in a virtualenv beside the builds.
+export PYHANKO_VENV ?= $(HOME)/.cache/park-review-venv
+export PYHANKO := $(PYHANKO_VENV)/bin/pyhanko
 
 .PHONY: help run test deps deps-apt-build deps-apt-test deps-npm ui build lint test-rust bench-autosave \
         check-bindings bindings test-ui e2e package bench-startup clean
@@ -43,6 +46,11 @@ deps-apt-build:
 
 deps-apt-test: deps-apt-build
 	@$(call apt_install,$(APT_TEST))
+	@if [ ! -x "$(PYHANKO)" ]; then \
+	  echo "Installing pyHanko into $(PYHANKO_VENV)"; \
+	  python3 -m venv "$(PYHANKO_VENV)"; \
+	  "$(PYHANKO_VENV)/bin/pip" install -q --disable-pip-version-check "pyhanko==0.38.*" "pyhanko-cli==0.6.*"; \
+	fi
 
 ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 	cd ui && npm ci --no-audit --no-fund
@@ -77,7 +85,7 @@ lint: deps-apt-build
 	cargo fmt --all --check
 	cd ui && npm run typecheck
 
-test-rust: ui
+test-rust: ui deps-apt-test
 	cargo clippy --workspace --all-targets $(CARGO_FEATURES) -- -D warnings
 	cargo test --workspace $(CARGO_FEATURES)
 

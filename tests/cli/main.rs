@@ -1215,3 +1215,385 @@ fn acknowledged_autosaves_survive_a_killed_process() {
         }
     }
 }
+
+const PASSPHRASE: &str = "专家的口令 2026";
+
+impl Sandbox {
+    /// Runs with the passphrase in the environment, as a script would.
+    fn run_with_passphrase(&self, args: &[&str], passphrase: &str) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_park-review"))
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .env("HOME", self.dir.path())
+            .env_remove("PARK_REVIEW_DB")
+            .env("PARK_REVIEW_PASSPHRASE", passphrase)
+            .output()
+            .unwrap()
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).to_str().unwrap().to_owned()
+    }
+}
+
+/// The demo round with one submitted assignment, scored with comments; returns (expert, application).
+fn submitted_sheet(sb: &Sandbox) -> (String, String) {
+    let (e, a) = opened_demo(sb);
+    sb.json(&[
+        "declare",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--json",
+    ]);
+    let rubric = sb.json(&["rubric", "show", "--round", "DEMO-2026", "--json"]);
+    for c in rubric["rubric"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["criteria"].as_array().unwrap().clone())
+    {
+        let code = c["code"].as_str().unwrap();
+        let points = (c["max_points"].as_f64().unwrap() - 1.5).to_string();
+        let comment = format!("{code}：材料齐全，核实无误。");
+        sb.json(&[
+            "score",
+            "set",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            &e,
+            "--application",
+            &a,
+            "--criterion",
+            code,
+            "--points",
+            &points,
+            "--comment",
+            &comment,
+            "--json",
+        ]);
+    }
+    sb.json(&[
+        "score",
+        "submit",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--opinion",
+        "产业基础扎实，建议推荐。",
+        "--json",
+    ]);
+    (e, a)
+}
+
+fn pyhanko() -> String {
+    std::env::var("PYHANKO").unwrap_or_else(|_| {
+        format!(
+            "{}/.cache/park-review-venv/bin/pyhanko",
+            std::env::var("HOME").unwrap()
+        )
+    })
+}
+
+fn tool(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} is required (make test installs it): {e}"));
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn a_signed_sheet_is_judged_valid_by_pdfsig_pyhanko_and_verify_and_any_change_is_caught() {
+    let sb = Sandbox::new();
+    let (e, a) = submitted_sheet(&sb);
+    let out = sb.run_with_passphrase(&["key", "create", "--expert", &e, "--json"], PASSPHRASE);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = sb.path("sheet.pdf");
+    let out = sb.run_with_passphrase(
+        &[
+            "sheet",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            &e,
+            "--application",
+            &a,
+            "--out",
+            &pdf,
+            "--json",
+        ],
+        PASSPHRASE,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let size = std::fs::metadata(&pdf).unwrap().len();
+    assert!(size < 100_000, "a sheet is small: {size} bytes");
+
+    // Tools nobody here wrote.
+    let pdfsig = tool("pdfsig", &[&pdf]);
+    assert!(
+        pdfsig.contains("Signature is Valid.") && pdfsig.contains("Total document signed"),
+        "{pdfsig}"
+    );
+    assert!(pdfsig.contains("ETSI.CAdES.detached"), "{pdfsig}");
+    let cert = sb.path("expert.pem");
+    sb.json(&["cert", "export", "--expert", &e, "--out", &cert, "--json"]);
+    let hanko = tool(
+        &pyhanko(),
+        &[
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--trust",
+            &cert,
+            "--trust-replace",
+            &pdf,
+        ],
+    );
+    assert!(hanko.contains("The signature is judged VALID"), "{hanko}");
+    assert!(
+        hanko.contains("The signature covers the entire file"),
+        "{hanko}"
+    );
+    let fonts = tool("pdffonts", &[&pdf]);
+    let font_line = fonts
+        .lines()
+        .find(|l| l.contains("NotoSansCJK"))
+        .unwrap_or_else(|| panic!("{fonts}"));
+    assert!(
+        font_line.contains("yes yes yes"),
+        "embedded, subset, unicode: {font_line}"
+    );
+    let text = tool("pdftotext", &["-layout", &pdf, "-"]);
+    let app = sb.json(&[
+        "application",
+        "show",
+        "--round",
+        "DEMO-2026",
+        "--application",
+        &a,
+        "--json",
+    ]);
+    for expected in [
+        app["park_name"].as_str().unwrap(),
+        "广东省人工智能产业园区评审专家评分表",
+        "骨干企业规模",
+        "C3.1：材料齐全，核实无误。",
+        "8.5",
+        "产业基础扎实，建议推荐。",
+        "无利益冲突承诺",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} not in the text layer:\n{text}"
+        );
+    }
+    // The rendered page is not blank.
+    let pgm = Command::new("pdftoppm")
+        .args(["-gray", "-r", "40", "-f", "1", "-l", "1", &pdf])
+        .output()
+        .unwrap()
+        .stdout;
+    let pixels = &pgm[pgm.len() - 331 * 468..]; // A4 at 40 dpi, 8-bit grey
+    let dark = pixels.iter().filter(|b| **b < 160).count();
+    assert!(
+        dark > 2_000,
+        "the page has ink: {dark} dark pixels of {}",
+        pixels.len()
+    );
+
+    let verdict = sb.json(&["verify", &pdf, "--json"]);
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    assert_eq!(verdict["matches_database"], true, "{verdict}");
+    assert_eq!(verdict["signatures"][0]["covers_whole_file"], true);
+    assert!(verdict["signatures"][0]["registered_owner"]
+        .as_str()
+        .unwrap()
+        .starts_with(&e));
+
+    // One flipped byte in the signed range: everyone rejects.
+    let original = std::fs::read(&pdf).unwrap();
+    let flipped = sb.path("flipped.pdf");
+    let mut bytes = original.clone();
+    bytes[original.len() / 3] ^= 0x20;
+    std::fs::write(&flipped, &bytes).unwrap();
+    assert_eq!(error_code(&sb, &["verify", &flipped]), "SIGNATURE_INVALID");
+    assert!(!tool("pdfsig", &[&flipped]).contains("Signature is Valid."));
+    assert!(!tool(
+        &pyhanko(),
+        &[
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--trust",
+            &cert,
+            "--trust-replace",
+            &flipped
+        ]
+    )
+    .contains("judged VALID"));
+
+    // Content appended after signing (here an incremental update's worth of bytes).
+    let appended = sb.path("appended.pdf");
+    let mut bytes = original.clone();
+    bytes.extend_from_slice(b"\n1 0 obj\n<< /Type /Catalog >>\nendobj\n");
+    std::fs::write(&appended, &bytes).unwrap();
+    let out = sb.run(&["verify", &appended, "--json"]);
+    assert!(!out.status.success());
+    assert!(
+        stdout(&out).contains("签名之后文件又被追加了"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(tool("pdfsig", &[&appended]).contains("Not total document signed"));
+
+    // The database changes after the sheet was signed: verify says the sheet no longer matches.
+    sb.json(&[
+        "score",
+        "reopen",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--reason",
+        "复核更正",
+        "--json",
+    ]);
+    sb.json(&[
+        "score",
+        "set",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--criterion",
+        "C3.1",
+        "--points",
+        "2",
+        "--json",
+    ]);
+    let out = sb.run(&["verify", &pdf, "--json"]);
+    assert!(!out.status.success());
+    let verdict: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verdict["matches_database"], false);
+    assert!(
+        verdict["differences"].to_string().contains("C3.1"),
+        "{verdict}"
+    );
+}
+
+#[test]
+fn a_wrong_passphrase_is_refused_and_nothing_changes() {
+    let sb = Sandbox::new();
+    let (e, a) = submitted_sheet(&sb);
+    assert!(sb
+        .run_with_passphrase(&["key", "create", "--expert", &e], PASSPHRASE)
+        .status
+        .success());
+    let key_before = sb.json(&["key", "show", "--expert", &e, "--json"]);
+    let pdf = sb.path("sheet.pdf");
+    let out = sb.run_with_passphrase(
+        &[
+            "sheet",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            &e,
+            "--application",
+            &a,
+            "--out",
+            &pdf,
+            "--json",
+        ],
+        "不是这个口令",
+    );
+    assert!(!out.status.success());
+    let error: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(error["code"], "WRONG_PASSPHRASE");
+    assert!(!std::path::Path::new(&pdf).exists());
+    assert_eq!(
+        sb.json(&["key", "show", "--expert", &e, "--json"]),
+        key_before
+    );
+    // The right one still works; a second key for the same expert is refused.
+    assert!(sb
+        .run_with_passphrase(
+            &[
+                "sheet",
+                "--round",
+                "DEMO-2026",
+                "--expert",
+                &e,
+                "--application",
+                &a,
+                "--out",
+                &pdf
+            ],
+            PASSPHRASE
+        )
+        .status
+        .success());
+    let out = sb.run_with_passphrase(&["key", "create", "--expert", &e, "--json"], PASSPHRASE);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stderr).unwrap()["code"],
+        "KEY_EXISTS"
+    );
+    // A short passphrase is refused before anything is made.
+    let out = sb.run_with_passphrase(&["key", "create", "--secretariat", "--json"], "short");
+    assert!(!out.status.success());
+}
+
+#[test]
+fn only_submitted_scores_are_signed() {
+    let sb = Sandbox::new();
+    let (e, a) = opened_demo(&sb);
+    sb.json(&[
+        "declare",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--json",
+    ]);
+    assert!(sb
+        .run_with_passphrase(&["key", "create", "--expert", &e], PASSPHRASE)
+        .status
+        .success());
+    let out = sb.run_with_passphrase(
+        &[
+            "sheet",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            &e,
+            "--application",
+            &a,
+            "--out",
+            &sb.path("s.pdf"),
+            "--json",
+        ],
+        PASSPHRASE,
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stderr).unwrap()["code"],
+        "NOT_SUBMITTED"
+    );
+}

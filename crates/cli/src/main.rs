@@ -10,6 +10,7 @@ mod bench;
 mod eligibility;
 mod output;
 mod review;
+mod sign;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -82,6 +83,21 @@ enum Command {
     Score(review::ScoreCommand),
     /// 列出批次中每项分配的评分
     Scores(RoundArg),
+    /// 签名密钥：创建、查看
+    #[command(subcommand)]
+    Key(sign::KeyCommand),
+    /// 证书：导出
+    #[command(subcommand)]
+    Cert(sign::CertCommand),
+    /// 手写签名：保存
+    #[command(subcommand)]
+    Signature(sign::SignatureCommand),
+    /// 生成并签名一份专家评分表（PDF，PAdES 签名）
+    Sheet(sign::SheetArgs),
+    /// 生成并签名一位专家的全部已提交评分表
+    Sheets(sign::SheetsArgs),
+    /// 核验 PDF 的数字签名，并与数据库比对
+    Verify(sign::VerifyArgs),
     /// 性能测量（在临时数据库上进行，不影响现有数据）
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -544,6 +560,12 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Score(command) => review::score(cli, command),
         Command::Scores(RoundArg { round }) => review::scores(cli, round),
         Command::Bench(command) => bench::run(cli, command),
+        Command::Key(command) => sign::key(cli, command),
+        Command::Cert(command) => sign::cert(cli, command),
+        Command::Signature(command) => sign::signature(cli, command),
+        Command::Sheet(args) => sign::sheet(cli, args),
+        Command::Sheets(args) => sign::sheets(cli, args),
+        Command::Verify(args) => sign::verify(cli, args),
         Command::Expert(ExpertCommand::Add(args)) => review::expert_add(cli, args),
         Command::Expert(ExpertCommand::Import { file, round }) => {
             review::expert_import(cli, file, round.as_deref())

@@ -15,7 +15,7 @@ const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
 const MARGIN: f32 = 15.0;
 const BOTTOM: f32 = PAGE_H - 18.0;
-const LINE_H: f32 = 4.6;
+const LINE_H: f32 = 4.3;
 const HEADER_H: f32 = 8.0;
 /// Columns (mm): code, criterion, max, points, comment.
 const COLS: [f32; 5] = [17.0, 63.0, 14.0, 14.0, 72.0];
@@ -95,7 +95,7 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
                 data.employer.as_str(),
             ),
         ];
-        let mut y = 36.0;
+        let mut y = 35.0;
         for (k1, v1, k2, v2) in rows {
             c.text(MARGIN, y, 10.0, grey.clone(), k1);
             c.text(
@@ -115,7 +115,7 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
                     &crate::page::fit(v2, 10.0, 68.0),
                 );
             }
-            y += 6.5;
+            y += 6.0;
         }
     }
 
@@ -130,14 +130,14 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
             x += w;
         }
     };
-    let mut y = 58.0;
+    let mut y = 55.0;
     header(pages.last_mut().unwrap(), y);
     y += HEADER_H;
 
     let mut index = 0;
     for section in &data.rubric.sections {
         let subtotal: f64 = section.criteria.iter().map(|c| c.max_points).sum();
-        if y + 7.0 + LINE_H * 2.0 > BOTTOM {
+        if y + 6.0 + LINE_H * 2.0 > BOTTOM {
             pages.push(Canvas::new(font.clone(), PAGE_H));
             y = 20.0;
             header(pages.last_mut().unwrap(), y);
@@ -158,7 +158,7 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
                     format_points(subtotal)
                 ),
             );
-            y += 7.0;
+            y += 6.0;
         }
         for criterion in &section.criteria {
             let (points, comment) = data.scores.get(index).cloned().unwrap_or_default();
@@ -166,7 +166,7 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
             let title_lines = wrap(&criterion.title, 9.0, COLS[1] - 3.0);
             let comment_lines = wrap(&comment, 8.5, COLS[4] - 3.0);
             let lines = title_lines.len().max(comment_lines.len()).max(1);
-            let h = lines as f32 * LINE_H + 2.4;
+            let h = lines as f32 * LINE_H + 1.8;
             if y + h > BOTTOM {
                 pages.push(Canvas::new(font.clone(), PAGE_H));
                 y = 20.0;
@@ -174,7 +174,7 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
                 y += HEADER_H;
             }
             let c = pages.last_mut().unwrap();
-            let base = y + 4.6;
+            let base = y + 4.2;
             c.text(MARGIN + 1.5, base, 9.0, black.clone(), &criterion.code);
             for (i, line) in title_lines.iter().enumerate() {
                 c.text(
@@ -270,12 +270,12 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
             .text(MARGIN + 1.0, y, size, black.clone(), &line);
         y += gap;
     }
-    // The signature block needs 26 mm.
-    if y + 30.0 > BOTTOM {
+    // The signature block needs 20 mm.
+    if y + 22.0 > BOTTOM {
         pages.push(Canvas::new(font.clone(), PAGE_H));
         y = 20.0;
     }
-    y += 12.0;
+    y += 9.0;
     {
         let c = pages.last_mut().unwrap();
         let x = MARGIN + 96.0;

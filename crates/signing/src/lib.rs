@@ -8,3 +8,6 @@ pub mod pades;
 pub mod verify;
 
 pub use error::SigningError;
+
+/// An unlocked ECDSA P-256 private key.
+pub use p256::ecdsa::SigningKey as SigningKeyP256;

@@ -215,6 +215,22 @@ impl Store {
         Ok(experts)
     }
 
+    /// An expert of the registry (any round) by code.
+    pub fn expert_by_code(&self, code: &str) -> Result<Expert> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {EXPERT_COLUMNS} FROM experts e WHERE e.code = ?1 OR e.code = upper(?1)"),
+                [code.trim()],
+                expert_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "评审专家",
+                key: code.to_owned(),
+                hint: "请用 `park-review expert list --round R` 查看专家编号。".into(),
+            })
+    }
+
     /// A panel expert by code (or row id).
     pub fn find_panel_expert(&self, round_id: RoundId, key: &str) -> Result<Expert> {
         let key = key.trim();

@@ -129,12 +129,7 @@ impl Store {
         encrypted_key_pem: &str,
     ) -> Result<StoredKey> {
         let (expert_id, name) = self.owner_name(owner)?;
-        if self.signing_key(owner).is_ok() {
-            return Err(rule(
-                ErrorCode::KeyExists,
-                format!("{name} 已有签名密钥，不能重复创建（已签的评分表以该证书为准）。如忘记口令，请联系秘书处。"),
-            ));
-        }
+        self.check_no_key(owner)?;
         self.write(actor, |tx| {
             let uid = tx.new_uid();
             let now = tx.now();
@@ -147,6 +142,17 @@ impl Store {
             tx.audit("key.create", "signing_key", &uid, json!({"owner": name, "certificate_sha256": certificate_sha256}))
         })?;
         self.signing_key(owner)
+    }
+
+    /// KEY_EXISTS if the owner already has a key.
+    pub fn check_no_key(&self, owner: KeyOwner<'_>) -> Result<()> {
+        if let Ok(key) = self.signing_key(owner) {
+            return Err(rule(
+                ErrorCode::KeyExists,
+                format!("{} 已有签名密钥（证书 SHA-256 {}…），不能重复创建：已签的评分表以该证书为准。如忘记口令，请联系秘书处。", key.owner, &key.certificate_sha256[..16]),
+            ));
+        }
+        Ok(())
     }
 
     /// Replaces the encrypted private key after a passphrase change (same key, same certificate).
