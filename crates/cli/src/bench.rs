@@ -12,6 +12,12 @@ use crate::Cli;
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// 签名评分表：批量生成并签名（每份从数据库取数、排版、PAdES 签名、登记），统计每份耗时和大小
+    Sheets {
+        /// 份数
+        #[arg(long, default_value_t = 200)]
+        n: usize,
+    },
     /// 自动保存：一次评分修改从调用到提交进数据库（含 fsync）的耗时，目标 p95 ≤ 20 ms
     Autosave {
         /// 测量次数
@@ -26,8 +32,14 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 pub fn run(cli: &Cli, command: &BenchCommand) -> Result<(), Failure> {
-    let BenchCommand::Autosave { n } = command;
-    let n = (*n).max(1);
+    match command {
+        BenchCommand::Autosave { n } => autosave(cli, *n),
+        BenchCommand::Sheets { n } => sheets(cli, *n),
+    }
+}
+
+/// A temporary database with the demo round opened and assigned; returns it and the round.
+fn demo_round() -> Result<(tempfile::TempDir, Store, park_review_domain::ids::RoundId), Failure> {
     let dir = tempfile::tempdir()
         .map_err(|e| Failure::new(ErrorCode::Io, format!("无法创建临时目录：{e}")))?;
     let mut store = Store::open(&dir.path().join("bench.sqlite3"))?;
@@ -35,6 +47,126 @@ pub fn run(cli: &Cli, command: &BenchCommand) -> Result<(), Failure> {
     let round = store.load_demo(&Actor::system())?.round.id;
     store.open_round(&secretariat, round)?;
     store.auto_assign(&secretariat, round, None, 1)?;
+    Ok((dir, store, round))
+}
+
+fn sheets(cli: &Cli, n: usize) -> Result<(), Failure> {
+    let n = n.max(1);
+    let (_dir, mut store, round) = demo_round()?;
+    // One expert's assignments, scored with comments and submitted.
+    let rows: Vec<_> = store
+        .list_scores(round)?
+        .into_iter()
+        .filter(|r| r.expert == "E004")
+        .collect();
+    let criteria: Vec<(String, f64)> = store
+        .rubric(round)?
+        .rubric
+        .sections
+        .iter()
+        .flat_map(|s| &s.criteria)
+        .map(|c| (c.code.clone(), c.max_points))
+        .collect();
+    let expert = Actor {
+        role: Role::Expert,
+        name: "E004".into(),
+    };
+    for row in &rows {
+        store.declare_no_conflict(&expert, round, "E004", &row.application)?;
+        for (code, max) in &criteria {
+            let comment = format!(
+                "{code}：依据申报材料核实，骨干企业与平台情况属实，评分{}。",
+                max - 1.0
+            );
+            store.set_score(
+                &expert,
+                round,
+                "E004",
+                &row.application,
+                code,
+                Some(max - 1.0),
+                Some(&comment),
+            )?;
+        }
+        store.submit_scores(
+            &expert,
+            round,
+            "E004",
+            &row.application,
+            Some("产业基础扎实，研发合作充分，配套完善，建议推荐。"),
+        )?;
+    }
+    let passphrase = "基准测试口令 2026";
+    let started = Instant::now();
+    park_review_sheets::create_key(
+        &mut store,
+        &expert,
+        park_review_store::KeyOwner::Expert("E004"),
+        passphrase,
+        chrono::Local::now().fixed_offset(),
+    )
+    .map_err(|e| Failure::new(e.code, e.message))?;
+    let key_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let started = Instant::now();
+    let signer = park_review_sheets::Signer::unlock(
+        &store,
+        park_review_store::KeyOwner::Expert("E004"),
+        passphrase,
+    )
+    .map_err(|e| Failure::new(e.code, e.message))?;
+    let unlock_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let mut samples = Vec::with_capacity(n);
+    let mut sizes = Vec::with_capacity(n);
+    let batch = Instant::now();
+    for i in 0..n {
+        let app = &rows[i % rows.len()].application;
+        let started = Instant::now();
+        let issued = park_review_sheets::issue_sheet(
+            &mut store,
+            &expert,
+            &signer,
+            round,
+            "E004",
+            app,
+            chrono::Local::now().fixed_offset(),
+        )
+        .map_err(|e| Failure::new(e.code, e.message))?;
+        samples.push(started.elapsed().as_secs_f64() * 1000.0);
+        sizes.push(issued.bytes.len());
+    }
+    let total_s = batch.elapsed().as_secs_f64();
+    samples.sort_by(f64::total_cmp);
+    let max_kb = *sizes.iter().max().unwrap_or(&0) as f64 / 1024.0;
+    let report = serde_json::json!({
+        "operation": "signed scoring sheet: read scores, lay out an A4 PDF with the subset font, PAdES B-B signature, record the issue",
+        "sheets": n,
+        "one_core": true,
+        "key_create_ms": key_ms,
+        "key_unlock_ms": unlock_ms,
+        "p50_ms": percentile(&samples, 50.0),
+        "p95_ms": percentile(&samples, 95.0),
+        "batch_seconds": total_s,
+        "max_size_kb": max_kb,
+        "targets": {"per_sheet_ms": 15, "size_kb": 100},
+    });
+    if cli.json {
+        return print_json(&report);
+    }
+    crate::say!(
+        "签名评分表（{n} 份，单核）：每份 p50 {:.1} ms，p95 {:.1} ms；合计 {:.2} s；最大 {:.0} KB。创建密钥 {:.0} ms，解锁私钥 {:.0} ms。（目标：每份 ≤ 15 ms，≤ 100 KB）",
+        percentile(&samples, 50.0),
+        percentile(&samples, 95.0),
+        total_s,
+        max_kb,
+        key_ms,
+        unlock_ms
+    );
+    Ok(())
+}
+
+fn autosave(cli: &Cli, n: usize) -> Result<(), Failure> {
+    let n = n.max(1);
+    let (_dir, mut store, round) = demo_round()?;
     let row = store
         .list_scores(round)?
         .into_iter()
