@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod error;
 pub mod review;
+pub mod sheets;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -88,6 +89,13 @@ pub fn run() {
             review::list_scores,
             review::expert_attachments,
             review::read_expert_attachment,
+            sheets::signing_status,
+            sheets::create_signing_key,
+            sheets::save_hand_signature,
+            sheets::hand_signature,
+            sheets::export_sheet,
+            sheets::export_sheets,
+            sheets::verify_sheet,
         ])
         .run(tauri::generate_context!())
         .expect("error while running ParkReview");

@@ -183,6 +183,20 @@ export class App {
     await this.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions }] })
   }
 
+  /** Draws a stroke through `points` ([x, y] offsets from the element's centre) with the mouse. */
+  async draw(css, points) {
+    const id = await this.find(css)
+    const origin = { [ELEMENT]: id }
+    const [first, ...rest] = points
+    const actions = [
+      { type: 'pointerMove', duration: 0, origin, x: first[0], y: first[1] },
+      { type: 'pointerDown', button: 0 },
+      ...rest.map(([x, y]) => ({ type: 'pointerMove', duration: 20, origin, x, y })),
+      { type: 'pointerUp', button: 0 },
+    ]
+    await this.cmd('POST', '/actions', { actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions }] })
+  }
+
   /** Presses Tab until the element matching `css` has the focus; fails if it is not reachable. */
   async tabTo(css, maxPresses = 40) {
     const focused = `return !!document.activeElement?.matches(${JSON.stringify(css)})`

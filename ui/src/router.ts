@@ -8,6 +8,7 @@ import RubricView from './views/RubricView.vue'
 import AssignmentView from './views/AssignmentView.vue'
 import MyReviewsView from './views/MyReviewsView.vue'
 import WorkspaceView from './views/WorkspaceView.vue'
+import VerifyView from './views/VerifyView.vue'
 
 // Hash history: the app is served from a custom protocol, where path URLs cannot be deep-linked.
 export const router = createRouter({
@@ -19,6 +20,7 @@ export const router = createRouter({
     { path: '/experts', name: 'experts', component: ExpertsView },
     { path: '/rubric', name: 'rubric', component: RubricView },
     { path: '/assignment', name: 'assignment', component: AssignmentView },
+    { path: '/verify', name: 'verify', component: VerifyView },
     { path: '/my-reviews', name: 'my-reviews', component: MyReviewsView },
     { path: '/my-reviews/:application', name: 'workspace', component: WorkspaceView, props: true },
     { path: '/paper-entry/:expert/:application', name: 'paper-entry', component: WorkspaceView, props: true },

@@ -245,10 +245,34 @@ pub struct Verification {
     pub problems: Vec<String>,
 }
 
+/// A PDF date (`D:20261127093000+08'00'`) as people read it (`2026-11-27 09:30:00 +08:00`).
+pub fn readable_pdf_date(date: &str) -> String {
+    let d = date.trim_start_matches("D:");
+    let digits: String = d.chars().take(14).collect();
+    if digits.len() < 14 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return date.to_owned();
+    }
+    let zone = d[14..].replace('\'', "");
+    let zone = match zone.as_str() {
+        "" | "Z" => "+00:00".to_owned(),
+        z if z.len() >= 5 => format!("{}:{}", &z[..3], &z[3..5]),
+        z => z.to_owned(),
+    };
+    format!(
+        "{}-{}-{} {}:{}:{} {zone}",
+        &digits[0..4],
+        &digits[4..6],
+        &digits[6..8],
+        &digits[8..10],
+        &digits[10..12],
+        &digits[12..14]
+    )
+}
+
 fn verdict(report: &SignatureReport, owner: Option<String>) -> SignatureVerdict {
     SignatureVerdict {
         signer: report.signer.clone(),
-        signing_time: report.signing_time.clone(),
+        signing_time: readable_pdf_date(&report.signing_time),
         reason: report.reason.clone(),
         certificate_sha256: report.certificate_sha256.clone(),
         cryptographically_valid: report.digest_matches
@@ -365,4 +389,20 @@ fn compare(then: &serde_json::Value, now: &serde_json::Value) -> Vec<String> {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pdf_dates_read_like_the_rest_of_the_product() {
+        assert_eq!(
+            super::readable_pdf_date("D:20261127093000+08'00'"),
+            "2026-11-27 09:30:00 +08:00"
+        );
+        assert_eq!(
+            super::readable_pdf_date("D:20261127013000Z"),
+            "2026-11-27 01:30:00 +00:00"
+        );
+        assert_eq!(super::readable_pdf_date("garbage"), "garbage");
+    }
 }

@@ -1,9 +1,11 @@
+import signingEn from './signing.en'
 import reviewEn from './review.en'
 // English: the second language, for reviewers and auditors who do not read Chinese.
 import type zh from './zh-CN'
 
 const en: typeof zh = {
   ...reviewEn,
+  ...signingEn,
   app: {
     title: 'Guangdong AI Industrial Park Review',
     shortTitle: 'Park Review',
@@ -13,6 +15,7 @@ const en: typeof zh = {
     dbPath: 'Database: {path}',
   },
   nav: {
+    verify: 'Verify signature',
     secretariat: 'Secretariat',
     expert: 'Expert',
     inspection: 'Site inspection',

@@ -1,7 +1,9 @@
+import signingZh from './signing.zh-CN'
 import reviewZh from './review.zh-CN'
 // Simplified Chinese: the product's language. Terms follow the glossary in ARCHITECTURE.md.
 export default {
   ...reviewZh,
+  ...signingZh,
   app: {
     title: '广东省人工智能产业园区评审',
     shortTitle: '园区评审',
@@ -11,6 +13,7 @@ export default {
     dbPath: '数据库：{path}',
   },
   nav: {
+    verify: '核验签名',
     secretariat: '秘书处',
     expert: '评审专家',
     inspection: '实地考察',

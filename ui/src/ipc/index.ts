@@ -41,8 +41,16 @@ import type { RubricSection } from './bindings/RubricSection'
 import type { ScoreRow } from './bindings/ScoreRow'
 import type { ScoreSaved } from './bindings/ScoreSaved'
 import type { ScoreSheet } from './bindings/ScoreSheet'
+import type { SigningStatus } from './bindings/SigningStatus'
+import type { SheetProgress } from './bindings/SheetProgress'
+import type { Verification } from './bindings/Verification'
+import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  SigningStatus,
+  SheetProgress,
+  Verification,
+  SignatureVerdict,
   AssignOutcome,
   AssignmentStage,
   Band,
@@ -201,6 +209,24 @@ export const api = {
     call<Attachment[]>('expert_attachments', { roundId, expert, application }),
   readExpertAttachment: (roundId: number, expert: string, application: string, uid: string) =>
     call<ArrayBuffer>('read_expert_attachment', { roundId, expert, application, uid }),
+
+  // Signing (签名)
+  signingStatus: (expert: string) => call<SigningStatus>('signing_status', { expert }),
+  /** The passphrase goes to the Rust side once and is not kept here. */
+  createSigningKey: (expert: string, passphrase: string) => call<string>('create_signing_key', { expert, passphrase }),
+  saveHandSignature: (expert: string, png: Uint8Array) =>
+    call<null>('save_hand_signature', { expert, png: Array.from(png) }),
+  handSignature: (expert: string) => call<ArrayBuffer>('hand_signature', { expert }),
+  exportSheet: (roundId: number, expert: string, application: string, passphrase: string) =>
+    call<ExportedFile>('export_sheet', { roundId, expert, application, passphrase }),
+  exportSheets: (roundId: number, expert: string, passphrase: string) =>
+    call<string[]>('export_sheets', { roundId, expert, passphrase }),
+  verifySheet: (bytes: Uint8Array) => call<Verification>('verify_sheet', { bytes: Array.from(bytes) }),
+}
+
+/** Calls `handler` for each signed sheet of a batch as it is written. */
+export function onSheetProgress(handler: (progress: SheetProgress) => void): Promise<UnlistenFn> {
+  return listen<SheetProgress>('sheet-progress', (event) => handler(event.payload))
 }
 
 /** Calls `handler` whenever the Rust side reports a committed change. */

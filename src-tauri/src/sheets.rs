@@ -1,0 +1,224 @@
+//! Commands of signing: keys, the hand-drawn signature, signed scoring sheets and verification.
+//! Passphrases arrive as command arguments and are dropped after use; they are never logged
+//! or stored.
+
+use park_review_domain::ids::RoundId;
+use park_review_domain::ErrorCode;
+use park_review_sheets::{issue_sheet, verify_file, SheetError, Signer, Verification};
+use park_review_store::{Actor, KeyOwner, Role};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, State};
+use ts_rs::TS;
+
+use crate::commands::{notify, with_store, ExportedFile};
+use crate::error::IpcError;
+use crate::AppState;
+
+impl From<SheetError> for IpcError {
+    fn from(e: SheetError) -> Self {
+        IpcError {
+            code: e.code,
+            message: e.message,
+        }
+    }
+}
+
+fn expert_actor(code: &str) -> Actor {
+    Actor {
+        role: Role::Expert,
+        name: code.trim().to_owned(),
+    }
+}
+
+fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Local::now().fixed_offset()
+}
+
+/// What an expert has for signing.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SigningStatus {
+    /// The certificate's SHA-256, if a key was made.
+    pub certificate_sha256: Option<String>,
+    pub has_hand_signature: bool,
+}
+
+#[tauri::command]
+pub async fn signing_status(
+    state: State<'_, AppState>,
+    expert: String,
+) -> Result<SigningStatus, IpcError> {
+    with_store(&state, move |store| {
+        Ok(SigningStatus {
+            certificate_sha256: store
+                .signing_key(KeyOwner::Expert(&expert))
+                .ok()
+                .map(|k| k.certificate_sha256),
+            has_hand_signature: store.hand_signature(&expert)?.is_some(),
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn create_signing_key(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    expert: String,
+    passphrase: String,
+) -> Result<String, IpcError> {
+    let sha = with_store(&state, move |store| {
+        let key = park_review_sheets::create_key(
+            store,
+            &expert_actor(&expert),
+            KeyOwner::Expert(&expert),
+            &passphrase,
+            now(),
+        )?;
+        Ok(key.certificate_sha256)
+    })
+    .await?;
+    notify(&app, "key");
+    Ok(sha)
+}
+
+#[tauri::command]
+pub async fn save_hand_signature(
+    state: State<'_, AppState>,
+    expert: String,
+    png: Vec<u8>,
+) -> Result<(), IpcError> {
+    with_store(&state, move |store| {
+        Ok(store.save_hand_signature(&expert_actor(&expert), &expert, &png)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn hand_signature(
+    state: State<'_, AppState>,
+    expert: String,
+) -> Result<tauri::ipc::Response, IpcError> {
+    let png = with_store(&state, move |store| {
+        Ok(store.hand_signature(&expert)?.unwrap_or_default())
+    })
+    .await?;
+    Ok(tauri::ipc::Response::new(png))
+}
+
+/// Makes and signs one submitted sheet; saves it to `exports/` and returns it for the preview.
+#[tauri::command]
+pub async fn export_sheet(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    application: String,
+    passphrase: String,
+) -> Result<ExportedFile, IpcError> {
+    let file = with_store(&state, move |store| {
+        let signer = Signer::unlock(store, KeyOwner::Expert(&expert), &passphrase)?;
+        let round = store.round(round_id)?;
+        let issued = issue_sheet(
+            store,
+            &expert_actor(&expert),
+            &signer,
+            round_id,
+            &expert,
+            &application,
+            now(),
+        )?;
+        let name = format!(
+            "评分表-{}-{}-{}.pdf",
+            round.code, issued.application, issued.expert
+        );
+        let path = store.save_export(&name, &issued.bytes)?;
+        Ok(ExportedFile {
+            path: path.display().to_string(),
+            bytes: issued.bytes,
+        })
+    })
+    .await?;
+    notify(&app, "sheet");
+    Ok(file)
+}
+
+/// Progress of a batch, sent as `sheet-progress` events.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SheetProgress {
+    pub done: u32,
+    pub of: u32,
+    pub application: String,
+}
+
+/// Makes and signs every submitted sheet of an expert, reporting progress; returns the paths.
+#[tauri::command]
+pub async fn export_sheets(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    passphrase: String,
+) -> Result<Vec<String>, IpcError> {
+    let events = app.clone();
+    let paths = with_store(&state, move |store| {
+        let round = store.round(round_id)?;
+        let todo: Vec<String> = store
+            .expert_assignments(round_id, &expert)?
+            .into_iter()
+            .filter(|a| a.submitted_at.is_some())
+            .map(|a| a.application.code)
+            .collect();
+        if todo.is_empty() {
+            return Err(IpcError {
+                code: ErrorCode::NotSubmitted,
+                message: "还没有已提交的评分，无法生成签名评分表。".into(),
+            });
+        }
+        let signer = Signer::unlock(store, KeyOwner::Expert(&expert), &passphrase)?;
+        let mut paths = Vec::new();
+        for (i, application) in todo.iter().enumerate() {
+            let issued = issue_sheet(
+                store,
+                &expert_actor(&expert),
+                &signer,
+                round_id,
+                &expert,
+                application,
+                now(),
+            )?;
+            let name = format!(
+                "评分表-{}-{}-{}.pdf",
+                round.code, issued.application, issued.expert
+            );
+            paths.push(
+                store
+                    .save_export(&name, &issued.bytes)?
+                    .display()
+                    .to_string(),
+            );
+            let _ = events.emit(
+                "sheet-progress",
+                SheetProgress {
+                    done: i as u32 + 1,
+                    of: todo.len() as u32,
+                    application: application.clone(),
+                },
+            );
+        }
+        Ok(paths)
+    })
+    .await?;
+    notify(&app, "sheet");
+    Ok(paths)
+}
+
+/// Verifies a PDF the user picked or dropped, against this database.
+#[tauri::command]
+pub async fn verify_sheet(
+    state: State<'_, AppState>,
+    bytes: Vec<u8>,
+) -> Result<Verification, IpcError> {
+    with_store(&state, move |store| Ok(verify_file(&bytes, Some(store))?)).await
+}
