@@ -95,6 +95,7 @@ pub fn run() {
             sheets::hand_signature,
             sheets::export_sheet,
             sheets::export_sheets,
+            sheets::export_summary,
             sheets::verify_sheet,
         ])
         .run(tauri::generate_context!())

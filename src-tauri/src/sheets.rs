@@ -4,7 +4,9 @@
 
 use park_review_domain::ids::RoundId;
 use park_review_domain::ErrorCode;
-use park_review_sheets::{issue_sheet, verify_file, SheetError, Signer, Verification};
+use park_review_sheets::{
+    issue_sheet, issue_summary, verify_file, SheetError, Signer, Verification,
+};
 use park_review_store::{Actor, KeyOwner, Role};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
@@ -132,6 +134,38 @@ pub async fn export_sheet(
             "评分表-{}-{}-{}.pdf",
             round.code, issued.application, issued.expert
         );
+        let path = store.save_export(&name, &issued.bytes)?;
+        Ok(ExportedFile {
+            path: path.display().to_string(),
+            bytes: issued.bytes,
+        })
+    })
+    .await?;
+    notify(&app, "sheet");
+    Ok(file)
+}
+
+/// Makes and signs the expert's summary sheet (专家评分汇总表) of the round.
+#[tauri::command]
+pub async fn export_summary(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    passphrase: String,
+) -> Result<ExportedFile, IpcError> {
+    let file = with_store(&state, move |store| {
+        let signer = Signer::unlock(store, KeyOwner::Expert(&expert), &passphrase)?;
+        let round = store.round(round_id)?;
+        let issued = issue_summary(
+            store,
+            &expert_actor(&expert),
+            &signer,
+            round_id,
+            &expert,
+            now(),
+        )?;
+        let name = format!("评分汇总表-{}-{}.pdf", round.code, issued.expert);
         let path = store.save_export(&name, &issued.bytes)?;
         Ok(ExportedFile {
             path: path.display().to_string(),

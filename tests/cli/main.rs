@@ -1597,3 +1597,75 @@ fn only_submitted_scores_are_signed() {
         "NOT_SUBMITTED"
     );
 }
+
+#[test]
+fn an_experts_summary_sheet_lists_every_submitted_application_and_verifies() {
+    let sb = Sandbox::new();
+    let (e, a) = submitted_sheet(&sb);
+    assert!(sb
+        .run_with_passphrase(&["key", "create", "--expert", &e], PASSPHRASE)
+        .status
+        .success());
+    let pdf = sb.path("summary.pdf");
+    let out = sb.run_with_passphrase(
+        &[
+            "sheet",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            &e,
+            "--summary",
+            "--out",
+            &pdf,
+            "--json",
+        ],
+        PASSPHRASE,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = tool("pdftotext", &["-layout", &pdf, "-"]);
+    assert!(
+        text.contains("专家评分汇总表") && text.contains(&a),
+        "{text}"
+    );
+    let pdfsig = tool("pdfsig", &[&pdf]);
+    assert!(
+        pdfsig.contains("Signature is Valid.") && pdfsig.contains("Total document signed"),
+        "{pdfsig}"
+    );
+    let verdict = sb.json(&["verify", &pdf, "--json"]);
+    assert_eq!(
+        (
+            verdict["valid"].clone(),
+            verdict["matches_database"].clone()
+        ),
+        (Value::Bool(true), Value::Bool(true)),
+        "{verdict}"
+    );
+    // A second submitted assignment later: the summary no longer lists everything.
+    sb.json(&[
+        "score",
+        "reopen",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--reason",
+        "复核",
+        "--json",
+    ]);
+    let out = sb.run(&["verify", &pdf, "--json"]);
+    assert!(!out.status.success());
+    // Neither an application nor --summary: a usage error.
+    let out = sb.run(&[
+        "sheet",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--out",
+        &pdf,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

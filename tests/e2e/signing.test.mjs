@@ -78,5 +78,16 @@ test('signing: create a key, draw a signature, export a signed sheet that pdfsig
     assert.match(await app.text(), /与数据库一致/)
     assert.match(await app.text(), /E004 王立新/)
     await app.screenshot('signing-verified')
+
+    // The expert's summary sheet of the round, from the worklist.
+    await app.click('[data-testid="nav-my-reviews"]')
+    await app.click('[data-testid="export-summary"]')
+    await app.type('input[data-testid="batch-passphrase"]', '王立新的口令2026')
+    await app.click('[data-testid="batch-confirm"]')
+    await app.waitForText('评分汇总表-DEMO-2026-E004.pdf', 30000)
+    const summary = join(app.dir, 'exports', '评分汇总表-DEMO-2026-E004.pdf')
+    assert.match(execFileSync('pdfsig', [summary]).toString(), /Signature is Valid\./)
+    assert.match(execFileSync('pdftotext', [summary, '-']).toString(), new RegExp(application))
+    await app.screenshot('signing-summary-exported')
   })
 })

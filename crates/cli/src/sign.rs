@@ -85,8 +85,16 @@ pub struct SheetArgs {
     #[arg(long, value_name = "E")]
     expert: String,
     /// 申报编号
-    #[arg(long, value_name = "A")]
-    application: String,
+    #[arg(
+        long,
+        value_name = "A",
+        required_unless_present = "summary",
+        conflicts_with = "summary"
+    )]
+    application: Option<String>,
+    /// 生成该专家本批次的评分汇总表（专家评分汇总表），而不是单个申报的评分表
+    #[arg(long)]
+    summary: bool,
     /// 输出的 PDF 文件
     #[arg(long, value_name = "F")]
     out: PathBuf,
@@ -257,8 +265,38 @@ pub fn signature(cli: &Cli, command: &SignatureCommand) -> Result<(), Failure> {
 pub fn sheet(cli: &Cli, args: &SheetArgs) -> Result<(), Failure> {
     let mut store = open_store(cli)?;
     let round = store.find_round(&args.round.round)?;
+    let Some(application) = &args.application else {
+        let expert = store.find_panel_expert(round.id, &args.expert)?;
+        let phrase = read_passphrase(
+            &args.passphrase,
+            &format!("专家 {} 的私钥口令：", expert.code),
+            false,
+        )?;
+        let signer =
+            Signer::unlock(&store, KeyOwner::Expert(&expert.code), &phrase).map_err(failure)?;
+        let issued = park_review_sheets::issue_summary(
+            &mut store,
+            &expert_actor(&expert.code),
+            &signer,
+            round.id,
+            &expert.code,
+            now(),
+        )
+        .map_err(failure)?;
+        write_file(&args.out, &issued.bytes)?;
+        if cli.json {
+            return print_json(&serde_json::json!({"sheet": issued, "out": args.out}));
+        }
+        crate::say!(
+            "已生成并签名专家 {} 的评分汇总表 {}（汇总表编号 {}）。",
+            issued.expert,
+            args.out.display(),
+            issued.sheet_id
+        );
+        return Ok(());
+    };
     // Fail early (before asking for a passphrase) on what cannot be signed.
-    let sheet = store.score_sheet(round.id, &args.expert, &args.application)?;
+    let sheet = store.score_sheet(round.id, &args.expert, application)?;
     if sheet.submitted_at.is_none() {
         return Err(Failure::new(
             ErrorCode::NotSubmitted,
@@ -281,7 +319,7 @@ pub fn sheet(cli: &Cli, args: &SheetArgs) -> Result<(), Failure> {
         &signer,
         round.id,
         &args.expert,
-        &args.application,
+        application,
         now(),
     )
     .map_err(failure)?;

@@ -8,9 +8,11 @@
 mod eligibility_summary;
 mod page;
 mod scoring_sheet;
+mod summary_sheet;
 
 pub use eligibility_summary::eligibility_summary;
 pub use scoring_sheet::{scoring_sheet, SheetData};
+pub use summary_sheet::{summary_sheet, SummaryData, SummaryRow};
 
 /// When a document was made: the instant (for the PDF's metadata) and the local time with its
 /// offset as printed on the page, e.g. `2026-11-27 09:30:00 +08:00`.

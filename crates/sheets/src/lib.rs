@@ -213,6 +213,100 @@ pub fn issue_sheet(
     })
 }
 
+/// What a summary sheet shows: every submitted application of the expert with its total.
+fn summary_rows(
+    store: &Store,
+    round_id: RoundId,
+    expert: &str,
+) -> Result<Vec<park_review_documents::SummaryRow>, SheetError> {
+    Ok(store
+        .expert_assignments(round_id, expert)?
+        .into_iter()
+        .filter(|a| a.submitted_at.is_some())
+        .map(|a| park_review_documents::SummaryRow {
+            application_code: a.application.code,
+            park_name: a.application.park_name,
+            city: a.application.city.name_zh().to_owned(),
+            total: a.total,
+            submitted_at: printed_time(&a.submitted_at),
+        })
+        .collect())
+}
+
+fn summary_snapshot(rows: &[park_review_documents::SummaryRow]) -> serde_json::Value {
+    serde_json::json!({
+        "rows": rows
+            .iter()
+            .map(|r| serde_json::json!({"application": r.application_code, "total": r.total, "submitted_at": r.submitted_at}))
+            .collect::<Vec<_>>()
+    })
+}
+
+/// Issues the expert's signed summary sheet (专家评分汇总表) of a round.
+pub fn issue_summary(
+    store: &mut Store,
+    actor: &Actor,
+    signer: &Signer,
+    round_id: RoundId,
+    expert: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<IssuedFile, SheetError> {
+    let round = store.round(round_id)?;
+    let expert_row = store.find_panel_expert(round_id, expert)?;
+    let rows = summary_rows(store, round_id, &expert_row.code)?;
+    if rows.is_empty() {
+        return Err(SheetError {
+            code: ErrorCode::NotSubmitted,
+            message: format!(
+                "专家 {} 在批次 {} 中还没有已提交的评分，无法生成评分汇总表。",
+                expert_row.code, round.code
+            ),
+        });
+    }
+    let rubric = store.rubric(round_id)?;
+    let sheet_id = park_review_store::fresh_uid();
+    let data = park_review_documents::SummaryData {
+        sheet_id: sheet_id.clone(),
+        round_title: round.title.clone(),
+        expert_code: expert_row.code.clone(),
+        expert_name: expert_row.name.clone(),
+        employer: expert_row.employer.clone(),
+        rows: rows.clone(),
+        max_total: rubric.max_total,
+        rubric_sha256: rubric.frozen_sha256.clone().unwrap_or_default(),
+        signature_png: store.hand_signature(&expert_row.code)?,
+    };
+    let generated = park_review_documents::GeneratedAt {
+        unix_seconds: now.timestamp(),
+        local_text: now.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
+    };
+    let pdf = park_review_documents::summary_sheet(&data, &generated);
+    let info = SignatureInfo {
+        name: signer.name.clone(),
+        reason: format!("评审专家评分汇总表 {} {}", round.code, expert_row.code),
+        pdf_date: pdf_date(&now),
+    };
+    let signed = sign_pdf(&pdf, &signer.key, &signer.certificate_der, &info)?;
+    let file_sha256 = hex(&Sha256::digest(&signed));
+    store.record_sheet(
+        actor,
+        &sheet_id,
+        round_id,
+        &expert_row.code,
+        None,
+        &summary_snapshot(&rows),
+        &file_sha256,
+    )?;
+    Ok(IssuedFile {
+        sheet_id,
+        application: String::new(),
+        expert: expert_row.code,
+        total: rows.iter().map(|r| r.total).sum(),
+        file_sha256,
+        bytes: signed,
+    })
+}
+
 /// One signature of a verified file, with what this database knows of its signer.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -332,19 +426,22 @@ pub fn verify_file(bytes: &[u8], store: Option<&Store>) -> Result<Verification, 
         let signed_sha = hex(&Sha256::digest(&bytes[..end.min(bytes.len())]));
         if let Some(issued) = store.find_sheet(&signed_sha)? {
             sheet_id = Some(issued.sheet_id.clone());
-            if let Some(app) = &issued.application {
-                let now = store
+            let now = match &issued.application {
+                Some(app) => store
                     .score_sheet(issued.round_id, &issued.expert, app)
-                    .map(|s| sheet_snapshot(&s));
-                match now {
-                    Ok(current) => {
-                        differences = compare(&issued.snapshot, &current);
-                        matches_database = Some(differences.is_empty());
-                    }
-                    Err(e) => {
-                        differences.push(format!("数据库中已无法取得该评分：{e}"));
-                        matches_database = Some(false);
-                    }
+                    .map(|s| sheet_snapshot(&s))
+                    .map_err(SheetError::from),
+                None => summary_rows(store, issued.round_id, &issued.expert)
+                    .map(|rows| summary_snapshot(&rows)),
+            };
+            match now {
+                Ok(current) => {
+                    differences = compare(&issued.snapshot, &current);
+                    matches_database = Some(differences.is_empty());
+                }
+                Err(e) => {
+                    differences.push(format!("数据库中已无法取得该评分：{e}"));
+                    matches_database = Some(false);
                 }
             }
         }
@@ -362,6 +459,15 @@ pub fn verify_file(bytes: &[u8], store: Option<&Store>) -> Result<Verification, 
 
 fn compare(then: &serde_json::Value, now: &serde_json::Value) -> Vec<String> {
     let mut out = Vec::new();
+    if then.get("rows").is_some() {
+        if then["rows"] != now["rows"] {
+            out.push(format!(
+                "汇总表所列的申报与合计分和数据库不一致：汇总表 {}，数据库现为 {}",
+                then["rows"], now["rows"]
+            ));
+        }
+        return out;
+    }
     if then["total"] != now["total"] {
         out.push(format!(
             "合计：评分表 {}，数据库现为 {}",

@@ -29,6 +29,7 @@ export default {
     savedAt: 'Saved to {path}',
     signedBy: 'Signed by {signer} at {time}',
     batch: 'Export all signed sheets',
+    summary: 'Export summary sheet',
     batchDone: '{n} signed sheets made',
     progress: 'Making {done}/{of}: {app}',
   },

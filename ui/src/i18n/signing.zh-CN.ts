@@ -29,6 +29,7 @@ export default {
     savedAt: '已保存到 {path}',
     signedBy: '签名人 {signer}，签名时间 {time}',
     batch: '导出全部签名评分表',
+    summary: '导出评分汇总表',
     batchDone: '已生成 {n} 份签名评分表',
     progress: '正在生成 {done}/{of}：{app}',
   },

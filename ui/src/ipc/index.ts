@@ -219,6 +219,8 @@ export const api = {
   handSignature: (expert: string) => call<ArrayBuffer>('hand_signature', { expert }),
   exportSheet: (roundId: number, expert: string, application: string, passphrase: string) =>
     call<ExportedFile>('export_sheet', { roundId, expert, application, passphrase }),
+  exportSummary: (roundId: number, expert: string, passphrase: string) =>
+    call<ExportedFile>('export_summary', { roundId, expert, passphrase }),
   exportSheets: (roundId: number, expert: string, passphrase: string) =>
     call<string[]>('export_sheets', { roundId, expert, passphrase }),
   verifySheet: (bytes: Uint8Array) => call<Verification>('verify_sheet', { bytes: Array.from(bytes) }),
