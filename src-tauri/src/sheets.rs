@@ -211,35 +211,43 @@ pub async fn export_sheets(
             });
         }
         let signer = Signer::unlock(store, KeyOwner::Expert(&expert), &passphrase)?;
+        let prepared = todo
+            .iter()
+            .map(|application| {
+                park_review_sheets::prepare_sheet(store, round_id, &expert, application)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut paths = Vec::new();
-        for (i, application) in todo.iter().enumerate() {
-            let issued = issue_sheet(
-                store,
-                &expert_actor(&expert),
-                &signer,
-                round_id,
-                &expert,
-                application,
-                now(),
-            )?;
-            let name = format!(
-                "评分表-{}-{}-{}.pdf",
-                round.code, issued.application, issued.expert
-            );
-            paths.push(
-                store
-                    .save_export(&name, &issued.bytes)?
-                    .display()
-                    .to_string(),
-            );
-            let _ = events.emit(
-                "sheet-progress",
-                SheetProgress {
-                    done: i as u32 + 1,
-                    of: todo.len() as u32,
-                    application: application.clone(),
-                },
-            );
+        let mut saved: Vec<(String, Vec<u8>)> = Vec::new();
+        park_review_sheets::issue_sheets(
+            store,
+            &expert_actor(&expert),
+            &signer,
+            prepared,
+            threads,
+            now(),
+            |done, of, issued| {
+                saved.push((
+                    format!(
+                        "评分表-{}-{}-{}.pdf",
+                        round.code, issued.application, issued.expert
+                    ),
+                    issued.bytes.clone(),
+                ));
+                let _ = events.emit(
+                    "sheet-progress",
+                    SheetProgress {
+                        done: done as u32,
+                        of: of as u32,
+                        application: issued.application.clone(),
+                    },
+                );
+                Ok(())
+            },
+        )?;
+        for (name, bytes) in saved {
+            paths.push(store.save_export(&name, &bytes)?.display().to_string());
         }
         Ok(paths)
     })

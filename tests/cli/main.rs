@@ -1641,7 +1641,25 @@ fn an_experts_summary_sheet_lists_every_submitted_application_and_verifies() {
         (Value::Bool(true), Value::Bool(true)),
         "{verdict}"
     );
-    // A second submitted assignment later: the summary no longer lists everything.
+    // Every sheet of the expert in one batch, with a progress line per sheet.
+    let dir = sb.path("sheets");
+    let out = sb.run_with_passphrase(
+        &[
+            "sheets",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            &e,
+            "--out",
+            &dir,
+        ],
+        PASSPHRASE,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("[1/1]"), "{}", stdout(&out));
+    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(files.len(), 1);
+    // Reopening a sheet's scores: the summary no longer matches the database.
     sb.json(&[
         "score",
         "reopen",

@@ -370,32 +370,26 @@ pub fn sheets(cli: &Cli, args: &SheetsArgs) -> Result<(), Failure> {
     )?;
     let signer =
         Signer::unlock(&store, KeyOwner::Expert(&expert.code), &phrase).map_err(failure)?;
-    let mut written = Vec::new();
-    for (i, app) in todo.iter().enumerate() {
-        let issued = issue_sheet(
-            &mut store,
-            &expert_actor(&expert.code),
-            &signer,
-            round.id,
-            &expert.code,
-            app,
-            now(),
-        )
+    let prepared = todo
+        .iter()
+        .map(|app| park_review_sheets::prepare_sheet(&store, round.id, &expert.code, app))
+        .collect::<Result<Vec<_>, _>>()
         .map_err(failure)?;
-        let path = args
-            .out
-            .join(format!("评分表-{}-{}-{}.pdf", round.code, app, expert.code));
-        write_file(&path, &issued.bytes)?;
-        if cli.json {
-            crate::say!(
-                "{}",
-                serde_json::json!({"done": i + 1, "of": todo.len(), "application": app, "out": path})
-            );
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut written = Vec::new();
+    let (json, out_dir, round_code) = (cli.json, args.out.clone(), round.code.clone());
+    park_review_sheets::issue_sheets(&mut store, &expert_actor(&expert.code), &signer, prepared, threads, now(), |done, of, issued| {
+        let path = out_dir.join(format!("评分表-{}-{}-{}.pdf", round_code, issued.application, issued.expert));
+        write_file(&path, &issued.bytes).map_err(|f| park_review_sheets::SheetError { code: f.code, message: f.message })?;
+        if json {
+            crate::say!("{}", serde_json::json!({"done": done, "of": of, "application": issued.application, "out": path}));
         } else {
-            crate::say!("[{}/{}] {} → {}", i + 1, todo.len(), app, path.display());
+            crate::say!("[{done}/{of}] {} → {}", issued.application, path.display());
         }
         written.push(path);
-    }
+        Ok(())
+    })
+    .map_err(failure)?;
     if !cli.json {
         crate::say!(
             "已为专家 {} 生成 {} 份签名评分表。",

@@ -133,16 +133,22 @@ impl Signer {
     }
 }
 
-/// Issues the signed scoring sheet of one submitted assignment.
-pub fn issue_sheet(
-    store: &mut Store,
-    actor: &Actor,
-    signer: &Signer,
+/// A sheet read from the database and ready to be laid out and signed (no database needed for
+/// that step, so a batch can do it on several cores).
+#[derive(Debug, Clone)]
+pub struct PreparedSheet {
+    data: park_review_documents::SheetData,
+    snapshot: serde_json::Value,
+    round_id: RoundId,
+}
+
+/// Reads one submitted assignment for its sheet; NOT_SUBMITTED otherwise.
+pub fn prepare_sheet(
+    store: &Store,
     round_id: RoundId,
     expert: &str,
     application: &str,
-    now: DateTime<FixedOffset>,
-) -> Result<IssuedFile, SheetError> {
+) -> Result<PreparedSheet, SheetError> {
     let round = store.round(round_id)?;
     let sheet = store.score_sheet(round_id, expert, application)?;
     if sheet.submitted_at.is_none() {
@@ -155,9 +161,8 @@ pub fn issue_sheet(
         });
     }
     let expert_row = store.find_panel_expert(round_id, expert)?;
-    let sheet_id = park_review_store::fresh_uid();
     let data = park_review_documents::SheetData {
-        sheet_id: sheet_id.clone(),
+        sheet_id: park_review_store::fresh_uid(),
         round_title: round.title.clone(),
         application_code: sheet.application.code.clone(),
         park_name: sheet.application.park_name.clone(),
@@ -179,38 +184,115 @@ pub fn issue_sheet(
         entered_by: sheet.entered_by.clone(),
         signature_png: store.hand_signature(&sheet.expert_code)?,
     };
+    Ok(PreparedSheet {
+        snapshot: sheet_snapshot(&sheet),
+        data,
+        round_id,
+    })
+}
+
+/// Lays out and signs a prepared sheet: pure computation.
+pub fn sign_prepared(
+    prepared: &PreparedSheet,
+    signer: &Signer,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<u8>, SheetError> {
     let generated = park_review_documents::GeneratedAt {
         unix_seconds: now.timestamp(),
         local_text: now.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
     };
-    let pdf = park_review_documents::scoring_sheet(&data, &generated);
+    let pdf = park_review_documents::scoring_sheet(&prepared.data, &generated);
     let info = SignatureInfo {
         name: signer.name.clone(),
         reason: format!(
             "评审专家评分表 {} {}",
-            sheet.application.code, sheet.expert_code
+            prepared.data.application_code, prepared.data.expert_code
         ),
         pdf_date: pdf_date(&now),
     };
-    let signed = sign_pdf(&pdf, &signer.key, &signer.certificate_der, &info)?;
+    Ok(sign_pdf(&pdf, &signer.key, &signer.certificate_der, &info)?)
+}
+
+/// Records a signed sheet as issued.
+pub fn record_prepared(
+    store: &mut Store,
+    actor: &Actor,
+    prepared: &PreparedSheet,
+    signed: Vec<u8>,
+) -> Result<IssuedFile, SheetError> {
     let file_sha256 = hex(&Sha256::digest(&signed));
+    let d = &prepared.data;
     store.record_sheet(
         actor,
-        &sheet_id,
-        round_id,
-        &sheet.expert_code,
-        Some(&sheet.application.code),
-        &sheet_snapshot(&sheet),
+        &d.sheet_id,
+        prepared.round_id,
+        &d.expert_code,
+        Some(&d.application_code),
+        &prepared.snapshot,
         &file_sha256,
     )?;
     Ok(IssuedFile {
-        sheet_id,
-        application: sheet.application.code,
-        expert: sheet.expert_code,
-        total: sheet.total,
+        sheet_id: d.sheet_id.clone(),
+        application: d.application_code.clone(),
+        expert: d.expert_code.clone(),
+        total: d.total,
         file_sha256,
         bytes: signed,
     })
+}
+
+/// Issues the signed scoring sheet of one submitted assignment.
+pub fn issue_sheet(
+    store: &mut Store,
+    actor: &Actor,
+    signer: &Signer,
+    round_id: RoundId,
+    expert: &str,
+    application: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<IssuedFile, SheetError> {
+    let prepared = prepare_sheet(store, round_id, expert, application)?;
+    let signed = sign_prepared(&prepared, signer, now)?;
+    record_prepared(store, actor, &prepared, signed)
+}
+
+/// Issues many sheets: read in turn, laid out and signed on `threads` cores, recorded in turn;
+/// `progress(done, of, sheet)` is called as each is recorded (in completion order).
+pub fn issue_sheets(
+    store: &mut Store,
+    actor: &Actor,
+    signer: &Signer,
+    prepared: Vec<PreparedSheet>,
+    threads: usize,
+    now: DateTime<FixedOffset>,
+    mut progress: impl FnMut(usize, usize, &IssuedFile) -> Result<(), SheetError>,
+) -> Result<Vec<IssuedFile>, SheetError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let total = prepared.len();
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Vec<u8>, SheetError>)>();
+    let mut issued = Vec::with_capacity(total);
+    std::thread::scope(|scope| -> Result<(), SheetError> {
+        for _ in 0..threads.clamp(1, 16) {
+            let tx = tx.clone();
+            let (next, prepared) = (&next, &prepared);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(p) = prepared.get(i) else { break };
+                if tx.send((i, sign_prepared(p, signer, now))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        for (i, signed) in rx {
+            let file = record_prepared(store, actor, &prepared[i], signed?)?;
+            progress(issued.len() + 1, total, &file)?;
+            issued.push(file);
+        }
+        Ok(())
+    })?;
+    Ok(issued)
 }
 
 /// What a summary sheet shows: every submitted application of the expert with its total.
