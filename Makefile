@@ -22,7 +22,7 @@ APT_TEST := xvfb xauth webkit2gtk-driver poppler-utils imagemagick python3-venv 
 export PYHANKO_VENV ?= $(HOME)/.cache/park-review-venv
 export PYHANKO := $(PYHANKO_VENV)/bin/pyhanko
 
-.PHONY: help run test deps deps-apt-build deps-apt-test deps-npm ui build lint test-rust bench-autosave \
+.PHONY: help run test deps deps-apt-build deps-apt-test deps-npm ui build lint test-rust bench-autosave bench-sheets \
         check-bindings bindings test-ui e2e package bench-startup clean
 
 help:
@@ -123,6 +123,12 @@ bench-autosave: deps-apt-test ui
 	$(CARGO_TARGET_DIR)/release/park-review bench autosave --n 1000
 	PARK_REVIEW_APP=$(CARGO_TARGET_DIR)/release/park-review-app xvfb-run -a -s "-screen 0 1920x1080x24" \
 	  node tests/e2e/bench-autosave.mjs
+
+# Signed sheets: ParkReview against headless Chromium + pyHanko, in the same run.
+bench-sheets: deps-apt-test
+	@$(call apt_install,chromium)
+	cargo build --release -p park-review-cli
+	tests/bench/sheets-vs-chromium.sh 5
 
 # Launch time of the release app, from process start to a readable first screen.
 bench-startup: deps-apt-test ui
