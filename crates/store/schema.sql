@@ -290,6 +290,8 @@ CREATE TABLE signed_sheets (
     kind            TEXT NOT NULL CHECK (kind IN ('sheet', 'summary')),
     snapshot        TEXT NOT NULL CHECK (json_valid(snapshot)),
     file_sha256     TEXT NOT NULL CHECK (length(file_sha256) = 64),
+    -- The signed file itself, so the secretariat can collect every sheet of a round.
+    pdf             BLOB NOT NULL,
     issued_at       TEXT NOT NULL
 );
 CREATE TABLE signing_keys (

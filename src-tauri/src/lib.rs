@@ -96,6 +96,7 @@ pub fn run() {
             sheets::export_sheet,
             sheets::export_sheets,
             sheets::export_summary,
+            sheets::export_round_sheets,
             sheets::verify_sheet,
         ])
         .run(tauri::generate_context!())

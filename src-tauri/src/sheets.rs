@@ -264,3 +264,36 @@ pub async fn verify_sheet(
 ) -> Result<Verification, IpcError> {
     with_store(&state, move |store| Ok(verify_file(&bytes, Some(store))?)).await
 }
+
+/// Saves every signed sheet of the round (the latest of each) to `exports/`, for the secretariat.
+#[tauri::command]
+pub async fn export_round_sheets(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<Vec<String>, IpcError> {
+    let events = app.clone();
+    with_store(&state, move |store| {
+        let sheets = store.round_sheets(round_id)?;
+        if sheets.is_empty() {
+            return Err(IpcError {
+                code: ErrorCode::NotSubmitted,
+                message: "本批次还没有已签名的评分表。".into(),
+            });
+        }
+        let mut paths = Vec::new();
+        for (i, (name, pdf)) in sheets.iter().enumerate() {
+            paths.push(store.save_export(name, pdf)?.display().to_string());
+            let _ = events.emit(
+                "sheet-progress",
+                SheetProgress {
+                    done: i as u32 + 1,
+                    of: sheets.len() as u32,
+                    application: name.clone(),
+                },
+            );
+        }
+        Ok(paths)
+    })
+    .await
+}

@@ -1659,6 +1659,23 @@ fn an_experts_summary_sheet_lists_every_submitted_application_and_verifies() {
     assert!(stdout(&out).contains("[1/1]"), "{}", stdout(&out));
     let files: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
     assert_eq!(files.len(), 1);
+    // The secretariat collects every signed sheet of the round: the sheet, the batch's sheet and
+    // the summary — the latest of each, no passphrase needed.
+    let collected = sb.path("collected");
+    let out = sb.run(&["sheets", "--round", "DEMO-2026", "--out", &collected]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut names: Vec<String> = std::fs::read_dir(&collected)
+        .unwrap()
+        .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            format!("评分汇总表-DEMO-2026-{e}.pdf"),
+            format!("评分表-DEMO-2026-{a}-{e}.pdf")
+        ]
+    );
     // Reopening a sheet's scores: the summary no longer matches the database.
     sb.json(&[
         "score",

@@ -78,6 +78,9 @@ test('signing: create a key, draw a signature, export a signed sheet that pdfsig
     assert.match(await app.text(), /与数据库一致/)
     assert.match(await app.text(), /E004 王立新/)
     await app.screenshot('signing-verified')
+    // The secretariat collects every signed sheet of the round.
+    await app.click('[data-testid="collect-sheets"]')
+    await app.waitForText('已导出 1 份已签名评分表')
 
     // The expert's summary sheet of the round, from the worklist.
     await app.click('[data-testid="nav-my-reviews"]')

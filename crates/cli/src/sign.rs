@@ -106,9 +106,9 @@ pub struct SheetArgs {
 pub struct SheetsArgs {
     #[command(flatten)]
     round: RoundArg,
-    /// 专家编号：导出该专家全部已提交的评分表
+    /// 专家编号：为该专家生成并签名全部已提交的评分表（需其口令）。不填时：导出本批次已签名的全部评分表和汇总表（秘书处收集，无需口令）
     #[arg(long, value_name = "E")]
-    expert: String,
+    expert: Option<String>,
     /// 输出文件夹
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -341,7 +341,42 @@ pub fn sheet(cli: &Cli, args: &SheetArgs) -> Result<(), Failure> {
 pub fn sheets(cli: &Cli, args: &SheetsArgs) -> Result<(), Failure> {
     let mut store = open_store(cli)?;
     let round = store.find_round(&args.round.round)?;
-    let expert = store.find_panel_expert(round.id, &args.expert)?;
+    let Some(expert) = &args.expert else {
+        let sheets = store.round_sheets(round.id)?;
+        if sheets.is_empty() {
+            return Err(Failure::new(
+                ErrorCode::NotSubmitted,
+                format!("批次 {} 还没有已签名的评分表。", round.code),
+            ));
+        }
+        std::fs::create_dir_all(&args.out).map_err(|e| {
+            Failure::new(
+                ErrorCode::Io,
+                format!("无法创建文件夹 {}：{e}", args.out.display()),
+            )
+        })?;
+        for (i, (name, pdf)) in sheets.iter().enumerate() {
+            let path = args.out.join(name);
+            write_file(&path, pdf)?;
+            if cli.json {
+                crate::say!(
+                    "{}",
+                    serde_json::json!({"done": i + 1, "of": sheets.len(), "out": path})
+                );
+            } else {
+                crate::say!("[{}/{}] {}", i + 1, sheets.len(), path.display());
+            }
+        }
+        if !cli.json {
+            crate::say!(
+                "已导出批次 {} 的 {} 份已签名评分表。",
+                round.code,
+                sheets.len()
+            );
+        }
+        return Ok(());
+    };
+    let expert = store.find_panel_expert(round.id, expert)?;
     let todo: Vec<String> = store
         .expert_assignments(round.id, &expert.code)?
         .into_iter()

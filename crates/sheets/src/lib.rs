@@ -229,7 +229,7 @@ pub fn record_prepared(
         &d.expert_code,
         Some(&d.application_code),
         &prepared.snapshot,
-        &file_sha256,
+        &signed,
     )?;
     Ok(IssuedFile {
         sheet_id: d.sheet_id.clone(),
@@ -377,7 +377,7 @@ pub fn issue_summary(
         &expert_row.code,
         None,
         &summary_snapshot(&rows),
-        &file_sha256,
+        &signed,
     )?;
     Ok(IssuedFile {
         sheet_id,

@@ -2,8 +2,9 @@
 --  * a key per expert, and one for the secretariat: the self-signed certificate (DER) and the
 --    private key encrypted with its owner's passphrase (PKCS#8 PBES2/scrypt PEM, never in clear);
 --  * each expert's hand-drawn signature (PNG);
---  * every signed sheet issued: its id, what it shows (a snapshot of the scores as printed) and
---    the SHA-256 of the signed file, so `verify --db` can say whether the database still agrees.
+--  * every signed sheet issued: its id, what it shows (a snapshot of the scores as printed), the
+--    signed file and its SHA-256, so `verify` can say whether the database still agrees and the
+--    secretariat can collect every sheet of a round.
 
 CREATE TABLE signing_keys (
     id                  INTEGER PRIMARY KEY,
@@ -35,6 +36,8 @@ CREATE TABLE signed_sheets (
     kind            TEXT NOT NULL CHECK (kind IN ('sheet', 'summary')),
     snapshot        TEXT NOT NULL CHECK (json_valid(snapshot)),
     file_sha256     TEXT NOT NULL CHECK (length(file_sha256) = 64),
+    -- The signed file itself, so the secretariat can collect every sheet of a round.
+    pdf             BLOB NOT NULL,
     issued_at       TEXT NOT NULL
 );
 CREATE INDEX signed_sheets_file ON signed_sheets(file_sha256);

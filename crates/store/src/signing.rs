@@ -233,8 +233,13 @@ impl Store {
         expert: &str,
         application: Option<&str>,
         snapshot: &serde_json::Value,
-        file_sha256: &str,
+        pdf: &[u8],
     ) -> Result<()> {
+        use sha2::Digest;
+        let file_sha256: String = sha2::Sha256::digest(pdf)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let (expert_id, code, _) = self.registry_expert(expert)?;
         let app_id = application
             .map(|a| self.find_application(round_id, a))
@@ -243,8 +248,8 @@ impl Store {
         self.write(actor, |tx| {
             let now = tx.now();
             tx.tx.execute(
-                "INSERT INTO signed_sheets (uid, round_id, expert_id, application_id, kind, snapshot, file_sha256, issued_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO signed_sheets (uid, round_id, expert_id, application_id, kind, snapshot, file_sha256, pdf, issued_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     sheet_id,
                     round_id.0,
@@ -253,11 +258,40 @@ impl Store {
                     if application.is_some() { "sheet" } else { "summary" },
                     snapshot.to_string(),
                     file_sha256,
+                    pdf,
                     now
                 ],
             )?;
             tx.audit("sheet.issue", "signed_sheet", sheet_id, json!({"expert": code, "application": application, "file_sha256": file_sha256}))
         })
+    }
+
+    /// The latest signed sheet of every assignment (and summary) of a round, as (file name, PDF),
+    /// for the secretariat to collect.
+    pub fn round_sheets(&self, round_id: RoundId) -> Result<Vec<(String, Vec<u8>)>> {
+        let round = self.round(round_id)?;
+        let mut stmt = self.conn().prepare(
+            "SELECT e.code, a.code, s.kind, s.pdf FROM signed_sheets s
+             JOIN experts e ON e.id = s.expert_id LEFT JOIN applications a ON a.id = s.application_id
+             WHERE s.round_id = ?1
+               AND s.id = (SELECT max(t.id) FROM signed_sheets t WHERE t.round_id = s.round_id
+                           AND t.expert_id = s.expert_id AND t.kind = s.kind
+                           AND coalesce(t.application_id, 0) = coalesce(s.application_id, 0))
+             ORDER BY s.kind DESC, a.registration_order, e.code",
+        )?;
+        let rows = stmt.query_map([round_id.0], |r| {
+            let expert: String = r.get(0)?;
+            let app: Option<String> = r.get(1)?;
+            let pdf: Vec<u8> = r.get(3)?;
+            Ok((
+                match app {
+                    Some(app) => format!("评分表-{}-{app}-{expert}.pdf", round.code),
+                    None => format!("评分汇总表-{}-{expert}.pdf", round.code),
+                },
+                pdf,
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The issued sheet whose signed file has this SHA-256.

@@ -34,6 +34,8 @@ export default {
     progress: 'Making {done}/{of}: {app}',
   },
   verify: {
+    collect: 'Export all signed sheets of the round',
+    collected: '{n} signed sheets saved to {path}',
     title: 'Verify signature',
     subtitle: 'Check the digital signature of a scoring sheet and compare it with this database',
     drop: 'Drop a signed PDF here, or click to choose a file',

@@ -34,6 +34,8 @@ export default {
     progress: '正在生成 {done}/{of}：{app}',
   },
   verify: {
+    collect: '导出本批次已签名评分表',
+    collected: '已导出 {n} 份已签名评分表到 {path}',
     title: '核验签名',
     subtitle: '核验专家评分表的数字签名，并与本机数据库比对',
     drop: '把签名的 PDF 拖到这里，或点击选择文件',

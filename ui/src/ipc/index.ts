@@ -223,6 +223,8 @@ export const api = {
     call<ExportedFile>('export_summary', { roundId, expert, passphrase }),
   exportSheets: (roundId: number, expert: string, passphrase: string) =>
     call<string[]>('export_sheets', { roundId, expert, passphrase }),
+  /** Every signed sheet of the round (the latest of each), saved to exports/; resolves to the paths. */
+  exportRoundSheets: (roundId: number) => call<string[]>('export_round_sheets', { roundId }),
   verifySheet: (bytes: Uint8Array) => call<Verification>('verify_sheet', { bytes: Array.from(bytes) }),
 }
 
