@@ -480,7 +480,7 @@ pub fn verify_file(bytes: &[u8], store: Option<&Store>) -> Result<Verification, 
         problems.push("文件中没有数字签名。".into());
     }
     let mut signatures = Vec::new();
-    for (i, r) in reports.iter().enumerate() {
+    for r in &reports {
         let owner = match store {
             Some(s) => s.certificate_owner(&r.certificate_sha256)?,
             None => None,
@@ -491,12 +491,9 @@ pub fn verify_file(bytes: &[u8], store: Option<&Store>) -> Result<Verification, 
                 r.signer
             ));
         }
-        let mut v = verdict(r, owner);
-        // An earlier signature is naturally followed by later ones: only the last must cover the file.
-        if i + 1 < reports.len() {
-            v.problems
-                .retain(|p| !p.starts_with("签名之后文件又被追加了"));
-        }
+        // Every signature must cover the whole file: a sheet has one signer, so anything added
+        // after it — even a further signed revision — is a change the signer did not sign.
+        let v = verdict(r, owner);
         problems.extend(v.problems.iter().cloned());
         signatures.push(v);
     }
