@@ -15,6 +15,7 @@ pub mod error;
 pub mod exchange;
 pub mod ids;
 pub mod model;
+pub mod ranking;
 pub mod recusal;
 pub mod round;
 pub mod rubric;

@@ -1,0 +1,151 @@
+use proptest::prelude::*;
+
+use super::*;
+
+fn input(code: &str, order: u32, material: Option<i64>, site: Option<i64>, c3: i64) -> RankInput {
+    RankInput {
+        code: code.into(),
+        registration_order: order,
+        eligible: true,
+        material,
+        site,
+        industrial_base: Some(c3),
+    }
+}
+
+#[test]
+fn methods_on_a_table_of_totals() {
+    // (totals in hundredths, mean, median, trimmed mean)
+    let table: &[(&[i64], i64, i64, i64)] = &[
+        (&[8000, 8200, 7900, 9500, 6000], 7920, 8000, 8033),
+        (&[8000, 8200, 7900, 9500], 8400, 8100, 8400), // four: the plain mean
+        (&[7000], 7000, 7000, 7000),
+        (&[6667, 6667, 6666], 6667, 6667, 6667),
+        (&[1, 2], 2, 2, 2), // 1.5 hundredths rounds half away from zero
+    ];
+    for (totals, m, med, trim) in table {
+        assert_eq!(mean(totals), Some(*m), "{totals:?}");
+        assert_eq!(median(totals), Some(*med), "{totals:?}");
+        assert_eq!(trimmed_mean(totals), Some(*trim), "{totals:?}");
+    }
+    assert_eq!(mean(&[]), None);
+}
+
+#[test]
+fn outliers_are_measured_from_the_median() {
+    let totals = [
+        ("E1", 8000),
+        ("E2", 8200),
+        ("E3", 7900),
+        ("E4", 9700),
+        ("E5", 6000),
+    ];
+    assert_eq!(outliers(&totals, 1500), vec![("E4", 1700), ("E5", -2000)]);
+    assert!(outliers(&totals, 2000).is_empty());
+}
+
+#[test]
+fn ties_are_broken_by_material_then_industrial_base_then_registration() {
+    // All four have comprehensive 80.00 with w = 0.6.
+    let inputs = [
+        input("D", 4, Some(8000), Some(8000), 2000),
+        input("C", 3, Some(8000), Some(8000), 2000),
+        input("B", 2, Some(8000), Some(8000), 2200),
+        input("A", 1, Some(8500), Some(7250), 1000),
+        input("X", 5, Some(9000), None, 2500),
+        RankInput {
+            eligible: false,
+            ..input("Z", 6, Some(9900), Some(9900), 2500)
+        },
+    ];
+    let ranked = rank(&inputs, 600);
+    let view: Vec<(&str, Option<u32>, Option<TieBreak>, bool)> = ranked
+        .iter()
+        .map(|r| (r.code.as_str(), r.rank, r.tie_break, r.incomplete))
+        .collect();
+    assert_eq!(
+        view,
+        vec![
+            ("A", Some(1), None, false),
+            ("B", Some(2), Some(TieBreak::MaterialScore), false),
+            ("C", Some(3), Some(TieBreak::IndustrialBase), false),
+            ("D", Some(4), Some(TieBreak::RegistrationOrder), false),
+            ("X", None, None, true),
+            ("Z", None, None, false),
+        ]
+    );
+    assert_eq!(ranked[0].comprehensive, Some(8000));
+    assert!(!ranked[5].eligible);
+}
+
+#[test]
+fn selection_by_count_and_cutoff() {
+    let inputs: Vec<RankInput> = (0..5)
+        .map(|i| {
+            input(
+                &format!("P{i}"),
+                i,
+                Some(9000 - 500 * i as i64),
+                Some(9000 - 500 * i as i64),
+                0,
+            )
+        })
+        .collect();
+    let ranked = rank(&inputs, 600);
+    assert_eq!(select(&ranked, Some(3), None), ["P0", "P1", "P2"]);
+    assert_eq!(select(&ranked, None, Some(8000)), ["P0", "P1", "P2"]);
+    assert_eq!(select(&ranked, Some(2), Some(8000)), ["P0", "P1"]);
+    assert_eq!(select(&ranked, None, None).len(), 5);
+}
+
+#[test]
+fn comprehensive_is_exact() {
+    // 79.99 × 0.6 + 85.01 × 0.4 = 47.994 + 34.004 = 81.998 → 82.00
+    assert_eq!(comprehensive(7999, 8501, 600), 8200);
+    assert_eq!(comprehensive(7000, 9000, 1000), 7000);
+}
+
+proptest! {
+    #[test]
+    fn trimmed_mean_stays_within_min_and_max(v in proptest::collection::vec(0i64..=10_000, 1..12)) {
+        let t = trimmed_mean(&v).unwrap();
+        prop_assert!(*v.iter().min().unwrap() <= t && t <= *v.iter().max().unwrap());
+    }
+
+    #[test]
+    fn trimmed_mean_is_the_mean_below_five(v in proptest::collection::vec(0i64..=10_000, 1..5)) {
+        prop_assert_eq!(trimmed_mean(&v), mean(&v));
+    }
+
+    #[test]
+    fn every_method_ignores_the_order_of_experts(mut v in proptest::collection::vec(0i64..=10_000, 1..12), seed in any::<u64>()) {
+        let before: Vec<_> = [Aggregation::Mean, Aggregation::Median, Aggregation::TrimmedMean].iter().map(|m| aggregate(&v, *m)).collect();
+        // A deterministic shuffle.
+        let n = v.len();
+        for i in (1..n).rev() {
+            let j = (seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64) % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+        let after: Vec<_> = [Aggregation::Mean, Aggregation::Median, Aggregation::TrimmedMean].iter().map(|m| aggregate(&v, *m)).collect();
+        prop_assert_eq!(before, after);
+    }
+
+    #[test]
+    fn zscore_preserves_each_experts_order(cells in proptest::collection::vec((0u8..6, 0u8..4, 0i64..=10_000), 1..40)) {
+        let mut seen = std::collections::BTreeSet::new();
+        let totals: Vec<ExpertTotal<u8, u8>> = cells
+            .into_iter()
+            .filter(|(a, e, _)| seen.insert((*a, *e)))
+            .map(|(application, expert, total)| ExpertTotal { application, expert, total })
+            .collect();
+        let adjusted = zscore_adjusted(&totals, 10_000);
+        for (x, ax) in totals.iter().zip(&adjusted) {
+            prop_assert!((0..=10_000).contains(&ax.total));
+            for (y, ay) in totals.iter().zip(&adjusted) {
+                if x.expert == y.expert && x.total > y.total {
+                    prop_assert!(ax.total >= ay.total, "{x:?} {y:?} → {ax:?} {ay:?}");
+                }
+            }
+        }
+    }
+}
