@@ -215,6 +215,18 @@ CREATE TABLE inspections (
     updated_at      TEXT NOT NULL,
     UNIQUE (application_id, checklist_id)
 );
+CREATE TABLE outlier_resolutions (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    application_id  INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    expert_id       INTEGER NOT NULL REFERENCES experts(id),
+    total_centi     INTEGER NOT NULL,
+    resolution      TEXT NOT NULL CHECK (resolution IN ('confirmed', 'rescored', 'accepted')),
+    note            TEXT NOT NULL CHECK (length(trim(note)) > 0),
+    resolved_by     TEXT NOT NULL,
+    resolved_at     TEXT NOT NULL,
+    UNIQUE (application_id, expert_id, total_centi)
+);
 CREATE TABLE recusals (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,
@@ -250,7 +262,10 @@ CREATE TABLE rounds (
     updated_at  TEXT NOT NULL
 , experts_per_application INTEGER NOT NULL DEFAULT 5
     CHECK (experts_per_application BETWEEN 1 AND 50), recuse_same_city INTEGER NOT NULL DEFAULT 1
-    CHECK (recuse_same_city IN (0, 1)));
+    CHECK (recuse_same_city IN (0, 1)), aggregation TEXT NOT NULL DEFAULT 'trimmed_mean'
+    CHECK (aggregation IN ('mean', 'median', 'trimmed_mean', 'zscore')), material_weight_permille INTEGER NOT NULL DEFAULT 600
+    CHECK (material_weight_permille BETWEEN 0 AND 1000), outlier_margin_centi INTEGER NOT NULL DEFAULT 1500
+    CHECK (outlier_margin_centi > 0), selection_count INTEGER CHECK (selection_count IS NULL OR selection_count > 0), selection_cutoff_centi INTEGER CHECK (selection_cutoff_centi IS NULL OR selection_cutoff_centi >= 0), ranking_finalised_at TEXT, ranking_finalised_by TEXT);
 CREATE TABLE rubric_sections (
     id          INTEGER PRIMARY KEY,
     uid         TEXT NOT NULL UNIQUE,
@@ -304,4 +319,14 @@ CREATE TABLE signing_keys (
     encrypted_key_pem   TEXT NOT NULL CHECK (encrypted_key_pem LIKE '-----BEGIN ENCRYPTED PRIVATE KEY-----%'),
     created_at          TEXT NOT NULL,
     CHECK ((expert_id IS NULL) = (is_secretariat = 1))
+);
+CREATE TABLE site_scores (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    application_id  INTEGER NOT NULL UNIQUE REFERENCES applications(id) ON DELETE CASCADE,
+    points_centi    INTEGER NOT NULL CHECK (points_centi BETWEEN 0 AND 10000),
+    record_ref      TEXT NOT NULL CHECK (length(trim(record_ref)) > 0),
+    source          TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'inspection')),
+    entered_by      TEXT NOT NULL,
+    entered_at      TEXT NOT NULL
 );

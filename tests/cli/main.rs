@@ -1704,3 +1704,285 @@ fn an_experts_summary_sheet_lists_every_submitted_application_and_verifies() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+impl Sandbox {
+    /// Runs with `input` on stdin.
+    fn run_stdin(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_park-review"))
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .env("HOME", self.dir.path())
+            .env_remove("PARK_REVIEW_DB")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+}
+
+/// Every assignment of the demo round scored (max − 1 on each criterion, a total of 85) and
+/// submitted, except that `low` gets 3 points a criterion.
+fn score_everything(sb: &Sandbox, low: (&str, &str)) {
+    let rubric = sb.json(&["rubric", "show", "--round", "DEMO-2026", "--json"]);
+    let criteria: Vec<(String, f64)> = rubric["rubric"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["criteria"].as_array().unwrap().clone())
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap().to_owned(),
+                c["max_points"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    for row in sb
+        .json(&["scores", "--round", "DEMO-2026", "--json"])
+        .as_array()
+        .unwrap()
+    {
+        let (e, a) = (
+            row["expert"].as_str().unwrap(),
+            row["application"].as_str().unwrap(),
+        );
+        sb.json(&[
+            "declare",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            e,
+            "--application",
+            a,
+            "--json",
+        ]);
+        let lines: String = criteria
+            .iter()
+            .map(|(c, m)| {
+                format!(
+                    "{c} {}\n",
+                    if (e, a) == low {
+                        3.0_f64.min(*m)
+                    } else {
+                        m - 1.0
+                    }
+                )
+            })
+            .collect();
+        let out = sb.run_stdin(
+            &[
+                "score",
+                "stream",
+                "--round",
+                "DEMO-2026",
+                "--expert",
+                e,
+                "--application",
+                a,
+            ],
+            &lines,
+        );
+        assert!(out.status.success(), "{}", stdout(&out));
+        sb.json(&[
+            "score",
+            "submit",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            e,
+            "--application",
+            a,
+            "--opinion",
+            "同意",
+            "--json",
+        ]);
+    }
+}
+
+#[test]
+fn ranking_weights_material_and_site_flags_outliers_and_locks_when_finalised() {
+    let sb = Sandbox::new();
+    opened_demo(&sb);
+    let low_expert = sb
+        .json(&["scores", "--round", "DEMO-2026", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["application"] == "2026-SZ-01")
+        .unwrap()["expert"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    score_everything(&sb, (&low_expert, "2026-SZ-01"));
+    for (app, site) in [
+        ("2026-GZ-01", "90"),
+        ("2026-GZ-02", "80"),
+        ("2026-SZ-01", "95"),
+        ("2026-HZ-01", "70.5"),
+    ] {
+        sb.json(&[
+            "site-score",
+            "set",
+            "--round",
+            "DEMO-2026",
+            "--application",
+            app,
+            "--score",
+            site,
+            "--record-ref",
+            &format!("考察记录 {app}"),
+            "--json",
+        ]);
+    }
+    assert_eq!(
+        error_code(
+            &sb,
+            &[
+                "site-score",
+                "set",
+                "--round",
+                "DEMO-2026",
+                "--application",
+                "2026-SG-01",
+                "--score",
+                "100.5",
+                "--record-ref",
+                "x"
+            ]
+        ),
+        "OUT_OF_RANGE"
+    );
+    let rows = sb.json(&["rank", "--round", "DEMO-2026", "--json"]);
+    let row = |code: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    for field in [
+        "rank",
+        "code",
+        "park_name",
+        "city",
+        "material_score",
+        "site_score",
+        "comprehensive_score",
+        "eligible",
+        "selected",
+    ] {
+        assert!(row("2026-GZ-01").get(field).is_some(), "{field}");
+    }
+    // Five experts at 85: trimmed mean 85; 85 × 0.6 + 90 × 0.4 = 87.
+    assert_eq!(row("2026-GZ-01")["material_score"], 85.0);
+    assert_eq!(row("2026-GZ-01")["comprehensive_score"], 87.0);
+    assert_eq!(row("2026-GZ-01")["rank"], 2);
+    // 2026-SZ-01: one expert gave 3 a criterion: trimmed away, so still 85; flagged as an outlier.
+    assert_eq!(row("2026-SZ-01")["material_score"], 85.0);
+    assert_eq!(row("2026-SZ-01")["rank"], 1);
+    let flagged = row("2026-SZ-01")["experts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["expert"] == low_expert.as_str())
+        .unwrap()
+        .clone();
+    assert!(flagged["outlier"]["deviation"].as_f64().unwrap() < -15.0);
+    // Without a site score: incomplete, not zero, not ranked. Failed formal review: never ranked.
+    assert_eq!(
+        (
+            row("2026-SG-01")["rank"].clone(),
+            row("2026-SG-01")["incomplete"].clone()
+        ),
+        (Value::Null, Value::Bool(true))
+    );
+    assert_eq!(
+        (
+            row("2026-GZ-03")["rank"].clone(),
+            row("2026-GZ-03")["eligible"].clone()
+        ),
+        (Value::Null, Value::Bool(false))
+    );
+    // Selection and finalisation.
+    sb.json(&[
+        "rank",
+        "settings",
+        "--round",
+        "DEMO-2026",
+        "--count",
+        "2",
+        "--json",
+    ]);
+    let selected: Vec<String> = sb
+        .json(&["rank", "--round", "DEMO-2026", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["selected"] == true)
+        .map(|r| r["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(selected, ["2026-SZ-01", "2026-GZ-01"]);
+    assert_eq!(
+        error_code(&sb, &["rank", "finalise", "--round", "DEMO-2026"]),
+        "OUTLIERS_UNRESOLVED"
+    );
+    sb.json(&[
+        "outlier",
+        "resolve",
+        "--round",
+        "DEMO-2026",
+        "--application",
+        "2026-SZ-01",
+        "--expert",
+        &low_expert,
+        "--resolution",
+        "confirmed",
+        "--note",
+        "已与专家电话确认，评分有据",
+        "--json",
+    ]);
+    let report = sb.json(&["rank", "finalise", "--round", "DEMO-2026", "--json"]);
+    assert!(report["settings"]["finalised_at"].is_string());
+    assert_eq!(
+        error_code(
+            &sb,
+            &[
+                "site-score",
+                "set",
+                "--round",
+                "DEMO-2026",
+                "--application",
+                "2026-SG-01",
+                "--score",
+                "80",
+                "--record-ref",
+                "x"
+            ]
+        ),
+        "RANKING_FINALISED"
+    );
+    assert_eq!(
+        error_code(
+            &sb,
+            &[
+                "rank",
+                "settings",
+                "--round",
+                "DEMO-2026",
+                "--weight",
+                "0.5"
+            ]
+        ),
+        "RANKING_FINALISED"
+    );
+}

@@ -9,6 +9,7 @@
 mod bench;
 mod eligibility;
 mod output;
+mod rank;
 mod review;
 mod sign;
 
@@ -98,6 +99,14 @@ enum Command {
     Sheets(sign::SheetsArgs),
     /// 核验 PDF 的数字签名，并与数据库比对
     Verify(sign::VerifyArgs),
+    /// 综合评分与排名：打印排名、设置、确定
+    Rank(rank::RankArgs),
+    /// 实地考察得分：录入
+    #[command(subcommand, name = "site-score")]
+    SiteScore(rank::SiteScoreCommand),
+    /// 离群分：记录处理方式
+    #[command(subcommand)]
+    Outlier(rank::OutlierCommand),
     /// 性能测量（在临时数据库上进行，不影响现有数据）
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -561,6 +570,9 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Scores(RoundArg { round }) => review::scores(cli, round),
         Command::Bench(command) => bench::run(cli, command),
         Command::Key(command) => sign::key(cli, command),
+        Command::Rank(args) => rank::rank(cli, args),
+        Command::SiteScore(command) => rank::site_score(cli, command),
+        Command::Outlier(command) => rank::outlier(cli, command),
         Command::Cert(command) => sign::cert(cli, command),
         Command::Signature(command) => sign::signature(cli, command),
         Command::Sheet(args) => sign::sheet(cli, args),

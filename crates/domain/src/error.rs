@@ -78,6 +78,10 @@ pub enum ErrorCode {
     NotSubmitted,
     /// A PDF signature that does not verify, or does not cover the whole file.
     SignatureInvalid,
+    /// The round's ranking was finalised: it, its site scores and settings no longer change.
+    RankingFinalised,
+    /// Outlier totals are flagged without a recorded resolution.
+    OutliersUnresolved,
     /// Reading or writing a file outside the database failed.
     Io,
     /// An unexpected internal failure: a bug, reported with its detail.
@@ -121,6 +125,8 @@ impl ErrorCode {
             Self::WrongPassphrase => "WRONG_PASSPHRASE",
             Self::NotSubmitted => "NOT_SUBMITTED",
             Self::SignatureInvalid => "SIGNATURE_INVALID",
+            Self::RankingFinalised => "RANKING_FINALISED",
+            Self::OutliersUnresolved => "OUTLIERS_UNRESOLVED",
             Self::Io => "IO",
             Self::Internal => "INTERNAL",
         }

@@ -15,6 +15,7 @@ mod eligibility;
 pub mod error;
 mod experts;
 pub mod migrate;
+mod ranking;
 mod review;
 mod rounds;
 mod scoring;
@@ -33,6 +34,7 @@ pub use catalog::RoundRubric;
 pub use demo::DemoLoaded;
 pub use error::{Result, StoreError};
 pub use experts::ExpertAdded;
+pub use ranking::{ExpertScore, OutlierFlag, RankingReport, RankingRow, RankingSettings};
 pub use review::{
     AssignOutcome, AssignmentStage, AssignmentState, BoardApplication, BoardCell, BoardExpert,
     DeclaredConflictNotice, Dismissal, ReviewBoard,

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_attachments.sql"),
     include_str!("../migrations/0004_review.sql"),
     include_str!("../migrations/0005_signing.sql"),
+    include_str!("../migrations/0006_ranking.sql"),
 ];
 
 /// The schema version this build writes.

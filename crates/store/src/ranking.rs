@@ -1,0 +1,546 @@
+//! The round's comprehensive scoring and ranking, computed from the database on demand (it is
+//! never stored, so it always equals what the submitted scores say), plus what people decide:
+//! settings, site scores entered by hand, outlier resolutions, finalisation.
+
+use std::collections::BTreeMap;
+
+use park_review_domain::eligibility::RuleResult;
+use park_review_domain::ids::RoundId;
+use park_review_domain::model::Round;
+use park_review_domain::ranking::{
+    aggregate, outliers, rank, select, zscore_adjusted, Aggregation, ExpertTotal, RankInput,
+    TieBreak,
+};
+use park_review_domain::rubric::to_centi;
+use park_review_domain::{DomainError, ErrorCode};
+use rusqlite::params;
+use serde::Serialize;
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::error::{Result, StoreError};
+use crate::review::AssignmentStage;
+use crate::{Actor, Store};
+
+fn rule(code: ErrorCode, message: String) -> StoreError {
+    StoreError::Rule { code, message }
+}
+
+fn points(centi: i64) -> f64 {
+    centi as f64 / 100.0
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RankingSettings {
+    pub aggregation: Aggregation,
+    /// The material review's weight, 0–1 (default 0.6).
+    pub material_weight: f64,
+    /// An expert total further than this from the application's median is flagged (default 15).
+    pub outlier_margin: f64,
+    pub selection_count: Option<u32>,
+    pub selection_cutoff: Option<f64>,
+    pub finalised_at: Option<String>,
+    pub finalised_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct OutlierFlag {
+    /// The total minus the application's median.
+    pub deviation: f64,
+    /// `confirmed`, `rescored` or `accepted`; none while unresolved.
+    pub resolution: Option<String>,
+    pub note: Option<String>,
+    pub resolved_by: Option<String>,
+    pub resolved_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ExpertScore {
+    pub expert: String,
+    pub total: f64,
+    /// The z-score adjusted total, with the `zscore` method.
+    pub adjusted: Option<f64>,
+    pub outlier: Option<OutlierFlag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RankingRow {
+    pub rank: Option<u32>,
+    pub code: String,
+    pub park_name: String,
+    pub city: String,
+    pub registration_order: u32,
+    /// Did not fail the formal review (形式审查).
+    pub eligible: bool,
+    pub material_score: Option<f64>,
+    pub site_score: Option<f64>,
+    pub site_record_ref: Option<String>,
+    pub comprehensive_score: Option<f64>,
+    /// Eligible but without a material or site score yet.
+    pub incomplete: bool,
+    pub selected: bool,
+    pub tie_break: Option<TieBreak>,
+    /// The industrial-base (C3) section's aggregate, used to break ties.
+    pub industrial_base: Option<f64>,
+    /// Submitted scoring sheets counted, of the experts assigned.
+    pub submitted: u32,
+    pub assigned: u32,
+    pub experts: Vec<ExpertScore>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RankingReport {
+    pub round: Round,
+    pub settings: RankingSettings,
+    pub rows: Vec<RankingRow>,
+    pub unresolved_outliers: u32,
+    /// The proposed list (拟入选名单), in rank order.
+    pub selected: Vec<String>,
+}
+
+impl Store {
+    pub fn ranking_settings(&self, round_id: RoundId) -> Result<RankingSettings> {
+        Ok(self.conn().query_row(
+            "SELECT aggregation, material_weight_permille, outlier_margin_centi, selection_count,
+                    selection_cutoff_centi, ranking_finalised_at, ranking_finalised_by
+             FROM rounds WHERE id = ?1",
+            [round_id.0],
+            |r| {
+                let method: String = r.get(0)?;
+                Ok(RankingSettings {
+                    aggregation: Aggregation::parse(&method).unwrap_or(Aggregation::TrimmedMean),
+                    material_weight: r.get::<_, i64>(1)? as f64 / 1000.0,
+                    outlier_margin: points(r.get(2)?),
+                    selection_count: r.get(3)?,
+                    selection_cutoff: r.get::<_, Option<i64>>(4)?.map(points),
+                    finalised_at: r.get(5)?,
+                    finalised_by: r.get(6)?,
+                })
+            },
+        )?)
+    }
+
+    fn refuse_if_finalised(&self, round_id: RoundId) -> Result<()> {
+        let s = self.ranking_settings(round_id)?;
+        if let Some(at) = s.finalised_at {
+            return Err(rule(
+                ErrorCode::RankingFinalised,
+                format!(
+                    "排名已于 {at} 由 {} 确定，不能再修改。",
+                    s.finalised_by.unwrap_or_default()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Changes how the round is ranked (not after finalisation).
+    #[allow(clippy::too_many_arguments)]
+    pub fn set_ranking_settings(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        aggregation: Aggregation,
+        material_weight: f64,
+        outlier_margin: f64,
+        selection_count: Option<u32>,
+        selection_cutoff: Option<f64>,
+    ) -> Result<RankingSettings> {
+        self.refuse_if_finalised(round_id)?;
+        let out_of_range = |field: &str, value: f64, rule: &str| {
+            StoreError::from(DomainError::OutOfRange {
+                field: field.into(),
+                value: value.to_string(),
+                rule: rule.into(),
+            })
+        };
+        let weight = (material_weight * 1000.0).round();
+        if !(0.0..=1000.0).contains(&weight) || !material_weight.is_finite() {
+            return Err(out_of_range(
+                "资料评审权重",
+                material_weight,
+                "须在 0 到 1 之间，例如 0.6",
+            ));
+        }
+        let margin = to_centi(outlier_margin)
+            .filter(|m| *m > 0)
+            .ok_or_else(|| out_of_range("离群阈值", outlier_margin, "须为大于 0 的分数"))?;
+        let cutoff = match selection_cutoff {
+            Some(c) => Some(
+                to_centi(c)
+                    .filter(|c| (0..=10_000).contains(c))
+                    .ok_or_else(|| out_of_range("入选分数线", c, "须在 0 到 100 之间"))?,
+            ),
+            None => None,
+        };
+        let round = self.round(round_id)?;
+        self.write(actor, |tx| {
+            tx.tx.execute(
+                "UPDATE rounds SET aggregation = ?2, material_weight_permille = ?3, outlier_margin_centi = ?4,
+                        selection_count = ?5, selection_cutoff_centi = ?6 WHERE id = ?1",
+                params![round_id.0, aggregation.as_str(), weight as i64, margin, selection_count, cutoff],
+            )?;
+            tx.audit(
+                "ranking.settings",
+                "round",
+                &round.uid.0,
+                json!({"aggregation": aggregation.as_str(), "material_weight": material_weight, "outlier_margin": outlier_margin,
+                       "selection_count": selection_count, "selection_cutoff": selection_cutoff}),
+            )
+        })?;
+        self.ranking_settings(round_id)
+    }
+
+    /// Enters an application's site score by hand, with the inspection record's reference.
+    pub fn set_site_score(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        application: &str,
+        score: f64,
+        record_ref: &str,
+    ) -> Result<()> {
+        self.refuse_if_finalised(round_id)?;
+        let app = self.find_application(round_id, application)?;
+        let centi = to_centi(score)
+            .filter(|c| (0..=10_000).contains(c))
+            .ok_or_else(|| {
+                StoreError::from(DomainError::OutOfRange {
+                    field: "实地考察得分".into(),
+                    value: if score.is_finite() {
+                        score.to_string()
+                    } else {
+                        "（非数字）".into()
+                    },
+                    rule: "须在 0 到 100 之间，最多两位小数".into(),
+                })
+            })?;
+        if record_ref.trim().is_empty() {
+            return Err(rule(
+                ErrorCode::OutOfRange,
+                "请填写考察记录的编号或名称（--record-ref），以便核对。".into(),
+            ));
+        }
+        self.write(actor, |tx| {
+            let uid = tx.new_uid();
+            let now = tx.now();
+            tx.tx.execute(
+                "INSERT INTO site_scores (uid, application_id, points_centi, record_ref, entered_by, entered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (application_id) DO UPDATE SET points_centi = excluded.points_centi,
+                    record_ref = excluded.record_ref, entered_by = excluded.entered_by, entered_at = excluded.entered_at",
+                params![uid, app.id.0, centi, record_ref.trim(), tx_actor_name(actor), now],
+            )?;
+            tx.audit("site_score.set", "application", &app.uid.0, json!({"points": points(centi), "record_ref": record_ref.trim()}))
+        })
+    }
+
+    /// Records how a flagged outlier total was resolved.
+    pub fn resolve_outlier(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        application: &str,
+        expert: &str,
+        resolution: &str,
+        note: &str,
+    ) -> Result<()> {
+        self.refuse_if_finalised(round_id)?;
+        if !matches!(resolution, "confirmed" | "rescored" | "accepted") {
+            return Err(rule(ErrorCode::OutOfRange, format!("处理方式“{resolution}”无效：应为 confirmed（已与专家确认）、rescored（已退回重评）或 accepted（予以采纳）。")));
+        }
+        if note.trim().is_empty() {
+            return Err(rule(
+                ErrorCode::OutOfRange,
+                "请写明处理说明：说明会写入排名报告。".into(),
+            ));
+        }
+        let report = self.ranking(round_id)?;
+        let row = report
+            .rows
+            .iter()
+            .find(|r| r.code == application.trim())
+            .ok_or_else(|| StoreError::NotFound {
+                what: "申报",
+                key: application.to_owned(),
+                hint: String::new(),
+            })?;
+        let flagged = row
+            .experts
+            .iter()
+            .find(|e| e.expert == expert.trim() && e.outlier.is_some())
+            .ok_or_else(|| {
+                rule(
+                    ErrorCode::NotFound,
+                    format!(
+                        "专家 {} 对申报 {} 的评分不是离群分，无需处理。",
+                        expert.trim(),
+                        row.code
+                    ),
+                )
+            })?;
+        let app = self.find_application(round_id, application)?;
+        let expert_row = self.find_panel_expert(round_id, expert)?;
+        let total = (flagged.total * 100.0).round() as i64;
+        self.write(actor, |tx| {
+            let uid = tx.new_uid();
+            let now = tx.now();
+            tx.tx.execute(
+                "INSERT INTO outlier_resolutions (uid, application_id, expert_id, total_centi, resolution, note, resolved_by, resolved_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (application_id, expert_id, total_centi) DO UPDATE SET resolution = excluded.resolution,
+                    note = excluded.note, resolved_by = excluded.resolved_by, resolved_at = excluded.resolved_at",
+                params![uid, app.id.0, expert_row.id.0, total, resolution, note.trim(), tx_actor_name(actor), now],
+            )?;
+            tx.audit("outlier.resolve", "application", &app.uid.0, json!({"expert": expert_row.code, "total": points(total), "resolution": resolution, "note": note.trim()}))
+        })
+    }
+
+    /// Finalises the ranking (locks it, records who and when); refused while outliers are open.
+    pub fn finalise_ranking(&mut self, actor: &Actor, round_id: RoundId) -> Result<RankingReport> {
+        self.refuse_if_finalised(round_id)?;
+        let report = self.ranking(round_id)?;
+        if report.unresolved_outliers > 0 {
+            return Err(rule(
+                ErrorCode::OutliersUnresolved,
+                format!(
+                    "还有 {} 个离群分未处理：请先记录每个离群分的处理方式，再确定排名。",
+                    report.unresolved_outliers
+                ),
+            ));
+        }
+        self.write(actor, |tx| {
+            let now = tx.now();
+            tx.tx.execute(
+                "UPDATE rounds SET ranking_finalised_at = ?2, ranking_finalised_by = ?3 WHERE id = ?1",
+                params![round_id.0, now, tx_actor_name(actor)],
+            )?;
+            tx.audit(
+                "ranking.finalise",
+                "round",
+                &report.round.uid.0,
+                json!({"selected": report.selected, "rows": report.rows.iter().map(|r| json!({"code": r.code, "rank": r.rank, "comprehensive": r.comprehensive_score})).collect::<Vec<_>>()}),
+            )
+        })?;
+        self.ranking(round_id)
+    }
+
+    /// The ranking as the database says now.
+    pub fn ranking(&self, round_id: RoundId) -> Result<RankingReport> {
+        let round = self.round(round_id)?;
+        let settings = self.ranking_settings(round_id)?;
+        let eligibility: BTreeMap<String, RuleResult> = self
+            .eligibility(round_id)?
+            .into_iter()
+            .map(|e| (e.code, e.result))
+            .collect();
+        let apps = self.list_applications(round_id)?;
+        let rubric = self.rubric(round_id).ok();
+        let max_total = rubric
+            .as_ref()
+            .and_then(|r| to_centi(r.max_total))
+            .unwrap_or(10_000);
+        // The industrial-base section: the one whose criteria cite C3.
+        let c3_codes: Vec<String> = rubric
+            .as_ref()
+            .and_then(|r| {
+                r.rubric.sections.iter().find(|s| {
+                    s.criteria
+                        .iter()
+                        .any(|c| c.clauses.iter().any(|k| k == "C3"))
+                })
+            })
+            .map(|s| s.criteria.iter().map(|c| c.code.clone()).collect())
+            .unwrap_or_default();
+        let rows = self.list_scores(round_id)?;
+        let submitted: Vec<_> = rows
+            .iter()
+            .filter(|r| r.stage == AssignmentStage::Submitted)
+            .collect();
+        let expert_totals: Vec<ExpertTotal<&str, &str>> = submitted
+            .iter()
+            .map(|r| ExpertTotal {
+                application: r.application.as_str(),
+                expert: r.expert.as_str(),
+                total: (r.total * 100.0).round() as i64,
+            })
+            .collect();
+        let adjusted: BTreeMap<(&str, &str), i64> = if settings.aggregation == Aggregation::Zscore {
+            zscore_adjusted(&expert_totals, max_total)
+                .into_iter()
+                .map(|t| ((t.application, t.expert), t.total))
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
+        let margin = (settings.outlier_margin * 100.0).round() as i64;
+        // (application, expert, total) → (resolution, note, by, at)
+        type Resolutions = BTreeMap<(String, String, i64), (String, String, String, String)>;
+        let resolutions: Resolutions = {
+            let mut stmt = self.conn().prepare(
+                "SELECT a.code, e.code, o.total_centi, o.resolution, o.note, o.resolved_by, o.resolved_at
+                 FROM outlier_resolutions o JOIN applications a ON a.id = o.application_id JOIN experts e ON e.id = o.expert_id
+                 WHERE a.round_id = ?1",
+            )?;
+            let rows = stmt.query_map([round_id.0], |r| {
+                Ok((
+                    (r.get(0)?, r.get(1)?, r.get(2)?),
+                    (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?),
+                ))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let site: BTreeMap<i64, (i64, String)> = {
+            let mut stmt = self.conn().prepare(
+                "SELECT s.application_id, s.points_centi, s.record_ref FROM site_scores s
+                 JOIN applications a ON a.id = s.application_id WHERE a.round_id = ?1",
+            )?;
+            let rows = stmt.query_map([round_id.0], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut unresolved = 0;
+        let mut inputs = Vec::new();
+        let mut details: BTreeMap<String, RankingRow> = BTreeMap::new();
+        for app in &apps {
+            let mine: Vec<_> = submitted
+                .iter()
+                .filter(|r| r.application == app.code)
+                .collect();
+            let totals: Vec<i64> = mine
+                .iter()
+                .map(|r| (r.total * 100.0).round() as i64)
+                .collect();
+            let for_aggregate: Vec<i64> = if settings.aggregation == Aggregation::Zscore {
+                mine.iter()
+                    .map(|r| adjusted[&(r.application.as_str(), r.expert.as_str())])
+                    .collect()
+            } else {
+                totals.clone()
+            };
+            let material = aggregate(&for_aggregate, settings.aggregation);
+            let c3: Vec<i64> = mine
+                .iter()
+                .map(|r| {
+                    c3_codes
+                        .iter()
+                        .filter_map(|c| r.scores.get(c))
+                        .map(|p| (p * 100.0).round() as i64)
+                        .sum()
+                })
+                .collect();
+            let industrial_base = aggregate(
+                &c3,
+                if settings.aggregation == Aggregation::Zscore {
+                    Aggregation::Mean
+                } else {
+                    settings.aggregation
+                },
+            );
+            let flags: BTreeMap<&str, i64> = outliers(
+                &mine
+                    .iter()
+                    .map(|r| (r.expert.as_str(), (r.total * 100.0).round() as i64))
+                    .collect::<Vec<_>>(),
+                margin,
+            )
+            .into_iter()
+            .collect();
+            let experts: Vec<ExpertScore> = mine
+                .iter()
+                .map(|r| {
+                    let total = (r.total * 100.0).round() as i64;
+                    let outlier = flags.get(r.expert.as_str()).map(|d| {
+                        let resolved =
+                            resolutions.get(&(app.code.clone(), r.expert.clone(), total));
+                        if resolved.is_none() {
+                            unresolved += 1;
+                        }
+                        OutlierFlag {
+                            deviation: points(*d),
+                            resolution: resolved.map(|r| r.0.clone()),
+                            note: resolved.map(|r| r.1.clone()),
+                            resolved_by: resolved.map(|r| r.2.clone()),
+                            resolved_at: resolved.map(|r| r.3.clone()),
+                        }
+                    });
+                    ExpertScore {
+                        expert: r.expert.clone(),
+                        total: points(total),
+                        adjusted: adjusted
+                            .get(&(r.application.as_str(), r.expert.as_str()))
+                            .map(|c| points(*c)),
+                        outlier,
+                    }
+                })
+                .collect();
+            let eligible = eligibility.get(&app.code) != Some(&RuleResult::Fail);
+            let site_score = site.get(&app.id.0);
+            inputs.push(RankInput {
+                code: app.code.clone(),
+                registration_order: app.registration_order,
+                eligible,
+                material,
+                site: site_score.map(|s| s.0),
+                industrial_base,
+            });
+            details.insert(
+                app.code.clone(),
+                RankingRow {
+                    rank: None,
+                    code: app.code.clone(),
+                    park_name: app.park_name.clone(),
+                    city: app.city.name_zh().to_owned(),
+                    registration_order: app.registration_order,
+                    eligible,
+                    material_score: material.map(points),
+                    site_score: site_score.map(|s| points(s.0)),
+                    site_record_ref: site_score.map(|s| s.1.clone()),
+                    comprehensive_score: None,
+                    incomplete: false,
+                    selected: false,
+                    tie_break: None,
+                    industrial_base: industrial_base.map(points),
+                    submitted: mine.len() as u32,
+                    assigned: rows.iter().filter(|r| r.application == app.code).count() as u32,
+                    experts,
+                },
+            );
+        }
+        let weight = (settings.material_weight * 1000.0).round() as i64;
+        let ranked = rank(&inputs, weight);
+        let cutoff = settings
+            .selection_cutoff
+            .map(|c| (c * 100.0).round() as i64);
+        let selected = select(&ranked, settings.selection_count, cutoff);
+        let rows = ranked
+            .into_iter()
+            .map(|r| {
+                let mut row = details
+                    .remove(&r.code)
+                    .expect("every ranked code has its details");
+                row.rank = r.rank;
+                row.comprehensive_score = r.comprehensive.map(points);
+                row.incomplete = r.incomplete;
+                row.tie_break = r.tie_break;
+                row.selected = selected.contains(&r.code);
+                row
+            })
+            .collect();
+        Ok(RankingReport {
+            round,
+            settings,
+            rows,
+            unresolved_outliers: unresolved,
+            selected,
+        })
+    }
+}
+
+fn tx_actor_name(actor: &Actor) -> &str {
+    &actor.name
+}
