@@ -16,6 +16,14 @@ pub struct RankArgs {
     /// 批次（不带子命令时：打印排名）
     #[arg(long, value_name = "R")]
     round: Option<String>,
+    /// 同时写出 Excel 报告（排名、评分明细、离群分、形式审查）
+    #[arg(long, value_name = "F")]
+    xlsx: Option<std::path::PathBuf>,
+    /// 同时写出排名报告 PDF（A4 横向），以秘书处密钥签名
+    #[arg(long, value_name = "F")]
+    pdf: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    passphrase: crate::sign::PassphraseArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -169,6 +177,32 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Result<(), Failure> {
             let store = open_store(cli)?;
             let round = store.find_round(round)?;
             let report = store.ranking(round.id)?;
+            if let Some(path) = &args.xlsx {
+                let bytes = park_review_sheets::ranking_xlsx(&store, round.id)
+                    .map_err(crate::sign::failure)?;
+                crate::write_file(path, &bytes)?;
+                if !cli.json {
+                    crate::say!("已写出 Excel 报告：{}", path.display());
+                }
+            }
+            if let Some(path) = &args.pdf {
+                store.signing_key(park_review_store::KeyOwner::Secretariat)?;
+                let phrase =
+                    crate::sign::read_passphrase(&args.passphrase, "秘书处的私钥口令：", false)?;
+                let signer = park_review_sheets::Signer::unlock(
+                    &store,
+                    park_review_store::KeyOwner::Secretariat,
+                    &phrase,
+                )
+                .map_err(crate::sign::failure)?;
+                let bytes =
+                    park_review_sheets::ranking_pdf(&store, round.id, &signer, crate::sign::now())
+                        .map_err(crate::sign::failure)?;
+                crate::write_file(path, &bytes)?;
+                if !cli.json {
+                    crate::say!("已写出并签名排名报告：{}", path.display());
+                }
+            }
             if cli.json {
                 return print_json(&report.rows);
             }

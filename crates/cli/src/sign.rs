@@ -37,7 +37,7 @@ impl OwnerArgs {
 pub struct PassphraseArgs {
     /// 从文件读取口令（第一行）；也可用环境变量 PARK_REVIEW_PASSPHRASE；都没有时在终端询问
     #[arg(long, value_name = "F")]
-    passphrase_file: Option<PathBuf>,
+    pub(crate) passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,12 +122,16 @@ pub struct VerifyArgs {
     file: PathBuf,
 }
 
-fn failure(e: SheetError) -> Failure {
+pub(crate) fn failure(e: SheetError) -> Failure {
     Failure::new(e.code, e.message)
 }
 
 /// The passphrase: from `--passphrase-file`, else the environment, else asked on the terminal.
-fn read_passphrase(args: &PassphraseArgs, prompt: &str, confirm: bool) -> Result<String, Failure> {
+pub(crate) fn read_passphrase(
+    args: &PassphraseArgs,
+    prompt: &str,
+    confirm: bool,
+) -> Result<String, Failure> {
     if let Some(path) = &args.passphrase_file {
         let text = std::fs::read_to_string(path).map_err(|e| {
             Failure::new(
@@ -161,7 +165,7 @@ fn read_passphrase(args: &PassphraseArgs, prompt: &str, confirm: bool) -> Result
     Ok(first)
 }
 
-fn now() -> chrono::DateTime<chrono::FixedOffset> {
+pub(crate) fn now() -> chrono::DateTime<chrono::FixedOffset> {
     chrono::Local::now().fixed_offset()
 }
 

@@ -15,6 +15,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+mod reports;
+pub use reports::{ranking_pdf, ranking_xlsx};
+
 /// A failure with its stable code and a Chinese message.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
@@ -117,6 +120,14 @@ pub struct Signer {
 }
 
 impl Signer {
+    pub(crate) fn key(&self) -> &park_review_signing::SigningKeyP256 {
+        &self.key
+    }
+
+    pub(crate) fn certificate_der(&self) -> &[u8] {
+        &self.certificate_der
+    }
+
     pub fn unlock(
         store: &Store,
         owner: KeyOwner<'_>,

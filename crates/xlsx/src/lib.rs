@@ -7,10 +7,12 @@
 //! pure Rust, both widely used; neither does any I/O here (bytes in, bytes out).
 
 mod columns;
+mod ranking;
 mod read;
 mod rubric;
 mod write;
 
+pub use ranking::{write_workbook, Cell, Sheet};
 pub use read::read_applications;
 pub use rubric::{read_rubric, write_rubric};
 pub use write::{application_template, write_applications};

@@ -1,0 +1,284 @@
+//! The ranking's reports: the PDF the secretariat signs, and the Excel workbook.
+
+use chrono::{DateTime, FixedOffset};
+use park_review_domain::eligibility::RuleResult;
+use park_review_domain::ids::RoundId;
+use park_review_domain::rubric::format_points;
+use park_review_signing::pades::{pdf_date, sign_pdf, SignatureInfo};
+use park_review_store::{RankingReport, Store};
+use park_review_xlsx::{Cell, Sheet};
+
+use crate::{SheetError, Signer};
+
+fn points(v: Option<f64>) -> String {
+    v.map(format_points).unwrap_or_else(|| "—".into())
+}
+
+fn resolution_zh(r: &str) -> &'static str {
+    match r {
+        "confirmed" => "已与专家确认",
+        "rescored" => "已退回重评",
+        "accepted" => "予以采纳",
+        _ => "已处理",
+    }
+}
+
+fn method_line(report: &RankingReport) -> String {
+    let s = &report.settings;
+    format!(
+        "汇总方法：{} · 资料评审 {}% + 实地考察 {}% · 离群阈值 {} 分{}{}",
+        s.aggregation.name_zh(),
+        (s.material_weight * 100.0).round(),
+        ((1.0 - s.material_weight) * 100.0).round(),
+        format_points(s.outlier_margin),
+        s.selection_count
+            .map(|c| format!(" · 拟入选 {c} 个"))
+            .unwrap_or_default(),
+        s.selection_cutoff
+            .map(|c| format!(" · 分数线 {}", format_points(c)))
+            .unwrap_or_default()
+    )
+}
+
+/// The ranking report as a PDF, signed with the secretariat's key.
+pub fn ranking_pdf(
+    store: &Store,
+    round_id: RoundId,
+    signer: &Signer,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<u8>, SheetError> {
+    let report = store.ranking(round_id)?;
+    let lines = report
+        .rows
+        .iter()
+        .map(|r| {
+            let mut notes = Vec::new();
+            if let Some(t) = r.tie_break {
+                notes.push(format!("与上一名综合得分相同：{}。", t.name_zh()));
+            }
+            for e in &r.experts {
+                if let Some(o) = &e.outlier {
+                    notes.push(match &o.resolution {
+                        Some(res) => format!(
+                            "离群分：{} {} 分（偏离中位数 {} 分），{}：{}（{}，{}）",
+                            e.expert,
+                            format_points(e.total),
+                            format_points(o.deviation),
+                            resolution_zh(res),
+                            o.note.clone().unwrap_or_default(),
+                            o.resolved_by.clone().unwrap_or_default(),
+                            o.resolved_at.clone().unwrap_or_default()
+                        ),
+                        None => format!(
+                            "离群分：{} {} 分（偏离中位数 {} 分），尚未处理",
+                            e.expert,
+                            format_points(e.total),
+                            format_points(o.deviation)
+                        ),
+                    });
+                }
+            }
+            if !r.eligible {
+                notes.push("形式审查未通过，不参与排名。".into());
+            } else if r.incomplete {
+                notes.push("缺少资料评审或实地考察得分，暂不排名。".into());
+            }
+            if let Some(reference) = &r.site_record_ref {
+                notes.push(format!("实地考察得分依据：{reference}"));
+            }
+            park_review_documents::RankingLine {
+                rank: r.rank.map(|n| n.to_string()).unwrap_or_else(|| "—".into()),
+                code: r.code.clone(),
+                park_name: r.park_name.clone(),
+                city: r.city.clone(),
+                experts: if r.experts.is_empty() {
+                    "—".into()
+                } else {
+                    format!(
+                        "{}（已提交 {}/{}）",
+                        r.experts
+                            .iter()
+                            .map(|e| format!("{} {}", e.expert, format_points(e.total)))
+                            .collect::<Vec<_>>()
+                            .join("，"),
+                        r.submitted,
+                        r.assigned
+                    )
+                },
+                material: points(r.material_score),
+                site: points(r.site_score),
+                comprehensive: points(r.comprehensive_score),
+                selected: r.selected,
+                notes,
+            }
+        })
+        .collect();
+    let status = match (&report.settings.finalised_at, &report.settings.finalised_by) {
+        (Some(at), by) => format!(
+            "排名已于 {} 由 {} 确定。",
+            at.replacen('T', " ", 1),
+            by.clone().unwrap_or_default()
+        ),
+        _ => "排名尚未确定（草稿）。".into(),
+    };
+    let data = park_review_documents::RankingReportData {
+        round_title: report.round.title.clone(),
+        method: method_line(&report),
+        lines,
+        status,
+    };
+    let generated = park_review_documents::GeneratedAt {
+        unix_seconds: now.timestamp(),
+        local_text: now.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
+    };
+    let pdf = park_review_documents::ranking_report(&data, &generated);
+    let info = SignatureInfo {
+        name: "秘书处".into(),
+        reason: format!("综合评分与排名报告 {}", report.round.code),
+        pdf_date: pdf_date(&now),
+    };
+    Ok(sign_pdf(
+        &pdf,
+        signer.key(),
+        signer.certificate_der(),
+        &info,
+    )?)
+}
+
+/// The ranking workbook: 排名, 评分明细, 离群分, 形式审查.
+pub fn ranking_xlsx(store: &Store, round_id: RoundId) -> Result<Vec<u8>, SheetError> {
+    let report = store.ranking(round_id)?;
+    let t = |s: &str| Cell::Text(s.to_owned());
+    let n = Cell::Number;
+    let ranking = Sheet {
+        name: "排名".into(),
+        headers: [
+            "名次",
+            "申报编号",
+            "园区名称",
+            "地市",
+            "资料评审",
+            "实地考察",
+            "综合得分",
+            "形式审查",
+            "拟入选",
+            "已提交评分",
+            "同分排序依据",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: report
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    n(r.rank.map(f64::from)),
+                    t(&r.code),
+                    t(&r.park_name),
+                    t(&r.city),
+                    n(r.material_score),
+                    n(r.site_score),
+                    n(r.comprehensive_score),
+                    t(if r.eligible { "通过" } else { "未通过" }),
+                    t(if r.selected { "是" } else { "" }),
+                    n(Some(f64::from(r.submitted))),
+                    t(r.tie_break.map(|b| b.name_zh()).unwrap_or("")),
+                ]
+            })
+            .collect(),
+    };
+    let rubric = store.rubric(round_id)?;
+    let codes: Vec<String> = rubric
+        .rubric
+        .sections
+        .iter()
+        .flat_map(|s| s.criteria.iter().map(|c| c.code.clone()))
+        .collect();
+    let scores = store.list_scores(round_id)?;
+    let mut headers = vec!["申报编号".to_owned(), "专家".to_owned(), "状态".to_owned()];
+    headers.extend(codes.iter().cloned());
+    headers.push("合计".into());
+    let detail = Sheet {
+        name: "评分明细".into(),
+        headers,
+        rows: scores
+            .iter()
+            .map(|s| {
+                let mut row = vec![t(&s.application), t(&s.expert), t(s.stage.name_zh())];
+                row.extend(codes.iter().map(|c| n(s.scores.get(c).copied())));
+                row.push(n(Some(s.total)));
+                row
+            })
+            .collect(),
+    };
+    let outliers = Sheet {
+        name: "离群分".into(),
+        headers: [
+            "申报编号",
+            "专家",
+            "合计",
+            "偏离中位数",
+            "处理",
+            "说明",
+            "处理人",
+            "处理时间",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: report
+            .rows
+            .iter()
+            .flat_map(|r| {
+                r.experts.iter().filter_map(move |e| {
+                    e.outlier.as_ref().map(|o| {
+                        vec![
+                            Cell::Text(r.code.clone()),
+                            Cell::Text(e.expert.clone()),
+                            Cell::Number(Some(e.total)),
+                            Cell::Number(Some(o.deviation)),
+                            Cell::Text(
+                                o.resolution
+                                    .as_deref()
+                                    .map(resolution_zh)
+                                    .unwrap_or("未处理")
+                                    .to_owned(),
+                            ),
+                            Cell::Text(o.note.clone().unwrap_or_default()),
+                            Cell::Text(o.resolved_by.clone().unwrap_or_default()),
+                            Cell::Text(o.resolved_at.clone().unwrap_or_default()),
+                        ]
+                    })
+                })
+            })
+            .collect(),
+    };
+    let eligibility = Sheet {
+        name: "形式审查".into(),
+        headers: ["申报编号", "园区名称", "结果", "未符合的条件"]
+            .map(String::from)
+            .to_vec(),
+        rows: store
+            .eligibility(round_id)?
+            .iter()
+            .map(|e| {
+                vec![
+                    t(&e.code),
+                    t(&e.park_name),
+                    t(e.result.overall_name_zh()),
+                    t(&e.rules
+                        .iter()
+                        .filter(|r| r.result == RuleResult::Fail)
+                        .map(|r| r.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")),
+                ]
+            })
+            .collect(),
+    };
+    park_review_xlsx::write_workbook(&[ranking, detail, outliers, eligibility]).map_err(|e| {
+        SheetError {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    })
+}
