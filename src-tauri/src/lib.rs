@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod ranking;
 pub mod review;
 pub mod sheets;
 
@@ -98,6 +99,14 @@ pub fn run() {
             sheets::export_summary,
             sheets::export_round_sheets,
             sheets::verify_sheet,
+            sheets::create_secretariat_key,
+            ranking::ranking,
+            ranking::set_ranking_settings,
+            ranking::set_site_score,
+            ranking::resolve_outlier,
+            ranking::finalise_ranking,
+            ranking::export_ranking,
+            ranking::save_chart,
         ])
         .run(tauri::generate_context!())
         .expect("error while running ParkReview");

@@ -297,3 +297,25 @@ pub async fn export_round_sheets(
     })
     .await
 }
+
+/// Creates the secretariat's signing key (for the ranking report).
+#[tauri::command]
+pub async fn create_secretariat_key(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> Result<String, IpcError> {
+    let sha = with_store(&state, move |store| {
+        let key = park_review_sheets::create_key(
+            store,
+            &crate::commands::app_actor(),
+            KeyOwner::Secretariat,
+            &passphrase,
+            now(),
+        )?;
+        Ok(key.certificate_sha256)
+    })
+    .await?;
+    notify(&app, "key");
+    Ok(sha)
+}

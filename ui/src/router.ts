@@ -21,6 +21,7 @@ export const router = createRouter({
     { path: '/rubric', name: 'rubric', component: RubricView },
     { path: '/assignment', name: 'assignment', component: AssignmentView },
     { path: '/verify', name: 'verify', component: VerifyView },
+    { path: '/ranking', name: 'ranking', component: () => import('./views/RankingView.vue') },
     { path: '/my-reviews', name: 'my-reviews', component: MyReviewsView },
     { path: '/my-reviews/:application', name: 'workspace', component: WorkspaceView, props: true },
     { path: '/paper-entry/:expert/:application', name: 'paper-entry', component: WorkspaceView, props: true },

@@ -15,6 +15,7 @@ const en: typeof zh = {
     dbPath: 'Database: {path}',
   },
   nav: {
+    ranking: 'Ranking',
     verify: 'Verify signature',
     secretariat: 'Secretariat',
     expert: 'Expert',

@@ -13,6 +13,7 @@ export default {
     dbPath: '数据库：{path}',
   },
   nav: {
+    ranking: '综合评分与排名',
     verify: '核验签名',
     secretariat: '秘书处',
     expert: '评审专家',

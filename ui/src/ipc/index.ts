@@ -44,9 +44,17 @@ import type { ScoreSheet } from './bindings/ScoreSheet'
 import type { SigningStatus } from './bindings/SigningStatus'
 import type { SheetProgress } from './bindings/SheetProgress'
 import type { Verification } from './bindings/Verification'
+import type { RankingReport } from './bindings/RankingReport'
+import type { RankingRow } from './bindings/RankingRow'
+import type { RankingSettings } from './bindings/RankingSettings'
+import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  RankingReport,
+  RankingRow,
+  RankingSettings,
+  Aggregation,
   SigningStatus,
   SheetProgress,
   Verification,
@@ -226,6 +234,21 @@ export const api = {
   /** Every signed sheet of the round (the latest of each), saved to exports/; resolves to the paths. */
   exportRoundSheets: (roundId: number) => call<string[]>('export_round_sheets', { roundId }),
   verifySheet: (bytes: Uint8Array) => call<Verification>('verify_sheet', { bytes: Array.from(bytes) }),
+}
+
+export const rankingApi = {
+  ranking: (roundId: number) => call<RankingReport>('ranking', { roundId }),
+  setSettings: (roundId: number, s: { aggregation: Aggregation; materialWeight: number; outlierMargin: number; selectionCount: number | null; selectionCutoff: number | null }) =>
+    call<RankingSettings>('set_ranking_settings', { roundId, ...s }),
+  setSiteScore: (roundId: number, application: string, score: number, recordRef: string) =>
+    call<null>('set_site_score', { roundId, application, score, recordRef }),
+  resolveOutlier: (roundId: number, application: string, expert: string, resolution: string, note: string) =>
+    call<null>('resolve_outlier', { roundId, application, expert, resolution, note }),
+  finalise: (roundId: number) => call<RankingReport>('finalise_ranking', { roundId }),
+  /** The Excel workbook, and with the secretariat's passphrase the signed PDF; resolves to the paths. */
+  exportReports: (roundId: number, passphrase: string | null) => call<string[]>('export_ranking', { roundId, passphrase }),
+  createSecretariatKey: (passphrase: string) => call<string>('create_secretariat_key', { passphrase }),
+  saveChart: (name: string, png: Uint8Array) => call<string>('save_chart', { name, png: Array.from(png) }),
 }
 
 /** Calls `handler` for each signed sheet of a batch as it is written. */

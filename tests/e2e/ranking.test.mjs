@@ -1,0 +1,80 @@
+// Ranking: on the demo round with every sheet submitted, the secretariat resolves an outlier,
+// enters a missing site score, finalises, and exports the Excel workbook and the signed PDF.
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { test } from 'node:test'
+import { CLI, withApp } from './harness.mjs'
+
+const cli = (db, ...args) => JSON.parse(execFileSync(CLI, ['--db', db, ...args, '--json']).toString())
+
+test('ranking: resolve an outlier, enter a site score, finalise, export the signed report', async () => {
+  let low
+  const prepare = async (_dir, db) => {
+    const run = (...args) => execFileSync(CLI, ['--db', db, ...args])
+    run('demo')
+    run('assign', '--round', 'DEMO-2026', '--seed', '1')
+    run('round', 'open', '--round', 'DEMO-2026')
+    const criteria = cli(db, 'rubric', 'show', '--round', 'DEMO-2026').rubric.sections.flatMap((s) => s.criteria)
+    const rows = cli(db, 'scores', '--round', 'DEMO-2026')
+    low = rows.find((r) => r.application === '2026-SZ-01')
+    for (const r of rows) {
+      run('declare', '--round', 'DEMO-2026', '--expert', r.expert, '--application', r.application)
+      const isLow = r === low
+      const lines = criteria.map((c) => `${c.code} ${isLow ? Math.min(3, c.max_points) : c.max_points - 1}`).join('\n') + '\n'
+      execFileSync(CLI, ['--db', db, 'score', 'stream', '--round', 'DEMO-2026', '--expert', r.expert, '--application', r.application], { input: lines })
+      run('score', 'submit', '--round', 'DEMO-2026', '--expert', r.expert, '--application', r.application, '--opinion', '同意')
+    }
+    for (const [app, site] of [['2026-GZ-01', '90'], ['2026-GZ-02', '80'], ['2026-SZ-01', '95'], ['2026-HZ-01', '70.5']]) {
+      run('site-score', 'set', '--round', 'DEMO-2026', '--application', app, '--score', site, '--record-ref', `考察记录 ${app}`)
+    }
+  }
+  await withApp({ name: 'ranking', prepare }, async (app) => {
+    await app.setWindowSize(1366, 768)
+    await app.waitForText('批次编号')
+    await app.click('[data-testid="nav-ranking"]')
+    await app.waitFor('the table', `return document.querySelector('[data-testid="ranking-table"]')?.innerText.includes('2026-SZ-01')`)
+    await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] canvas')`)
+    assert.match(await app.execute(`return document.querySelector('[data-testid="unresolved"]').innerText`), /1 个离群分未处理/)
+    await app.screenshot('ranking-draft-1366x768')
+
+    // Finalising is refused while the outlier is open.
+    await app.click('[data-testid="finalise"]')
+    await app.click('.el-message-box__btns .el-button--primary')
+    await app.waitForText('OUTLIERS_UNRESOLVED')
+
+    await app.click(`[data-testid="outlier-2026-SZ-01-${low.expert}"]`)
+    await app.type('textarea[data-testid="outlier-note"]', '已与专家电话确认：该园区材料不全，评分有据')
+    await app.click('[data-testid="outlier-save"]')
+    await app.waitFor('the warning to go', `return !document.querySelector('[data-testid="unresolved"]')`)
+
+    await app.click('[data-testid="site-2026-SG-01"]')
+    await app.retype('input[data-testid="site-ref"]', '韶关现场考察记录 2026-11-20')
+    await app.click('[data-testid="site-save"]')
+    await app.waitForText('实地考察得分已保存')
+    assert.equal(cli(app.db, 'rank', '--round', 'DEMO-2026').find((r) => r.code === '2026-SG-01').site_score, 80)
+
+    await app.click('[data-testid="finalise"]')
+    await app.click('.el-message-box__btns .el-button--primary')
+    await app.waitForText('排名已确定')
+
+    // Reports: the secretariat has no key yet; the dialog offers to create one.
+    await app.click('[data-testid="export-reports"]')
+    await app.type('input[data-testid="ranking-passphrase"]', '秘书处的口令2026')
+    await app.click('[data-testid="export-confirm"]')
+    await app.waitFor('the key offer', `return !!document.querySelector('input[data-testid="ranking-passphrase-again"]')`)
+    await app.type('input[data-testid="ranking-passphrase-again"]', '秘书处的口令2026')
+    await app.click('[data-testid="export-confirm"]')
+    await app.waitForText('已导出', 30000)
+    const message = await app.execute(`return [...document.querySelectorAll('.el-message')].map((m) => m.innerText).join(' ')`)
+    const paths = message.slice(message.indexOf('已导出：') + 4).trim().split('；')
+    const xlsx = paths.find((p) => p.endsWith('.xlsx'))
+    const pdf = paths.find((p) => p.endsWith('.pdf'))
+    assert.ok(existsSync(xlsx), xlsx)
+    assert.match(execFileSync('pdfsig', [pdf]).toString(), /Signature is Valid\./)
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString()
+    assert.match(text, /综合评分与排名报告/)
+    assert.match(text, /已与专家确认/)
+    await app.screenshot('ranking-finalised')
+  })
+})
