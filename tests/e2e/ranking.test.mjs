@@ -40,7 +40,7 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
 
     // Finalising is refused while the outlier is open.
     await app.click('[data-testid="finalise"]')
-    await app.click('.el-message-box__btns .el-button--primary')
+    await app.confirmMessageBox()
     await app.waitForText('OUTLIERS_UNRESOLVED')
 
     await app.click(`[data-testid="outlier-2026-SZ-01-${low.expert}"]`)
@@ -55,7 +55,7 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
     assert.equal(cli(app.db, 'rank', '--round', 'DEMO-2026').find((r) => r.code === '2026-SG-01').site_score, 80)
 
     await app.click('[data-testid="finalise"]')
-    await app.click('.el-message-box__btns .el-button--primary')
+    await app.confirmMessageBox()
     await app.waitForText('排名已确定')
 
     // Reports: the secretariat has no key yet; the dialog offers to create one.

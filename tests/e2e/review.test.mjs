@@ -31,7 +31,7 @@ test('material review: freeze, assign, pledge, score by keyboard, submit, locked
     await app.waitForText('评分细则已保存')
     assert.equal(cli(app.db, 'rubric', 'show', '--round', 'DEMO-2026').rubric.sections[0].criteria[0].title, '骨干企业规模与产值')
     await app.click('[data-testid="open-round"]')
-    await app.click('.el-message-box__btns .el-button--primary')
+    await app.confirmMessageBox()
     await app.waitFor('the frozen banner', `return !!document.querySelector('[data-testid="rubric-frozen"]')`)
     const sha = cli(app.db, 'round', 'list').find((r) => r.code === 'DEMO-2026').rubric_sha256
     assert.match(await app.text(), new RegExp(sha))
@@ -106,7 +106,7 @@ test('material review: freeze, assign, pledge, score by keyboard, submit, locked
 
     // Submit, then the sheet is locked.
     await app.click('[data-testid="submit"]')
-    await app.click('.el-message-box__btns .el-button--primary')
+    await app.confirmMessageBox()
     await app.waitFor('the locked banner', `return !!document.querySelector('[data-testid="locked"]')`)
     assert.equal(await app.execute(`return document.querySelector('input[data-testid="points-C3.1"]').disabled`), true)
     const row = cli(app.db, 'scores', '--round', 'DEMO-2026').find((r) => r.expert === 'E004' && r.application === application)
@@ -179,7 +179,7 @@ test('recusal: a new expert is recused by employer, an expert declares a conflic
     await app.keys(criteria.map((c) => String(c.max_points / 2 - (c.max_points / 2) % 0.5)).join('\n') + '\n纸质评分表：同意推荐。')
     await app.waitFor('every save to land', `return document.querySelector('[data-testid="save-state"]')?.innerText.startsWith('已保存')`)
     await app.click('[data-testid="submit"]')
-    await app.click('.el-message-box__btns .el-button--primary')
+    await app.confirmMessageBox()
     await app.waitFor('the locked banner', `return !!document.querySelector('[data-testid="locked"]')`)
     const entered = cli(app.db, 'scores', '--round', 'DEMO-2026').find((r) => r.application === victim.application && r.expert === 'E008')
     assert.equal(entered.stage, 'submitted')
