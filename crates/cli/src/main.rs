@@ -101,6 +101,8 @@ enum Command {
     Verify(sign::VerifyArgs),
     /// 综合评分与排名：打印排名、设置、确定
     Rank(rank::RankArgs),
+    /// 公示名单：拟认定的园区、公示期（工作日）和异议联系人，PDF 或文本
+    Publicity(rank::PublicityArgs),
     /// 实地考察得分：录入
     #[command(subcommand, name = "site-score")]
     SiteScore(rank::SiteScoreCommand),
@@ -571,6 +573,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Bench(command) => bench::run(cli, command),
         Command::Key(command) => sign::key(cli, command),
         Command::Rank(args) => rank::rank(cli, args),
+        Command::Publicity(args) => rank::publicity(cli, args),
         Command::SiteScore(command) => rank::site_score(cli, command),
         Command::Outlier(command) => rank::outlier(cli, command),
         Command::Cert(command) => sign::cert(cli, command),

@@ -320,3 +320,54 @@ pub fn outlier(cli: &Cli, command: &OutlierCommand) -> Result<(), Failure> {
     );
     Ok(())
 }
+
+#[derive(Debug, Args)]
+pub struct PublicityArgs {
+    #[command(flatten)]
+    round: RoundArg,
+    /// 公示开始日期，例如 2026-12-01
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    start: String,
+    /// 公示的工作日数（默认 5）
+    #[arg(long, default_value_t = 5)]
+    days: u32,
+    /// 异议联系人：单位、电话或地址
+    #[arg(long)]
+    contact: String,
+    /// 输出文件：.pdf 或 .txt
+    #[arg(long, value_name = "F")]
+    out: std::path::PathBuf,
+}
+
+pub fn publicity(cli: &Cli, args: &PublicityArgs) -> Result<(), Failure> {
+    let start = chrono::NaiveDate::parse_from_str(args.start.trim(), "%Y-%m-%d").map_err(|_| {
+        Failure::new(
+            ErrorCode::OutOfRange,
+            format!("日期“{}”无效：请写成 2026-12-01 的形式。", args.start),
+        )
+    })?;
+    let store = open_store(cli)?;
+    let round = store.find_round(&args.round.round)?;
+    let (pdf, text) = park_review_sheets::publicity(
+        &store,
+        round.id,
+        start,
+        args.days,
+        &args.contact,
+        crate::sign::now(),
+    )
+    .map_err(crate::sign::failure)?;
+    let is_text = args
+        .out
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+    crate::write_file(&args.out, if is_text { text.as_bytes() } else { &pdf })?;
+    if cli.json {
+        return print_json(
+            &serde_json::json!({"round": round.code, "out": args.out, "text": text}),
+        );
+    }
+    crate::say!("已生成公示名单：{}", args.out.display());
+    Ok(())
+}

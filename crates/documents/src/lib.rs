@@ -7,11 +7,13 @@
 
 mod eligibility_summary;
 mod page;
+mod publicity;
 mod ranking_report;
 mod scoring_sheet;
 mod summary_sheet;
 
 pub use eligibility_summary::eligibility_summary;
+pub use publicity::{publicity_pdf, publicity_text, PublicityData, PublicityEntry};
 pub use ranking_report::{ranking_report, RankingLine, RankingReportData};
 pub use scoring_sheet::{scoring_sheet, SheetData};
 pub use summary_sheet::{summary_sheet, SummaryData, SummaryRow};

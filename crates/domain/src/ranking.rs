@@ -308,3 +308,20 @@ pub fn select(ranked: &[Ranked], count: Option<u32>, cutoff: Option<i64>) -> Vec
 
 #[cfg(test)]
 mod tests;
+
+/// The last day of a publicity period of `working_days` working days (Monday–Friday) starting
+/// on `start` (counted if it is a working day). Public holidays are not known to the product:
+/// the secretariat moves the end date by hand when one falls in the period.
+pub fn publicity_end(start: chrono::NaiveDate, working_days: u32) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let is_working = |d: chrono::NaiveDate| d.weekday().num_days_from_monday() < 5;
+    let mut day = start;
+    let mut counted = u32::from(is_working(day));
+    while counted < working_days.max(1) {
+        day = day.succ_opt().unwrap_or(day);
+        if is_working(day) {
+            counted += 1;
+        }
+    }
+    day
+}

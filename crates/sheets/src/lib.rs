@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 mod reports;
-pub use reports::{ranking_pdf, ranking_xlsx};
+pub use reports::{publicity, ranking_pdf, ranking_xlsx};
 
 /// A failure with its stable code and a Chinese message.
 #[derive(Debug, thiserror::Error)]

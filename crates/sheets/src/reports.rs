@@ -282,3 +282,63 @@ pub fn ranking_xlsx(store: &Store, round_id: RoundId) -> Result<Vec<u8>, SheetEr
         }
     })
 }
+
+/// The publicity list (公示名单) of a finalised ranking: the PDF and the text.
+pub fn publicity(
+    store: &Store,
+    round_id: RoundId,
+    start: chrono::NaiveDate,
+    working_days: u32,
+    contact: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<(Vec<u8>, String), SheetError> {
+    use chrono::Datelike;
+    let report = store.ranking(round_id)?;
+    if report.settings.finalised_at.is_none() {
+        return Err(SheetError {
+            code: park_review_domain::ErrorCode::InvalidTransition,
+            message: "排名尚未确定：请先确定排名（park-review rank finalise），再生成公示名单。"
+                .into(),
+        });
+    }
+    if contact.trim().is_empty() {
+        return Err(SheetError {
+            code: park_review_domain::ErrorCode::OutOfRange,
+            message: "请填写异议联系人（单位、电话或地址）。".into(),
+        });
+    }
+    let end = park_review_domain::ranking::publicity_end(start, working_days);
+    let cn = |d: chrono::NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
+    let entries = report
+        .rows
+        .iter()
+        .filter(|r| r.selected)
+        .map(|r| {
+            let record = store.application_record(round_id, &r.code)?;
+            Ok(park_review_documents::PublicityEntry {
+                park_name: r.park_name.clone(),
+                city: r.city.clone(),
+                management_body: record.management_body,
+            })
+        })
+        .collect::<Result<Vec<_>, SheetError>>()?;
+    let data = park_review_documents::PublicityData {
+        title: format!(
+            "{}年广东省人工智能产业园区拟认定名单公示",
+            report.round.year
+        ),
+        entries,
+        period: format!("{}至{}（{working_days}个工作日）", cn(start), cn(end)),
+        contact: contact.trim().to_owned(),
+        issuer: "广东省人工智能产业园区评审秘书处".into(),
+        date: cn(now.date_naive()),
+    };
+    let generated = park_review_documents::GeneratedAt {
+        unix_seconds: now.timestamp(),
+        local_text: now.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
+    };
+    Ok((
+        park_review_documents::publicity_pdf(&data, &generated),
+        park_review_documents::publicity_text(&data),
+    ))
+}

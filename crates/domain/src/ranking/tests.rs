@@ -105,6 +105,16 @@ fn comprehensive_is_exact() {
     assert_eq!(comprehensive(7000, 9000, 1000), 7000);
 }
 
+#[test]
+fn five_working_days_skip_the_weekend() {
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    // Tue 2026-12-01 → Mon 2026-12-07.
+    assert_eq!(publicity_end(d("2026-12-01"), 5), d("2026-12-07"));
+    // Starting on a Saturday: Mon–Fri of the next week.
+    assert_eq!(publicity_end(d("2026-12-05"), 5), d("2026-12-11"));
+    assert_eq!(publicity_end(d("2026-12-04"), 1), d("2026-12-04"));
+}
+
 proptest! {
     #[test]
     fn trimmed_mean_stays_within_min_and_max(v in proptest::collection::vec(0i64..=10_000, 1..12)) {

@@ -1,0 +1,134 @@
+//! 公示名单: the proposed parks, the publicity period and where to object — as an A4 PDF and as
+//! plain text (for a website or a notice board).
+
+use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
+
+use crate::page::{fit, load_font, rgb, wrap, Canvas};
+use crate::GeneratedAt;
+
+#[derive(Debug, Clone)]
+pub struct PublicityEntry {
+    pub park_name: String,
+    pub city: String,
+    pub management_body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PublicityData {
+    /// e.g. 2026年广东省人工智能产业园区拟认定名单公示
+    pub title: String,
+    pub entries: Vec<PublicityEntry>,
+    /// e.g. 2026年12月1日至2026年12月7日（5个工作日）
+    pub period: String,
+    /// Where to send objections, e.g. 省工业和信息化厅人工智能处，电话 020-…
+    pub contact: String,
+    pub issuer: String,
+    /// The date printed under the issuer.
+    pub date: String,
+}
+
+/// The intro paragraph, shared by the PDF and the text.
+fn intro(data: &PublicityData) -> String {
+    format!(
+        "根据《广东省人工智能产业园区申报指南》，经形式审查、专家资料评审、实地考察和综合评分，现将拟认定的 {} 个广东省人工智能产业园区名单予以公示。公示期间，如对名单有异议，请以书面形式实名向联系人反映，并提供必要的证明材料。",
+        data.entries.len()
+    )
+}
+
+/// The list as plain text.
+pub fn publicity_text(data: &PublicityData) -> String {
+    let mut out = format!("{}\n\n{}\n\n", data.title, intro(data));
+    for (i, e) in data.entries.iter().enumerate() {
+        out.push_str(&format!(
+            "{}. {}（{}，{}）\n",
+            i + 1,
+            e.park_name,
+            e.city,
+            e.management_body
+        ));
+    }
+    out.push_str(&format!(
+        "\n公示期：{}\n异议联系人：{}\n\n{}\n{}\n",
+        data.period, data.contact, data.issuer, data.date
+    ));
+    out
+}
+
+/// The list as an A4 PDF.
+pub fn publicity_pdf(data: &PublicityData, generated: &GeneratedAt) -> Vec<u8> {
+    const PAGE_W: f32 = 210.0;
+    const PAGE_H: f32 = 297.0;
+    const MARGIN: f32 = 20.0;
+    let mut doc = PdfDocument::new(&data.title);
+    if let Ok(date) = printpdf::DateTime::from_unix_timestamp(generated.unix_seconds) {
+        doc.metadata.info.creation_date = date;
+        doc.metadata.info.modification_date = date;
+        doc.metadata.info.metadata_date = date;
+    }
+    doc.metadata.info.creator = "ParkReview 园区评审".into();
+    let font = load_font(&mut doc);
+    let black = rgb(17, 24, 39);
+    let width = PAGE_W - 2.0 * MARGIN;
+    let mut pages = vec![Canvas::new(font.clone(), PAGE_H)];
+    let mut y = 28.0;
+    for line in wrap(&data.title, 15.0, width) {
+        pages
+            .last_mut()
+            .unwrap()
+            .text_centred(MARGIN, width, y, 15.0, black.clone(), &line);
+        y += 8.0;
+    }
+    y += 4.0;
+    let put = |pages: &mut Vec<Canvas>, y: &mut f32, text: &str, size: f32| {
+        for line in wrap(text, size, width) {
+            if *y > PAGE_H - 25.0 {
+                pages.push(Canvas::new(font.clone(), PAGE_H));
+                *y = 25.0;
+            }
+            pages
+                .last_mut()
+                .unwrap()
+                .text(MARGIN, *y, size, black.clone(), &line);
+            *y += size * 0.62;
+        }
+    };
+    put(&mut pages, &mut y, &format!("    {}", intro(data)), 11.0);
+    y += 4.0;
+    for (i, e) in data.entries.iter().enumerate() {
+        put(
+            &mut pages,
+            &mut y,
+            &format!("{}. {}（{}）", i + 1, e.park_name, e.city),
+            11.0,
+        );
+        let body = fit(&e.management_body, 9.5, width - 8.0);
+        put(&mut pages, &mut y, &format!("    管理机构：{body}"), 9.5);
+        y += 1.5;
+    }
+    y += 4.0;
+    put(
+        &mut pages,
+        &mut y,
+        &format!("公示期：{}", data.period),
+        11.0,
+    );
+    put(
+        &mut pages,
+        &mut y,
+        &format!("异议联系人：{}", data.contact),
+        11.0,
+    );
+    y += 10.0;
+    {
+        let c = pages.last_mut().unwrap();
+        let x = PAGE_W - MARGIN - 70.0;
+        c.text(x, y, 11.0, black.clone(), &data.issuer);
+        c.text(x, y + 7.0, 11.0, black.clone(), &data.date);
+    }
+    let pdf_pages: Vec<PdfPage> = pages
+        .into_iter()
+        .map(|c| PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), c.ops))
+        .collect();
+    doc.with_pages(pdf_pages)
+        .save(&PdfSaveOptions::default(), &mut Vec::new())
+}
