@@ -107,6 +107,7 @@ pub fn run() {
             ranking::finalise_ranking,
             ranking::export_ranking,
             ranking::save_chart,
+            ranking::export_publicity,
         ])
         .run(tauri::generate_context!())
         .expect("error while running ParkReview");

@@ -156,3 +156,41 @@ pub async fn save_chart(
     })
     .await
 }
+
+/// Saves the publicity list of the finalised ranking as PDF and text to `exports/`.
+#[tauri::command]
+pub async fn export_publicity(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    start: String,
+    days: u32,
+    contact: String,
+) -> Result<Vec<String>, IpcError> {
+    let start =
+        chrono::NaiveDate::parse_from_str(start.trim(), "%Y-%m-%d").map_err(|_| IpcError {
+            code: park_review_domain::ErrorCode::OutOfRange,
+            message: format!("日期“{start}”无效。"),
+        })?;
+    with_store(&state, move |store| {
+        let round = store.round(round_id)?;
+        let (pdf, text) = park_review_sheets::publicity(
+            store,
+            round_id,
+            start,
+            days,
+            &contact,
+            chrono::Local::now().fixed_offset(),
+        )?;
+        Ok(vec![
+            store
+                .save_export(&format!("公示名单-{}.pdf", round.code), &pdf)?
+                .display()
+                .to_string(),
+            store
+                .save_export(&format!("公示名单-{}.txt", round.code), text.as_bytes())?
+                .display()
+                .to_string(),
+        ])
+    })
+    .await
+}

@@ -76,5 +76,15 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
     assert.match(text, /综合评分与排名报告/)
     assert.match(text, /已与专家确认/)
     await app.screenshot('ranking-finalised')
+
+    // The publicity list.
+    await app.click('[data-testid="publicity"]')
+    await app.type('input[data-testid="publicity-contact"]', '广东省工业和信息化厅，020-83133000')
+    await app.click('[data-testid="publicity-confirm"]')
+    await app.waitForText('公示名单-DEMO-2026.txt', 30000)
+    await app.waitFor('the radar', `return !!document.querySelector('[data-testid="chart-section-radar"] canvas')`)
+    await app.waitFor('the dialog to close', `return ![...document.querySelectorAll('.el-dialog')].some((d) => d.offsetParent)`)
+    await app.execute(`document.querySelector('[data-testid="chart-section-radar"]').scrollIntoView(); return true`)
+    await app.screenshot('ranking-charts')
   })
 })

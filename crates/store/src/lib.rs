@@ -34,7 +34,9 @@ pub use catalog::RoundRubric;
 pub use demo::DemoLoaded;
 pub use error::{Result, StoreError};
 pub use experts::ExpertAdded;
-pub use ranking::{ExpertScore, OutlierFlag, RankingReport, RankingRow, RankingSettings};
+pub use ranking::{
+    ExpertScore, OutlierFlag, RankingReport, RankingRow, RankingSettings, SectionScore,
+};
 pub use review::{
     AssignOutcome, AssignmentStage, AssignmentState, BoardApplication, BoardCell, BoardExpert,
     DeclaredConflictNotice, Dismissal, ReviewBoard,

@@ -66,6 +66,16 @@ pub struct ExpertScore {
     pub outlier: Option<OutlierFlag>,
 }
 
+/// A section's aggregate for one application (for the radar chart and the report).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct SectionScore {
+    pub code: String,
+    pub title: String,
+    pub max: f64,
+    pub score: Option<f64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct RankingRow {
@@ -86,6 +96,8 @@ pub struct RankingRow {
     pub tie_break: Option<TieBreak>,
     /// The industrial-base (C3) section's aggregate, used to break ties.
     pub industrial_base: Option<f64>,
+    /// Each rubric section's aggregate (same method; plain mean with `zscore`).
+    pub sections: Vec<SectionScore>,
     /// Submitted scoring sheets counted, of the experts assigned.
     pub submitted: u32,
     pub assigned: u32,
@@ -357,6 +369,31 @@ impl Store {
             })
             .map(|s| s.criteria.iter().map(|c| c.code.clone()).collect())
             .unwrap_or_default();
+        let section_codes: Vec<(String, String, i64, Vec<String>)> = rubric
+            .as_ref()
+            .map(|r| {
+                r.rubric
+                    .sections
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.code.clone(),
+                            s.title.clone(),
+                            s.criteria
+                                .iter()
+                                .filter_map(|c| to_centi(c.max_points))
+                                .sum(),
+                            s.criteria.iter().map(|c| c.code.clone()).collect(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let section_method = if settings.aggregation == Aggregation::Zscore {
+            Aggregation::Mean
+        } else {
+            settings.aggregation
+        };
         let rows = self.list_scores(round_id)?;
         let submitted: Vec<_> = rows
             .iter()
@@ -505,6 +542,27 @@ impl Store {
                     selected: false,
                     tie_break: None,
                     industrial_base: industrial_base.map(points),
+                    sections: section_codes
+                        .iter()
+                        .map(|(code, title, max, codes)| {
+                            let sums: Vec<i64> = mine
+                                .iter()
+                                .map(|r| {
+                                    codes
+                                        .iter()
+                                        .filter_map(|c| r.scores.get(c))
+                                        .map(|p| (p * 100.0).round() as i64)
+                                        .sum()
+                                })
+                                .collect();
+                            SectionScore {
+                                code: code.clone(),
+                                title: title.clone(),
+                                max: points(*max),
+                                score: aggregate(&sums, section_method).map(points),
+                            }
+                        })
+                        .collect(),
                     submitted: mine.len() as u32,
                     assigned: rows.iter().filter(|r| r.application == app.code).count() as u32,
                     experts,

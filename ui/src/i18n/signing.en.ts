@@ -1,6 +1,14 @@
 // Signing screens, in English.
 export default {
   ranking: {
+    average: 'Round average',
+    radar: 'Section scores against the round average',
+    pickPark: 'Choose a park',
+    publicity: 'Publicity list',
+    publicityStart: 'First day',
+    publicityDays: 'Working days',
+    publicityContact: 'Objections to (office, phone or address)',
+    publicityDone: 'Publicity list made',
     title: 'Ranking',
     draft: 'Draft: recomputed from the scores',
     finalisedAt: 'Finalised at {at} by {by}',

@@ -1,6 +1,14 @@
 // Signing screens: keys, the hand-drawn signature, signed sheets, verification.
 export default {
   ranking: {
+    average: '本批次平均',
+    radar: '各部分得分与本批次平均',
+    pickPark: '选择园区',
+    publicity: '生成公示名单',
+    publicityStart: '公示开始日期',
+    publicityDays: '公示工作日数',
+    publicityContact: '异议联系人（单位、电话或地址）',
+    publicityDone: '已生成公示名单',
     title: '综合评分与排名',
     draft: '草稿：排名随评分实时计算',
     finalisedAt: '已于 {at} 由 {by} 确定',

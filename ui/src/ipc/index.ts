@@ -247,6 +247,9 @@ export const rankingApi = {
   finalise: (roundId: number) => call<RankingReport>('finalise_ranking', { roundId }),
   /** The Excel workbook, and with the secretariat's passphrase the signed PDF; resolves to the paths. */
   exportReports: (roundId: number, passphrase: string | null) => call<string[]>('export_ranking', { roundId, passphrase }),
+  /** The publicity list as PDF and text in exports/; resolves to the paths. */
+  exportPublicity: (roundId: number, start: string, days: number, contact: string) =>
+    call<string[]>('export_publicity', { roundId, start, days, contact }),
   createSecretariatKey: (passphrase: string) => call<string>('create_secretariat_key', { passphrase }),
   saveChart: (name: string, png: Uint8Array) => call<string>('save_chart', { name, png: Array.from(png) }),
 }

@@ -27,3 +27,18 @@ export function leniency(report: RankingReport): Array<{ expert: string; deviati
     .map(([expert, { sum, n }]) => ({ expert, deviation: Math.round((sum / n) * 100) / 100, n }))
     .sort((a, b) => a.expert.localeCompare(b.expert))
 }
+
+/** Radar: one park's section scores against the round's average (of the parks with a score). */
+export function radarData(report: RankingReport, code: string) {
+  const row = report.rows.find((r) => r.code === code)
+  const sections = report.rows.find((r) => r.sections.length)?.sections ?? []
+  const average = sections.map((s) => {
+    const values = report.rows.map((r) => r.sections.find((x) => x.code === s.code)?.score).filter((v): v is number => v != null)
+    return values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100 : 0
+  })
+  return {
+    indicators: sections.map((s) => ({ name: s.title, max: s.max })),
+    park: sections.map((s) => row?.sections.find((x) => x.code === s.code)?.score ?? 0),
+    average,
+  }
+}
