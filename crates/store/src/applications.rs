@@ -269,8 +269,84 @@ impl Store {
         ))?;
         let rows = stmt.query_map([round_id.0], record_from_row)?;
         let mut records = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-        for (id, record, _) in &mut records {
-            self.load_lists(*id, record)?;
+        // The lists of every application in four set-based reads (not four per application).
+        let index: std::collections::HashMap<i64, usize> = records
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _, _))| (id.0, i))
+            .collect();
+        let of_round = "application_id IN (SELECT id FROM applications WHERE round_id = ?1)";
+        let mut stmt = conn.prepare(&format!(
+            "SELECT application_id, name, credit_code, ai_output_wan_yuan FROM application_enterprises
+             WHERE {of_round} ORDER BY application_id, position"
+        ))?;
+        for row in stmt.query_map([round_id.0], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                park_review_domain::model::Enterprise {
+                    name: r.get(1)?,
+                    credit_code: r.get(2)?,
+                    ai_output_wan_yuan: r.get(3)?,
+                },
+            ))
+        })? {
+            let (id, item) = row?;
+            if let Some(i) = index.get(&id) {
+                records[*i].1.enterprises.push(item);
+            }
+        }
+        let mut stmt = conn.prepare(&format!(
+            "SELECT application_id, name, kind FROM application_innovation_platforms WHERE {of_round} ORDER BY application_id, position"
+        ))?;
+        for row in stmt.query_map([round_id.0], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                park_review_domain::model::InnovationPlatform {
+                    name: r.get(1)?,
+                    kind: parse_text(2, r.get(2)?)?,
+                },
+            ))
+        })? {
+            let (id, item) = row?;
+            if let Some(i) = index.get(&id) {
+                records[*i].1.innovation_platforms.push(item);
+            }
+        }
+        let mut stmt = conn.prepare(&format!(
+            "SELECT application_id, enterprise, partner, partner_kind FROM application_rnd_cooperations
+             WHERE {of_round} ORDER BY application_id, position"
+        ))?;
+        for row in stmt.query_map([round_id.0], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                park_review_domain::model::RndCooperation {
+                    enterprise: r.get(1)?,
+                    partner: r.get(2)?,
+                    partner_kind: parse_text(3, r.get(3)?)?,
+                },
+            ))
+        })? {
+            let (id, item) = row?;
+            if let Some(i) = index.get(&id) {
+                records[*i].1.rnd_cooperations.push(item);
+            }
+        }
+        let mut stmt = conn.prepare(&format!(
+            "SELECT application_id, name, kind FROM application_service_platforms WHERE {of_round} ORDER BY application_id, position"
+        ))?;
+        for row in stmt.query_map([round_id.0], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                park_review_domain::model::ServicePlatform {
+                    name: r.get(1)?,
+                    kind: parse_text(2, r.get(2)?)?,
+                },
+            ))
+        })? {
+            let (id, item) = row?;
+            if let Some(i) = index.get(&id) {
+                records[*i].1.service_platforms.push(item);
+            }
         }
         Ok(records)
     }

@@ -9,6 +9,7 @@
 
 mod applications;
 pub mod attachments;
+mod bench_fill;
 mod catalog;
 mod demo;
 mod eligibility;

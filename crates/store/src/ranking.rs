@@ -440,14 +440,28 @@ impl Store {
             let rows = stmt.query_map([round_id.0], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        // Grouped once, so the ranking stays linear in the number of scores.
+        let mut submitted_by_app: std::collections::HashMap<&str, Vec<&&crate::ScoreRow>> =
+            std::collections::HashMap::new();
+        for r in &submitted {
+            submitted_by_app
+                .entry(r.application.as_str())
+                .or_default()
+                .push(r);
+        }
+        let mut assigned_by_app: std::collections::HashMap<&str, u32> =
+            std::collections::HashMap::new();
+        for r in &rows {
+            *assigned_by_app.entry(r.application.as_str()).or_default() += 1;
+        }
         let mut unresolved = 0;
         let mut inputs = Vec::new();
         let mut details: BTreeMap<String, RankingRow> = BTreeMap::new();
         for app in &apps {
-            let mine: Vec<_> = submitted
-                .iter()
-                .filter(|r| r.application == app.code)
-                .collect();
+            let mine: Vec<_> = submitted_by_app
+                .get(app.code.as_str())
+                .cloned()
+                .unwrap_or_default();
             let totals: Vec<i64> = mine
                 .iter()
                 .map(|r| (r.total * 100.0).round() as i64)
@@ -564,7 +578,7 @@ impl Store {
                         })
                         .collect(),
                     submitted: mine.len() as u32,
-                    assigned: rows.iter().filter(|r| r.application == app.code).count() as u32,
+                    assigned: assigned_by_app.get(app.code.as_str()).copied().unwrap_or(0),
                     experts,
                 },
             );
@@ -575,6 +589,8 @@ impl Store {
             .selection_cutoff
             .map(|c| (c * 100.0).round() as i64);
         let selected = select(&ranked, settings.selection_count, cutoff);
+        let selected_set: std::collections::HashSet<&str> =
+            selected.iter().map(String::as_str).collect();
         let rows = ranked
             .into_iter()
             .map(|r| {
@@ -585,7 +601,7 @@ impl Store {
                 row.comprehensive_score = r.comprehensive.map(points);
                 row.incomplete = r.incomplete;
                 row.tie_break = r.tie_break;
-                row.selected = selected.contains(&r.code);
+                row.selected = selected_set.contains(r.code.as_str());
                 row
             })
             .collect();

@@ -616,23 +616,34 @@ impl Store {
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        // Every score of the round in one read, grouped by assignment.
+        let mut by_assignment: std::collections::HashMap<i64, Vec<(String, Option<i64>, String)>> =
+            std::collections::HashMap::new();
         let mut scores_stmt = self.conn().prepare(
-            "SELECT c.code, s.points_centi, s.comment FROM scores s JOIN criteria c ON c.id = s.criterion_id
-             WHERE s.assignment_id = ?1 ORDER BY c.position",
+            "SELECT s.assignment_id, c.code, s.points_centi, s.comment FROM scores s
+             JOIN criteria c ON c.id = s.criterion_id JOIN assignments a ON a.id = s.assignment_id
+             WHERE a.round_id = ?1 ORDER BY s.assignment_id, c.position",
         )?;
+        for row in scores_stmt.query_map([round_id.0], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })? {
+            let (id, code, points, comment) = row?;
+            by_assignment
+                .entry(id)
+                .or_default()
+                .push((code, points, comment));
+        }
         let mut out = Vec::new();
         for (id, app, code, name, declared_at, submitted_at, entered_by, opinion) in rows {
             let mut scores = BTreeMap::new();
             let mut comments = BTreeMap::new();
             let mut total_centi: i64 = 0;
-            for row in scores_stmt.query_map([id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<i64>>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })? {
-                let (c, p, comment) = row?;
+            for (c, p, comment) in by_assignment.remove(&id).unwrap_or_default() {
                 if let Some(p) = p {
                     total_centi += p;
                     scores.insert(c.clone(), p as f64 / 100.0);
