@@ -1554,6 +1554,77 @@ fn a_wrong_passphrase_is_refused_and_nothing_changes() {
         serde_json::from_slice::<Value>(&out.stderr).unwrap()["code"],
         "KEY_EXISTS"
     );
+    // The passphrase can be changed: the old one no longer opens the key, the new one does.
+    let new_file = sb.path("new-passphrase.txt");
+    std::fs::write(&new_file, "换过的口令 2027\n").unwrap();
+    let out = sb.run_with_passphrase(
+        &[
+            "key",
+            "passphrase",
+            "--expert",
+            &e,
+            "--new-passphrase-file",
+            &new_file,
+            "--json",
+        ],
+        "不是这个口令",
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stderr).unwrap()["code"],
+        "WRONG_PASSPHRASE"
+    );
+    assert!(sb
+        .run_with_passphrase(
+            &[
+                "key",
+                "passphrase",
+                "--expert",
+                &e,
+                "--new-passphrase-file",
+                &new_file
+            ],
+            PASSPHRASE
+        )
+        .status
+        .success());
+    assert!(!sb
+        .run_with_passphrase(
+            &[
+                "sheet",
+                "--round",
+                "DEMO-2026",
+                "--expert",
+                &e,
+                "--application",
+                &a,
+                "--out",
+                &pdf
+            ],
+            PASSPHRASE
+        )
+        .status
+        .success());
+    assert!(sb
+        .run_with_passphrase(
+            &[
+                "sheet",
+                "--round",
+                "DEMO-2026",
+                "--expert",
+                &e,
+                "--application",
+                &a,
+                "--out",
+                &pdf
+            ],
+            "换过的口令 2027"
+        )
+        .status
+        .success());
+    assert_eq!(
+        sb.json(&["key", "show", "--expert", &e, "--json"])["certificate_sha256"],
+        key_before["certificate_sha256"]
+    );
     // A short passphrase is refused before anything is made.
     let out = sb.run_with_passphrase(&["key", "create", "--secretariat", "--json"], "short");
     assert!(!out.status.success());

@@ -49,6 +49,16 @@ pub enum KeyCommand {
         #[command(flatten)]
         passphrase: PassphraseArgs,
     },
+    /// 修改保护私钥的口令（密钥和证书不变）；旧口令用 --passphrase-file 或环境变量给出时，新口令从 --new-passphrase-file 读取
+    Passphrase {
+        #[command(flatten)]
+        owner: OwnerArgs,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+        /// 从文件读取新口令（第一行）；不给时在终端询问两次
+        #[arg(long, value_name = "F")]
+        new_passphrase_file: Option<PathBuf>,
+    },
     /// 显示密钥（证书指纹、创建时间），不显示私钥
     Show {
         #[command(flatten)]
@@ -200,6 +210,44 @@ pub fn key(cli: &Cli, command: &KeyCommand) -> Result<(), Failure> {
                 stored.owner,
                 stored.certificate_sha256
             );
+            Ok(())
+        }
+        KeyCommand::Passphrase {
+            owner,
+            passphrase,
+            new_passphrase_file,
+        } => {
+            let mut store = open_store(cli)?;
+            let stored = store.signing_key(owner.owner())?;
+            let old = read_passphrase(passphrase, "当前口令：", false)?;
+            let new = match new_passphrase_file {
+                Some(path) => std::fs::read_to_string(path)
+                    .map_err(|e| {
+                        Failure::new(
+                            ErrorCode::Io,
+                            format!("无法读取口令文件 {}：{e}", path.display()),
+                        )
+                    })?
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+                None => read_passphrase(
+                    &PassphraseArgs {
+                        passphrase_file: None,
+                    },
+                    "新口令（至少 8 个字符）：",
+                    true,
+                )?,
+            };
+            let pem =
+                park_review_signing::keys::change_passphrase(&stored.encrypted_key_pem, &old, &new)
+                    .map_err(|e| failure(e.into()))?;
+            store.update_encrypted_key(&cli_actor(), owner.owner(), &pem)?;
+            if cli.json {
+                return print_json(&serde_json::json!({"owner": stored.owner, "changed": true}));
+            }
+            crate::say!("已修改 {} 的私钥口令（密钥和证书不变）。", stored.owner);
             Ok(())
         }
         KeyCommand::Show { owner } => {

@@ -83,6 +83,21 @@ pub fn ranking_pdf(
             } else if r.incomplete {
                 notes.push("缺少资料评审或实地考察得分，暂不排名。".into());
             }
+            if r.sections.iter().any(|s| s.score.is_some()) {
+                notes.push(format!(
+                    "各部分得分：{}",
+                    r.sections
+                        .iter()
+                        .map(|s| format!(
+                            "{} {}/{}",
+                            s.title,
+                            points(s.score),
+                            format_points(s.max)
+                        ))
+                        .collect::<Vec<_>>()
+                        .join("，")
+                ));
+            }
             if let Some(reference) = &r.site_record_ref {
                 notes.push(format!("实地考察得分依据：{reference}"));
             }
