@@ -126,6 +126,50 @@ impl Canvas {
     }
 }
 
+/// A decoded hand-drawn signature on the document: its pixel size and image id.
+pub type SignatureImage = (usize, usize, printpdf::XObjectId);
+
+/// Adds a PNG signature to the document, if it decodes.
+pub fn add_signature(doc: &mut PdfDocument, png: Option<&Vec<u8>>) -> Option<SignatureImage> {
+    png.and_then(|png| {
+        printpdf::RawImage::decode_from_bytes(png, &mut Vec::new())
+            .ok()
+            .map(|image| (image.width, image.height, doc.add_image(&image)))
+    })
+}
+
+impl Canvas {
+    /// “评审专家（签名）：” at (x, y) with the drawn signature (fitted into 50 × 18 mm and centred
+    /// on the line) or a line to sign on, and the date below.
+    pub fn signature_block(
+        &mut self,
+        x: f32,
+        y: f32,
+        signature: Option<&SignatureImage>,
+        date: &str,
+        color: Color,
+    ) {
+        self.text(x, y, 10.5, color.clone(), "评审专家（签名）：");
+        match signature {
+            Some((w_px, h_px, id)) => {
+                let dpi = (*w_px as f32 / (50.0 / 25.4)).max(*h_px as f32 / (18.0 / 25.4));
+                let drawn_h = *h_px as f32 / dpi * 25.4;
+                self.ops.push(Op::UseXobject {
+                    id: id.clone(),
+                    transform: printpdf::XObjectTransform {
+                        translate_x: Some(Mm(x + 33.0).into()),
+                        translate_y: Some(Mm(self.height_mm - (y - 1.5 + drawn_h / 2.0)).into()),
+                        dpi: Some(dpi),
+                        ..Default::default()
+                    },
+                });
+            }
+            None => self.line(x + 33.0, y + 1.0, x + 78.0, y + 1.0, 0.5, color.clone()),
+        }
+        self.text(x, y + 8.0, 10.5, color, &format!("日期：{date}"));
+    }
+}
+
 /// The width of `text` at `size_pt`: CJK and full-width characters are one em wide in this
 /// font, Latin letters and digits about half.
 pub fn text_width_mm(text: &str, size_pt: f32) -> f32 {

@@ -6,7 +6,7 @@
 
 use park_review_domain::model::Rubric;
 use park_review_domain::rubric::format_points;
-use printpdf::{Mm, Op, PdfDocument, PdfPage, PdfSaveOptions, RawImage, XObjectTransform};
+use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
 
 use crate::page::{load_font, rgb, wrap, Canvas};
 use crate::GeneratedAt;
@@ -63,11 +63,7 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
     doc.metadata.info.creator = "ParkReview 园区评审".into();
     doc.metadata.info.producer = "ParkReview".into();
     let font = load_font(&mut doc);
-    let signature = data.signature_png.as_ref().and_then(|png| {
-        RawImage::decode_from_bytes(png, &mut Vec::new())
-            .ok()
-            .map(|image| (image.width, image.height, doc.add_image(&image)))
-    });
+    let signature = crate::page::add_signature(&mut doc, data.signature_png.as_ref());
 
     let black = rgb(17, 24, 39);
     let grey = rgb(107, 114, 128);
@@ -276,39 +272,13 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
         y = 20.0;
     }
     y += 9.0;
-    {
-        let c = pages.last_mut().unwrap();
-        let x = MARGIN + 96.0;
-        c.text(x, y, 10.5, black.clone(), "评审专家（签名）：");
-        match &signature {
-            Some((w_px, h_px, id)) => {
-                let (box_w, box_h) = (50.0_f32, 18.0_f32);
-                let dpi = (*w_px as f32 / (box_w / 25.4)).max(*h_px as f32 / (box_h / 25.4));
-                let drawn_h = *h_px as f32 / dpi * 25.4;
-                c.ops.push(Op::UseXobject {
-                    id: id.clone(),
-                    transform: XObjectTransform {
-                        translate_x: Some(Mm(x + 33.0).into()),
-                        // The image centred on the line of “评审专家（签名）”.
-                        translate_y: Some(Mm(PAGE_H - (y - 1.5 + drawn_h / 2.0)).into()),
-                        dpi: Some(dpi),
-                        ..Default::default()
-                    },
-                });
-            }
-            None => c.line(x + 33.0, y + 1.0, x + 78.0, y + 1.0, 0.5, black.clone()),
-        }
-        c.text(
-            x,
-            y + 10.0,
-            10.5,
-            black.clone(),
-            &format!(
-                "日期：{}",
-                data.submitted_at.get(..10).unwrap_or(&data.submitted_at)
-            ),
-        );
-    }
+    pages.last_mut().unwrap().signature_block(
+        MARGIN + 96.0,
+        y,
+        signature.as_ref(),
+        data.submitted_at.get(..10).unwrap_or(&data.submitted_at),
+        black.clone(),
+    );
 
     let total_pages = pages.len();
     let pdf_pages: Vec<PdfPage> = pages

@@ -1,7 +1,7 @@
 //! 专家评分汇总表: every application one expert scored in a round, with its total and when it
 //! was submitted, on one document the expert signs.
 
-use printpdf::{Mm, Op, PdfDocument, PdfPage, PdfSaveOptions, RawImage, XObjectTransform};
+use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
 
 use crate::page::{fit, load_font, rgb, wrap, Canvas};
 use crate::GeneratedAt;
@@ -50,11 +50,7 @@ pub fn summary_sheet(data: &SummaryData, generated: &GeneratedAt) -> Vec<u8> {
     doc.metadata.info.creator = "ParkReview 园区评审".into();
     doc.metadata.info.producer = "ParkReview".into();
     let font = load_font(&mut doc);
-    let signature = data.signature_png.as_ref().and_then(|png| {
-        RawImage::decode_from_bytes(png, &mut Vec::new())
-            .ok()
-            .map(|image| (image.width, image.height, doc.add_image(&image)))
-    });
+    let signature = crate::page::add_signature(&mut doc, data.signature_png.as_ref());
     let black = rgb(17, 24, 39);
     let grey = rgb(107, 114, 128);
     let rule_color = rgb(156, 163, 175);
@@ -147,34 +143,13 @@ pub fn summary_sheet(data: &SummaryData, generated: &GeneratedAt) -> Vec<u8> {
         y = 20.0;
     }
     y += 12.0;
-    {
-        let c = pages.last_mut().unwrap();
-        let x = MARGIN + 96.0;
-        c.text(x, y, 10.5, black.clone(), "评审专家（签名）：");
-        match &signature {
-            Some((w_px, h_px, id)) => {
-                let dpi = (*w_px as f32 / (50.0 / 25.4)).max(*h_px as f32 / (18.0 / 25.4));
-                let drawn_h = *h_px as f32 / dpi * 25.4;
-                c.ops.push(Op::UseXobject {
-                    id: id.clone(),
-                    transform: XObjectTransform {
-                        translate_x: Some(Mm(x + 33.0).into()),
-                        translate_y: Some(Mm(PAGE_H - (y - 1.5 + drawn_h / 2.0)).into()),
-                        dpi: Some(dpi),
-                        ..Default::default()
-                    },
-                });
-            }
-            None => c.line(x + 33.0, y + 1.0, x + 78.0, y + 1.0, 0.5, black.clone()),
-        }
-        c.text(
-            x,
-            y + 8.0,
-            10.5,
-            black.clone(),
-            &format!("日期：{}", generated.local_text.get(..10).unwrap_or("")),
-        );
-    }
+    pages.last_mut().unwrap().signature_block(
+        MARGIN + 96.0,
+        y,
+        signature.as_ref(),
+        generated.local_text.get(..10).unwrap_or(""),
+        black.clone(),
+    );
     let total_pages = pages.len();
     let pdf_pages: Vec<PdfPage> = pages
         .into_iter()
