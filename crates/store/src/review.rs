@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use park_review_domain::assignment::{assign, AssignmentInput};
 use park_review_domain::ids::{ApplicationId, ExpertId, RoundId};
-use park_review_domain::model::{Expert, Round};
+use park_review_domain::model::{ApplicationRecord, Expert, Round};
 use park_review_domain::recusal::{
     effective_conflicts, find_conflicts, ApplicationParties, Conflict, ConflictKind, ExpertParties,
 };
@@ -193,6 +193,21 @@ type ConflictMap = BTreeMap<(ApplicationId, ExpertId), (Vec<Conflict>, Vec<Dismi
 impl Store {
     fn round_conflicts(&self, round: &Round, panel: &[Expert]) -> Result<ConflictMap> {
         let records = self.application_records(round.id)?;
+        let apps: Vec<(ApplicationId, &ApplicationRecord)> = records
+            .iter()
+            .map(|(id, record, _)| (*id, record))
+            .collect();
+        self.conflicts_of(round, &apps, panel)
+    }
+
+    /// The conflicts between `apps` and `panel`: the rules' findings with the recorded
+    /// decisions applied.
+    fn conflicts_of(
+        &self,
+        round: &Round,
+        apps: &[(ApplicationId, &ApplicationRecord)],
+        panel: &[Expert],
+    ) -> Result<ConflictMap> {
         let mut recorded: BTreeMap<(i64, i64), Vec<Conflict>> = BTreeMap::new();
         let mut dismissed: BTreeMap<(i64, i64), Vec<Dismissal>> = BTreeMap::new();
         let mut stmt = self.conn().prepare(
@@ -232,7 +247,7 @@ impl Store {
             }
         }
         let mut map = ConflictMap::new();
-        for (app_id, record, _) in &records {
+        for (app_id, record) in apps {
             let parties = ApplicationParties {
                 park_name: &record.park_name,
                 management_body: &record.management_body,
@@ -277,8 +292,10 @@ impl Store {
         app: ApplicationId,
         expert: &Expert,
     ) -> Result<Vec<Conflict>> {
+        // Only this application's record: this runs on every score saved.
+        let record = self.application_record(round.id, &app.to_string())?;
         Ok(self
-            .round_conflicts(round, std::slice::from_ref(expert))?
+            .conflicts_of(round, &[(app, &record)], std::slice::from_ref(expert))?
             .remove(&(app, expert.id))
             .map(|(c, _)| c)
             .unwrap_or_default())
