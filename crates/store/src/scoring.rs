@@ -116,6 +116,17 @@ fn totals(conn: &rusqlite::Connection, assignment: i64) -> rusqlite::Result<(i64
     )
 }
 
+/// What an autosave reports back: the assignment's totals after the change.
+fn saved(tx: &WriteTx<'_>, assignment: i64, criteria: u32) -> Result<ScoreSaved> {
+    let (total, scored) = totals(&tx.tx, assignment)?;
+    Ok(ScoreSaved {
+        total: total as f64 / 100.0,
+        scored,
+        criteria,
+        saved_at: tx.now(),
+    })
+}
+
 fn entered_by(actor: &Actor) -> Option<&str> {
     (actor.role == Role::Secretariat).then_some(actor.name.as_str())
 }
@@ -315,6 +326,51 @@ impl Store {
         points: Option<f64>,
         comment: Option<&str>,
     ) -> Result<ScoreSaved> {
+        self.save_draft(
+            actor,
+            round_id,
+            expert,
+            application,
+            criterion,
+            Some(points),
+            comment,
+        )
+    }
+
+    /// Saves a comment without touching the points.
+    pub fn set_score_comment(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+        criterion: &str,
+        comment: &str,
+    ) -> Result<ScoreSaved> {
+        self.save_draft(
+            actor,
+            round_id,
+            expert,
+            application,
+            criterion,
+            None,
+            Some(comment),
+        )
+    }
+
+    /// One draft edit of a criterion: its points (`Some(None)` clears them, `None` leaves
+    /// them) and, if given, its comment.
+    #[allow(clippy::too_many_arguments)]
+    fn save_draft(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        expert: &str,
+        application: &str,
+        criterion: &str,
+        points: Option<Option<f64>>,
+        comment: Option<&str>,
+    ) -> Result<ScoreSaved> {
         let (_, _, _, row) = self.editable_pair(round_id, expert, application)?;
         let rubric = self.frozen_rubric(round_id)?;
         let (criterion_id, c) =
@@ -333,7 +389,10 @@ impl Store {
                             .join("、")
                     ),
                 })?;
-        let points_centi = points.map(|p| check_points(c, p)).transpose()?;
+        let points_centi = match points {
+            Some(p) => Some(p.map(|p| check_points(c, p)).transpose()?),
+            None => None,
+        };
         let code = c.code.clone();
         let criteria = rubric.criterion_ids.len() as u32;
         self.write(actor, |tx| {
@@ -342,59 +401,11 @@ impl Store {
                 &row,
                 criterion_id,
                 &code,
-                Some(points_centi),
+                points_centi,
                 comment,
                 entered_by(actor),
             )?;
-            let (total, scored) = totals(&tx.tx, row.id)?;
-            Ok(ScoreSaved {
-                total: total as f64 / 100.0,
-                scored,
-                criteria,
-                saved_at: tx.now(),
-            })
-        })
-    }
-
-    /// Saves a comment without touching the points.
-    pub fn set_score_comment(
-        &mut self,
-        actor: &Actor,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
-        criterion: &str,
-        comment: &str,
-    ) -> Result<ScoreSaved> {
-        let (_, _, _, row) = self.editable_pair(round_id, expert, application)?;
-        let rubric = self.frozen_rubric(round_id)?;
-        let (criterion_id, c) =
-            rubric
-                .criterion(criterion)
-                .ok_or_else(|| StoreError::NotFound {
-                    what: "评分项",
-                    key: criterion.to_owned(),
-                    hint: String::new(),
-                })?;
-        let code = c.code.clone();
-        let criteria = rubric.criterion_ids.len() as u32;
-        self.write(actor, |tx| {
-            upsert_score(
-                tx,
-                &row,
-                criterion_id,
-                &code,
-                None,
-                Some(comment),
-                entered_by(actor),
-            )?;
-            let (total, scored) = totals(&tx.tx, row.id)?;
-            Ok(ScoreSaved {
-                total: total as f64 / 100.0,
-                scored,
-                criteria,
-                saved_at: tx.now(),
-            })
+            saved(tx, row.id, criteria)
         })
     }
 
@@ -416,8 +427,7 @@ impl Store {
                 params![row.id, opinion, now, entered_by(actor)],
             )?;
             tx.audit("opinion.set", "assignment", &row.uid, json!({"length": opinion.chars().count()}))?;
-            let (total, scored) = totals(&tx.tx, row.id)?;
-            Ok(ScoreSaved { total: total as f64 / 100.0, scored, criteria, saved_at: now })
+            saved(tx, row.id, criteria)
         })
     }
 
