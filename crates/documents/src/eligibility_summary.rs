@@ -3,9 +3,9 @@
 //! and every override with its reason, who and when.
 
 use park_review_domain::eligibility::{Eligibility, RuleId, RuleResult};
-use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{Mm, PdfPage, PdfSaveOptions};
 
-use crate::page::{fit, load_font, rgb, wrap, Canvas};
+use crate::page::{fit, rgb, wrap, Canvas};
 use crate::GeneratedAt;
 
 const PAGE_W: f32 = 297.0;
@@ -34,15 +34,8 @@ pub fn eligibility_summary(
     review: &[Eligibility],
     generated: &GeneratedAt,
 ) -> Vec<u8> {
-    let mut doc = PdfDocument::new(&format!("{round_title} 形式审查结果汇总表"));
-    if let Ok(date) = printpdf::DateTime::from_unix_timestamp(generated.unix_seconds) {
-        doc.metadata.info.creation_date = date;
-        doc.metadata.info.modification_date = date;
-        doc.metadata.info.metadata_date = date;
-    }
-    doc.metadata.info.creator = "ParkReview 园区评审".into();
-    doc.metadata.info.producer = "ParkReview".into();
-    let font = load_font(&mut doc);
+    let (mut doc, font) =
+        crate::page::new_document(&format!("{round_title} 形式审查结果汇总表"), generated);
 
     let black = rgb(17, 24, 39);
     let grey = rgb(107, 114, 128);

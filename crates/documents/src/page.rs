@@ -9,6 +9,21 @@ use printpdf::{
 /// The subset font, embedded in every document.
 pub const FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/NotoSansSC-ParkReview.otf");
 
+/// A new document titled `title`, dated `generated` (printpdf otherwise says 1970), naming
+/// ParkReview as creator, with the bundled font added.
+pub fn new_document(title: &str, generated: &crate::GeneratedAt) -> (PdfDocument, FontId) {
+    let mut doc = PdfDocument::new(title);
+    if let Ok(date) = printpdf::DateTime::from_unix_timestamp(generated.unix_seconds) {
+        doc.metadata.info.creation_date = date;
+        doc.metadata.info.modification_date = date;
+        doc.metadata.info.metadata_date = date;
+    }
+    doc.metadata.info.creator = "ParkReview 园区评审".into();
+    doc.metadata.info.producer = "ParkReview".into();
+    let font = load_font(&mut doc);
+    (doc, font)
+}
+
 pub fn load_font(doc: &mut PdfDocument) -> FontId {
     let font = ParsedFont::from_bytes(FONT_BYTES, 0, &mut Vec::new())
         .expect("the bundled font parses (checked by a test)");
@@ -168,6 +183,45 @@ impl Canvas {
         }
         self.text(x, y + 8.0, 10.5, color, &format!("日期：{date}"));
     }
+}
+
+/// The footer of a signed A4 portrait sheet: a rule, “{label} {id} · 第 n 页，共 m 页 · 生成于 …”
+/// and the SHA-256 of the rubric the scores were given against.
+pub fn sheet_footer(
+    c: &mut Canvas,
+    label: &str,
+    sheet_id: &str,
+    page: usize,
+    pages: usize,
+    generated: &crate::GeneratedAt,
+    rubric_sha256: &str,
+) {
+    let (margin, bottom, grey) = (15.0, c.height_mm, rgb(107, 114, 128));
+    c.line(
+        margin,
+        bottom - 14.0,
+        210.0 - margin,
+        bottom - 14.0,
+        0.3,
+        rgb(156, 163, 175),
+    );
+    c.text(
+        margin,
+        bottom - 10.0,
+        7.0,
+        grey.clone(),
+        &format!(
+            "{label} {sheet_id} · 第 {page} 页，共 {pages} 页 · 生成于 {}",
+            generated.local_text
+        ),
+    );
+    c.text(
+        margin,
+        bottom - 6.5,
+        7.0,
+        grey,
+        &format!("评分细则 SHA-256 {rubric_sha256}"),
+    );
 }
 
 /// The width of `text` at `size_pt`: CJK and full-width characters are one em wide in this

@@ -1,9 +1,9 @@
 //! 公示名单: the proposed parks, the publicity period and where to object — as an A4 PDF and as
 //! plain text (for a website or a notice board).
 
-use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{Mm, PdfPage, PdfSaveOptions};
 
-use crate::page::{fit, load_font, rgb, wrap, Canvas};
+use crate::page::{fit, rgb, wrap, Canvas};
 use crate::GeneratedAt;
 
 #[derive(Debug, Clone)]
@@ -59,14 +59,7 @@ pub fn publicity_pdf(data: &PublicityData, generated: &GeneratedAt) -> Vec<u8> {
     const PAGE_W: f32 = 210.0;
     const PAGE_H: f32 = 297.0;
     const MARGIN: f32 = 20.0;
-    let mut doc = PdfDocument::new(&data.title);
-    if let Ok(date) = printpdf::DateTime::from_unix_timestamp(generated.unix_seconds) {
-        doc.metadata.info.creation_date = date;
-        doc.metadata.info.modification_date = date;
-        doc.metadata.info.metadata_date = date;
-    }
-    doc.metadata.info.creator = "ParkReview 园区评审".into();
-    let font = load_font(&mut doc);
+    let (mut doc, font) = crate::page::new_document(&data.title, generated);
     let black = rgb(17, 24, 39);
     let width = PAGE_W - 2.0 * MARGIN;
     let mut pages = vec![Canvas::new(font.clone(), PAGE_H)];

@@ -3,9 +3,9 @@
 //! the notes (ties, outliers and how they were resolved, incomplete or ineligible). The
 //! secretariat's signature is added afterwards (park-review-signing).
 
-use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{Mm, PdfPage, PdfSaveOptions};
 
-use crate::page::{fit, load_font, rgb, wrap, Canvas};
+use crate::page::{fit, rgb, wrap, Canvas};
 use crate::GeneratedAt;
 
 const PAGE_W: f32 = 297.0;
@@ -43,15 +43,8 @@ pub struct RankingReportData {
 
 pub fn ranking_report(data: &RankingReportData, generated: &GeneratedAt) -> Vec<u8> {
     let title = "综合评分与排名报告";
-    let mut doc = PdfDocument::new(&format!("{} {title}", data.round_title));
-    if let Ok(date) = printpdf::DateTime::from_unix_timestamp(generated.unix_seconds) {
-        doc.metadata.info.creation_date = date;
-        doc.metadata.info.modification_date = date;
-        doc.metadata.info.metadata_date = date;
-    }
-    doc.metadata.info.creator = "ParkReview 园区评审".into();
-    doc.metadata.info.producer = "ParkReview".into();
-    let font = load_font(&mut doc);
+    let (mut doc, font) =
+        crate::page::new_document(&format!("{} {title}", data.round_title), generated);
     let black = rgb(17, 24, 39);
     let grey = rgb(107, 114, 128);
     let rule_color = rgb(209, 213, 219);

@@ -1,9 +1,9 @@
 //! 专家评分汇总表: every application one expert scored in a round, with its total and when it
 //! was submitted, on one document the expert signs.
 
-use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{Mm, PdfPage, PdfSaveOptions};
 
-use crate::page::{fit, load_font, rgb, wrap, Canvas};
+use crate::page::{fit, rgb, wrap, Canvas};
 use crate::GeneratedAt;
 
 const PAGE_W: f32 = 210.0;
@@ -41,15 +41,8 @@ pub struct SummaryData {
 pub fn summary_sheet(data: &SummaryData, generated: &GeneratedAt) -> Vec<u8> {
     use park_review_domain::rubric::format_points;
     let title = "广东省人工智能产业园区评审专家评分汇总表";
-    let mut doc = PdfDocument::new(&format!("{title} {}", data.expert_code));
-    if let Ok(date) = printpdf::DateTime::from_unix_timestamp(generated.unix_seconds) {
-        doc.metadata.info.creation_date = date;
-        doc.metadata.info.modification_date = date;
-        doc.metadata.info.metadata_date = date;
-    }
-    doc.metadata.info.creator = "ParkReview 园区评审".into();
-    doc.metadata.info.producer = "ParkReview".into();
-    let font = load_font(&mut doc);
+    let (mut doc, font) =
+        crate::page::new_document(&format!("{title} {}", data.expert_code), generated);
     let signature = crate::page::add_signature(&mut doc, data.signature_png.as_ref());
     let black = rgb(17, 24, 39);
     let grey = rgb(107, 114, 128);
@@ -155,32 +148,14 @@ pub fn summary_sheet(data: &SummaryData, generated: &GeneratedAt) -> Vec<u8> {
         .into_iter()
         .enumerate()
         .map(|(i, mut c)| {
-            c.line(
-                MARGIN,
-                PAGE_H - 14.0,
-                MARGIN + width,
-                PAGE_H - 14.0,
-                0.3,
-                rule_color.clone(),
-            );
-            c.text(
-                MARGIN,
-                PAGE_H - 10.0,
-                7.0,
-                grey.clone(),
-                &format!(
-                    "汇总表编号 {} · 第 {} 页，共 {total_pages} 页 · 生成于 {}",
-                    data.sheet_id,
-                    i + 1,
-                    generated.local_text
-                ),
-            );
-            c.text(
-                MARGIN,
-                PAGE_H - 6.5,
-                7.0,
-                grey.clone(),
-                &format!("评分细则 SHA-256 {}", data.rubric_sha256),
+            crate::page::sheet_footer(
+                &mut c,
+                "汇总表编号",
+                &data.sheet_id,
+                i + 1,
+                total_pages,
+                generated,
+                &data.rubric_sha256,
             );
             PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), c.ops)
         })
