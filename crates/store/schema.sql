@@ -1,8 +1,10 @@
 CREATE INDEX application_enterprises_credit_code ON application_enterprises(credit_code);
+CREATE UNIQUE INDEX applications_round_order ON applications(round_id, registration_order);
 CREATE INDEX assignments_expert ON assignments(expert_id);
 CREATE INDEX assignments_round ON assignments(round_id);
 CREATE INDEX attachments_application ON attachments(application_id);
 CREATE INDEX audit_log_entity ON audit_log(entity_uid);
+CREATE INDEX formal_review_cache_round ON formal_review_cache(round_id);
 CREATE INDEX recusals_round ON recusals(round_id);
 CREATE INDEX signed_sheets_file ON signed_sheets(file_sha256);
 CREATE UNIQUE INDEX signing_keys_secretariat ON signing_keys(is_secretariat) WHERE is_secretariat = 1;
@@ -78,6 +80,12 @@ CREATE TABLE applications (
     updated_at                      TEXT NOT NULL,
     UNIQUE (round_id, code)
 );
+CREATE TABLE assignment_section_points (
+    assignment_id   INTEGER NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+    section_id      INTEGER NOT NULL REFERENCES rubric_sections(id) ON DELETE CASCADE,
+    points_centi    INTEGER NOT NULL,
+    PRIMARY KEY (assignment_id, section_id)
+) WITHOUT ROWID;
 CREATE TABLE assignments (
     id                          INTEGER PRIMARY KEY,
     uid                         TEXT NOT NULL UNIQUE,
@@ -183,6 +191,16 @@ CREATE TABLE experts (
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL
 , employer_credit_code TEXT NOT NULL DEFAULT '', relations TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(relations)));
+CREATE TABLE formal_review_cache (
+    application_id  INTEGER PRIMARY KEY REFERENCES applications(id) ON DELETE CASCADE,
+    round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    result          TEXT NOT NULL CHECK (result IN ('pass', 'fail', 'needs_review'))
+);
+CREATE TABLE formal_review_cache_rounds (
+    round_id            INTEGER PRIMARY KEY REFERENCES rounds(id) ON DELETE CASCADE,
+    facts_generation    INTEGER NOT NULL,
+    rules_fingerprint   TEXT NOT NULL
+);
 CREATE TABLE hand_signatures (
     id          INTEGER PRIMARY KEY,
     uid         TEXT NOT NULL UNIQUE,
@@ -265,7 +283,7 @@ CREATE TABLE rounds (
     CHECK (recuse_same_city IN (0, 1)), aggregation TEXT NOT NULL DEFAULT 'trimmed_mean'
     CHECK (aggregation IN ('mean', 'median', 'trimmed_mean', 'zscore')), material_weight_permille INTEGER NOT NULL DEFAULT 600
     CHECK (material_weight_permille BETWEEN 0 AND 1000), outlier_margin_centi INTEGER NOT NULL DEFAULT 1500
-    CHECK (outlier_margin_centi > 0), selection_count INTEGER CHECK (selection_count IS NULL OR selection_count > 0), selection_cutoff_centi INTEGER CHECK (selection_cutoff_centi IS NULL OR selection_cutoff_centi >= 0), ranking_finalised_at TEXT, ranking_finalised_by TEXT);
+    CHECK (outlier_margin_centi > 0), selection_count INTEGER CHECK (selection_count IS NULL OR selection_count > 0), selection_cutoff_centi INTEGER CHECK (selection_cutoff_centi IS NULL OR selection_cutoff_centi >= 0), ranking_finalised_at TEXT, ranking_finalised_by TEXT, facts_generation INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE rubric_sections (
     id          INTEGER PRIMARY KEY,
     uid         TEXT NOT NULL UNIQUE,
@@ -330,3 +348,113 @@ CREATE TABLE site_scores (
     entered_by      TEXT NOT NULL,
     entered_at      TEXT NOT NULL
 );
+CREATE TRIGGER application_enterprises_facts_delete AFTER DELETE ON application_enterprises BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = OLD.application_id);
+END;
+CREATE TRIGGER application_enterprises_facts_insert AFTER INSERT ON application_enterprises BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = NEW.application_id);
+END;
+CREATE TRIGGER application_enterprises_facts_update AFTER UPDATE ON application_enterprises BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id IN (SELECT round_id FROM applications WHERE id IN (OLD.application_id, NEW.application_id));
+END;
+CREATE TRIGGER application_innovation_platforms_facts_delete AFTER DELETE ON application_innovation_platforms BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = OLD.application_id);
+END;
+CREATE TRIGGER application_innovation_platforms_facts_insert AFTER INSERT ON application_innovation_platforms BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = NEW.application_id);
+END;
+CREATE TRIGGER application_innovation_platforms_facts_update AFTER UPDATE ON application_innovation_platforms BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id IN (SELECT round_id FROM applications WHERE id IN (OLD.application_id, NEW.application_id));
+END;
+CREATE TRIGGER application_rnd_cooperations_facts_delete AFTER DELETE ON application_rnd_cooperations BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = OLD.application_id);
+END;
+CREATE TRIGGER application_rnd_cooperations_facts_insert AFTER INSERT ON application_rnd_cooperations BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = NEW.application_id);
+END;
+CREATE TRIGGER application_rnd_cooperations_facts_update AFTER UPDATE ON application_rnd_cooperations BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id IN (SELECT round_id FROM applications WHERE id IN (OLD.application_id, NEW.application_id));
+END;
+CREATE TRIGGER application_service_platforms_facts_delete AFTER DELETE ON application_service_platforms BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = OLD.application_id);
+END;
+CREATE TRIGGER application_service_platforms_facts_insert AFTER INSERT ON application_service_platforms BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = NEW.application_id);
+END;
+CREATE TRIGGER application_service_platforms_facts_update AFTER UPDATE ON application_service_platforms BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id IN (SELECT round_id FROM applications WHERE id IN (OLD.application_id, NEW.application_id));
+END;
+CREATE TRIGGER applications_facts_delete AFTER DELETE ON applications BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1 WHERE id = OLD.round_id;
+END;
+CREATE TRIGGER applications_facts_insert AFTER INSERT ON applications BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1 WHERE id = NEW.round_id;
+END;
+CREATE TRIGGER applications_facts_update AFTER UPDATE ON applications BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1 WHERE id IN (OLD.round_id, NEW.round_id);
+END;
+CREATE TRIGGER criteria_sections_update AFTER UPDATE OF section_id ON criteria BEGIN
+    UPDATE assignment_section_points SET points_centi = points_centi - (
+        SELECT COALESCE(SUM(s.points_centi), 0) FROM scores s
+         WHERE s.criterion_id = NEW.id AND s.assignment_id = assignment_section_points.assignment_id)
+     WHERE section_id = OLD.section_id;
+    INSERT INTO assignment_section_points (assignment_id, section_id, points_centi)
+        SELECT s.assignment_id, NEW.section_id, s.points_centi FROM scores s
+         WHERE s.criterion_id = NEW.id AND s.points_centi IS NOT NULL
+        ON CONFLICT (assignment_id, section_id) DO UPDATE SET points_centi = points_centi + excluded.points_centi;
+END;
+CREATE TRIGGER eligibility_document_checks_facts_delete AFTER DELETE ON eligibility_document_checks BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = OLD.application_id);
+END;
+CREATE TRIGGER eligibility_document_checks_facts_insert AFTER INSERT ON eligibility_document_checks BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = NEW.application_id);
+END;
+CREATE TRIGGER eligibility_document_checks_facts_update AFTER UPDATE ON eligibility_document_checks BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id IN (SELECT round_id FROM applications WHERE id IN (OLD.application_id, NEW.application_id));
+END;
+CREATE TRIGGER eligibility_overrides_facts_delete AFTER DELETE ON eligibility_overrides BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = OLD.application_id);
+END;
+CREATE TRIGGER eligibility_overrides_facts_insert AFTER INSERT ON eligibility_overrides BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = NEW.application_id);
+END;
+CREATE TRIGGER eligibility_overrides_facts_update AFTER UPDATE ON eligibility_overrides BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id IN (SELECT round_id FROM applications WHERE id IN (OLD.application_id, NEW.application_id));
+END;
+CREATE TRIGGER scores_sections_delete AFTER DELETE ON scores WHEN OLD.points_centi IS NOT NULL BEGIN
+    UPDATE assignment_section_points SET points_centi = points_centi - OLD.points_centi
+     WHERE assignment_id = OLD.assignment_id
+       AND section_id = (SELECT section_id FROM criteria WHERE id = OLD.criterion_id);
+END;
+CREATE TRIGGER scores_sections_insert AFTER INSERT ON scores WHEN NEW.points_centi IS NOT NULL BEGIN
+    INSERT INTO assignment_section_points (assignment_id, section_id, points_centi)
+        SELECT NEW.assignment_id, section_id, NEW.points_centi FROM criteria WHERE id = NEW.criterion_id
+        ON CONFLICT (assignment_id, section_id) DO UPDATE SET points_centi = points_centi + excluded.points_centi;
+END;
+CREATE TRIGGER scores_sections_update AFTER UPDATE OF assignment_id, criterion_id, points_centi ON scores BEGIN
+    UPDATE assignment_section_points SET points_centi = points_centi - OLD.points_centi
+     WHERE OLD.points_centi IS NOT NULL AND assignment_id = OLD.assignment_id
+       AND section_id = (SELECT section_id FROM criteria WHERE id = OLD.criterion_id);
+    INSERT INTO assignment_section_points (assignment_id, section_id, points_centi)
+        SELECT NEW.assignment_id, section_id, NEW.points_centi FROM criteria
+         WHERE id = NEW.criterion_id AND NEW.points_centi IS NOT NULL
+        ON CONFLICT (assignment_id, section_id) DO UPDATE SET points_centi = points_centi + excluded.points_centi;
+END;

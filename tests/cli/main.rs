@@ -2057,3 +2057,44 @@ fn ranking_weights_material_and_site_flags_outliers_and_locks_when_finalised() {
         "RANKING_FINALISED"
     );
 }
+
+/// The benchmark's generator and its reuse: every generated application is ranked, and the
+/// kept database is measured again without being regenerated. (Times are reported, never
+/// asserted.)
+#[test]
+fn the_ranking_benchmark_ranks_every_generated_application_and_reuses_a_kept_database() {
+    let env = Sandbox::new();
+    let kept = env.dir.path().join("bench-rank.sqlite3");
+    let kept = kept.to_str().unwrap();
+    let first = env.json(&[
+        "--json",
+        "bench",
+        "rank-db",
+        "--applications",
+        "40",
+        "--experts",
+        "5",
+        "--criteria",
+        "10",
+        "--keep",
+        kept,
+    ]);
+    assert_eq!(first["applications"], 40);
+    assert_eq!(first["scores"], 40 * 5 * 10);
+    assert_eq!(first["ranked"], 40);
+    assert!(first["rank_seconds"].as_f64().unwrap() > 0.0);
+    assert!(first["peak_rss_mib"].as_f64().unwrap() > 0.0);
+    // Reused: the sizes come from the file, whatever is asked.
+    let again = env.json(&[
+        "--json",
+        "bench",
+        "rank-db",
+        "--applications",
+        "7",
+        "--keep",
+        kept,
+    ]);
+    assert_eq!(again["applications"], 40);
+    assert_eq!(again["ranked"], 40);
+    assert!(again["fill_seconds"].as_f64().unwrap() < first["fill_seconds"].as_f64().unwrap());
+}

@@ -15,6 +15,32 @@ use ts_rs::TS;
 use crate::model::{ApplicationRecord, PolicyStatus};
 use crate::City;
 
+/// Changes whenever the source of the rules, or of the facts and cities they read, changes: a
+/// stored formal-review result carries it, so a build with other rules never reuses results an
+/// older build computed (the store's cache, migration 0007).
+pub const RULES_FINGERPRINT: u64 = fingerprint(&[
+    include_bytes!("eligibility.rs"),
+    include_bytes!("model.rs"),
+    include_bytes!("city.rs"),
+]);
+
+/// FNV-1a over the parts, at compile time.
+const fn fingerprint(parts: &[&[u8]]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut p = 0;
+    while p < parts.len() {
+        let bytes = parts[p];
+        let mut i = 0;
+        while i < bytes.len() {
+            hash ^= bytes[i] as u64;
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+            i += 1;
+        }
+        p += 1;
+    }
+    hash
+}
+
 /// C2: the planned construction area is "generally not less than 300 亩".
 pub const MIN_PLANNED_AREA_MU: f64 = 300.0;
 /// C3 first branch: ≥ 3 backbone enterprises with AI output ≥ 5000 万元.

@@ -47,7 +47,10 @@ impl Store {
                     .collect(),
             }],
         };
-        self.write(&Actor::system(), |tx| {
+        // A throw-away database: no fsync per page, and a page cache that holds the indexes.
+        self.conn().pragma_update(None, "synchronous", "OFF")?;
+        self.conn().pragma_update(None, "cache_size", -262_144)?;
+        let round = self.write(&Actor::system(), |tx| {
             let round = insert_round(tx, 2026, park_review_domain::RoundKind::Designation, "BENCH", "基准测试批次", true)?;
             insert_rubric(tx, round.id, &rubric)?;
             tx.tx.execute("UPDATE rounds SET status = 'open' WHERE id = ?1", [round.id.0])?;
@@ -73,17 +76,40 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?;
             let now = tx.now();
             let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+            // Assignment and score uids count up (same length as a UUID): random ones would
+            // make generating 5 M scores a matter of minutes, and the ranking never reads them.
+            let mut serial: u64 = 0;
+            let mut next_uid = || {
+                serial += 1;
+                format!("00000000-0000-4000-8000-{serial:012x}")
+            };
             for a in 0..applications {
                 let mut record = template.clone();
                 record.code = format!("B-{a:06}");
                 record.city_recommendation_rank = (a % 3) as u32 + 1;
                 let app = insert_application(tx, round.id, &record)?;
+                // A city's quota (P2) would leave all but a few of them out: overridden, so
+                // every application is ranked and the whole order is computed.
+                tx.tx
+                    .prepare_cached(
+                        "INSERT INTO eligibility_overrides (uid, application_id, rule, result, reason, overridden_by, overridden_at)
+                         VALUES (?1, ?2, ?3, 'pass', '基准测试：不计名额', '基准测试', ?4)",
+                    )?
+                    .execute(params![next_uid(), app.0, park_review_domain::eligibility::RuleId::P2.as_str(), now])?;
+                // Every application inspected, so the whole order is computed.
+                tx.tx
+                    .prepare_cached(
+                        "INSERT INTO site_scores (uid, application_id, points_centi, record_ref, entered_by, entered_at)
+                         VALUES (?1, ?2, ?3, '基准测试考察记录', '基准测试', ?4)",
+                    )?
+                    .execute(params![next_uid(), app.0, 6_000 + (a * 7_919 % 4_000) as i64, now])?;
                 for expert in &expert_ids {
-                    tx.tx.execute(
-                        "INSERT INTO assignments (uid, round_id, application_id, expert_id, declared_no_conflict_at, submitted_at, opinion, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?5, '同意', ?5, ?5)",
-                        params![tx.new_uid(), round.id.0, app.0, expert, now],
-                    )?;
+                    tx.tx
+                        .prepare_cached(
+                            "INSERT INTO assignments (uid, round_id, application_id, expert_id, declared_no_conflict_at, submitted_at, opinion, created_at, updated_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?5, '同意', ?5, ?5)",
+                        )?
+                        .execute(params![next_uid(), round.id.0, app.0, expert, now])?;
                     let assignment = tx.tx.last_insert_rowid();
                     let mut insert = tx.tx.prepare_cached(
                         "INSERT INTO scores (uid, assignment_id, criterion_id, points_centi, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -92,12 +118,37 @@ impl Store {
                         state ^= state << 13;
                         state ^= state >> 7;
                         state ^= state << 17;
-                        insert.execute(params![uuid::Uuid::new_v4().to_string(), assignment, criterion, (state % per as u64) as i64, now])?;
+                        insert.execute(params![next_uid(), assignment, criterion, (state % per as u64) as i64, now])?;
                     }
                 }
             }
             tx.audit("bench.fill", "round", &round.uid.0, json!({"applications": applications, "experts": experts, "criteria": criteria}))?;
             Ok(round.id)
-        })
+        })?;
+        self.conn().pragma_update(None, "synchronous", "FULL")?;
+        self.conn().pragma_update(None, "cache_size", -2_000)?;
+        Ok(round)
+    }
+
+    /// The sizes of a round [`Store::fill_for_benchmark`] made: applications, experts per
+    /// application, criteria.
+    pub fn benchmark_sizes(&self, round_id: RoundId) -> Result<(usize, usize, usize)> {
+        Ok(self.conn().query_row(
+            "SELECT (SELECT COUNT(*) FROM applications WHERE round_id = ?1),
+                    (SELECT COUNT(*) FROM round_experts WHERE round_id = ?1),
+                    (SELECT COUNT(*) FROM criteria c JOIN rubrics r ON r.id = c.rubric_id WHERE r.round_id = ?1)",
+            [round_id.0],
+            |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize)),
+        )?)
+    }
+
+    /// Makes the next ranking of the round recompute the formal review, as after a change of
+    /// the applications' facts (for the benchmark's "first ranking" figure).
+    pub fn forget_formal_review_cache(&mut self, round_id: RoundId) -> Result<()> {
+        self.conn().execute(
+            "DELETE FROM formal_review_cache_rounds WHERE round_id = ?1",
+            [round_id.0],
+        )?;
+        Ok(())
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use park_review_domain::eligibility::{
     review_round, DocumentCheck, Eligibility, ReviewRecords, RuleId, RuleOverride, RuleResult,
+    RULES_FINGERPRINT,
 };
 use park_review_domain::ids::{ApplicationId, RoundId};
 use rusqlite::params;
@@ -14,6 +15,90 @@ use crate::error::{Result, StoreError};
 use crate::{Actor, Store};
 
 impl Store {
+    /// The overall formal-review result of every application of a round, by application id.
+    ///
+    /// The ranking needs only this, and computing it reads every fact of every application
+    /// (seconds for 100,000 applications), so it is cached per round. The cache is used only
+    /// while it is provably current: triggers bump the round's `facts_generation` in the same
+    /// transaction as any write to a fact the review reads (migration 0007), and the cache is
+    /// stamped with the generation read *before* the facts, and with [`RULES_FINGERPRINT`].
+    /// A stale stamp can only cause a recomputation, never a stale answer.
+    pub fn formal_review_results(&self, round_id: RoundId) -> Result<HashMap<i64, RuleResult>> {
+        let conn = self.conn();
+        let fingerprint = format!("{RULES_FINGERPRINT:016x}");
+        let generation: i64 = conn.query_row(
+            "SELECT facts_generation FROM rounds WHERE id = ?1",
+            [round_id.0],
+            |r| r.get(0),
+        )?;
+        let current: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM formal_review_cache_rounds
+                             WHERE round_id = ?1 AND facts_generation = ?2 AND rules_fingerprint = ?3)",
+            params![round_id.0, generation, fingerprint],
+            |r| r.get(0),
+        )?;
+        if current {
+            let mut stmt = conn.prepare_cached(
+                "SELECT application_id, result FROM formal_review_cache WHERE round_id = ?1",
+            )?;
+            let rows = stmt.query_map([round_id.0], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?;
+            let mut out = HashMap::new();
+            for row in rows {
+                let (id, result) = row?;
+                out.insert(
+                    id,
+                    RuleResult::parse(&result).unwrap_or(RuleResult::NeedsReview),
+                );
+            }
+            return Ok(out);
+        }
+        let ids: HashMap<String, i64> = conn
+            .prepare_cached("SELECT code, id FROM applications WHERE round_id = ?1")?
+            .query_map([round_id.0], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let out: HashMap<i64, RuleResult> = self
+            .eligibility(round_id)?
+            .into_iter()
+            .filter_map(|e| ids.get(&e.code).map(|id| (*id, e.result)))
+            .collect();
+        // Storing is best effort: a database opened read-only, or busy, still gets its answer.
+        let _ = self.store_formal_review_cache(round_id, generation, &fingerprint, &out);
+        Ok(out)
+    }
+
+    fn store_formal_review_cache(
+        &self,
+        round_id: RoundId,
+        generation: i64,
+        fingerprint: &str,
+        results: &HashMap<i64, RuleResult>,
+    ) -> Result<()> {
+        let tx = self.conn().unchecked_transaction()?;
+        tx.execute(
+            "DELETE FROM formal_review_cache WHERE round_id = ?1",
+            [round_id.0],
+        )?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO formal_review_cache (application_id, round_id, result) VALUES (?1, ?2, ?3)",
+            )?;
+            for (id, result) in results {
+                insert.execute(params![id, round_id.0, result.as_str()])?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO formal_review_cache_rounds (round_id, facts_generation, rules_fingerprint)
+             VALUES (?1, ?2, ?3)
+             ON CONFLICT (round_id) DO UPDATE SET facts_generation = excluded.facts_generation,
+                rules_fingerprint = excluded.rules_fingerprint",
+            params![round_id.0, generation, fingerprint],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The formal review of every application of a round, in registration order.
     pub fn eligibility(&self, round_id: RoundId) -> Result<Vec<Eligibility>> {
         let records = self.application_records(round_id)?;

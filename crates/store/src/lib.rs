@@ -233,6 +233,8 @@ fn configure(conn: &Connection) -> Result<()> {
 }
 
 #[cfg(test)]
+mod ranking_tests;
+#[cfg(test)]
 mod review_tests;
 #[cfg(test)]
 mod tests;

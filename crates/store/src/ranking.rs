@@ -2,7 +2,7 @@
 //! never stored, so it always equals what the submitted scores say), plus what people decide:
 //! settings, site scores entered by hand, outlier resolutions, finalisation.
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 
 use park_review_domain::eligibility::RuleResult;
 use park_review_domain::ids::RoundId;
@@ -12,14 +12,13 @@ use park_review_domain::ranking::{
     TieBreak,
 };
 use park_review_domain::rubric::to_centi;
-use park_review_domain::{DomainError, ErrorCode};
+use park_review_domain::{City, DomainError, ErrorCode};
 use rusqlite::params;
 use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
 
 use crate::error::{Result, StoreError};
-use crate::review::AssignmentStage;
 use crate::{Actor, Store};
 
 fn rule(code: ErrorCode, message: String) -> StoreError {
@@ -343,85 +342,221 @@ impl Store {
     }
 
     /// The ranking as the database says now.
+    ///
+    /// Set-based and linear in the number of scores: the applications, assignments, outlier
+    /// resolutions and site scores of the round in one query each, and every submitted score in
+    /// one pass over an index that holds the points (integers only, no per-score allocation),
+    /// summed per assignment and rubric section as it streams. The formal review comes from
+    /// [`Store::formal_review_results`].
     pub fn ranking(&self, round_id: RoundId) -> Result<RankingReport> {
         let round = self.round(round_id)?;
         let settings = self.ranking_settings(round_id)?;
-        let eligibility: BTreeMap<String, RuleResult> = self
-            .eligibility(round_id)?
-            .into_iter()
-            .map(|e| (e.code, e.result))
-            .collect();
-        let apps = self.list_applications(round_id)?;
+        let formal = self.formal_review_results(round_id)?;
+        let conn = self.conn();
         let rubric = self.rubric(round_id).ok();
         let max_total = rubric
             .as_ref()
             .and_then(|r| to_centi(r.max_total))
             .unwrap_or(10_000);
-        // The industrial-base section: the one whose criteria cite C3.
-        let c3_codes: Vec<String> = rubric
-            .as_ref()
-            .and_then(|r| {
-                r.rubric.sections.iter().find(|s| {
-                    s.criteria
-                        .iter()
-                        .any(|c| c.clauses.iter().any(|k| k == "C3"))
-                })
-            })
-            .map(|s| s.criteria.iter().map(|c| c.code.clone()).collect())
-            .unwrap_or_default();
-        let section_codes: Vec<(String, String, i64, Vec<String>)> = rubric
+        // The rubric's sections in order: (code, title, max); and which section each criterion
+        // belongs to. The industrial-base section is the one whose criteria cite C3.
+        let sections: Vec<(String, String, i64)> = rubric
             .as_ref()
             .map(|r| {
                 r.rubric
                     .sections
                     .iter()
                     .map(|s| {
-                        (
-                            s.code.clone(),
-                            s.title.clone(),
-                            s.criteria
-                                .iter()
-                                .filter_map(|c| to_centi(c.max_points))
-                                .sum(),
-                            s.criteria.iter().map(|c| c.code.clone()).collect(),
-                        )
+                        let max = s
+                            .criteria
+                            .iter()
+                            .filter_map(|c| to_centi(c.max_points))
+                            .sum();
+                        (s.code.clone(), s.title.clone(), max)
                     })
                     .collect()
             })
             .unwrap_or_default();
+        let industrial_base_section: Option<usize> = rubric.as_ref().and_then(|r| {
+            r.rubric.sections.iter().position(|s| {
+                s.criteria
+                    .iter()
+                    .any(|c| c.clauses.iter().any(|k| k == "C3"))
+            })
+        });
+        let section_position: HashMap<&str, usize> = rubric
+            .as_ref()
+            .map(|r| {
+                r.rubric
+                    .sections
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.code.as_str(), i))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // Section id → position in the rubric, sorted by id.
+        let section_of: Vec<(i64, usize)> = {
+            let mut stmt = conn.prepare(
+                "SELECT s.id, s.code FROM rubric_sections s JOIN rubrics r ON r.id = s.rubric_id
+                 WHERE r.round_id = ?1 ORDER BY s.id",
+            )?;
+            let rows = stmt.query_map([round_id.0], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, code) = row?;
+                if let Some(i) = section_position.get(code.as_str()) {
+                    out.push((id, *i));
+                }
+            }
+            out
+        };
+        let n_sections = sections.len();
         let section_method = if settings.aggregation == Aggregation::Zscore {
             Aggregation::Mean
         } else {
             settings.aggregation
         };
-        let rows = self.list_scores(round_id)?;
-        let submitted: Vec<_> = rows
-            .iter()
-            .filter(|r| r.stage == AssignmentStage::Submitted)
-            .collect();
-        let expert_totals: Vec<ExpertTotal<&str, &str>> = submitted
-            .iter()
-            .map(|r| ExpertTotal {
-                application: r.application.as_str(),
-                expert: r.expert.as_str(),
-                total: (r.total * 100.0).round() as i64,
-            })
-            .collect();
-        let adjusted: BTreeMap<(&str, &str), i64> = if settings.aggregation == Aggregation::Zscore {
-            zscore_adjusted(&expert_totals, max_total)
+
+        struct App {
+            id: i64,
+            code: String,
+            park_name: String,
+            city: &'static str,
+            order: u32,
+        }
+        let apps: Vec<App> = {
+            let mut stmt = conn.prepare(
+                "SELECT id, code, park_name, city, registration_order FROM applications
+                 WHERE round_id = ?1 ORDER BY registration_order",
+            )?;
+            let rows = stmt.query_map([round_id.0], |r| {
+                let city: String = r.get(3)?;
+                Ok(App {
+                    id: r.get(0)?,
+                    code: r.get(1)?,
+                    park_name: r.get(2)?,
+                    city: City::parse(&city).map_or("", |c| c.name_zh()),
+                    order: r.get(4)?,
+                })
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let app_index = DenseIndex::new(apps.iter().enumerate().map(|(i, a)| (a.id, i)));
+        // The experts of the round in code order; a sheet refers to one by its position.
+        let experts_by_code: Vec<(i64, String)> = {
+            let mut stmt = conn.prepare(
+                "SELECT id, code FROM experts WHERE id IN (SELECT expert_id FROM assignments WHERE round_id = ?1)
+                 ORDER BY code",
+            )?;
+            let rows = stmt.query_map([round_id.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let expert_index = DenseIndex::new(
+            experts_by_code
+                .iter()
+                .enumerate()
+                .map(|(i, (id, _))| (*id, i)),
+        );
+
+        // Every assignment, in id order: counted as assigned; the submitted ones are sheets.
+        struct Sheet {
+            assignment: i64,
+            app: usize,
+            expert: usize,
+        }
+        let mut assigned = vec![0u32; apps.len()];
+        let mut sheets: Vec<Sheet> = Vec::new();
+        {
+            let mut stmt = conn.prepare(
+                "SELECT id, application_id, expert_id, submitted_at IS NOT NULL FROM assignments
+                 WHERE round_id = ?1 ORDER BY id",
+            )?;
+            let mut rows = stmt.query([round_id.0])?;
+            while let Some(r) = rows.next()? {
+                let Some(app) = app_index.get(r.get(1)?) else {
+                    continue;
+                };
+                assigned[app] += 1;
+                if r.get::<_, bool>(3)? {
+                    if let Some(expert) = expert_index.get(r.get(2)?) {
+                        sheets.push(Sheet {
+                            assignment: r.get(0)?,
+                            app,
+                            expert,
+                        });
+                    }
+                }
+            }
+        }
+        // Every submitted sheet's points per section (the sums of its scores, which triggers
+        // keep in `assignment_section_points`; migration 0007), streamed. A round's assignments
+        // are made together, so their ids form (nearly) one range: one sequential read over that
+        // range is far cheaper than one search per assignment. The sums and the sheets both come
+        // in assignment order, so they are matched by walking the two together, keeping only
+        // this round's submitted sheets.
+        let mut totals = vec![0i64; sheets.len()];
+        let mut section_sums = vec![0i64; sheets.len() * n_sections];
+        if let (Some(first), Some(last)) = (sheets.first(), sheets.last()) {
+            let mut stmt = conn.prepare(
+                "SELECT assignment_id, section_id, points_centi FROM assignment_section_points
+                 WHERE assignment_id BETWEEN ?1 AND ?2 ORDER BY assignment_id",
+            )?;
+            let mut rows = stmt.query([first.assignment, last.assignment])?;
+            let mut slot = 0;
+            while let Some(r) = rows.next()? {
+                let assignment: i64 = r.get(0)?;
+                while slot < sheets.len() && sheets[slot].assignment < assignment {
+                    slot += 1;
+                }
+                if slot == sheets.len() {
+                    break;
+                }
+                if sheets[slot].assignment != assignment {
+                    continue;
+                }
+                let points: i64 = r.get(2)?;
+                totals[slot] += points;
+                let section: i64 = r.get(1)?;
+                if let Ok(k) = section_of.binary_search_by_key(&section, |(id, _)| *id) {
+                    section_sums[slot * n_sections + section_of[k].1] += points;
+                }
+            }
+        }
+        // Each application's sheets, in expert-code order.
+        let mut sheets_of: Vec<Vec<usize>> = vec![Vec::new(); apps.len()];
+        for (slot, sheet) in sheets.iter().enumerate() {
+            sheets_of[sheet.app].push(slot);
+        }
+        for list in &mut sheets_of {
+            list.sort_by_key(|slot| sheets[*slot].expert);
+        }
+        let adjusted: Vec<Option<i64>> = if settings.aggregation == Aggregation::Zscore {
+            let input: Vec<ExpertTotal<usize, usize>> = sheets
+                .iter()
+                .enumerate()
+                .map(|(slot, s)| ExpertTotal {
+                    application: slot,
+                    expert: s.expert,
+                    total: totals[slot],
+                })
+                .collect();
+            zscore_adjusted(&input, max_total)
                 .into_iter()
-                .map(|t| ((t.application, t.expert), t.total))
+                .map(|t| Some(t.total))
                 .collect()
         } else {
-            BTreeMap::new()
+            vec![None; sheets.len()]
         };
         let margin = (settings.outlier_margin * 100.0).round() as i64;
-        // (application, expert, total) → (resolution, note, by, at)
-        type Resolutions = BTreeMap<(String, String, i64), (String, String, String, String)>;
+        // (application id, expert id, total) → (resolution, note, by, at)
+        type Resolutions = HashMap<(i64, i64, i64), (String, String, String, String)>;
         let resolutions: Resolutions = {
-            let mut stmt = self.conn().prepare(
-                "SELECT a.code, e.code, o.total_centi, o.resolution, o.note, o.resolved_by, o.resolved_at
-                 FROM outlier_resolutions o JOIN applications a ON a.id = o.application_id JOIN experts e ON e.id = o.expert_id
+            let mut stmt = conn.prepare(
+                "SELECT o.application_id, o.expert_id, o.total_centi, o.resolution, o.note, o.resolved_by, o.resolved_at
+                 FROM outlier_resolutions o JOIN applications a ON a.id = o.application_id
                  WHERE a.round_id = ?1",
             )?;
             let rows = stmt.query_map([round_id.0], |r| {
@@ -432,82 +567,49 @@ impl Store {
             })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        let site: BTreeMap<i64, (i64, String)> = {
-            let mut stmt = self.conn().prepare(
+        let site: HashMap<i64, (i64, String)> = {
+            let mut stmt = conn.prepare(
                 "SELECT s.application_id, s.points_centi, s.record_ref FROM site_scores s
                  JOIN applications a ON a.id = s.application_id WHERE a.round_id = ?1",
             )?;
             let rows = stmt.query_map([round_id.0], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        // Grouped once, so the ranking stays linear in the number of scores.
-        let mut submitted_by_app: std::collections::HashMap<&str, Vec<&&crate::ScoreRow>> =
-            std::collections::HashMap::new();
-        for r in &submitted {
-            submitted_by_app
-                .entry(r.application.as_str())
-                .or_default()
-                .push(r);
-        }
-        let mut assigned_by_app: std::collections::HashMap<&str, u32> =
-            std::collections::HashMap::new();
-        for r in &rows {
-            *assigned_by_app.entry(r.application.as_str()).or_default() += 1;
-        }
+
         let mut unresolved = 0;
-        let mut inputs = Vec::new();
-        let mut details: BTreeMap<String, RankingRow> = BTreeMap::new();
-        for app in &apps {
-            let mine: Vec<_> = submitted_by_app
-                .get(app.code.as_str())
-                .cloned()
-                .unwrap_or_default();
-            let totals: Vec<i64> = mine
-                .iter()
-                .map(|r| (r.total * 100.0).round() as i64)
-                .collect();
-            let for_aggregate: Vec<i64> = if settings.aggregation == Aggregation::Zscore {
-                mine.iter()
-                    .map(|r| adjusted[&(r.application.as_str(), r.expert.as_str())])
-                    .collect()
-            } else {
-                totals.clone()
+        let mut inputs = Vec::with_capacity(apps.len());
+        let mut details: Vec<Option<RankingRow>> = Vec::with_capacity(apps.len());
+        for (index, app) in apps.iter().enumerate() {
+            let mine = &sheets_of[index];
+            let own: Vec<i64> = mine.iter().map(|s| totals[*s]).collect();
+            let material = match settings.aggregation {
+                Aggregation::Zscore => {
+                    let values: Vec<i64> = mine.iter().filter_map(|s| adjusted[*s]).collect();
+                    aggregate(&values, Aggregation::Zscore)
+                }
+                method => aggregate(&own, method),
             };
-            let material = aggregate(&for_aggregate, settings.aggregation);
-            let c3: Vec<i64> = mine
-                .iter()
-                .map(|r| {
-                    c3_codes
+            let section_scores: Vec<Option<i64>> = (0..n_sections)
+                .map(|k| {
+                    let sums: Vec<i64> = mine
                         .iter()
-                        .filter_map(|c| r.scores.get(c))
-                        .map(|p| (p * 100.0).round() as i64)
-                        .sum()
+                        .map(|s| section_sums[s * n_sections + k])
+                        .collect();
+                    aggregate(&sums, section_method)
                 })
                 .collect();
-            let industrial_base = aggregate(
-                &c3,
-                if settings.aggregation == Aggregation::Zscore {
-                    Aggregation::Mean
-                } else {
-                    settings.aggregation
-                },
-            );
-            let flags: BTreeMap<&str, i64> = outliers(
-                &mine
-                    .iter()
-                    .map(|r| (r.expert.as_str(), (r.total * 100.0).round() as i64))
-                    .collect::<Vec<_>>(),
+            let industrial_base = industrial_base_section.and_then(|k| section_scores[k]);
+            let flags: Vec<(usize, i64)> = outliers(
+                &mine.iter().map(|s| (*s, totals[*s])).collect::<Vec<_>>(),
                 margin,
-            )
-            .into_iter()
-            .collect();
+            );
             let experts: Vec<ExpertScore> = mine
                 .iter()
-                .map(|r| {
-                    let total = (r.total * 100.0).round() as i64;
-                    let outlier = flags.get(r.expert.as_str()).map(|d| {
-                        let resolved =
-                            resolutions.get(&(app.code.clone(), r.expert.clone(), total));
+                .map(|slot| {
+                    let expert = sheets[*slot].expert;
+                    let total = totals[*slot];
+                    let outlier = flags.iter().find(|(s, _)| s == slot).map(|(_, d)| {
+                        let resolved = resolutions.get(&(app.id, experts_by_code[expert].0, total));
                         if resolved.is_none() {
                             unresolved += 1;
                         }
@@ -520,68 +622,52 @@ impl Store {
                         }
                     });
                     ExpertScore {
-                        expert: r.expert.clone(),
+                        expert: experts_by_code[expert].1.clone(),
                         total: points(total),
-                        adjusted: adjusted
-                            .get(&(r.application.as_str(), r.expert.as_str()))
-                            .map(|c| points(*c)),
+                        adjusted: adjusted[*slot].map(points),
                         outlier,
                     }
                 })
                 .collect();
-            let eligible = eligibility.get(&app.code) != Some(&RuleResult::Fail);
-            let site_score = site.get(&app.id.0);
+            let eligible = formal.get(&app.id) != Some(&RuleResult::Fail);
+            let site_score = site.get(&app.id);
             inputs.push(RankInput {
                 code: app.code.clone(),
-                registration_order: app.registration_order,
+                registration_order: app.order,
                 eligible,
                 material,
                 site: site_score.map(|s| s.0),
                 industrial_base,
             });
-            details.insert(
-                app.code.clone(),
-                RankingRow {
-                    rank: None,
-                    code: app.code.clone(),
-                    park_name: app.park_name.clone(),
-                    city: app.city.name_zh().to_owned(),
-                    registration_order: app.registration_order,
-                    eligible,
-                    material_score: material.map(points),
-                    site_score: site_score.map(|s| points(s.0)),
-                    site_record_ref: site_score.map(|s| s.1.clone()),
-                    comprehensive_score: None,
-                    incomplete: false,
-                    selected: false,
-                    tie_break: None,
-                    industrial_base: industrial_base.map(points),
-                    sections: section_codes
-                        .iter()
-                        .map(|(code, title, max, codes)| {
-                            let sums: Vec<i64> = mine
-                                .iter()
-                                .map(|r| {
-                                    codes
-                                        .iter()
-                                        .filter_map(|c| r.scores.get(c))
-                                        .map(|p| (p * 100.0).round() as i64)
-                                        .sum()
-                                })
-                                .collect();
-                            SectionScore {
-                                code: code.clone(),
-                                title: title.clone(),
-                                max: points(*max),
-                                score: aggregate(&sums, section_method).map(points),
-                            }
-                        })
-                        .collect(),
-                    submitted: mine.len() as u32,
-                    assigned: assigned_by_app.get(app.code.as_str()).copied().unwrap_or(0),
-                    experts,
-                },
-            );
+            details.push(Some(RankingRow {
+                rank: None,
+                code: app.code.clone(),
+                park_name: app.park_name.clone(),
+                city: app.city.to_owned(),
+                registration_order: app.order,
+                eligible,
+                material_score: material.map(points),
+                site_score: site_score.map(|s| points(s.0)),
+                site_record_ref: site_score.map(|s| s.1.clone()),
+                comprehensive_score: None,
+                incomplete: false,
+                selected: false,
+                tie_break: None,
+                industrial_base: industrial_base.map(points),
+                sections: sections
+                    .iter()
+                    .zip(&section_scores)
+                    .map(|((code, title, max), score)| SectionScore {
+                        code: code.clone(),
+                        title: title.clone(),
+                        max: points(*max),
+                        score: score.map(points),
+                    })
+                    .collect(),
+                submitted: mine.len() as u32,
+                assigned: assigned[index],
+                experts,
+            }));
         }
         let weight = (settings.material_weight * 1000.0).round() as i64;
         let ranked = rank(&inputs, weight);
@@ -589,13 +675,18 @@ impl Store {
             .selection_cutoff
             .map(|c| (c * 100.0).round() as i64);
         let selected = select(&ranked, settings.selection_count, cutoff);
-        let selected_set: std::collections::HashSet<&str> =
-            selected.iter().map(String::as_str).collect();
+        let selected_set: HashSet<&str> = selected.iter().map(String::as_str).collect();
+        let index_of: HashMap<&str, usize> = apps
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.code.as_str(), i))
+            .collect();
         let rows = ranked
             .into_iter()
             .map(|r| {
-                let mut row = details
-                    .remove(&r.code)
+                let mut row = index_of
+                    .get(r.code.as_str())
+                    .and_then(|i| details[*i].take())
                     .expect("every ranked code has its details");
                 row.rank = r.rank;
                 row.comprehensive_score = r.comprehensive.map(points);
@@ -612,6 +703,36 @@ impl Store {
             unresolved_outliers: unresolved,
             selected,
         })
+    }
+}
+
+/// Positions looked up by database id, for ids that come in one dense range (the rows of one
+/// round, made together): a plain vector over the range instead of hashing, which is what the
+/// ranking of a large round would otherwise spend its time on.
+struct DenseIndex {
+    first: i64,
+    slots: Vec<u32>,
+}
+
+impl DenseIndex {
+    const NONE: u32 = u32::MAX;
+
+    fn new(entries: impl Iterator<Item = (i64, usize)> + Clone) -> DenseIndex {
+        let first = entries.clone().map(|(id, _)| id).min().unwrap_or(0);
+        let last = entries.clone().map(|(id, _)| id).max().unwrap_or(-1);
+        let mut slots = vec![Self::NONE; (last - first + 1).max(0) as usize];
+        for (id, position) in entries {
+            slots[(id - first) as usize] = position as u32;
+        }
+        DenseIndex { first, slots }
+    }
+
+    fn get(&self, id: i64) -> Option<usize> {
+        let offset = usize::try_from(id.checked_sub(self.first)?).ok()?;
+        self.slots
+            .get(offset)
+            .filter(|p| **p != Self::NONE)
+            .map(|p| *p as usize)
     }
 }
 

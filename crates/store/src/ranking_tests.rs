@@ -1,0 +1,347 @@
+//! The ranking read from the database (clause C3 tie-break, the guide's formal review P2):
+//! checked against a recomputation from the scores themselves, and the two things that keep it
+//! fast — the per-section sums kept by triggers and the formal-review cache — checked to follow
+//! every write.
+
+use std::collections::BTreeMap;
+
+use park_review_domain::eligibility::{RuleId, RuleResult};
+use park_review_domain::exchange::ScoresEntry;
+use park_review_domain::ids::RoundId;
+use park_review_domain::ranking::{aggregate, zscore_adjusted, Aggregation, ExpertTotal};
+
+use crate::{Actor, Role, Store};
+
+fn secretariat() -> Actor {
+    Actor::secretariat("测试秘书")
+}
+
+/// The demo round, opened, assigned, and every sheet but the last entered on paper with
+/// varied points (the last is left declared and scored but not submitted).
+fn scored_demo() -> (tempfile::TempDir, Store, RoundId) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.sqlite3")).unwrap();
+    let round = store.load_demo(&Actor::system()).unwrap().round.id;
+    store.open_round(&secretariat(), round).unwrap();
+    store.auto_assign(&secretariat(), round, None, 1).unwrap();
+    let criteria: Vec<(String, f64)> = store
+        .rubric(round)
+        .unwrap()
+        .rubric
+        .sections
+        .iter()
+        .flat_map(|s| &s.criteria)
+        .map(|c| (c.code.clone(), c.max_points))
+        .collect();
+    let pairs: Vec<(String, String)> = store
+        .list_scores(round)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.expert, r.application))
+        .collect();
+    let mut state: u64 = 7;
+    let entries: Vec<ScoresEntry> = pairs
+        .iter()
+        .enumerate()
+        .map(|(n, (expert, application))| ScoresEntry {
+            format: None,
+            round: "DEMO-2026".into(),
+            expert: expert.clone(),
+            application: application.clone(),
+            scores: criteria
+                .iter()
+                .map(|(code, max)| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1);
+                    let halves = (max * 2.0) as u64 + 1;
+                    (code.clone(), ((state >> 33) % halves) as f64 / 2.0)
+                })
+                .collect(),
+            comments: BTreeMap::new(),
+            opinion: "同意".into(),
+            declared_no_conflict: true,
+            submitted: n + 1 < pairs.len(),
+        })
+        .collect();
+    store.import_scores(&secretariat(), &entries).unwrap();
+    (dir, store, round)
+}
+
+/// Rows of `assignment_section_points` that disagree with the sums of the scores (either way).
+fn section_sum_mismatches(store: &Store) -> i64 {
+    store
+        .conn()
+        .query_row(
+            "WITH truth AS (
+                 SELECT s.assignment_id, c.section_id, SUM(s.points_centi) AS points_centi
+                   FROM scores s JOIN criteria c ON c.id = s.criterion_id
+                  WHERE s.points_centi IS NOT NULL GROUP BY 1, 2 HAVING SUM(s.points_centi) <> 0),
+             kept AS (
+                 SELECT assignment_id, section_id, points_centi FROM assignment_section_points
+                  WHERE points_centi <> 0)
+             SELECT (SELECT COUNT(*) FROM (SELECT * FROM truth EXCEPT SELECT * FROM kept))
+                  + (SELECT COUNT(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM truth))",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn section_sums_follow_every_score_write() {
+    let (_dir, mut store, round) = scored_demo();
+    assert_eq!(section_sum_mismatches(&store), 0, "after the paper import");
+    let sums: i64 = store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM assignment_section_points", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(sums > 0);
+    // The unsubmitted sheet: change a score, clear one, change a comment only.
+    let open = store
+        .list_scores(round)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.submitted_at.is_none())
+        .unwrap();
+    let who = Actor {
+        role: Role::Expert,
+        name: open.expert.clone(),
+    };
+    let (e, a) = (open.expert.as_str(), open.application.as_str());
+    store
+        .set_score(&who, round, e, a, "C3.1", Some(1.5), None)
+        .unwrap();
+    assert_eq!(section_sum_mismatches(&store), 0, "after a change");
+    store
+        .set_score(&who, round, e, a, "C3.1", None, None)
+        .unwrap();
+    assert_eq!(section_sum_mismatches(&store), 0, "after clearing a score");
+    store
+        .set_score_comment(&who, round, e, a, "C3.1", "仅改评语")
+        .unwrap();
+    assert_eq!(section_sum_mismatches(&store), 0, "after a comment");
+    store
+        .set_score(&who, round, e, a, "C3.1", Some(2.0), None)
+        .unwrap();
+    // A submitted sheet reopened and re-scored.
+    let done = store
+        .list_scores(round)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.submitted_at.is_some())
+        .unwrap();
+    store
+        .reopen_scores(
+            &secretariat(),
+            round,
+            &done.expert,
+            &done.application,
+            "更正",
+        )
+        .unwrap();
+    let who = Actor {
+        role: Role::Expert,
+        name: done.expert.clone(),
+    };
+    store
+        .set_score(
+            &who,
+            round,
+            &done.expert,
+            &done.application,
+            "C3.1",
+            Some(0.5),
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        section_sum_mismatches(&store),
+        0,
+        "after a reopened sheet changed"
+    );
+    // Deleting scores (as an assignment's removal cascades) takes them out of the sums.
+    store
+        .conn()
+        .execute(
+            "DELETE FROM scores WHERE id IN (SELECT id FROM scores ORDER BY id LIMIT 7)",
+            [],
+        )
+        .unwrap();
+    assert_eq!(section_sum_mismatches(&store), 0, "after deleting scores");
+}
+
+/// The material score and the section scores of every application, recomputed from the
+/// individual scores with the domain's functions, equal what the ranking read says — for every
+/// aggregation method.
+#[test]
+fn the_ranking_equals_a_recomputation_from_the_individual_scores() {
+    let (_dir, mut store, round) = scored_demo();
+    let rubric = store.rubric(round).unwrap().rubric;
+    let sheets: Vec<_> = store
+        .list_scores(round)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.submitted_at.is_some())
+        .collect();
+    let centi = |p: f64| (p * 100.0).round() as i64;
+    let total = |r: &crate::ScoreRow| r.scores.values().map(|p| centi(*p)).sum::<i64>();
+    for method in [
+        Aggregation::Mean,
+        Aggregation::Median,
+        Aggregation::TrimmedMean,
+        Aggregation::Zscore,
+    ] {
+        store
+            .set_ranking_settings(&secretariat(), round, method, 0.6, 15.0, None, None)
+            .unwrap();
+        let report = store.ranking(round).unwrap();
+        let adjusted: BTreeMap<(String, String), i64> = zscore_adjusted(
+            &sheets
+                .iter()
+                .map(|r| ExpertTotal {
+                    application: r.application.as_str(),
+                    expert: r.expert.as_str(),
+                    total: total(r),
+                })
+                .collect::<Vec<_>>(),
+            10_000,
+        )
+        .into_iter()
+        .map(|t| ((t.application.to_owned(), t.expert.to_owned()), t.total))
+        .collect();
+        for row in &report.rows {
+            let mine: Vec<_> = sheets
+                .iter()
+                .filter(|r| r.application == row.code)
+                .collect();
+            assert_eq!(row.submitted as usize, mine.len(), "{}", row.code);
+            let experts: Vec<(&str, f64)> = mine
+                .iter()
+                .map(|r| (r.expert.as_str(), total(r) as f64 / 100.0))
+                .collect();
+            let shown: Vec<(&str, f64)> = row
+                .experts
+                .iter()
+                .map(|e| (e.expert.as_str(), e.total))
+                .collect();
+            assert_eq!(shown, experts, "{} ({method:?})", row.code);
+            let values: Vec<i64> = if method == Aggregation::Zscore {
+                mine.iter()
+                    .map(|r| adjusted[&(r.application.clone(), r.expert.clone())])
+                    .collect()
+            } else {
+                mine.iter().map(|r| total(r)).collect()
+            };
+            assert_eq!(
+                row.material_score.map(centi),
+                aggregate(&values, method),
+                "{} ({method:?})",
+                row.code
+            );
+            let section_method = if method == Aggregation::Zscore {
+                Aggregation::Mean
+            } else {
+                method
+            };
+            for (section, shown) in rubric.sections.iter().zip(&row.sections) {
+                let sums: Vec<i64> = mine
+                    .iter()
+                    .map(|r| {
+                        section
+                            .criteria
+                            .iter()
+                            .filter_map(|c| r.scores.get(&c.code))
+                            .map(|p| centi(*p))
+                            .sum()
+                    })
+                    .collect();
+                assert_eq!(shown.code, section.code);
+                assert_eq!(shown.score.map(centi), aggregate(&sums, section_method));
+            }
+            // The tie-break's industrial base (C3) is the section whose criteria cite C3.
+            let c3 = rubric
+                .sections
+                .iter()
+                .position(|s| {
+                    s.criteria
+                        .iter()
+                        .any(|c| c.clauses.iter().any(|k| k == "C3"))
+                })
+                .unwrap();
+            assert_eq!(row.industrial_base, row.sections[c3].score);
+        }
+    }
+}
+
+#[test]
+fn the_formal_review_cache_follows_every_change_of_the_facts() {
+    let (_dir, mut store, round) = scored_demo();
+    let eligible = |store: &Store, code: &str| {
+        store
+            .ranking(round)
+            .unwrap()
+            .rows
+            .into_iter()
+            .find(|r| r.code == code)
+            .unwrap()
+            .eligible
+    };
+    let first = store.list_applications(round).unwrap()[0].clone();
+    assert!(eligible(&store, &first.code));
+    // The cache now holds the round; a rule overridden to fail is seen at once.
+    store
+        .override_rule(
+            &secretariat(),
+            first.id,
+            RuleId::C2,
+            RuleResult::Fail,
+            "用地手续经核查不全",
+        )
+        .unwrap();
+    assert!(!eligible(&store, &first.code), "override");
+    store
+        .override_rule(
+            &secretariat(),
+            first.id,
+            RuleId::C2,
+            RuleResult::Pass,
+            "补充材料后核实",
+        )
+        .unwrap();
+    assert!(eligible(&store, &first.code), "override lifted");
+    // A declared fact edited so that C2 (≥ 300 亩) fails without an override.
+    store
+        .conn()
+        .execute(
+            "DELETE FROM eligibility_overrides WHERE application_id = ?1",
+            [first.id.0],
+        )
+        .unwrap();
+    let mut record = store.application_record(round, &first.code).unwrap();
+    record.planned_area_mu = 120.0;
+    store
+        .update_application(&secretariat(), round, &first.code, &record)
+        .unwrap();
+    assert!(!eligible(&store, &first.code), "fact edited");
+    // The cache is what answers while the facts stand still: tampering with it shows …
+    store
+        .conn()
+        .execute(
+            "UPDATE formal_review_cache SET result = 'pass' WHERE application_id = ?1",
+            [first.id.0],
+        )
+        .unwrap();
+    assert!(eligible(&store, &first.code));
+    // … and a build whose rules differ never takes it.
+    store
+        .conn()
+        .execute(
+            "UPDATE formal_review_cache_rounds SET rules_fingerprint = 'older-rules'",
+            [],
+        )
+        .unwrap();
+    assert!(!eligible(&store, &first.code), "other rules' cache ignored");
+}
