@@ -94,8 +94,7 @@ test('create a round, import applications from JSON, open one', async () => {
     // Edit in the form: 298.5 亩 becomes 300; a bad credit code is refused with nothing saved.
     await app.click('[data-testid="open-2026-FS-01"]')
     await app.waitFor('the FS-01 drawer', `return document.querySelector('[data-testid="application-detail"]')?.innerText.includes('佛山顺德')`)
-    await app.click('[data-testid="edit-application"]')
-    await app.waitFor('the form', `return document.querySelector('[data-testid="form-area"] input')?.value === '298.5'`)
+    await app.clickUntil('[data-testid="edit-application"]', 'the form', `return document.querySelector('[data-testid="form-area"] input')?.value === '298.5'`)
     await app.click('#tab-conditions')
     await app.screenshot('application-form')
     await app.retype('[data-testid="form-area"] input', '300')

@@ -150,6 +150,23 @@ export class App {
     }
   }
 
+  /** Clicks, then waits for what the click should bring; clicks again (as a user would) when a
+   * click landed while the page was still settling and nothing happened. Fails if three clicks
+   * bring nothing. */
+  async clickUntil(css, description, predicateBody) {
+    for (let attempt = 1; ; attempt++) {
+      if (attempt === 1) await this.click(css)
+      // A later click is only a second chance: if what the first brought now covers the
+      // element, the click is refused and the wait below decides.
+      else await this.click(css).catch(() => {})
+      try {
+        return await this.waitFor(description, predicateBody, attempt < 3 ? 5000 : 15000)
+      } catch (err) {
+        if (attempt >= 3) throw err
+      }
+    }
+  }
+
   async type(css, text) {
     const id = await this.find(css)
     await this.cmd('POST', `/element/${id}/value`, { text })
