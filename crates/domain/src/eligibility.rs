@@ -462,12 +462,70 @@ pub fn evaluate_quota(apps: &[(usize, City, u32, u32)]) -> BTreeMap<usize, (Rule
 /// An application's overall result: any fail → 不通过; otherwise any needs_review → 待补正;
 /// otherwise 通过.
 pub fn overall(rules: &[RuleOutcome]) -> RuleResult {
-    if rules.iter().any(|r| r.result == RuleResult::Fail) {
-        RuleResult::Fail
-    } else if rules.iter().any(|r| r.result == RuleResult::NeedsReview) {
-        RuleResult::NeedsReview
-    } else {
-        RuleResult::Pass
+    worst(rules.iter().map(|r| r.result))
+}
+
+/// Fail beats needs-review beats pass.
+fn worst(results: impl IntoIterator<Item = RuleResult>) -> RuleResult {
+    results
+        .into_iter()
+        .fold(RuleResult::Pass, |acc, r| match (acc, r) {
+            (RuleResult::Fail, _) | (_, RuleResult::Fail) => RuleResult::Fail,
+            (RuleResult::NeedsReview, _) | (_, RuleResult::NeedsReview) => RuleResult::NeedsReview,
+            _ => RuleResult::Pass,
+        })
+}
+
+impl ReviewRecords {
+    /// A rule's result as decided: a person's override, else what was computed.
+    pub fn decided(&self, rule: RuleId, computed: RuleResult) -> RuleResult {
+        self.overrides.get(&rule).map_or(computed, |o| o.result)
+    }
+}
+
+/// The overall formal-review result of each application of a round, for a caller that reads
+/// the applications one at a time and keeps only this (the ranking of a very large round):
+/// the same rules, document checks and overrides as [`review_round`], without the details, so
+/// nothing but five small fields per application is held.
+#[derive(Debug, Default)]
+pub struct RoundResults {
+    /// Per application as added: C1–C7 combined as decided, the P2 override if any, and what
+    /// the quota needs (city, recommendation rank, registration order).
+    apps: Vec<(RuleResult, Option<RuleResult>, City, u32, u32)>,
+}
+
+impl RoundResults {
+    pub fn add(&mut self, app: &ApplicationRecord, order: u32, records: &ReviewRecords) {
+        let conditions = worst(
+            evaluate_conditions(app, |rule| records.document_checks.contains_key(&rule))
+                .into_iter()
+                .map(|(id, computed, _)| records.decided(id, computed)),
+        );
+        let p2 = records.overrides.get(&RuleId::P2).map(|o| o.result);
+        self.apps.push((
+            conditions,
+            p2,
+            app.city,
+            app.city_recommendation_rank,
+            order,
+        ));
+    }
+
+    /// The overall results, in the order the applications were added.
+    pub fn finish(self) -> Vec<RuleResult> {
+        let quota = evaluate_quota(
+            &self
+                .apps
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (i, a.2, a.3, a.4))
+                .collect::<Vec<_>>(),
+        );
+        self.apps
+            .iter()
+            .enumerate()
+            .map(|(i, a)| worst([a.0, a.1.unwrap_or(quota[&i].0)]))
+            .collect()
     }
 }
 
@@ -495,7 +553,7 @@ pub fn review_round(apps: &[(ApplicationRecord, u32, ReviewRecords)]) -> Vec<Eli
                         id,
                         title: id.title_zh().to_owned(),
                         clause: id.clause_zh().to_owned(),
-                        result: r#override.as_ref().map_or(result, |o| o.result),
+                        result: records.decided(id, result),
                         computed: result,
                         detail,
                         soft: id.is_soft(),

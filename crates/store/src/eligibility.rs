@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use park_review_domain::eligibility::{
-    review_round, DocumentCheck, Eligibility, ReviewRecords, RuleId, RuleOverride, RuleResult,
-    RULES_FINGERPRINT,
+    review_round, DocumentCheck, Eligibility, ReviewRecords, RoundResults, RuleId, RuleOverride,
+    RuleResult, RULES_FINGERPRINT,
 };
 use park_review_domain::ids::{ApplicationId, RoundId};
 use rusqlite::params;
@@ -54,15 +54,17 @@ impl Store {
             }
             return Ok(out);
         }
-        let ids: HashMap<String, i64> = conn
-            .prepare_cached("SELECT code, id FROM applications WHERE round_id = ?1")?
-            .query_map([round_id.0], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let out: HashMap<i64, RuleResult> = self
-            .eligibility(round_id)?
-            .into_iter()
-            .filter_map(|e| ids.get(&e.code).map(|id| (*id, e.result)))
-            .collect();
+        // The same review as `eligibility`, one application at a time, keeping only results.
+        let reviews = self.review_records(round_id)?;
+        let none = ReviewRecords::default();
+        let mut ids = Vec::new();
+        let mut results = RoundResults::default();
+        self.for_each_application_record(round_id, |id, record, order| {
+            results.add(&record, order, reviews.get(&id).unwrap_or(&none));
+            ids.push(id.0);
+            Ok(())
+        })?;
+        let out: HashMap<i64, RuleResult> = ids.into_iter().zip(results.finish()).collect();
         // Storing is best effort: a database opened read-only, or busy, still gets its answer.
         let _ = self.store_formal_review_cache(round_id, generation, &fingerprint, &out);
         Ok(out)
@@ -102,6 +104,16 @@ impl Store {
     /// The formal review of every application of a round, in registration order.
     pub fn eligibility(&self, round_id: RoundId) -> Result<Vec<Eligibility>> {
         let records = self.application_records(round_id)?;
+        let mut reviews = self.review_records(round_id)?;
+        let input: Vec<_> = records
+            .into_iter()
+            .map(|(id, record, order)| (record, order, reviews.remove(&id).unwrap_or_default()))
+            .collect();
+        Ok(review_round(&input))
+    }
+
+    /// The document checks and overrides people recorded, per application of the round.
+    fn review_records(&self, round_id: RoundId) -> Result<HashMap<ApplicationId, ReviewRecords>> {
         let mut reviews: HashMap<ApplicationId, ReviewRecords> = HashMap::new();
         let conn = self.conn();
         let mut stmt = conn.prepare(
@@ -159,11 +171,7 @@ impl Store {
                 );
             }
         }
-        let input: Vec<_> = records
-            .into_iter()
-            .map(|(id, record, order)| (record, order, reviews.remove(&id).unwrap_or_default()))
-            .collect();
-        Ok(review_round(&input))
+        Ok(reviews)
     }
 
     /// Replaces a rule's computed result for one application, with a written reason. The

@@ -289,6 +289,28 @@ fn the_formal_review_cache_follows_every_change_of_the_facts() {
             .unwrap()
             .eligible
     };
+    // Computed one application at a time (cold), and read from the cache (warm): both equal
+    // the full formal review's overall results, application by application.
+    let full: BTreeMap<i64, RuleResult> = {
+        let ids: BTreeMap<String, i64> = store
+            .list_applications(round)
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.code, a.id.0))
+            .collect();
+        store
+            .eligibility(round)
+            .unwrap()
+            .into_iter()
+            .map(|e| (ids[&e.code], e.result))
+            .collect()
+    };
+    assert!(full.values().any(|r| *r != RuleResult::Pass), "the demo has a mix");
+    for pass in ["cold", "warm"] {
+        let results: BTreeMap<i64, RuleResult> =
+            store.formal_review_results(round).unwrap().into_iter().collect();
+        assert_eq!(results, full, "{pass}");
+    }
     let first = store.list_applications(round).unwrap()[0].clone();
     assert!(eligible(&store, &first.code));
     // The cache now holds the round; a rule overridden to fail is seen at once.

@@ -333,3 +333,64 @@ fn figures_print_without_float_noise() {
     assert_eq!(num(4999.999), "5000");
     assert_eq!(num(0.1 + 0.2), "0.3");
 }
+
+/// The streaming results (what the ranking of a large round uses) equal the full review's
+/// overall results: every condition, document checks, overrides (P2's too) and the quota.
+#[test]
+fn round_results_equal_the_full_reviews_overall_results() {
+    let check = DocumentCheck {
+        by: "秘书".into(),
+        at: "t".into(),
+        note: String::new(),
+    };
+    let decision = |result| RuleOverride {
+        result,
+        reason: "核实".into(),
+        by: "秘书".into(),
+        at: "t".into(),
+    };
+    let mut apps = Vec::new();
+    for n in 0..40u32 {
+        let city = [City::GZ, City::SG, City::FS, City::SZ][n as usize % 4];
+        let mut app = passing(&format!("A{n}"), city, n % 3 + 1);
+        if n % 5 == 1 {
+            app.planned_area_mu = 120.0;
+        }
+        if n % 7 == 2 {
+            app.enterprises = enterprises(&[4999.0]);
+        }
+        let mut records = ReviewRecords::default();
+        if n % 2 == 0 {
+            for rule in RuleId::ALL.into_iter().filter(|r| r.needs_documents()) {
+                records.document_checks.insert(rule, check.clone());
+            }
+        }
+        if n % 6 == 3 {
+            records
+                .overrides
+                .insert(RuleId::P2, decision(RuleResult::Pass));
+        }
+        if n % 9 == 4 {
+            records
+                .overrides
+                .insert(RuleId::C2, decision(RuleResult::Fail));
+        }
+        if n % 10 == 1 {
+            records
+                .overrides
+                .insert(RuleId::C2, decision(RuleResult::Pass));
+        }
+        apps.push((app, 40 - n, records));
+    }
+    let full: Vec<RuleResult> = review_round(&apps).iter().map(|e| e.result).collect();
+    let mut streamed = RoundResults::default();
+    for (app, order, records) in &apps {
+        streamed.add(app, *order, records);
+    }
+    let streamed = streamed.finish();
+    assert_eq!(streamed, full);
+    // The mix is not trivial: every result occurs.
+    for r in [RuleResult::Pass, RuleResult::Fail, RuleResult::NeedsReview] {
+        assert!(full.contains(&r), "{r:?}");
+    }
+}
