@@ -305,10 +305,16 @@ fn the_formal_review_cache_follows_every_change_of_the_facts() {
             .map(|e| (ids[&e.code], e.result))
             .collect()
     };
-    assert!(full.values().any(|r| *r != RuleResult::Pass), "the demo has a mix");
+    assert!(
+        full.values().any(|r| *r != RuleResult::Pass),
+        "the demo has a mix"
+    );
     for pass in ["cold", "warm"] {
-        let results: BTreeMap<i64, RuleResult> =
-            store.formal_review_results(round).unwrap().into_iter().collect();
+        let results: BTreeMap<i64, RuleResult> = store
+            .formal_review_results(round)
+            .unwrap()
+            .into_iter()
+            .collect();
         assert_eq!(results, full, "{pass}");
     }
     let first = store.list_applications(round).unwrap()[0].clone();
