@@ -92,6 +92,7 @@ pub fn run() {
             review::read_expert_attachment,
             sheets::signing_status,
             sheets::create_signing_key,
+            sheets::change_key_passphrase,
             sheets::save_hand_signature,
             sheets::hand_signature,
             sheets::export_sheet,

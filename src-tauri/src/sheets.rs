@@ -84,6 +84,29 @@ pub async fn create_signing_key(
     Ok(sha)
 }
 
+/// Changes the passphrase of an expert's key (same key, same certificate).
+#[tauri::command]
+pub async fn change_key_passphrase(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    expert: String,
+    old: String,
+    new: String,
+) -> Result<(), IpcError> {
+    with_store(&state, move |store| {
+        Ok(park_review_sheets::change_passphrase(
+            store,
+            &expert_actor(&expert),
+            KeyOwner::Expert(&expert),
+            &old,
+            &new,
+        )?)
+    })
+    .await?;
+    notify(&app, "key");
+    Ok(())
+}
+
 #[tauri::command]
 pub async fn save_hand_signature(
     state: State<'_, AppState>,

@@ -71,6 +71,21 @@ test('signing: create a key, draw a signature, export a signed sheet that pdfsig
     // The signature image is on the page (an image XObject besides the text).
     assert.match(execFileSync('pdfimages', ['-list', saved]).toString(), /image/)
 
+    // The expert changes the passphrase: a wrong current one changes nothing; then the new one
+    // signs, with the same certificate.
+    await app.click('[data-testid="change-passphrase"]')
+    await app.type('input[data-testid="current-passphrase"]', '猜错的口令0000')
+    await app.type('input[data-testid="new-passphrase"]', '王立新的新口令2027')
+    await app.type('input[data-testid="new-passphrase-again"]', '王立新的新口令2027')
+    await app.screenshot('signing-change-passphrase')
+    await app.click('[data-testid="change-passphrase-confirm"]')
+    await app.waitForText('WRONG_PASSPHRASE', 30000)
+    assert.equal(await app.execute(`return document.querySelector('input[data-testid="current-passphrase"]').value`), '')
+    await app.retype('input[data-testid="current-passphrase"]', '王立新的口令2026')
+    await app.click('[data-testid="change-passphrase-confirm"]')
+    await app.waitForText('口令已修改', 30000)
+    assert.equal(cli(app.db, 'key', 'show', '--expert', 'E004').certificate_sha256, key.certificate_sha256)
+
     // The secretariat verifies the file in the app.
     await app.click('[data-testid="nav-verify"]')
     await app.type('input[data-testid="verify-file"]', saved)
@@ -85,7 +100,7 @@ test('signing: create a key, draw a signature, export a signed sheet that pdfsig
     // The expert's summary sheet of the round, from the worklist.
     await app.click('[data-testid="nav-my-reviews"]')
     await app.click('[data-testid="export-summary"]')
-    await app.type('input[data-testid="batch-passphrase"]', '王立新的口令2026')
+    await app.type('input[data-testid="batch-passphrase"]', '王立新的新口令2027')
     await app.click('[data-testid="batch-confirm"]')
     await app.waitForText('评分汇总表-DEMO-2026-E004.pdf', 30000)
     const summary = join(app.dir, 'exports', '评分汇总表-DEMO-2026-E004.pdf')

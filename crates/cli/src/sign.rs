@@ -240,10 +240,14 @@ pub fn key(cli: &Cli, command: &KeyCommand) -> Result<(), Failure> {
                     true,
                 )?,
             };
-            let pem =
-                park_review_signing::keys::change_passphrase(&stored.encrypted_key_pem, &old, &new)
-                    .map_err(|e| failure(e.into()))?;
-            store.update_encrypted_key(&cli_actor(), owner.owner(), &pem)?;
+            park_review_sheets::change_passphrase(
+                &mut store,
+                &cli_actor(),
+                owner.owner(),
+                &old,
+                &new,
+            )
+            .map_err(failure)?;
             if cli.json {
                 return print_json(&serde_json::json!({"owner": stored.owner, "changed": true}));
             }

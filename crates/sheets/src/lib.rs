@@ -98,6 +98,20 @@ pub fn create_key(
     )?)
 }
 
+/// Changes the passphrase that protects a stored key (the key and its certificate stay): the
+/// old passphrase must unlock it, the new one must be long enough; nothing changes otherwise.
+pub fn change_passphrase(
+    store: &mut Store,
+    actor: &Actor,
+    owner: KeyOwner<'_>,
+    old: &str,
+    new: &str,
+) -> Result<(), SheetError> {
+    let stored = store.signing_key(owner)?;
+    let pem = park_review_signing::keys::change_passphrase(&stored.encrypted_key_pem, old, new)?;
+    Ok(store.update_encrypted_key(actor, owner, &pem)?)
+}
+
 /// A sheet made and signed.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]

@@ -222,6 +222,8 @@ export const api = {
   signingStatus: (expert: string) => call<SigningStatus>('signing_status', { expert }),
   /** The passphrase goes to the Rust side once and is not kept here. */
   createSigningKey: (expert: string, passphrase: string) => call<string>('create_signing_key', { expert, passphrase }),
+  changeKeyPassphrase: (expert: string, old: string, next: string) =>
+    call<void>('change_key_passphrase', { expert, old, new: next }),
   saveHandSignature: (expert: string, png: Uint8Array) =>
     call<null>('save_hand_signature', { expert, png: Array.from(png) }),
   handSignature: (expert: string) => call<ArrayBuffer>('hand_signature', { expert }),
