@@ -72,6 +72,7 @@ pub fn run() {
             review::close_round,
             review::set_review_settings,
             review::add_expert,
+            review::remove_from_panel,
             review::import_experts,
             review::review_board,
             review::auto_assign,

@@ -180,6 +180,23 @@ pub async fn add_expert(
     Ok(added)
 }
 
+/// Takes an expert off the round's panel with a reason; their assignments are cancelled.
+#[tauri::command]
+pub async fn remove_from_panel(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    expert: String,
+    reason: String,
+) -> Result<park_review_store::PanelRemoval, IpcError> {
+    let removed = with_store(&state, move |store| {
+        Ok(store.remove_from_panel(&app_actor(), round_id, &expert, &reason)?)
+    })
+    .await?;
+    notify(&app, "expert");
+    Ok(removed)
+}
+
 /// Imports a `park-review/experts@1` file into this round's panel (its `round` field, if any,
 /// must name this round).
 #[tauri::command]

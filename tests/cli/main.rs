@@ -2098,3 +2098,72 @@ fn the_ranking_benchmark_ranks_every_generated_application_and_reuses_a_kept_dat
     assert_eq!(again["ranked"], 40);
     assert!(again["fill_seconds"].as_f64().unwrap() < first["fill_seconds"].as_f64().unwrap());
 }
+
+#[test]
+fn an_expert_is_removed_from_the_panel_with_a_reason_and_their_applications_show_short() {
+    let sb = Sandbox::new();
+    let (expert, _) = opened_demo(&sb);
+    let before = sb.json(&[
+        "expert",
+        "assignments",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &expert,
+        "--json",
+    ]);
+    let n = before.as_array().unwrap().len();
+    assert!(n > 0);
+    let board = sb.json(&["conflict", "list", "--round", "DEMO-2026", "--json"]);
+    // Without a reason: refused, nothing changes.
+    assert_eq!(
+        error_code(
+            &sb,
+            &[
+                "expert",
+                "remove",
+                "--round",
+                "DEMO-2026",
+                "--expert",
+                &expert,
+                "--reason",
+                " "
+            ]
+        ),
+        "OUT_OF_RANGE"
+    );
+    let removed = sb.json(&[
+        "expert",
+        "remove",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &expert,
+        "--reason",
+        "因病不能参加评审",
+        "--json",
+    ]);
+    assert_eq!(removed["expert"], expert.as_str());
+    assert_eq!(removed["cancelled"].as_array().unwrap().len(), n);
+    let panel = sb.json(&["expert", "list", "--round", "DEMO-2026", "--json"]);
+    assert!(!panel
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["code"] == expert.as_str()));
+    // The board counts one expert fewer on each cancelled application.
+    let after = sb.json(&["conflict", "list", "--round", "DEMO-2026", "--json"]);
+    for code in removed["cancelled"].as_array().unwrap() {
+        let assigned = |board: &Value| {
+            board["applications"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| &a["code"] == code)
+                .unwrap()["assigned"]
+                .as_u64()
+                .unwrap()
+        };
+        assert_eq!(assigned(&after) + 1, assigned(&board), "{code}");
+    }
+}

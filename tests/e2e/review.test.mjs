@@ -196,3 +196,30 @@ test('recusal: a new expert is recused by employer, an expert declares a conflic
     await app.screenshot('review-reopened')
   })
 })
+
+test('panel: the secretariat removes an expert who cannot attend, with a reason; their applications go back to the board', async () => {
+  const prepare = async (_dir, db) => {
+    execFileSync(CLI, ['--db', db, 'demo'])
+    execFileSync(CLI, ['--db', db, 'assign', '--round', 'DEMO-2026', '--seed', '1'])
+    execFileSync(CLI, ['--db', db, 'round', 'open', '--round', 'DEMO-2026'])
+  }
+  await withApp({ name: 'panel-remove', prepare }, async (app) => {
+    await app.setWindowSize(1366, 768)
+    await app.waitForText('批次编号')
+    const theirs = cli(app.db, 'expert', 'assignments', '--round', 'DEMO-2026', '--expert', 'E001')
+    assert.ok(theirs.length > 0)
+
+    await app.click('[data-testid="nav-experts"]')
+    await app.click('[data-testid="remove-E001"]')
+    await app.waitFor('the reason prompt', `return !!document.querySelector('.el-message-box__input input')?.offsetParent`)
+    assert.match(await app.text(), /已提交评分的专家不能移出/)
+    await app.type('.el-message-box__input input', '因病不能参加评审')
+    await app.screenshot('panel-remove-reason')
+    await app.confirmMessageBox()
+    await app.waitForText(`取消 ${theirs.length} 项分配`)
+    await app.waitFor('E001 gone from the table', `return !document.querySelector('[data-testid="remove-E001"]')`)
+    assert.ok(!cli(app.db, 'expert', 'list', '--round', 'DEMO-2026').some((e) => e.code === 'E001'))
+    assert.ok(!cli(app.db, 'scores', '--round', 'DEMO-2026').some((r) => r.expert === 'E001'))
+    await app.screenshot('panel-removed')
+  })
+})

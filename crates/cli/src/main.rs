@@ -289,6 +289,16 @@ enum ExpertCommand {
         #[arg(long, value_name = "R")]
         round: Option<String>,
     },
+    /// 把一位专家移出批次的评审组（须写明理由）：其在本批次的分配随之取消，评分草稿记入审计日志；已提交评分的专家不能移出
+    Remove {
+        #[command(flatten)]
+        round: RoundArg,
+        #[arg(long, value_name = "E")]
+        expert: String,
+        /// 理由，记入审计日志
+        #[arg(long, value_name = "T")]
+        reason: String,
+    },
     /// 列出一位专家在批次中的评审任务
     Assignments {
         #[command(flatten)]
@@ -584,6 +594,39 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Expert(ExpertCommand::Add(args)) => review::expert_add(cli, args),
         Command::Expert(ExpertCommand::Import { file, round }) => {
             review::expert_import(cli, file, round.as_deref())
+        }
+        Command::Expert(ExpertCommand::Remove {
+            round,
+            expert,
+            reason,
+        }) => {
+            let mut store = open_store(cli)?;
+            let round = store.find_round(&round.round)?;
+            let removed = store.remove_from_panel(&cli_actor(), round.id, expert, reason)?;
+            if cli.json {
+                return print_json(&removed);
+            }
+            crate::say!(
+                "已将 {} {} 移出批次 {} 的评审组，取消 {} 项分配{}。",
+                removed.expert,
+                removed.name,
+                round.code,
+                removed.cancelled.len(),
+                if removed.started.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "（其中 {} 已有承诺或评分草稿，已记入审计日志）",
+                        removed.started.join("、")
+                    )
+                }
+            );
+            if !removed.cancelled.is_empty() {
+                crate::say!(
+                    "这些申报的评审专家已不足，请在“回避与分配”中补充分配（park-review assign）。"
+                );
+            }
+            Ok(())
         }
         Command::Expert(ExpertCommand::Assignments { round, expert }) => {
             review::expert_assignments(cli, &round.round, expert)

@@ -40,7 +40,7 @@ pub use ranking::{
 };
 pub use review::{
     AssignOutcome, AssignmentStage, AssignmentState, BoardApplication, BoardCell, BoardExpert,
-    DeclaredConflictNotice, Dismissal, ReviewBoard,
+    DeclaredConflictNotice, Dismissal, PanelRemoval, ReviewBoard,
 };
 pub use rounds::RoundOpened;
 pub use scoring::{CriterionScore, ExpertAssignment, ScoreRow, ScoreSaved, ScoreSheet};

@@ -153,6 +153,19 @@ pub struct AssignOutcome {
     pub loads: Vec<(String, u32)>,
 }
 
+/// What removing an expert from a round's panel did.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct PanelRemoval {
+    pub expert: String,
+    pub name: String,
+    /// The applications whose assignment to the expert was cancelled.
+    pub cancelled: Vec<String>,
+    /// Of those, the ones the expert had already pledged on or scored (their draft scores are
+    /// kept in the audit log).
+    pub started: Vec<String>,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct AssignmentRow {
     pub id: i64,
@@ -684,6 +697,97 @@ impl Store {
             Ok(())
         })?;
         Ok(wanted.into_iter().map(|e| e.code).collect())
+    }
+
+    /// Removes an expert from a round's panel (e.g. one who cannot attend), with a reason:
+    /// their assignments in the round are cancelled (drafts kept in the audit log) and the
+    /// applications left short show on the board. Refused once the expert has submitted a
+    /// sheet in the round: submitted scores count in the ranking and are not thrown away.
+    pub fn remove_from_panel(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        expert: &str,
+        reason: &str,
+    ) -> Result<PanelRemoval> {
+        let round = self.round(round_id)?;
+        let expert = self.find_panel_expert(round_id, expert)?;
+        if reason.trim().is_empty() {
+            return Err(rule(
+                ErrorCode::OutOfRange,
+                "请写明移出评审组的理由（例如：因病不能参加评审），理由会记入审计日志。".into(),
+            ));
+        }
+        // (application id, code, declared, submitted)
+        let assignments: Vec<(i64, String, bool, bool)> = self
+            .conn()
+            .prepare(
+                "SELECT a.application_id, ap.code, a.declared_no_conflict_at IS NOT NULL
+                        OR EXISTS (SELECT 1 FROM scores s WHERE s.assignment_id = a.id),
+                        a.submitted_at IS NOT NULL
+                 FROM assignments a JOIN applications ap ON ap.id = a.application_id
+                 WHERE a.round_id = ?1 AND a.expert_id = ?2 ORDER BY ap.registration_order",
+            )?
+            .query_map(params![round_id.0, expert.id.0], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let submitted: Vec<&str> = assignments
+            .iter()
+            .filter(|a| a.3)
+            .map(|a| a.1.as_str())
+            .collect();
+        if !submitted.is_empty() {
+            return Err(rule(
+                ErrorCode::ScoresLocked,
+                format!(
+                    "专家 {} {} 已提交 {} 的评分，这些评分计入排名，不能移出评审组。如确需更换，请先退回其评分。",
+                    expert.code,
+                    expert.name,
+                    submitted.join("、")
+                ),
+            ));
+        }
+        let outcome = PanelRemoval {
+            expert: expert.code.clone(),
+            name: expert.name.clone(),
+            cancelled: assignments.iter().map(|a| a.1.clone()).collect(),
+            started: assignments
+                .iter()
+                .filter(|a| a.2)
+                .map(|a| a.1.clone())
+                .collect(),
+        };
+        let reason = reason.trim();
+        self.write(actor, |tx| {
+            for (app, code, _, _) in &assignments {
+                remove_assignment(
+                    tx,
+                    &round,
+                    ApplicationId(*app),
+                    expert.id,
+                    code,
+                    &expert.code,
+                    &format!("专家移出评审组：{reason}"),
+                )?;
+            }
+            let member_uid: String = tx.tx.query_row(
+                "SELECT uid FROM round_experts WHERE round_id = ?1 AND expert_id = ?2",
+                params![round_id.0, expert.id.0],
+                |r| r.get(0),
+            )?;
+            tx.tx.execute(
+                "DELETE FROM round_experts WHERE round_id = ?1 AND expert_id = ?2",
+                params![round_id.0, expert.id.0],
+            )?;
+            tx.audit(
+                "panel.remove",
+                "round_expert",
+                &member_uid,
+                json!({"round": round.code, "expert": expert.code, "reason": reason, "cancelled": outcome.cancelled}),
+            )
+        })?;
+        Ok(outcome)
     }
 
     /// Records a conflict by hand (秘书处认定). Any assignment of the pair is removed.

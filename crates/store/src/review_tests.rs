@@ -557,3 +557,81 @@ fn scoring_before_the_round_opens_is_refused() {
         "ROUND_NOT_OPEN"
     );
 }
+
+#[test]
+fn an_expert_leaves_the_panel_with_a_reason_but_not_after_submitting() {
+    let (_dir, mut store, round) = open_demo();
+    let rows = store.list_scores(round).unwrap();
+    let leaving = rows[0].expert.clone();
+    let theirs: Vec<String> = rows
+        .iter()
+        .filter(|r| r.expert == leaving)
+        .map(|r| r.application.clone())
+        .collect();
+    assert!(!theirs.is_empty());
+    // One of their applications pledged and half scored: a draft, kept in the audit log.
+    let who = expert(&leaving);
+    store
+        .declare_no_conflict(&who, round, &leaving, &theirs[0])
+        .unwrap();
+    store
+        .set_score(&who, round, &leaving, &theirs[0], "C3.1", Some(3.0), None)
+        .unwrap();
+    assert_eq!(
+        code_of(store.remove_from_panel(&secretariat(), round, &leaving, "  ")),
+        "OUT_OF_RANGE"
+    );
+    let before = audit_count(&store);
+    let removed = store
+        .remove_from_panel(&secretariat(), round, &leaving, "因病不能参加评审")
+        .unwrap();
+    assert_eq!(removed.cancelled, theirs);
+    assert_eq!(removed.started, vec![theirs[0].clone()]);
+    assert!(!store
+        .list_panel(round)
+        .unwrap()
+        .iter()
+        .any(|e| e.code == leaving));
+    assert!(!store
+        .list_scores(round)
+        .unwrap()
+        .iter()
+        .any(|r| r.expert == leaving));
+    // One audit entry per cancelled assignment (with its scores) and one for the panel.
+    assert_eq!(audit_count(&store), before + theirs.len() as i64 + 1);
+    let draft: String = store
+        .conn()
+        .query_row(
+            "SELECT detail FROM audit_log WHERE action = 'assignment.remove' ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(draft.contains("C3.1") && draft.contains("因病"), "{draft}");
+    assert_eq!(
+        code_of(store.remove_from_panel(&secretariat(), round, &leaving, "再次")),
+        "NOT_FOUND"
+    );
+
+    // Another expert submits a sheet: they stay, and nothing changes.
+    let rows = store.list_scores(round).unwrap();
+    let (e, a) = (rows[0].expert.clone(), rows[0].application.clone());
+    let who = expert(&e);
+    store.declare_no_conflict(&who, round, &e, &a).unwrap();
+    for (code, max) in all_criteria(&store, round) {
+        store
+            .set_score(&who, round, &e, &a, &code, Some(max), None)
+            .unwrap();
+    }
+    store
+        .submit_scores(&who, round, &e, &a, Some("同意"))
+        .unwrap();
+    let before = audit_count(&store);
+    let err = store
+        .remove_from_panel(&secretariat(), round, &e, "临时有事")
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ScoresLocked);
+    assert!(err.to_string().contains(&a), "{err}");
+    assert_eq!(audit_count(&store), before);
+    assert!(store.list_panel(round).unwrap().iter().any(|x| x.code == e));
+}

@@ -136,6 +136,13 @@ const en: typeof zh = {
     noMatch: 'No application matches; change the search or the city filter.',
   },
   experts: {
+    remove: 'Remove from panel',
+    removeTitle: 'Remove from panel',
+    removeHint: 'Take {code} {name} off this round\'s panel: their assignments in the round are cancelled; any pledge and draft scores are kept in the audit log. An expert who has submitted scores cannot be removed. Give the reason:',
+    removeReason: 'e.g. ill, cannot attend',
+    reasonNeeded: 'A reason is required',
+    removed: 'Removed {code} {name} from the panel',
+    removedShort: 'Removed {code} {name} from the panel and cancelled {n} assignments: assign other experts to those applications under Recusal & assignment',
     import: 'Import experts',
     add: 'Add expert',
     added: 'Added expert {code} {name}',
@@ -268,7 +275,7 @@ const en: typeof zh = {
       'The file was not changed. Fix the cause and restart, or point PARK_REVIEW_DB at another database file.',
     retry: 'Retry',
   },
-  common: { loading: 'Loading…', refresh: 'Refresh', cancel: 'Cancel', save: 'Save' },
+  common: { loading: 'Loading…', refresh: 'Refresh', cancel: 'Cancel', save: 'Save', actions: 'Actions' },
 }
 
 export default en

@@ -133,6 +133,13 @@ export default {
     noMatch: '没有符合筛选条件的申报，请调整搜索词或地市筛选。',
   },
   experts: {
+    remove: '移出评审组',
+    removeTitle: '移出评审组',
+    removeHint: '将 {code} {name} 移出本批次的评审组：其在本批次的评审分配随之取消，已作出的承诺和评分草稿记入审计日志。已提交评分的专家不能移出。请写明理由：',
+    removeReason: '例如：因病不能参加评审',
+    reasonNeeded: '请写明理由',
+    removed: '已将 {code} {name} 移出评审组',
+    removedShort: '已将 {code} {name} 移出评审组，取消 {n} 项分配：请在“回避与分配”中为这些申报补充专家',
     import: '导入专家',
     add: '添加专家',
     added: '已添加专家 {code} {name}',
@@ -264,5 +271,5 @@ export default {
     dbHint: '程序没有修改该文件。请按提示处理后重新启动程序，或通过环境变量 PARK_REVIEW_DB 指定其他数据库文件。',
     retry: '重试',
   },
-  common: { loading: '正在加载…', refresh: '刷新', cancel: '取消', save: '保存' },
+  common: { loading: '正在加载…', refresh: '刷新', cancel: '取消', save: '保存', actions: '操作' },
 }

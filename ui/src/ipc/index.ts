@@ -31,6 +31,7 @@ import type { Conflict } from './bindings/Conflict'
 import type { Criterion } from './bindings/Criterion'
 import type { CriterionScore } from './bindings/CriterionScore'
 import type { ExpertAdded } from './bindings/ExpertAdded'
+import type { PanelRemoval } from './bindings/PanelRemoval'
 import type { ExpertAssignment } from './bindings/ExpertAssignment'
 import type { ExpertRecord } from './bindings/ExpertRecord'
 import type { ReviewBoard } from './bindings/ReviewBoard'
@@ -67,6 +68,7 @@ export type {
   Criterion,
   CriterionScore,
   ExpertAdded,
+  PanelRemoval,
   ExpertAssignment,
   ExpertRecord,
   ReviewBoard,
@@ -183,6 +185,8 @@ export const api = {
   setReviewSettings: (roundId: number, expertsPerApplication: number, recuseSameCity: boolean) =>
     call<Round>('set_review_settings', { roundId, expertsPerApplication, recuseSameCity }),
   addExpert: (roundId: number, record: ExpertRecord) => call<ExpertAdded>('add_expert', { roundId, record }),
+  removeFromPanel: (roundId: number, expert: string, reason: string) =>
+    call<PanelRemoval>('remove_from_panel', { roundId, expert, reason }),
   importExperts: (roundId: number, fileName: string, bytes: Uint8Array) =>
     call<ExpertAdded[]>('import_experts', { roundId, fileName, bytes: Array.from(bytes) }),
   reviewBoard: (roundId: number) => call<ReviewBoard>('review_board', { roundId }),
