@@ -214,6 +214,8 @@ test('panel: the secretariat removes an expert who cannot attend, with a reason;
     await app.waitFor('the reason prompt', `return !!document.querySelector('.el-message-box__input input')?.offsetParent`)
     assert.match(await app.text(), /已提交评分的专家不能移出/)
     await app.type('.el-message-box__input input', '因病不能参加评审')
+    // Photographed once its fade-in is over.
+    await app.waitFor('the prompt fully shown', `let e = document.querySelector('.el-message-box'); while (e) { if (getComputedStyle(e).opacity !== '1') return false; e = e.parentElement } return true`)
     await app.screenshot('panel-remove-reason')
     await app.confirmMessageBox()
     await app.waitForText(`取消 ${theirs.length} 项分配`)

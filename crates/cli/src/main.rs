@@ -289,7 +289,7 @@ enum ExpertCommand {
         #[arg(long, value_name = "R")]
         round: Option<String>,
     },
-    /// 把一位专家移出批次的评审组（须写明理由）：其在本批次的分配随之取消，评分草稿记入审计日志；已提交评分的专家不能移出
+    /// 把一位专家移出批次专家组（须写明理由）：其在本批次的分配随之取消，评分草稿记入审计日志；已提交评分的专家不能移出
     Remove {
         #[command(flatten)]
         round: RoundArg,
@@ -607,7 +607,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 return print_json(&removed);
             }
             crate::say!(
-                "已将 {} {} 移出批次 {} 的评审组，取消 {} 项分配{}。",
+                "已将 {} {} 移出批次 {} 的专家组，取消 {} 项分配{}。",
                 removed.expert,
                 removed.name,
                 round.code,

@@ -715,7 +715,7 @@ impl Store {
         if reason.trim().is_empty() {
             return Err(rule(
                 ErrorCode::OutOfRange,
-                "请写明移出评审组的理由（例如：因病不能参加评审），理由会记入审计日志。".into(),
+                "请写明移出专家组的理由（例如：因病不能参加评审），理由会记入审计日志。".into(),
             ));
         }
         // (application id, code, declared, submitted)
@@ -741,7 +741,7 @@ impl Store {
             return Err(rule(
                 ErrorCode::ScoresLocked,
                 format!(
-                    "专家 {} {} 已提交 {} 的评分，这些评分计入排名，不能移出评审组。如确需更换，请先退回其评分。",
+                    "专家 {} {} 已提交 {} 的评分，这些评分计入排名，不能移出专家组。如确需更换，请先退回其评分。",
                     expert.code,
                     expert.name,
                     submitted.join("、")
@@ -768,7 +768,7 @@ impl Store {
                     expert.id,
                     code,
                     &expert.code,
-                    &format!("专家移出评审组：{reason}"),
+                    &format!("专家移出批次专家组：{reason}"),
                 )?;
             }
             let member_uid: String = tx.tx.query_row(
