@@ -343,10 +343,10 @@ impl Store {
 
     /// The ranking as the database says now.
     ///
-    /// Set-based and linear in the number of scores: the applications, assignments, outlier
-    /// resolutions and site scores of the round in one query each, and every submitted score in
-    /// one pass over an index that holds the points (integers only, no per-score allocation),
-    /// summed per assignment and rubric section as it streams. The formal review comes from
+    /// Set-based and linear in the number of sheets: the applications, assignments, outlier
+    /// resolutions and site scores of the round in one query each, and every submitted sheet's
+    /// points per rubric section (`assignment_section_points`, the sums of its scores kept by
+    /// triggers) in one pass, integers only. The formal review comes from
     /// [`Store::formal_review_results`].
     pub fn ranking(&self, round_id: RoundId) -> Result<RankingReport> {
         let round = self.round(round_id)?;
@@ -358,8 +358,8 @@ impl Store {
             .as_ref()
             .and_then(|r| to_centi(r.max_total))
             .unwrap_or(10_000);
-        // The rubric's sections in order: (code, title, max); and which section each criterion
-        // belongs to. The industrial-base section is the one whose criteria cite C3.
+        // The rubric's sections in order: (code, title, max). The industrial-base section is
+        // the one whose criteria cite C3.
         let sections: Vec<(String, String, i64)> = rubric
             .as_ref()
             .map(|r| {

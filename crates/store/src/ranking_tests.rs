@@ -171,6 +171,22 @@ fn section_sums_follow_every_score_write() {
         )
         .unwrap();
     assert_eq!(section_sum_mismatches(&store), 0, "after deleting scores");
+    // A criterion moved to another section (only possible by hand in SQL once scores exist)
+    // carries its points along.
+    store
+        .conn()
+        .execute(
+            "UPDATE criteria SET section_id = (SELECT MAX(id) FROM rubric_sections
+                                                 WHERE rubric_id = criteria.rubric_id AND id <> criteria.section_id)
+             WHERE code = 'C3.2'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(
+        section_sum_mismatches(&store),
+        0,
+        "after moving a criterion"
+    );
 }
 
 /// The material score and the section scores of every application, recomputed from the
