@@ -47,7 +47,20 @@ pub(crate) async fn with_store<T: Send + 'static>(
     .map_err(IpcError::internal)?
 }
 
-pub(crate) fn notify(app: &AppHandle, entity: &str) {
+/// Runs a write on the store and, once it has committed, tells every window what changed
+/// (`entity`), so views showing it refresh.
+pub(crate) async fn write_store<T: Send + 'static>(
+    app: &AppHandle,
+    state: &State<'_, AppState>,
+    entity: &str,
+    f: impl FnOnce(&mut Store) -> Result<T, IpcError> + Send + 'static,
+) -> Result<T, IpcError> {
+    let out = with_store(state, f).await?;
+    notify(app, entity);
+    Ok(out)
+}
+
+fn notify(app: &AppHandle, entity: &str) {
     // A lost notification only delays a refresh; the write itself has committed.
     let _ = app.emit(
         STORE_CHANGED,
@@ -93,19 +106,18 @@ pub async fn create_round(
     year: i32,
     kind: RoundKind,
 ) -> Result<Round, IpcError> {
-    let round = with_store(&state, move |store| {
+    write_store(&app, &state, "round", move |store| {
         Ok(store.create_round(&app_actor(), year, kind)?)
     })
-    .await?;
-    notify(&app, "round");
-    Ok(round)
+    .await
 }
 
 #[tauri::command]
 pub async fn load_demo(app: AppHandle, state: State<'_, AppState>) -> Result<DemoLoaded, IpcError> {
-    let loaded = with_store(&state, |store| Ok(store.load_demo(&app_actor())?)).await?;
-    notify(&app, "round");
-    Ok(loaded)
+    write_store(&app, &state, "round", |store| {
+        Ok(store.load_demo(&app_actor())?)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -142,13 +154,11 @@ pub async fn override_rule(
     result: RuleResult,
     reason: String,
 ) -> Result<(), IpcError> {
-    with_store(&state, move |store| {
+    write_store(&app, &state, "eligibility", move |store| {
         let application = store.find_application(round_id, &application_code)?;
         Ok(store.override_rule(&app_actor(), application.id, rule, result, &reason)?)
     })
-    .await?;
-    notify(&app, "eligibility");
-    Ok(())
+    .await
 }
 
 #[tauri::command]
@@ -160,13 +170,11 @@ pub async fn check_documents(
     rule: RuleId,
     note: String,
 ) -> Result<(), IpcError> {
-    with_store(&state, move |store| {
+    write_store(&app, &state, "eligibility", move |store| {
         let application = store.find_application(round_id, &application_code)?;
         Ok(store.check_documents(&app_actor(), application.id, rule, &note)?)
     })
-    .await?;
-    notify(&app, "eligibility");
-    Ok(())
+    .await
 }
 
 #[tauri::command]
@@ -203,14 +211,12 @@ pub async fn import_applications(
         })?;
         park_review_domain::exchange::parse_application_file(&text)?
     };
-    let imported = with_store(&state, move |store| {
+    write_store(&app, &state, "application", move |store| {
         Ok(store
             .import_applications(&app_actor(), round_id, &records)?
             .len() as u32)
     })
-    .await?;
-    notify(&app, "application");
-    Ok(imported)
+    .await
 }
 
 #[tauri::command]
@@ -220,13 +226,11 @@ pub async fn create_application(
     round_id: RoundId,
     record: ApplicationRecord,
 ) -> Result<(), IpcError> {
-    with_store(&state, move |store| {
+    write_store(&app, &state, "application", move |store| {
         store.import_applications(&app_actor(), round_id, std::slice::from_ref(&record))?;
         Ok(())
     })
-    .await?;
-    notify(&app, "application");
-    Ok(())
+    .await
 }
 
 #[tauri::command]
@@ -237,12 +241,10 @@ pub async fn update_application(
     code: String,
     record: ApplicationRecord,
 ) -> Result<(), IpcError> {
-    with_store(&state, move |store| {
+    write_store(&app, &state, "application", move |store| {
         Ok(store.update_application(&app_actor(), round_id, &code, &record)?)
     })
-    .await?;
-    notify(&app, "application");
-    Ok(())
+    .await
 }
 
 /// One of the 21 cities, for pickers.
@@ -311,13 +313,11 @@ pub async fn add_attachment(
         header("x-clause")?,
         header("x-file-name")?,
     );
-    let added = with_store(&state, move |store| {
+    write_store(&app, &state, "attachment", move |store| {
         let application = store.find_application(round_id, &code)?;
         Ok(store.add_attachment(&app_actor(), application.id, &clause, &file_name, &bytes)?)
     })
-    .await?;
-    notify(&app, "attachment");
-    Ok(added)
+    .await
 }
 
 /// The attachment's bytes, verified against its SHA-256, as a binary response (no JSON array).

@@ -5,7 +5,7 @@ use park_review_domain::ranking::Aggregation;
 use park_review_store::{KeyOwner, RankingReport, RankingSettings};
 use tauri::{AppHandle, State};
 
-use crate::commands::{app_actor, notify, with_store};
+use crate::commands::{app_actor, with_store, write_store};
 use crate::error::IpcError;
 use crate::AppState;
 
@@ -29,7 +29,7 @@ pub async fn set_ranking_settings(
     selection_count: Option<u32>,
     selection_cutoff: Option<f64>,
 ) -> Result<RankingSettings, IpcError> {
-    let settings = with_store(&state, move |store| {
+    write_store(&app, &state, "ranking", move |store| {
         Ok(store.set_ranking_settings(
             &app_actor(),
             round_id,
@@ -40,9 +40,7 @@ pub async fn set_ranking_settings(
             selection_cutoff,
         )?)
     })
-    .await?;
-    notify(&app, "ranking");
-    Ok(settings)
+    .await
 }
 
 #[tauri::command]
@@ -54,12 +52,10 @@ pub async fn set_site_score(
     score: f64,
     record_ref: String,
 ) -> Result<(), IpcError> {
-    with_store(&state, move |store| {
+    write_store(&app, &state, "ranking", move |store| {
         Ok(store.set_site_score(&app_actor(), round_id, &application, score, &record_ref)?)
     })
-    .await?;
-    notify(&app, "ranking");
-    Ok(())
+    .await
 }
 
 #[tauri::command]
@@ -72,7 +68,7 @@ pub async fn resolve_outlier(
     resolution: String,
     note: String,
 ) -> Result<(), IpcError> {
-    with_store(&state, move |store| {
+    write_store(&app, &state, "ranking", move |store| {
         Ok(store.resolve_outlier(
             &app_actor(),
             round_id,
@@ -82,9 +78,7 @@ pub async fn resolve_outlier(
             &note,
         )?)
     })
-    .await?;
-    notify(&app, "ranking");
-    Ok(())
+    .await
 }
 
 #[tauri::command]
@@ -93,12 +87,10 @@ pub async fn finalise_ranking(
     state: State<'_, AppState>,
     round_id: RoundId,
 ) -> Result<RankingReport, IpcError> {
-    let report = with_store(&state, move |store| {
+    write_store(&app, &state, "ranking", move |store| {
         Ok(store.finalise_ranking(&app_actor(), round_id)?)
     })
-    .await?;
-    notify(&app, "ranking");
-    Ok(report)
+    .await
 }
 
 /// Saves the Excel workbook, and with the secretariat's passphrase the signed PDF, to `exports/`.

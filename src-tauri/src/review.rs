@@ -11,7 +11,7 @@ use park_review_store::{
 };
 use tauri::{AppHandle, State};
 
-use crate::commands::{app_actor, notify, with_store};
+use crate::commands::{app_actor, with_store, write_store};
 use crate::error::IpcError;
 use crate::AppState;
 
@@ -57,12 +57,10 @@ pub async fn replace_rubric(
     round_id: RoundId,
     rubric: Rubric,
 ) -> Result<RoundRubric, IpcError> {
-    let stored = with_store(&state, move |store| {
+    write_store(&app, &state, "rubric", move |store| {
         Ok(store.replace_rubric(&app_actor(), round_id, &rubric)?)
     })
-    .await?;
-    notify(&app, "rubric");
-    Ok(stored)
+    .await
 }
 
 /// Imports a rubric file: Excel by its name, otherwise `park-review/rubric@1` JSON.
@@ -79,12 +77,10 @@ pub async fn import_rubric(
     } else {
         parse_rubric(&utf8(&file_name, bytes)?)?
     };
-    let stored = with_store(&state, move |store| {
+    write_store(&app, &state, "rubric", move |store| {
         Ok(store.replace_rubric(&app_actor(), round_id, &rubric)?)
     })
-    .await?;
-    notify(&app, "rubric");
-    Ok(stored)
+    .await
 }
 
 /// Saves the rubric (`json` or `xlsx`) to `exports/` beside the database; returns where.
@@ -120,12 +116,10 @@ pub async fn open_round(
     state: State<'_, AppState>,
     round_id: RoundId,
 ) -> Result<RoundOpened, IpcError> {
-    let opened = with_store(&state, move |store| {
+    write_store(&app, &state, "round", move |store| {
         Ok(store.open_round(&app_actor(), round_id)?)
     })
-    .await?;
-    notify(&app, "round");
-    Ok(opened)
+    .await
 }
 
 #[tauri::command]
@@ -134,12 +128,10 @@ pub async fn close_round(
     state: State<'_, AppState>,
     round_id: RoundId,
 ) -> Result<Round, IpcError> {
-    let round = with_store(&state, move |store| {
+    write_store(&app, &state, "round", move |store| {
         Ok(store.close_round(&app_actor(), round_id)?)
     })
-    .await?;
-    notify(&app, "round");
-    Ok(round)
+    .await
 }
 
 #[tauri::command]
@@ -150,7 +142,7 @@ pub async fn set_review_settings(
     experts_per_application: u32,
     recuse_same_city: bool,
 ) -> Result<Round, IpcError> {
-    let round = with_store(&state, move |store| {
+    write_store(&app, &state, "round", move |store| {
         Ok(store.set_review_settings(
             &app_actor(),
             round_id,
@@ -158,9 +150,7 @@ pub async fn set_review_settings(
             recuse_same_city,
         )?)
     })
-    .await?;
-    notify(&app, "round");
-    Ok(round)
+    .await
 }
 
 #[tauri::command]
@@ -170,14 +160,12 @@ pub async fn add_expert(
     round_id: RoundId,
     record: ExpertRecord,
 ) -> Result<ExpertAdded, IpcError> {
-    let added = with_store(&state, move |store| {
+    write_store(&app, &state, "expert", move |store| {
         Ok(store
             .add_experts(&app_actor(), round_id, std::slice::from_ref(&record))?
             .remove(0))
     })
-    .await?;
-    notify(&app, "expert");
-    Ok(added)
+    .await
 }
 
 /// Takes an expert off the round's panel with a reason; their assignments are cancelled.
@@ -189,12 +177,10 @@ pub async fn remove_from_panel(
     expert: String,
     reason: String,
 ) -> Result<park_review_store::PanelRemoval, IpcError> {
-    let removed = with_store(&state, move |store| {
+    write_store(&app, &state, "expert", move |store| {
         Ok(store.remove_from_panel(&app_actor(), round_id, &expert, &reason)?)
     })
-    .await?;
-    notify(&app, "expert");
-    Ok(removed)
+    .await
 }
 
 /// Imports a `park-review/experts@1` file into this round's panel (its `round` field, if any,
@@ -208,7 +194,7 @@ pub async fn import_experts(
     bytes: Vec<u8>,
 ) -> Result<Vec<ExpertAdded>, IpcError> {
     let file = parse_experts_file(&utf8(&file_name, bytes)?)?;
-    let added = with_store(&state, move |store| {
+    write_store(&app, &state, "expert", move |store| {
         if let Some(named) = &file.round {
             let named = store.find_round(named)?;
             if named.id != round_id {
@@ -223,9 +209,7 @@ pub async fn import_experts(
         }
         Ok(store.add_experts(&app_actor(), round_id, &file.experts)?)
     })
-    .await?;
-    notify(&app, "expert");
-    Ok(added)
+    .await
 }
 
 #[tauri::command]
@@ -244,12 +228,10 @@ pub async fn auto_assign(
     per_application: Option<u32>,
     seed: u32,
 ) -> Result<AssignOutcome, IpcError> {
-    let outcome = with_store(&state, move |store| {
+    write_store(&app, &state, "assignment", move |store| {
         Ok(store.auto_assign(&app_actor(), round_id, per_application, u64::from(seed))?)
     })
-    .await?;
-    notify(&app, "assignment");
-    Ok(outcome)
+    .await
 }
 
 #[tauri::command]
@@ -260,12 +242,10 @@ pub async fn set_assignment(
     application: String,
     experts: Vec<String>,
 ) -> Result<Vec<String>, IpcError> {
-    let codes = with_store(&state, move |store| {
+    write_store(&app, &state, "assignment", move |store| {
         Ok(store.set_assignment(&app_actor(), round_id, &application, &experts)?)
     })
-    .await?;
-    notify(&app, "assignment");
-    Ok(codes)
+    .await
 }
 
 #[tauri::command]
@@ -277,12 +257,10 @@ pub async fn add_conflict(
     expert: String,
     reason: String,
 ) -> Result<(), IpcError> {
-    with_store(&state, move |store| {
+    write_store(&app, &state, "assignment", move |store| {
         Ok(store.add_conflict(&app_actor(), round_id, &application, &expert, &reason)?)
     })
-    .await?;
-    notify(&app, "assignment");
-    Ok(())
+    .await
 }
 
 #[tauri::command]
@@ -295,12 +273,10 @@ pub async fn dismiss_conflict(
     key: String,
     reason: String,
 ) -> Result<(), IpcError> {
-    with_store(&state, move |store| {
+    write_store(&app, &state, "assignment", move |store| {
         Ok(store.dismiss_conflict(&app_actor(), round_id, &application, &expert, &key, &reason)?)
     })
-    .await?;
-    notify(&app, "assignment");
-    Ok(())
+    .await
 }
 
 #[tauri::command]
@@ -324,12 +300,10 @@ pub async fn declare_no_conflict(
     application: String,
     paper: bool,
 ) -> Result<String, IpcError> {
-    let at = with_store(&state, move |store| {
+    write_store(&app, &state, "assignment", move |store| {
         Ok(store.declare_no_conflict(&scorer(&expert, paper), round_id, &expert, &application)?)
     })
-    .await?;
-    notify(&app, "assignment");
-    Ok(at)
+    .await
 }
 
 #[tauri::command]
@@ -341,7 +315,7 @@ pub async fn declare_conflict(
     application: String,
     reason: String,
 ) -> Result<(), IpcError> {
-    with_store(&state, move |store| {
+    write_store(&app, &state, "assignment", move |store| {
         Ok(store.declare_conflict(
             &scorer(&expert, false),
             round_id,
@@ -350,9 +324,7 @@ pub async fn declare_conflict(
             &reason,
         )?)
     })
-    .await?;
-    notify(&app, "assignment");
-    Ok(())
+    .await
 }
 
 #[tauri::command]
@@ -452,7 +424,7 @@ pub async fn submit_scores(
     opinion: Option<String>,
     paper: bool,
 ) -> Result<ScoreSheet, IpcError> {
-    let sheet = with_store(&state, move |store| {
+    write_store(&app, &state, "scores", move |store| {
         Ok(store.submit_scores(
             &scorer(&expert, paper),
             round_id,
@@ -461,9 +433,7 @@ pub async fn submit_scores(
             opinion.as_deref(),
         )?)
     })
-    .await?;
-    notify(&app, "scores");
-    Ok(sheet)
+    .await
 }
 
 #[tauri::command]
@@ -475,12 +445,10 @@ pub async fn reopen_scores(
     application: String,
     reason: String,
 ) -> Result<(), IpcError> {
-    with_store(&state, move |store| {
+    write_store(&app, &state, "scores", move |store| {
         Ok(store.reopen_scores(&app_actor(), round_id, &expert, &application, &reason)?)
     })
-    .await?;
-    notify(&app, "scores");
-    Ok(())
+    .await
 }
 
 #[tauri::command]

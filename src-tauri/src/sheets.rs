@@ -12,7 +12,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use ts_rs::TS;
 
-use crate::commands::{notify, with_store, ExportedFile};
+use crate::commands::{with_store, write_store, ExportedFile};
 use crate::error::IpcError;
 use crate::AppState;
 
@@ -69,7 +69,7 @@ pub async fn create_signing_key(
     expert: String,
     passphrase: String,
 ) -> Result<String, IpcError> {
-    let sha = with_store(&state, move |store| {
+    write_store(&app, &state, "key", move |store| {
         let key = park_review_sheets::create_key(
             store,
             &expert_actor(&expert),
@@ -79,9 +79,7 @@ pub async fn create_signing_key(
         )?;
         Ok(key.certificate_sha256)
     })
-    .await?;
-    notify(&app, "key");
-    Ok(sha)
+    .await
 }
 
 /// Changes the passphrase of an expert's key (same key, same certificate).
@@ -93,7 +91,7 @@ pub async fn change_key_passphrase(
     old: String,
     new: String,
 ) -> Result<(), IpcError> {
-    with_store(&state, move |store| {
+    write_store(&app, &state, "key", move |store| {
         Ok(park_review_sheets::change_passphrase(
             store,
             &expert_actor(&expert),
@@ -102,9 +100,7 @@ pub async fn change_key_passphrase(
             &new,
         )?)
     })
-    .await?;
-    notify(&app, "key");
-    Ok(())
+    .await
 }
 
 #[tauri::command]
@@ -141,7 +137,7 @@ pub async fn export_sheet(
     application: String,
     passphrase: String,
 ) -> Result<ExportedFile, IpcError> {
-    let file = with_store(&state, move |store| {
+    write_store(&app, &state, "sheet", move |store| {
         let signer = Signer::unlock(store, KeyOwner::Expert(&expert), &passphrase)?;
         let round = store.round(round_id)?;
         let issued = issue_sheet(
@@ -163,9 +159,7 @@ pub async fn export_sheet(
             bytes: issued.bytes,
         })
     })
-    .await?;
-    notify(&app, "sheet");
-    Ok(file)
+    .await
 }
 
 /// Makes and signs the expert's summary sheet (专家评分汇总表) of the round.
@@ -177,7 +171,7 @@ pub async fn export_summary(
     expert: String,
     passphrase: String,
 ) -> Result<ExportedFile, IpcError> {
-    let file = with_store(&state, move |store| {
+    write_store(&app, &state, "sheet", move |store| {
         let signer = Signer::unlock(store, KeyOwner::Expert(&expert), &passphrase)?;
         let round = store.round(round_id)?;
         let issued = issue_summary(
@@ -195,9 +189,7 @@ pub async fn export_summary(
             bytes: issued.bytes,
         })
     })
-    .await?;
-    notify(&app, "sheet");
-    Ok(file)
+    .await
 }
 
 /// Progress of a batch, sent as `sheet-progress` events.
@@ -219,7 +211,7 @@ pub async fn export_sheets(
     passphrase: String,
 ) -> Result<Vec<String>, IpcError> {
     let events = app.clone();
-    let paths = with_store(&state, move |store| {
+    write_store(&app, &state, "sheet", move |store| {
         let round = store.round(round_id)?;
         let todo: Vec<String> = store
             .expert_assignments(round_id, &expert)?
@@ -274,9 +266,7 @@ pub async fn export_sheets(
         }
         Ok(paths)
     })
-    .await?;
-    notify(&app, "sheet");
-    Ok(paths)
+    .await
 }
 
 /// Verifies a PDF the user picked or dropped, against this database.
@@ -328,7 +318,7 @@ pub async fn create_secretariat_key(
     state: State<'_, AppState>,
     passphrase: String,
 ) -> Result<String, IpcError> {
-    let sha = with_store(&state, move |store| {
+    write_store(&app, &state, "key", move |store| {
         let key = park_review_sheets::create_key(
             store,
             &crate::commands::app_actor(),
@@ -338,7 +328,5 @@ pub async fn create_secretariat_key(
         )?;
         Ok(key.certificate_sha256)
     })
-    .await?;
-    notify(&app, "key");
-    Ok(sha)
+    .await
 }
