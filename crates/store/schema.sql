@@ -122,7 +122,7 @@ CREATE TABLE audit_log (
     entity      TEXT NOT NULL,
     entity_uid  TEXT NOT NULL,
     detail      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail))
-);
+, actor_surface TEXT NOT NULL DEFAULT '');
 CREATE TABLE checklist_items (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,

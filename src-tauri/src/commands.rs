@@ -7,21 +7,51 @@ use park_review_domain::eligibility::{Eligibility, RuleId, RuleResult};
 use park_review_domain::ids::RoundId;
 use park_review_domain::model::{ApplicationRecord, ApplicationSummary, Expert, Round};
 use park_review_domain::RoundKind;
+use park_review_operations::{ApplicationsImported, Caller, CityInfo, Document, ExportFormat};
 use park_review_store::{Actor, Attachment, DemoLoaded, Status, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use ts_rs::TS;
 
-use crate::error::IpcError;
 use crate::AppState;
+use park_review_domain::CodedError;
 
 /// The event name the UI listens to; its payload says which kind of entity changed.
 pub const STORE_CHANGED: &str = "store-changed";
 
+/// What a committed write changed, so that only the views showing it query again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum Entity {
+    /// A round: created, opened, closed, its settings; the demo loaded.
+    Round,
+    Application,
+    Attachment,
+    /// The formal review's decisions: document checks, overrides.
+    Eligibility,
+    Rubric,
+    /// The registry and a round's panel.
+    Expert,
+    /// Assignments, conflicts, pledges.
+    Assignment,
+    /// One autosaved point, comment or opinion: announced on its own so that a keystroke
+    /// refreshes only the views that show scoring progress.
+    ScoreDraft,
+    /// Submissions and reopenings.
+    Scores,
+    /// Signing keys and hand-drawn signatures.
+    Key,
+    /// Issued signed sheets.
+    Sheet,
+    /// Ranking settings, site scores, outlier resolutions, finalisation.
+    Ranking,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct StoreChanged {
-    pub entity: String,
+    pub entity: Entity,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -34,17 +64,17 @@ pub struct AppInfo {
 /// Runs `f` with the store on a blocking thread.
 pub(crate) async fn with_store<T: Send + 'static>(
     state: &State<'_, AppState>,
-    f: impl FnOnce(&mut Store) -> Result<T, IpcError> + Send + 'static,
-) -> Result<T, IpcError> {
+    f: impl FnOnce(&mut Store) -> Result<T, CodedError> + Send + 'static,
+) -> Result<T, CodedError> {
     let store = state.store()?;
     tauri::async_runtime::spawn_blocking(move || {
         let mut guard = store
             .lock()
-            .map_err(|_| IpcError::internal("数据库连接已损坏，请重启程序"))?;
+            .map_err(|_| CodedError::internal("数据库连接已损坏，请重启程序"))?;
         f(&mut guard)
     })
     .await
-    .map_err(IpcError::internal)?
+    .map_err(CodedError::internal)?
 }
 
 /// Runs a write on the store and, once it has committed, tells every window what changed
@@ -52,37 +82,30 @@ pub(crate) async fn with_store<T: Send + 'static>(
 pub(crate) async fn write_store<T: Send + 'static>(
     app: &AppHandle,
     state: &State<'_, AppState>,
-    entity: &str,
-    f: impl FnOnce(&mut Store) -> Result<T, IpcError> + Send + 'static,
-) -> Result<T, IpcError> {
+    entity: Entity,
+    f: impl FnOnce(&mut Store) -> Result<T, CodedError> + Send + 'static,
+) -> Result<T, CodedError> {
     let out = with_store(state, f).await?;
     notify(app, entity);
     Ok(out)
 }
 
-fn notify(app: &AppHandle, entity: &str) {
+fn notify(app: &AppHandle, entity: Entity) {
     // A lost notification only delays a refresh; the write itself has committed.
-    let _ = app.emit(
-        STORE_CHANGED,
-        StoreChanged {
-            entity: entity.to_owned(),
-        },
-    );
+    let _ = app.emit(STORE_CHANGED, StoreChanged { entity });
 }
 
-/// The actor recorded for changes made in the app. Until sign-in arrives with expert keys, the
-/// app acts as the secretariat under the operating-system user's name.
+/// Who acts in the app: the secretariat member or the expert at this laptop, through the app
+/// (the operations build the audit log's actor from it).
+pub(crate) const APP: Caller = Caller::APP;
+
+/// The secretariat member at this laptop, acting through the app.
 pub(crate) fn app_actor() -> Actor {
-    let user = std::env::var("USER").unwrap_or_default();
-    Actor::secretariat(if user.is_empty() {
-        "秘书处".to_owned()
-    } else {
-        user
-    })
+    APP.secretariat()
 }
 
 #[tauri::command]
-pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CodedError> {
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         db_path: state.db_path.display().to_string(),
@@ -90,12 +113,12 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
 }
 
 #[tauri::command]
-pub async fn status(state: State<'_, AppState>) -> Result<Status, IpcError> {
+pub async fn status(state: State<'_, AppState>) -> Result<Status, CodedError> {
     with_store(&state, |store| Ok(store.status()?)).await
 }
 
 #[tauri::command]
-pub async fn list_rounds(state: State<'_, AppState>) -> Result<Vec<Round>, IpcError> {
+pub async fn list_rounds(state: State<'_, AppState>) -> Result<Vec<Round>, CodedError> {
     with_store(&state, |store| Ok(store.list_rounds()?)).await
 }
 
@@ -105,16 +128,19 @@ pub async fn create_round(
     state: State<'_, AppState>,
     year: i32,
     kind: RoundKind,
-) -> Result<Round, IpcError> {
-    write_store(&app, &state, "round", move |store| {
+) -> Result<Round, CodedError> {
+    write_store(&app, &state, Entity::Round, move |store| {
         Ok(store.create_round(&app_actor(), year, kind)?)
     })
     .await
 }
 
 #[tauri::command]
-pub async fn load_demo(app: AppHandle, state: State<'_, AppState>) -> Result<DemoLoaded, IpcError> {
-    write_store(&app, &state, "round", |store| {
+pub async fn load_demo(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<DemoLoaded, CodedError> {
+    write_store(&app, &state, Entity::Round, |store| {
         Ok(store.load_demo(&app_actor())?)
     })
     .await
@@ -124,7 +150,7 @@ pub async fn load_demo(app: AppHandle, state: State<'_, AppState>) -> Result<Dem
 pub async fn list_applications(
     state: State<'_, AppState>,
     round_id: RoundId,
-) -> Result<Vec<ApplicationSummary>, IpcError> {
+) -> Result<Vec<ApplicationSummary>, CodedError> {
     with_store(&state, move |store| Ok(store.list_applications(round_id)?)).await
 }
 
@@ -132,7 +158,7 @@ pub async fn list_applications(
 pub async fn list_panel(
     state: State<'_, AppState>,
     round_id: RoundId,
-) -> Result<Vec<Expert>, IpcError> {
+) -> Result<Vec<Expert>, CodedError> {
     with_store(&state, move |store| Ok(store.list_panel(round_id)?)).await
 }
 
@@ -140,7 +166,7 @@ pub async fn list_panel(
 pub async fn eligibility(
     state: State<'_, AppState>,
     round_id: RoundId,
-) -> Result<Vec<Eligibility>, IpcError> {
+) -> Result<Vec<Eligibility>, CodedError> {
     with_store(&state, move |store| Ok(store.eligibility(round_id)?)).await
 }
 
@@ -153,8 +179,8 @@ pub async fn override_rule(
     rule: RuleId,
     result: RuleResult,
     reason: String,
-) -> Result<(), IpcError> {
-    write_store(&app, &state, "eligibility", move |store| {
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Eligibility, move |store| {
         let application = store.find_application(round_id, &application_code)?;
         Ok(store.override_rule(&app_actor(), application.id, rule, result, &reason)?)
     })
@@ -169,8 +195,8 @@ pub async fn check_documents(
     application_code: String,
     rule: RuleId,
     note: String,
-) -> Result<(), IpcError> {
-    write_store(&app, &state, "eligibility", move |store| {
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Eligibility, move |store| {
         let application = store.find_application(round_id, &application_code)?;
         Ok(store.check_documents(&app_actor(), application.id, rule, &note)?)
     })
@@ -182,7 +208,7 @@ pub async fn application_record(
     state: State<'_, AppState>,
     round_id: RoundId,
     code: String,
-) -> Result<ApplicationRecord, IpcError> {
+) -> Result<ApplicationRecord, CodedError> {
     with_store(&state, move |store| {
         Ok(store.application_record(round_id, &code)?)
     })
@@ -198,23 +224,9 @@ pub async fn import_applications(
     round_id: RoundId,
     file_name: String,
     bytes: Vec<u8>,
-) -> Result<u32, IpcError> {
-    let records = if file_name.to_ascii_lowercase().ends_with(".xlsx") {
-        park_review_xlsx::read_applications(&bytes).map_err(|e| IpcError {
-            code: e.code(),
-            message: e.to_string(),
-        })?
-    } else {
-        let text = String::from_utf8(bytes).map_err(|_| IpcError {
-            code: park_review_domain::ErrorCode::ImportMalformed,
-            message: format!("文件 {file_name} 不是 UTF-8 编码的 JSON 文本。"),
-        })?;
-        park_review_domain::exchange::parse_application_file(&text)?
-    };
-    write_store(&app, &state, "application", move |store| {
-        Ok(store
-            .import_applications(&app_actor(), round_id, &records)?
-            .len() as u32)
+) -> Result<ApplicationsImported, CodedError> {
+    write_store(&app, &state, Entity::Application, move |store| {
+        park_review_operations::import_applications(store, APP, round_id, &file_name, bytes)
     })
     .await
 }
@@ -225,8 +237,8 @@ pub async fn create_application(
     state: State<'_, AppState>,
     round_id: RoundId,
     record: ApplicationRecord,
-) -> Result<(), IpcError> {
-    write_store(&app, &state, "application", move |store| {
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Application, move |store| {
         store.import_applications(&app_actor(), round_id, std::slice::from_ref(&record))?;
         Ok(())
     })
@@ -240,35 +252,16 @@ pub async fn update_application(
     round_id: RoundId,
     code: String,
     record: ApplicationRecord,
-) -> Result<(), IpcError> {
-    write_store(&app, &state, "application", move |store| {
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Application, move |store| {
         Ok(store.update_application(&app_actor(), round_id, &code, &record)?)
     })
     .await
 }
 
-/// One of the 21 cities, for pickers.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct CityInfo {
-    pub code: String,
-    pub name: String,
-    pub name_en: String,
-    /// P2: applications the city may recommend a year.
-    pub quota: u32,
-}
-
 #[tauri::command]
-pub async fn list_cities() -> Result<Vec<CityInfo>, IpcError> {
-    Ok(park_review_domain::City::ALL
-        .into_iter()
-        .map(|c| CityInfo {
-            code: c.code().to_owned(),
-            name: c.name_zh().to_owned(),
-            name_en: c.name_en().to_owned(),
-            quota: c.yearly_quota(),
-        })
-        .collect())
+pub async fn list_cities() -> Result<Vec<CityInfo>, CodedError> {
+    Ok(park_review_operations::cities())
 }
 
 #[tauri::command]
@@ -276,7 +269,7 @@ pub async fn list_attachments(
     state: State<'_, AppState>,
     round_id: RoundId,
     code: String,
-) -> Result<Vec<Attachment>, IpcError> {
+) -> Result<Vec<Attachment>, CodedError> {
     with_store(&state, move |store| {
         let application = store.find_application(round_id, &code)?;
         Ok(store.list_attachments(application.id)?)
@@ -292,28 +285,32 @@ pub async fn add_attachment(
     app: AppHandle,
     state: State<'_, AppState>,
     request: tauri::ipc::Request<'_>,
-) -> Result<Attachment, IpcError> {
+) -> Result<Attachment, CodedError> {
     let tauri::ipc::InvokeBody::Raw(body) = request.body() else {
-        return Err(IpcError::internal("附件内容应以二进制传入"));
+        return Err(CodedError::internal("附件内容应以二进制传入"));
     };
     let bytes = body.clone();
-    let header = |name: &str| -> Result<String, IpcError> {
+    let header = |name: &str| -> Result<String, CodedError> {
         let raw = request
             .headers()
             .get(name)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| IpcError::internal(format!("缺少请求头 {name}")))?;
+            .ok_or_else(|| CodedError::internal(format!("缺少请求头 {name}")))?;
         Ok(percent_encoding::percent_decode_str(raw)
             .decode_utf8_lossy()
             .into_owned())
     };
-    let round_id = RoundId(header("x-round-id")?.parse().map_err(IpcError::internal)?);
+    let round_id = RoundId(
+        header("x-round-id")?
+            .parse()
+            .map_err(CodedError::internal)?,
+    );
     let (code, clause, file_name) = (
         header("x-code")?,
         header("x-clause")?,
         header("x-file-name")?,
     );
-    write_store(&app, &state, "attachment", move |store| {
+    write_store(&app, &state, Entity::Attachment, move |store| {
         let application = store.find_application(round_id, &code)?;
         Ok(store.add_attachment(&app_actor(), application.id, &clause, &file_name, &bytes)?)
     })
@@ -325,7 +322,7 @@ pub async fn add_attachment(
 pub async fn read_attachment(
     state: State<'_, AppState>,
     uid: String,
-) -> Result<tauri::ipc::Response, IpcError> {
+) -> Result<tauri::ipc::Response, CodedError> {
     let (_, bytes) = with_store(&state, move |store| Ok(store.read_attachment(&uid)?)).await?;
     Ok(tauri::ipc::Response::new(bytes))
 }
@@ -338,31 +335,34 @@ pub struct ExportedFile {
     pub bytes: Vec<u8>,
 }
 
+/// Saves a document an operation made to `exports/` beside the database; returns where.
+pub(crate) fn save(store: &Store, document: &Document) -> Result<String, CodedError> {
+    Ok(store
+        .save_export(&document.file_name, &document.bytes)?
+        .display()
+        .to_string())
+}
+
+/// Saves a document and returns it with its path, for the in-app preview.
+pub(crate) fn save_for_preview(
+    store: &Store,
+    document: Document,
+) -> Result<ExportedFile, CodedError> {
+    Ok(ExportedFile {
+        path: save(store, &document)?,
+        bytes: document.bytes,
+    })
+}
+
 /// Writes the formal-review summary PDF to `exports/` beside the database.
 #[tauri::command]
 pub async fn export_eligibility_pdf(
     state: State<'_, AppState>,
     round_id: RoundId,
-) -> Result<ExportedFile, IpcError> {
+) -> Result<ExportedFile, CodedError> {
     with_store(&state, move |store| {
-        let round = store.round(round_id)?;
-        let review = store.eligibility(round_id)?;
-        let now = chrono::Local::now();
-        let generated = park_review_documents::GeneratedAt {
-            unix_seconds: now.timestamp(),
-            local_text: now.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
-        };
-        let bytes = park_review_documents::eligibility_summary(&round.title, &review, &generated);
-        let name = format!(
-            "形式审查-{}-{}.pdf",
-            round.code,
-            now.format("%Y%m%d-%H%M%S")
-        );
-        let path = store.save_export(&name, &bytes)?;
-        Ok(ExportedFile {
-            path: path.display().to_string(),
-            bytes,
-        })
+        let document = park_review_operations::eligibility_summary(store, round_id)?;
+        save_for_preview(store, document)
     })
     .await
 }
@@ -374,39 +374,16 @@ pub async fn export_applications(
     state: State<'_, AppState>,
     round_id: RoundId,
     format: String,
-) -> Result<String, IpcError> {
+) -> Result<String, CodedError> {
     with_store(&state, move |store| {
-        let round = store.round(round_id)?;
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-        let xlsx_error = |e: park_review_xlsx::XlsxError| IpcError {
-            code: e.code(),
-            message: e.to_string(),
-        };
-        let records = || -> Result<Vec<ApplicationRecord>, IpcError> {
-            Ok(store
-                .application_records(round_id)?
-                .into_iter()
-                .map(|(_, r, _)| r)
-                .collect())
-        };
-        let (name, bytes) = match format.as_str() {
-            "template" => (
-                format!("申报填报模板-{stamp}.xlsx"),
-                park_review_xlsx::application_template().map_err(xlsx_error)?,
-            ),
-            "xlsx" => (
-                format!("申报-{}-{stamp}.xlsx", round.code),
-                park_review_xlsx::write_applications(&records()?).map_err(xlsx_error)?,
-            ),
-            _ => {
-                let text = park_review_domain::exchange::write_application_file(&records()?);
-                (
-                    format!("申报-{}-{stamp}.json", round.code),
-                    text.into_bytes(),
-                )
+        let document = match format.as_str() {
+            "template" => park_review_operations::application_template()?,
+            "xlsx" => {
+                park_review_operations::export_applications(store, round_id, ExportFormat::Xlsx)?
             }
+            _ => park_review_operations::export_applications(store, round_id, ExportFormat::Json)?,
         };
-        Ok(store.save_export(&name, &bytes)?.display().to_string())
+        save(store, &document)
     })
     .await
 }

@@ -1,8 +1,8 @@
 //! ParkReview's desktop app. The only crate that knows Tauri: it opens the store, registers
-//! the commands in [`commands`] and hands errors to the UI as [`error::IpcError`].
+//! the commands in [`commands`] and hands errors to the UI as `{code, message}`
+//! ([`CodedError`]).
 
 pub mod commands;
-pub mod error;
 pub mod ranking;
 pub mod review;
 pub mod sheets;
@@ -12,25 +12,25 @@ use std::sync::{Arc, Mutex};
 
 use park_review_store::{ensure_default_dir, resolve_db_path, Store};
 
-use crate::error::IpcError;
+use park_review_domain::CodedError;
 
 /// What the commands share: the open database, or why it could not be opened. A database that
 /// cannot be opened (newer schema, not SQLite …) does not stop the app: the UI shows the error
 /// with its code, so the user learns what to do instead of seeing a window vanish.
 pub struct AppState {
     pub db_path: PathBuf,
-    store: Result<Arc<Mutex<Store>>, IpcError>,
+    store: Result<Arc<Mutex<Store>>, CodedError>,
 }
 
 impl AppState {
     pub fn open(db_path: PathBuf) -> AppState {
         let store = Store::open(&db_path)
             .map(|s| Arc::new(Mutex::new(s)))
-            .map_err(IpcError::from);
+            .map_err(CodedError::from);
         AppState { db_path, store }
     }
 
-    pub(crate) fn store(&self) -> Result<Arc<Mutex<Store>>, IpcError> {
+    pub(crate) fn store(&self) -> Result<Arc<Mutex<Store>>, CodedError> {
         self.store.clone()
     }
 }

@@ -2,18 +2,18 @@
 
 use park_review_domain::ids::RoundId;
 use park_review_domain::ranking::Aggregation;
-use park_review_store::{KeyOwner, RankingReport, RankingSettings};
+use park_review_store::{RankingReport, RankingSettings};
 use tauri::{AppHandle, State};
 
-use crate::commands::{app_actor, with_store, write_store};
-use crate::error::IpcError;
+use crate::commands::{app_actor, save, with_store, write_store, Entity};
 use crate::AppState;
+use park_review_domain::CodedError;
 
 #[tauri::command]
 pub async fn ranking(
     state: State<'_, AppState>,
     round_id: RoundId,
-) -> Result<RankingReport, IpcError> {
+) -> Result<RankingReport, CodedError> {
     with_store(&state, move |store| Ok(store.ranking(round_id)?)).await
 }
 
@@ -28,8 +28,8 @@ pub async fn set_ranking_settings(
     outlier_margin: f64,
     selection_count: Option<u32>,
     selection_cutoff: Option<f64>,
-) -> Result<RankingSettings, IpcError> {
-    write_store(&app, &state, "ranking", move |store| {
+) -> Result<RankingSettings, CodedError> {
+    write_store(&app, &state, Entity::Ranking, move |store| {
         Ok(store.set_ranking_settings(
             &app_actor(),
             round_id,
@@ -51,8 +51,8 @@ pub async fn set_site_score(
     application: String,
     score: f64,
     record_ref: String,
-) -> Result<(), IpcError> {
-    write_store(&app, &state, "ranking", move |store| {
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Ranking, move |store| {
         Ok(store.set_site_score(&app_actor(), round_id, &application, score, &record_ref)?)
     })
     .await
@@ -67,8 +67,8 @@ pub async fn resolve_outlier(
     expert: String,
     resolution: String,
     note: String,
-) -> Result<(), IpcError> {
-    write_store(&app, &state, "ranking", move |store| {
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Ranking, move |store| {
         Ok(store.resolve_outlier(
             &app_actor(),
             round_id,
@@ -86,8 +86,8 @@ pub async fn finalise_ranking(
     app: AppHandle,
     state: State<'_, AppState>,
     round_id: RoundId,
-) -> Result<RankingReport, IpcError> {
-    write_store(&app, &state, "ranking", move |store| {
+) -> Result<RankingReport, CodedError> {
+    write_store(&app, &state, Entity::Ranking, move |store| {
         Ok(store.finalise_ranking(&app_actor(), round_id)?)
     })
     .await
@@ -99,30 +99,16 @@ pub async fn export_ranking(
     state: State<'_, AppState>,
     round_id: RoundId,
     passphrase: Option<String>,
-) -> Result<Vec<String>, IpcError> {
+) -> Result<Vec<String>, CodedError> {
     with_store(&state, move |store| {
-        let round = store.round(round_id)?;
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-        let xlsx = park_review_sheets::ranking_xlsx(store, round_id)?;
-        let mut paths = vec![store
-            .save_export(&format!("排名-{}-{stamp}.xlsx", round.code), &xlsx)?
-            .display()
-            .to_string()];
+        let mut paths = vec![save(
+            store,
+            &park_review_operations::ranking_workbook(store, round_id)?,
+        )?];
         if let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) {
-            let signer =
-                park_review_sheets::Signer::unlock(store, KeyOwner::Secretariat, &passphrase)?;
-            let pdf = park_review_sheets::ranking_pdf(
-                store,
-                round_id,
-                &signer,
-                chrono::Local::now().fixed_offset(),
-            )?;
-            paths.push(
-                store
-                    .save_export(&format!("排名报告-{}-{stamp}.pdf", round.code), &pdf)?
-                    .display()
-                    .to_string(),
-            );
+            let report =
+                park_review_operations::ranking_report(store, round_id, || Ok(passphrase))?;
+            paths.push(save(store, &report)?);
         }
         Ok(paths)
     })
@@ -135,7 +121,7 @@ pub async fn save_chart(
     state: State<'_, AppState>,
     name: String,
     png: Vec<u8>,
-) -> Result<String, IpcError> {
+) -> Result<String, CodedError> {
     with_store(&state, move |store| {
         let safe: String = name
             .chars()
@@ -157,32 +143,10 @@ pub async fn export_publicity(
     start: String,
     days: u32,
     contact: String,
-) -> Result<Vec<String>, IpcError> {
-    let start =
-        chrono::NaiveDate::parse_from_str(start.trim(), "%Y-%m-%d").map_err(|_| IpcError {
-            code: park_review_domain::ErrorCode::OutOfRange,
-            message: format!("日期“{start}”无效。"),
-        })?;
+) -> Result<Vec<String>, CodedError> {
     with_store(&state, move |store| {
-        let round = store.round(round_id)?;
-        let (pdf, text) = park_review_sheets::publicity(
-            store,
-            round_id,
-            start,
-            days,
-            &contact,
-            chrono::Local::now().fixed_offset(),
-        )?;
-        Ok(vec![
-            store
-                .save_export(&format!("公示名单-{}.pdf", round.code), &pdf)?
-                .display()
-                .to_string(),
-            store
-                .save_export(&format!("公示名单-{}.txt", round.code), text.as_bytes())?
-                .display()
-                .to_string(),
-        ])
+        let list = park_review_operations::publicity(store, round_id, &start, days, &contact)?;
+        Ok(vec![save(store, &list.pdf)?, save(store, &list.text)?])
     })
     .await
 }

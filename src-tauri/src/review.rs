@@ -1,52 +1,30 @@
 //! Commands of material review: rubric, experts, conflicts, assignment, the no-conflict pledge
 //! and scoring. Thin, like `commands.rs`: convert, one call into the store, map the error.
 
-use park_review_domain::exchange::{parse_experts_file, parse_rubric};
 use park_review_domain::ids::RoundId;
 use park_review_domain::model::{ExpertRecord, Round, Rubric};
-use park_review_domain::ErrorCode;
+use park_review_operations::ExportFormat;
 use park_review_store::{
-    Actor, AssignOutcome, Attachment, ExpertAdded, ExpertAssignment, ReviewBoard, Role,
-    RoundOpened, RoundRubric, ScoreRow, ScoreSaved, ScoreSheet,
+    Actor, AssignOutcome, Attachment, ExpertAdded, ExpertAssignment, ReviewBoard, RoundOpened,
+    RoundRubric, ScoreRow, ScoreSaved, ScoreSheet,
 };
 use tauri::{AppHandle, State};
 
-use crate::commands::{app_actor, with_store, write_store};
-use crate::error::IpcError;
+use crate::commands::{app_actor, save, with_store, write_store, Entity, APP};
 use crate::AppState;
+use park_review_domain::CodedError;
 
 /// Who makes a scoring change: the expert at this laptop, or (paper entry, 录入) the
 /// secretariat member entering a paper sheet on the expert's behalf.
 fn scorer(expert: &str, paper: bool) -> Actor {
-    if paper {
-        app_actor()
-    } else {
-        Actor {
-            role: Role::Expert,
-            name: expert.trim().to_owned(),
-        }
-    }
-}
-
-fn utf8(file_name: &str, bytes: Vec<u8>) -> Result<String, IpcError> {
-    String::from_utf8(bytes).map_err(|_| IpcError {
-        code: ErrorCode::ImportMalformed,
-        message: format!("文件 {file_name} 不是 UTF-8 编码的 JSON 文本。"),
-    })
-}
-
-fn xlsx(e: park_review_xlsx::XlsxError) -> IpcError {
-    IpcError {
-        code: e.code(),
-        message: e.to_string(),
-    }
+    APP.scorer(expert, paper.then_some(""))
 }
 
 #[tauri::command]
 pub async fn round_rubric(
     state: State<'_, AppState>,
     round_id: RoundId,
-) -> Result<RoundRubric, IpcError> {
+) -> Result<RoundRubric, CodedError> {
     with_store(&state, move |store| Ok(store.rubric(round_id)?)).await
 }
 
@@ -56,8 +34,8 @@ pub async fn replace_rubric(
     state: State<'_, AppState>,
     round_id: RoundId,
     rubric: Rubric,
-) -> Result<RoundRubric, IpcError> {
-    write_store(&app, &state, "rubric", move |store| {
+) -> Result<RoundRubric, CodedError> {
+    write_store(&app, &state, Entity::Rubric, move |store| {
         Ok(store.replace_rubric(&app_actor(), round_id, &rubric)?)
     })
     .await
@@ -71,14 +49,9 @@ pub async fn import_rubric(
     round_id: RoundId,
     file_name: String,
     bytes: Vec<u8>,
-) -> Result<RoundRubric, IpcError> {
-    let rubric = if file_name.to_ascii_lowercase().ends_with(".xlsx") {
-        park_review_xlsx::read_rubric(&bytes).map_err(xlsx)?
-    } else {
-        parse_rubric(&utf8(&file_name, bytes)?)?
-    };
-    write_store(&app, &state, "rubric", move |store| {
-        Ok(store.replace_rubric(&app_actor(), round_id, &rubric)?)
+) -> Result<RoundRubric, CodedError> {
+    write_store(&app, &state, Entity::Rubric, move |store| {
+        park_review_operations::import_rubric(store, APP, round_id, &file_name, bytes)
     })
     .await
 }
@@ -89,23 +62,17 @@ pub async fn export_rubric(
     state: State<'_, AppState>,
     round_id: RoundId,
     format: String,
-) -> Result<String, IpcError> {
+) -> Result<String, CodedError> {
     with_store(&state, move |store| {
-        let round = store.round(round_id)?;
-        let rubric = store.rubric(round_id)?;
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-        let (name, bytes) = if format == "xlsx" {
-            (
-                format!("评分细则-{}-{stamp}.xlsx", round.code),
-                park_review_xlsx::write_rubric(&rubric.rubric).map_err(xlsx)?,
-            )
+        let format = if format == "xlsx" {
+            ExportFormat::Xlsx
         } else {
-            (
-                format!("评分细则-{}-{stamp}.json", round.code),
-                park_review_domain::rubric::rubric_file_text(&rubric.rubric).into_bytes(),
-            )
+            ExportFormat::Json
         };
-        Ok(store.save_export(&name, &bytes)?.display().to_string())
+        save(
+            store,
+            &park_review_operations::export_rubric(store, round_id, format)?,
+        )
     })
     .await
 }
@@ -115,8 +82,8 @@ pub async fn open_round(
     app: AppHandle,
     state: State<'_, AppState>,
     round_id: RoundId,
-) -> Result<RoundOpened, IpcError> {
-    write_store(&app, &state, "round", move |store| {
+) -> Result<RoundOpened, CodedError> {
+    write_store(&app, &state, Entity::Round, move |store| {
         Ok(store.open_round(&app_actor(), round_id)?)
     })
     .await
@@ -127,8 +94,8 @@ pub async fn close_round(
     app: AppHandle,
     state: State<'_, AppState>,
     round_id: RoundId,
-) -> Result<Round, IpcError> {
-    write_store(&app, &state, "round", move |store| {
+) -> Result<Round, CodedError> {
+    write_store(&app, &state, Entity::Round, move |store| {
         Ok(store.close_round(&app_actor(), round_id)?)
     })
     .await
@@ -141,8 +108,8 @@ pub async fn set_review_settings(
     round_id: RoundId,
     experts_per_application: u32,
     recuse_same_city: bool,
-) -> Result<Round, IpcError> {
-    write_store(&app, &state, "round", move |store| {
+) -> Result<Round, CodedError> {
+    write_store(&app, &state, Entity::Round, move |store| {
         Ok(store.set_review_settings(
             &app_actor(),
             round_id,
@@ -159,8 +126,8 @@ pub async fn add_expert(
     state: State<'_, AppState>,
     round_id: RoundId,
     record: ExpertRecord,
-) -> Result<ExpertAdded, IpcError> {
-    write_store(&app, &state, "expert", move |store| {
+) -> Result<ExpertAdded, CodedError> {
+    write_store(&app, &state, Entity::Expert, move |store| {
         Ok(store
             .add_experts(&app_actor(), round_id, std::slice::from_ref(&record))?
             .remove(0))
@@ -176,8 +143,8 @@ pub async fn remove_from_panel(
     round_id: RoundId,
     expert: String,
     reason: String,
-) -> Result<park_review_store::PanelRemoval, IpcError> {
-    write_store(&app, &state, "expert", move |store| {
+) -> Result<park_review_store::PanelRemoval, CodedError> {
+    write_store(&app, &state, Entity::Expert, move |store| {
         Ok(store.remove_from_panel(&app_actor(), round_id, &expert, &reason)?)
     })
     .await
@@ -192,22 +159,12 @@ pub async fn import_experts(
     round_id: RoundId,
     file_name: String,
     bytes: Vec<u8>,
-) -> Result<Vec<ExpertAdded>, IpcError> {
-    let file = parse_experts_file(&utf8(&file_name, bytes)?)?;
-    write_store(&app, &state, "expert", move |store| {
-        if let Some(named) = &file.round {
-            let named = store.find_round(named)?;
-            if named.id != round_id {
-                return Err(IpcError {
-                    code: ErrorCode::ImportMalformed,
-                    message: format!(
-                        "文件属于批次 {}，不是当前批次。请切换到该批次后再导入。",
-                        named.code
-                    ),
-                });
-            }
-        }
-        Ok(store.add_experts(&app_actor(), round_id, &file.experts)?)
+) -> Result<Vec<ExpertAdded>, CodedError> {
+    write_store(&app, &state, Entity::Expert, move |store| {
+        Ok(
+            park_review_operations::import_experts(store, APP, Some(round_id), &file_name, bytes)?
+                .experts,
+        )
     })
     .await
 }
@@ -216,7 +173,7 @@ pub async fn import_experts(
 pub async fn review_board(
     state: State<'_, AppState>,
     round_id: RoundId,
-) -> Result<ReviewBoard, IpcError> {
+) -> Result<ReviewBoard, CodedError> {
     with_store(&state, move |store| Ok(store.review_board(round_id)?)).await
 }
 
@@ -227,8 +184,8 @@ pub async fn auto_assign(
     round_id: RoundId,
     per_application: Option<u32>,
     seed: u32,
-) -> Result<AssignOutcome, IpcError> {
-    write_store(&app, &state, "assignment", move |store| {
+) -> Result<AssignOutcome, CodedError> {
+    write_store(&app, &state, Entity::Assignment, move |store| {
         Ok(store.auto_assign(&app_actor(), round_id, per_application, u64::from(seed))?)
     })
     .await
@@ -241,8 +198,8 @@ pub async fn set_assignment(
     round_id: RoundId,
     application: String,
     experts: Vec<String>,
-) -> Result<Vec<String>, IpcError> {
-    write_store(&app, &state, "assignment", move |store| {
+) -> Result<Vec<String>, CodedError> {
+    write_store(&app, &state, Entity::Assignment, move |store| {
         Ok(store.set_assignment(&app_actor(), round_id, &application, &experts)?)
     })
     .await
@@ -256,8 +213,8 @@ pub async fn add_conflict(
     application: String,
     expert: String,
     reason: String,
-) -> Result<(), IpcError> {
-    write_store(&app, &state, "assignment", move |store| {
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Assignment, move |store| {
         Ok(store.add_conflict(&app_actor(), round_id, &application, &expert, &reason)?)
     })
     .await
@@ -272,8 +229,8 @@ pub async fn dismiss_conflict(
     expert: String,
     key: String,
     reason: String,
-) -> Result<(), IpcError> {
-    write_store(&app, &state, "assignment", move |store| {
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Assignment, move |store| {
         Ok(store.dismiss_conflict(&app_actor(), round_id, &application, &expert, &key, &reason)?)
     })
     .await
@@ -284,7 +241,7 @@ pub async fn expert_assignments(
     state: State<'_, AppState>,
     round_id: RoundId,
     expert: String,
-) -> Result<Vec<ExpertAssignment>, IpcError> {
+) -> Result<Vec<ExpertAssignment>, CodedError> {
     with_store(&state, move |store| {
         Ok(store.expert_assignments(round_id, &expert)?)
     })
@@ -299,8 +256,8 @@ pub async fn declare_no_conflict(
     expert: String,
     application: String,
     paper: bool,
-) -> Result<String, IpcError> {
-    write_store(&app, &state, "assignment", move |store| {
+) -> Result<String, CodedError> {
+    write_store(&app, &state, Entity::Assignment, move |store| {
         Ok(store.declare_no_conflict(&scorer(&expert, paper), round_id, &expert, &application)?)
     })
     .await
@@ -314,8 +271,8 @@ pub async fn declare_conflict(
     expert: String,
     application: String,
     reason: String,
-) -> Result<(), IpcError> {
-    write_store(&app, &state, "assignment", move |store| {
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Assignment, move |store| {
         Ok(store.declare_conflict(
             &scorer(&expert, false),
             round_id,
@@ -333,7 +290,7 @@ pub async fn score_sheet(
     round_id: RoundId,
     expert: String,
     application: String,
-) -> Result<ScoreSheet, IpcError> {
+) -> Result<ScoreSheet, CodedError> {
     with_store(&state, move |store| {
         Ok(store.score_sheet(round_id, &expert, &application)?)
     })
@@ -341,11 +298,12 @@ pub async fn score_sheet(
 }
 
 /// One autosave: the points of a criterion (null clears them) and, if given, its comment.
-/// No `store-changed` event: the workspace that saved already has the result, and a refresh of
-/// every view on each keystroke would cost more than the save.
+/// Its change is announced as `score-draft`, which only views showing scoring progress follow,
+/// so a keystroke does not refresh every view.
 #[tauri::command]
 #[allow(clippy::too_many_arguments)]
 pub async fn set_score(
+    app: AppHandle,
     state: State<'_, AppState>,
     round_id: RoundId,
     expert: String,
@@ -354,8 +312,8 @@ pub async fn set_score(
     points: Option<f64>,
     comment: Option<String>,
     paper: bool,
-) -> Result<ScoreSaved, IpcError> {
-    with_store(&state, move |store| {
+) -> Result<ScoreSaved, CodedError> {
+    write_store(&app, &state, Entity::ScoreDraft, move |store| {
         Ok(store.set_score(
             &scorer(&expert, paper),
             round_id,
@@ -372,6 +330,7 @@ pub async fn set_score(
 #[tauri::command]
 #[allow(clippy::too_many_arguments)]
 pub async fn set_score_comment(
+    app: AppHandle,
     state: State<'_, AppState>,
     round_id: RoundId,
     expert: String,
@@ -379,8 +338,8 @@ pub async fn set_score_comment(
     criterion: String,
     comment: String,
     paper: bool,
-) -> Result<ScoreSaved, IpcError> {
-    with_store(&state, move |store| {
+) -> Result<ScoreSaved, CodedError> {
+    write_store(&app, &state, Entity::ScoreDraft, move |store| {
         Ok(store.set_score_comment(
             &scorer(&expert, paper),
             round_id,
@@ -395,14 +354,15 @@ pub async fn set_score_comment(
 
 #[tauri::command]
 pub async fn set_opinion(
+    app: AppHandle,
     state: State<'_, AppState>,
     round_id: RoundId,
     expert: String,
     application: String,
     opinion: String,
     paper: bool,
-) -> Result<ScoreSaved, IpcError> {
-    with_store(&state, move |store| {
+) -> Result<ScoreSaved, CodedError> {
+    write_store(&app, &state, Entity::ScoreDraft, move |store| {
         Ok(store.set_opinion(
             &scorer(&expert, paper),
             round_id,
@@ -423,8 +383,8 @@ pub async fn submit_scores(
     application: String,
     opinion: Option<String>,
     paper: bool,
-) -> Result<ScoreSheet, IpcError> {
-    write_store(&app, &state, "scores", move |store| {
+) -> Result<ScoreSheet, CodedError> {
+    write_store(&app, &state, Entity::Scores, move |store| {
         Ok(store.submit_scores(
             &scorer(&expert, paper),
             round_id,
@@ -444,8 +404,8 @@ pub async fn reopen_scores(
     expert: String,
     application: String,
     reason: String,
-) -> Result<(), IpcError> {
-    write_store(&app, &state, "scores", move |store| {
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Scores, move |store| {
         Ok(store.reopen_scores(&app_actor(), round_id, &expert, &application, &reason)?)
     })
     .await
@@ -455,7 +415,7 @@ pub async fn reopen_scores(
 pub async fn list_scores(
     state: State<'_, AppState>,
     round_id: RoundId,
-) -> Result<Vec<ScoreRow>, IpcError> {
+) -> Result<Vec<ScoreRow>, CodedError> {
     with_store(&state, move |store| Ok(store.list_scores(round_id)?)).await
 }
 
@@ -466,7 +426,7 @@ pub async fn expert_attachments(
     round_id: RoundId,
     expert: String,
     application: String,
-) -> Result<Vec<Attachment>, IpcError> {
+) -> Result<Vec<Attachment>, CodedError> {
     with_store(&state, move |store| {
         Ok(store.expert_attachments(round_id, &expert, &application)?)
     })
@@ -481,7 +441,7 @@ pub async fn read_expert_attachment(
     expert: String,
     application: String,
     uid: String,
-) -> Result<tauri::ipc::Response, IpcError> {
+) -> Result<tauri::ipc::Response, CodedError> {
     let (_, bytes) = with_store(&state, move |store| {
         Ok(store.read_expert_attachment(round_id, &expert, &application, &uid)?)
     })

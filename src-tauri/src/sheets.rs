@@ -3,38 +3,15 @@
 //! or stored.
 
 use park_review_domain::ids::RoundId;
-use park_review_domain::ErrorCode;
-use park_review_sheets::{
-    issue_sheet, issue_summary, verify_file, SheetError, Signer, Verification,
-};
-use park_review_store::{Actor, KeyOwner, Role};
+use park_review_domain::CodedError;
+use park_review_operations::{verify_file, Verification};
+use park_review_store::KeyOwner;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use ts_rs::TS;
 
-use crate::commands::{with_store, write_store, ExportedFile};
-use crate::error::IpcError;
+use crate::commands::{save, save_for_preview, with_store, write_store, Entity, ExportedFile, APP};
 use crate::AppState;
-
-impl From<SheetError> for IpcError {
-    fn from(e: SheetError) -> Self {
-        IpcError {
-            code: e.code,
-            message: e.message,
-        }
-    }
-}
-
-fn expert_actor(code: &str) -> Actor {
-    Actor {
-        role: Role::Expert,
-        name: code.trim().to_owned(),
-    }
-}
-
-fn now() -> chrono::DateTime<chrono::FixedOffset> {
-    chrono::Local::now().fixed_offset()
-}
 
 /// What an expert has for signing.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -49,7 +26,7 @@ pub struct SigningStatus {
 pub async fn signing_status(
     state: State<'_, AppState>,
     expert: String,
-) -> Result<SigningStatus, IpcError> {
+) -> Result<SigningStatus, CodedError> {
     with_store(&state, move |store| {
         Ok(SigningStatus {
             certificate_sha256: store
@@ -68,15 +45,12 @@ pub async fn create_signing_key(
     state: State<'_, AppState>,
     expert: String,
     passphrase: String,
-) -> Result<String, IpcError> {
-    write_store(&app, &state, "key", move |store| {
-        let key = park_review_sheets::create_key(
-            store,
-            &expert_actor(&expert),
-            KeyOwner::Expert(&expert),
-            &passphrase,
-            now(),
-        )?;
+) -> Result<String, CodedError> {
+    write_store(&app, &state, Entity::Key, move |store| {
+        let key =
+            park_review_operations::create_key(store, APP, KeyOwner::Expert(&expert), || {
+                Ok(passphrase)
+            })?;
         Ok(key.certificate_sha256)
     })
     .await
@@ -90,27 +64,25 @@ pub async fn change_key_passphrase(
     expert: String,
     old: String,
     new: String,
-) -> Result<(), IpcError> {
-    write_store(&app, &state, "key", move |store| {
-        Ok(park_review_sheets::change_passphrase(
-            store,
-            &expert_actor(&expert),
-            KeyOwner::Expert(&expert),
-            &old,
-            &new,
-        )?)
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Key, move |store| {
+        park_review_operations::change_passphrase(store, APP, KeyOwner::Expert(&expert), || {
+            Ok((old, new))
+        })?;
+        Ok(())
     })
     .await
 }
 
 #[tauri::command]
 pub async fn save_hand_signature(
+    app: AppHandle,
     state: State<'_, AppState>,
     expert: String,
     png: Vec<u8>,
-) -> Result<(), IpcError> {
-    with_store(&state, move |store| {
-        Ok(store.save_hand_signature(&expert_actor(&expert), &expert, &png)?)
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Key, move |store| {
+        Ok(store.save_hand_signature(&APP.expert(&expert), &expert, &png)?)
     })
     .await
 }
@@ -119,7 +91,7 @@ pub async fn save_hand_signature(
 pub async fn hand_signature(
     state: State<'_, AppState>,
     expert: String,
-) -> Result<tauri::ipc::Response, IpcError> {
+) -> Result<tauri::ipc::Response, CodedError> {
     let png = with_store(&state, move |store| {
         Ok(store.hand_signature(&expert)?.unwrap_or_default())
     })
@@ -136,28 +108,17 @@ pub async fn export_sheet(
     expert: String,
     application: String,
     passphrase: String,
-) -> Result<ExportedFile, IpcError> {
-    write_store(&app, &state, "sheet", move |store| {
-        let signer = Signer::unlock(store, KeyOwner::Expert(&expert), &passphrase)?;
-        let round = store.round(round_id)?;
-        let issued = issue_sheet(
+) -> Result<ExportedFile, CodedError> {
+    write_store(&app, &state, Entity::Sheet, move |store| {
+        let issued = park_review_operations::issue_sheet(
             store,
-            &expert_actor(&expert),
-            &signer,
+            APP,
             round_id,
             &expert,
             &application,
-            now(),
+            |_| Ok(passphrase),
         )?;
-        let name = format!(
-            "评分表-{}-{}-{}.pdf",
-            round.code, issued.application, issued.expert
-        );
-        let path = store.save_export(&name, &issued.bytes)?;
-        Ok(ExportedFile {
-            path: path.display().to_string(),
-            bytes: issued.bytes,
-        })
+        save_for_preview(store, issued.into_document())
     })
     .await
 }
@@ -170,24 +131,12 @@ pub async fn export_summary(
     round_id: RoundId,
     expert: String,
     passphrase: String,
-) -> Result<ExportedFile, IpcError> {
-    write_store(&app, &state, "sheet", move |store| {
-        let signer = Signer::unlock(store, KeyOwner::Expert(&expert), &passphrase)?;
-        let round = store.round(round_id)?;
-        let issued = issue_summary(
-            store,
-            &expert_actor(&expert),
-            &signer,
-            round_id,
-            &expert,
-            now(),
-        )?;
-        let name = format!("评分汇总表-{}-{}.pdf", round.code, issued.expert);
-        let path = store.save_export(&name, &issued.bytes)?;
-        Ok(ExportedFile {
-            path: path.display().to_string(),
-            bytes: issued.bytes,
-        })
+) -> Result<ExportedFile, CodedError> {
+    write_store(&app, &state, Entity::Sheet, move |store| {
+        let issued = park_review_operations::issue_summary(store, APP, round_id, &expert, |_| {
+            Ok(passphrase)
+        })?;
+        save_for_preview(store, issued.into_document())
     })
     .await
 }
@@ -201,6 +150,18 @@ pub struct SheetProgress {
     pub application: String,
 }
 
+fn progress(app: &AppHandle, done: usize, of: usize, item: &str) {
+    // A lost progress event only leaves the bar behind; the batch itself goes on.
+    let _ = app.emit(
+        "sheet-progress",
+        SheetProgress {
+            done: done as u32,
+            of: of as u32,
+            application: item.to_owned(),
+        },
+    );
+}
+
 /// Makes and signs every submitted sheet of an expert, reporting progress; returns the paths.
 #[tauri::command]
 pub async fn export_sheets(
@@ -209,62 +170,24 @@ pub async fn export_sheets(
     round_id: RoundId,
     expert: String,
     passphrase: String,
-) -> Result<Vec<String>, IpcError> {
+) -> Result<Vec<String>, CodedError> {
     let events = app.clone();
-    write_store(&app, &state, "sheet", move |store| {
-        let round = store.round(round_id)?;
-        let todo: Vec<String> = store
-            .expert_assignments(round_id, &expert)?
-            .into_iter()
-            .filter(|a| a.submitted_at.is_some())
-            .map(|a| a.application.code)
-            .collect();
-        if todo.is_empty() {
-            return Err(IpcError {
-                code: ErrorCode::NotSubmitted,
-                message: "还没有已提交的评分，无法生成签名评分表。".into(),
-            });
-        }
-        let signer = Signer::unlock(store, KeyOwner::Expert(&expert), &passphrase)?;
-        let prepared = todo
-            .iter()
-            .map(|application| {
-                park_review_sheets::prepare_sheet(store, round_id, &expert, application)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let mut paths = Vec::new();
-        let mut saved: Vec<(String, Vec<u8>)> = Vec::new();
-        park_review_sheets::issue_sheets(
+    write_store(&app, &state, Entity::Sheet, move |store| {
+        let issued = park_review_operations::issue_expert_sheets(
             store,
-            &expert_actor(&expert),
-            &signer,
-            prepared,
-            threads,
-            now(),
+            APP,
+            round_id,
+            &expert,
+            |_| Ok(passphrase),
             |done, of, issued| {
-                saved.push((
-                    format!(
-                        "评分表-{}-{}-{}.pdf",
-                        round.code, issued.application, issued.expert
-                    ),
-                    issued.bytes.clone(),
-                ));
-                let _ = events.emit(
-                    "sheet-progress",
-                    SheetProgress {
-                        done: done as u32,
-                        of: of as u32,
-                        application: issued.application.clone(),
-                    },
-                );
+                progress(&events, done, of, &issued.application);
                 Ok(())
             },
         )?;
-        for (name, bytes) in saved {
-            paths.push(store.save_export(&name, &bytes)?.display().to_string());
-        }
-        Ok(paths)
+        issued
+            .into_iter()
+            .map(|file| save(store, &file.into_document()))
+            .collect()
     })
     .await
 }
@@ -274,8 +197,8 @@ pub async fn export_sheets(
 pub async fn verify_sheet(
     state: State<'_, AppState>,
     bytes: Vec<u8>,
-) -> Result<Verification, IpcError> {
-    with_store(&state, move |store| Ok(verify_file(&bytes, Some(store))?)).await
+) -> Result<Verification, CodedError> {
+    with_store(&state, move |store| verify_file(&bytes, Some(store))).await
 }
 
 /// Saves every signed sheet of the round (the latest of each) to `exports/`, for the secretariat.
@@ -284,27 +207,14 @@ pub async fn export_round_sheets(
     app: AppHandle,
     state: State<'_, AppState>,
     round_id: RoundId,
-) -> Result<Vec<String>, IpcError> {
+) -> Result<Vec<String>, CodedError> {
     let events = app.clone();
     with_store(&state, move |store| {
-        let sheets = store.round_sheets(round_id)?;
-        if sheets.is_empty() {
-            return Err(IpcError {
-                code: ErrorCode::NotSubmitted,
-                message: "本批次还没有已签名的评分表。".into(),
-            });
-        }
-        let mut paths = Vec::new();
-        for (i, (name, pdf)) in sheets.iter().enumerate() {
-            paths.push(store.save_export(name, pdf)?.display().to_string());
-            let _ = events.emit(
-                "sheet-progress",
-                SheetProgress {
-                    done: i as u32 + 1,
-                    of: sheets.len() as u32,
-                    application: name.clone(),
-                },
-            );
+        let documents = park_review_operations::collect_round_sheets(store, round_id)?;
+        let mut paths = Vec::with_capacity(documents.len());
+        for (i, document) in documents.iter().enumerate() {
+            paths.push(save(store, document)?);
+            progress(&events, i + 1, documents.len(), &document.file_name);
         }
         Ok(paths)
     })
@@ -317,15 +227,11 @@ pub async fn create_secretariat_key(
     app: AppHandle,
     state: State<'_, AppState>,
     passphrase: String,
-) -> Result<String, IpcError> {
-    write_store(&app, &state, "key", move |store| {
-        let key = park_review_sheets::create_key(
-            store,
-            &crate::commands::app_actor(),
-            KeyOwner::Secretariat,
-            &passphrase,
-            now(),
-        )?;
+) -> Result<String, CodedError> {
+    write_store(&app, &state, Entity::Key, move |store| {
+        let key = park_review_operations::create_key(store, APP, KeyOwner::Secretariat, || {
+            Ok(passphrase)
+        })?;
         Ok(key.certificate_sha256)
     })
     .await

@@ -4,11 +4,11 @@
 use std::time::Instant;
 
 use clap::Subcommand;
-use park_review_domain::ErrorCode;
-use park_review_store::{Actor, Role, Store};
+use park_review_domain::{CodedError, ErrorCode};
+use park_review_store::{Actor, Store, Surface};
 
-use crate::output::{print_json, Failure};
-use crate::Cli;
+use crate::output::print_json;
+use crate::{Cli, Outcome};
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -58,7 +58,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.saturating_sub(1).min(sorted.len() - 1)]
 }
 
-pub fn run(cli: &Cli, command: &BenchCommand) -> Result<(), Failure> {
+pub fn run(cli: &Cli, command: &BenchCommand) -> Outcome {
     match command {
         BenchCommand::Autosave { n } => autosave(cli, *n),
         BenchCommand::Sheets { n, threads } => sheets(cli, *n, *threads),
@@ -85,18 +85,19 @@ pub fn run(cli: &Cli, command: &BenchCommand) -> Result<(), Failure> {
 }
 
 /// A temporary database with the demo round opened and assigned; returns it and the round.
-fn demo_round() -> Result<(tempfile::TempDir, Store, park_review_domain::ids::RoundId), Failure> {
+fn demo_round() -> Result<(tempfile::TempDir, Store, park_review_domain::ids::RoundId), CodedError>
+{
     let dir = tempfile::tempdir()
-        .map_err(|e| Failure::new(ErrorCode::Io, format!("无法创建临时目录：{e}")))?;
+        .map_err(|e| CodedError::new(ErrorCode::Io, format!("无法创建临时目录：{e}")))?;
     let mut store = Store::open(&dir.path().join("bench.sqlite3"))?;
-    let secretariat = Actor::secretariat("基准测试");
+    let secretariat = Actor::secretariat("基准测试", Surface::Program);
     let round = store.load_demo(&Actor::system())?.round.id;
     store.open_round(&secretariat, round)?;
     store.auto_assign(&secretariat, round, None, 1)?;
     Ok((dir, store, round))
 }
 
-fn sheets(cli: &Cli, n: usize, threads: Option<usize>) -> Result<(), Failure> {
+fn sheets(cli: &Cli, n: usize, threads: Option<usize>) -> Outcome {
     let n = n.max(1);
     let (_dir, mut store, round) = demo_round()?;
     // One expert's assignments, scored with comments and submitted.
@@ -113,10 +114,7 @@ fn sheets(cli: &Cli, n: usize, threads: Option<usize>) -> Result<(), Failure> {
         .flat_map(|s| &s.criteria)
         .map(|c| (c.code.clone(), c.max_points))
         .collect();
-    let expert = Actor {
-        role: Role::Expert,
-        name: "E004".into(),
-    };
+    let expert = Actor::expert("E004", Surface::Program);
     for row in &rows {
         store.declare_no_conflict(&expert, round, "E004", &row.application)?;
         for (code, max) in &criteria {
@@ -144,22 +142,21 @@ fn sheets(cli: &Cli, n: usize, threads: Option<usize>) -> Result<(), Failure> {
     }
     let passphrase = "基准测试口令 2026";
     let started = Instant::now();
-    park_review_sheets::create_key(
+    park_review_operations::create_key(
         &mut store,
-        &expert,
+        park_review_operations::Caller {
+            surface: Surface::Program,
+        },
         park_review_store::KeyOwner::Expert("E004"),
-        passphrase,
-        chrono::Local::now().fixed_offset(),
-    )
-    .map_err(|e| Failure::new(e.code, e.message))?;
+        || Ok(passphrase.to_owned()),
+    )?;
     let key_ms = started.elapsed().as_secs_f64() * 1000.0;
     let started = Instant::now();
-    let signer = park_review_sheets::Signer::unlock(
+    let signer = park_review_operations::Signer::unlock(
         &store,
         park_review_store::KeyOwner::Expert("E004"),
         passphrase,
-    )
-    .map_err(|e| Failure::new(e.code, e.message))?;
+    )?;
     let unlock_ms = started.elapsed().as_secs_f64() * 1000.0;
     let mut samples = Vec::with_capacity(n);
     let mut sizes = Vec::with_capacity(n);
@@ -167,16 +164,9 @@ fn sheets(cli: &Cli, n: usize, threads: Option<usize>) -> Result<(), Failure> {
     for i in 0..n {
         let app = &rows[i % rows.len()].application;
         let started = Instant::now();
-        let issued = park_review_sheets::issue_sheet(
-            &mut store,
-            &expert,
-            &signer,
-            round,
-            "E004",
-            app,
-            chrono::Local::now().fixed_offset(),
-        )
-        .map_err(|e| Failure::new(e.code, e.message))?;
+        let issued = park_review_operations::issue_with_signer(
+            &mut store, &expert, &signer, round, "E004", app,
+        )?;
         samples.push(started.elapsed().as_secs_f64() * 1000.0);
         sizes.push(issued.bytes.len());
     }
@@ -188,29 +178,26 @@ fn sheets(cli: &Cli, n: usize, threads: Option<usize>) -> Result<(), Failure> {
     let batch = Instant::now();
     let prepared = (0..n)
         .map(|i| {
-            park_review_sheets::prepare_sheet(
+            park_review_operations::prepare_sheet(
                 &store,
                 round,
                 "E004",
                 &rows[i % rows.len()].application,
             )
         })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Failure::new(e.code, e.message))?;
+        .collect::<Result<Vec<_>, _>>()?;
     let mut last_progress = 0;
-    park_review_sheets::issue_sheets(
+    park_review_operations::issue_prepared(
         &mut store,
         &expert,
         &signer,
         prepared,
         threads,
-        chrono::Local::now().fixed_offset(),
         |done, _, _| {
             last_progress = done;
             Ok(())
         },
-    )
-    .map_err(|e| Failure::new(e.code, e.message))?;
+    )?;
     let parallel_s = batch.elapsed().as_secs_f64();
     let max_kb = *sizes.iter().max().unwrap_or(&0) as f64 / 1024.0;
     let report = serde_json::json!({
@@ -228,27 +215,28 @@ fn sheets(cli: &Cli, n: usize, threads: Option<usize>) -> Result<(), Failure> {
         "max_size_kb": max_kb,
         "targets": {"per_sheet_ms": 15, "size_kb": 100, "thousand_sheets_seconds_2_cores": 10},
     });
-    if cli.json {
-        return print_json(&report);
-    }
-    crate::say!(
-        "签名评分表（{n} 份）：单核每份 p50 {:.1} ms，p95 {:.1} ms，合计 {:.2} s；{threads} 线程批量 {:.2} s；最大 {:.0} KB。创建密钥 {:.0} ms，解锁私钥 {:.0} ms。（目标：每份 ≤ 15 ms，≤ 100 KB，1000 份 2 核 ≤ 10 s）",
-        percentile(&samples, 50.0),
-        percentile(&samples, 95.0),
-        total_s,
-        parallel_s,
-        max_kb,
-        key_ms,
-        unlock_ms
-    );
-    Ok(())
+    cli.emit(&report, |_| {
+        crate::say!(
+            "签名评分表（{n} 份）：单核每份 p50 {:.1} ms，p95 {:.1} ms，合计 {:.2} s；{threads} 线程批量 {:.2} s；最大 {:.0} KB。创建密钥 {:.0} ms，解锁私钥 {:.0} ms。（目标：每份 ≤ 15 ms，≤ 100 KB，1000 份 2 核 ≤ 10 s）",
+            percentile(&samples, 50.0),
+            percentile(&samples, 95.0),
+            total_s,
+            parallel_s,
+            max_kb,
+            key_ms,
+            unlock_ms
+        );
+    })
 }
 
 /// Ranking of synthetic scores: per-criterion points summed per expert, every method's aggregate,
 /// outliers, and the ordering — what `Store::ranking` does after reading the rows.
-fn rank(cli: &Cli, applications: usize, experts: usize, criteria: usize) -> Result<(), Failure> {
-    use park_review_domain::ranking::{aggregate, outliers, rank as order, Aggregation, RankInput};
-    // A fixed pseudo-random table of points in hundredths (0–3.33 per criterion).
+fn rank(cli: &Cli, applications: usize, experts: usize, criteria: usize) -> Outcome {
+    use park_review_domain::ranking::round::{
+        rank_round, ApplicationScores, RoundScores, SectionDef, SiteScore, SubmittedSheet,
+    };
+    // A fixed pseudo-random table of points in hundredths (0–3.33 per criterion), summed per
+    // sheet and per section (three sections) as the database hands them to the ranking.
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
         state ^= state << 13;
@@ -256,52 +244,69 @@ fn rank(cli: &Cli, applications: usize, experts: usize, criteria: usize) -> Resu
         state ^= state << 17;
         state
     };
-    let points: Vec<i64> = (0..applications * experts * criteria)
-        .map(|_| (next() % 334) as i64)
-        .collect();
+    let n_sections = 3.min(criteria.max(1));
+    let mut data = RoundScores {
+        max_total_centi: (criteria * 333) as i64,
+        sections: (0..n_sections)
+            .map(|k| SectionDef {
+                code: format!("S{k}"),
+                title: format!("部分 {k}"),
+                max_centi: (criteria * 333 / n_sections) as i64,
+            })
+            .collect(),
+        industrial_base_section: Some(0),
+        experts: (0..experts).map(|e| format!("E{e:04}")).collect(),
+        ..RoundScores::default()
+    };
+    for a in 0..applications {
+        data.applications.push(ApplicationScores {
+            code: format!("A{a:06}"),
+            park_name: format!("园区 {a}"),
+            city: "广州市".into(),
+            registration_order: a as u32,
+            eligible: true,
+            assigned: experts as u32,
+            site: Some(SiteScore {
+                centi: 6_000 + (a * 7_919 % 4_000) as i64,
+                record_ref: "基准测试".into(),
+            }),
+        });
+        for e in 0..experts {
+            data.sheets.push(SubmittedSheet {
+                application: a,
+                expert: e,
+            });
+            let mut sections = vec![0i64; n_sections];
+            for c in 0..criteria {
+                sections[c % n_sections] += (next() % 334) as i64;
+            }
+            data.sheet_totals.push(sections.iter().sum());
+            data.section_points.extend(sections);
+        }
+    }
     let mut samples = Vec::new();
+    let mut outliers = 0;
     for _ in 0..5 {
         let started = Instant::now();
-        let mut inputs = Vec::with_capacity(applications);
-        let mut flags = 0usize;
-        for a in 0..applications {
-            let totals: Vec<(usize, i64)> = (0..experts)
-                .map(|e| {
-                    let base = (a * experts + e) * criteria;
-                    (e, points[base..base + criteria].iter().sum())
-                })
-                .collect();
-            let values: Vec<i64> = totals.iter().map(|(_, t)| *t).collect();
-            let material = aggregate(&values, Aggregation::TrimmedMean);
-            flags += outliers(&totals, 1500).len();
-            inputs.push(RankInput {
-                code: format!("A{a:06}"),
-                registration_order: a as u32,
-                eligible: true,
-                material,
-                site: Some(8000),
-                industrial_base: material,
-            });
-        }
-        let ranked = order(&inputs, 600);
-        std::hint::black_box((&ranked, flags));
+        let ranking = rank_round(&data);
         samples.push(started.elapsed().as_secs_f64() * 1000.0);
+        outliers = ranking.unresolved_outliers;
+        std::hint::black_box(ranking);
     }
     samples.sort_by(f64::total_cmp);
     let report = serde_json::json!({
-        "operation": "rank: sum criterion points per expert, trimmed mean, outliers, order",
+        "operation": "rank_round: the whole ranking of a round from its loaded sheets (trimmed mean of totals and of each section, outliers, comprehensive score, order with tie-breaks, selection)",
         "applications": applications, "experts": experts, "criteria": criteria,
+        "outliers": outliers,
         "median_ms": samples[2], "target_ms": 100,
     });
-    if cli.json {
-        return print_json(&report);
-    }
-    crate::say!(
-        "排名（{applications} 个申报 × {experts} 位专家 × {criteria} 个评分项，{} 个分数）：中位 {:.1} ms（目标 ≤ 100 ms）",
-        applications * experts * criteria,
-        samples[2]
-    );
-    Ok(())
+    cli.emit(&report, |_| {
+        crate::say!(
+            "排名（{applications} 个申报 × {experts} 位专家 × {criteria} 个评分项，{} 个分数）：中位 {:.1} ms（目标 ≤ 100 ms）",
+            applications * experts * criteria,
+            samples[2]
+        )
+    })
 }
 
 /// Peak resident memory of this process so far, in MiB (Linux).
@@ -318,9 +323,9 @@ fn rank_db(
     experts: usize,
     criteria: usize,
     keep: Option<&std::path::Path>,
-) -> Result<(), Failure> {
+) -> Outcome {
     let dir = tempfile::tempdir()
-        .map_err(|e| Failure::new(ErrorCode::Io, format!("无法创建临时目录：{e}")))?;
+        .map_err(|e| CodedError::new(ErrorCode::Io, format!("无法创建临时目录：{e}")))?;
     let path = keep.map_or_else(|| dir.path().join("bench.sqlite3"), ToOwned::to_owned);
     let mut fill_s = 0.0;
     if !keep.is_some_and(|p| p.exists()) {
@@ -334,15 +339,15 @@ fn rank_db(
     // application), then an ordinary one (the cache read; scores, site scores, outlier
     // resolutions and settings are read afresh every time).
     let exe = std::env::current_exe()
-        .map_err(|e| Failure::new(ErrorCode::Io, format!("找不到本程序：{e}")))?;
-    let once = |mode: &str| -> Result<serde_json::Value, Failure> {
+        .map_err(|e| CodedError::new(ErrorCode::Io, format!("找不到本程序：{e}")))?;
+    let once = |mode: &str| -> Result<serde_json::Value, CodedError> {
         let out = std::process::Command::new(&exe)
             .args(["bench", "rank-db", "--measure-once", mode, "--keep"])
             .arg(&path)
             .output()
-            .map_err(|e| Failure::new(ErrorCode::Io, format!("无法运行计时进程：{e}")))?;
+            .map_err(|e| CodedError::new(ErrorCode::Io, format!("无法运行计时进程：{e}")))?;
         serde_json::from_slice(&out.stdout).map_err(|_| {
-            Failure::new(
+            CodedError::new(
                 ErrorCode::Internal,
                 format!("计时进程失败：{}", String::from_utf8_lossy(&out.stderr)),
             )
@@ -365,8 +370,8 @@ fn rank_db(
 
 /// One ranking of a kept benchmark database, timed in this process; printed as JSON for
 /// [`rank_db`].
-fn measure_rank_once(keep: Option<&std::path::Path>, cold: bool) -> Result<(), Failure> {
-    let path = keep.ok_or_else(|| Failure::new(ErrorCode::OutOfRange, "需要 --keep".into()))?;
+fn measure_rank_once(keep: Option<&std::path::Path>, cold: bool) -> Outcome {
+    let path = keep.ok_or_else(|| CodedError::new(ErrorCode::OutOfRange, "需要 --keep"))?;
     let (round, (applications, experts, criteria)) = {
         let mut store = Store::open(path)?;
         let round = store.find_round("BENCH")?.id;
@@ -388,36 +393,31 @@ fn measure_rank_once(keep: Option<&std::path::Path>, cold: bool) -> Result<(), F
     }))
 }
 
-fn report_rank_db(cli: &Cli, r: &serde_json::Value) -> Result<(), Failure> {
-    if cli.json {
-        return print_json(r);
-    }
-    let n = |k: &str| r[k].as_f64().unwrap_or(f64::NAN);
-    let mib = |k: &str| {
-        r[k].as_f64()
-            .map(|v| format!("{v:.0}"))
-            .unwrap_or_else(|| "—".into())
-    };
-    crate::say!(
-        "从数据库排名（{} 个申报 × {} 位专家 × {} 个评分项，{} 个分数，排出 {} 名）：{:.2} s，峰值内存 {} MiB（目标 ≤ 2 s，≤ 500 MiB）\n申报资料变动后的第一次排名（重算并缓存全部形式审查）：{:.2} s，峰值内存 {} MiB；生成数据用了 {:.0} s",
-        r["applications"], r["experts"], r["criteria"], r["scores"], r["ranked"],
-        n("rank_seconds"), mib("peak_rss_mib"), n("first_rank_seconds"), mib("first_peak_rss_mib"), n("fill_seconds")
-    );
-    Ok(())
+fn report_rank_db(cli: &Cli, r: &serde_json::Value) -> Outcome {
+    cli.emit(r, |_| {
+        let n = |k: &str| r[k].as_f64().unwrap_or(f64::NAN);
+        let mib = |k: &str| {
+            r[k].as_f64()
+                .map(|v| format!("{v:.0}"))
+                .unwrap_or_else(|| "—".into())
+        };
+        crate::say!(
+            "从数据库排名（{} 个申报 × {} 位专家 × {} 个评分项，{} 个分数，排出 {} 名）：{:.2} s，峰值内存 {} MiB（目标 ≤ 2 s，≤ 500 MiB）\n申报资料变动后的第一次排名（重算并缓存全部形式审查）：{:.2} s，峰值内存 {} MiB；生成数据用了 {:.0} s",
+            r["applications"], r["experts"], r["criteria"], r["scores"], r["ranked"],
+            n("rank_seconds"), mib("peak_rss_mib"), n("first_rank_seconds"), mib("first_peak_rss_mib"), n("fill_seconds")
+        );
+    })
 }
 
-fn autosave(cli: &Cli, n: usize) -> Result<(), Failure> {
+fn autosave(cli: &Cli, n: usize) -> Outcome {
     let n = n.max(1);
     let (_dir, mut store, round) = demo_round()?;
     let row = store
         .list_scores(round)?
         .into_iter()
         .next()
-        .ok_or_else(|| Failure::new(ErrorCode::Internal, "示例批次没有分配".into()))?;
-    let expert = Actor {
-        role: Role::Expert,
-        name: row.expert.clone(),
-    };
+        .ok_or_else(|| CodedError::new(ErrorCode::Internal, "示例批次没有分配"))?;
+    let expert = Actor::expert(&row.expert, Surface::Program);
     store.declare_no_conflict(&expert, round, &row.expert, &row.application)?;
     let criteria: Vec<(String, f64)> = store
         .rubric(round)?
@@ -452,14 +452,12 @@ fn autosave(cli: &Cli, n: usize) -> Result<(), Failure> {
         "max_ms": samples[samples.len() - 1],
         "target_p95_ms": 20.0,
     });
-    if cli.json {
-        return print_json(&report);
-    }
-    crate::say!(
-        "自动保存（{n} 次）：p50 {:.2} ms，p95 {:.2} ms，最大 {:.2} ms（目标 p95 ≤ 20 ms）",
-        percentile(&samples, 50.0),
-        percentile(&samples, 95.0),
-        samples[samples.len() - 1]
-    );
-    Ok(())
+    cli.emit(&report, |_| {
+        crate::say!(
+            "自动保存（{n} 次）：p50 {:.2} ms，p95 {:.2} ms，最大 {:.2} ms（目标 p95 ≤ 20 ms）",
+            percentile(&samples, 50.0),
+            percentile(&samples, 95.0),
+            samples[samples.len() - 1]
+        );
+    })
 }

@@ -1,86 +1,92 @@
 //! `park-review eligibility`: the formal review (形式审查) from the command line.
 
-use park_review_domain::eligibility::{RuleId, RuleResult};
-use park_review_domain::ErrorCode;
+use std::path::PathBuf;
 
-use crate::output::{print_json, Failure};
-use crate::{cli_actor, open_store, Cli, EligibilityAction, EligibilityArgs, RuleTarget};
+use clap::{Args, Subcommand};
+use park_review_domain::eligibility::{Eligibility, RuleId, RuleResult};
+use park_review_domain::model::ApplicationSummary;
+use park_review_domain::{CodedError, ErrorCode};
+use park_review_store::Store;
 
-fn parse_rule(text: &str) -> Result<RuleId, Failure> {
+use crate::{files, Cli, Outcome, CALLER};
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct EligibilityArgs {
+    #[command(subcommand)]
+    action: Option<EligibilityAction>,
+    /// 批次（不带子命令时：列出本批次每个申报的形式审查结果）
+    #[arg(long, value_name = "R")]
+    round: Option<String>,
+    /// 同时把形式审查结果汇总表写成 PDF（A4 横向）
+    #[arg(long, value_name = "F")]
+    pdf: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum EligibilityAction {
+    /// 调整某条规则的审查结果（须写明理由，记录操作人和时间）
+    Override {
+        #[command(flatten)]
+        target: RuleTarget,
+        /// 调整后的结果：pass（符合）、fail（不符合）或 needs_review（待核验）
+        #[arg(long)]
+        result: String,
+        /// 调整理由
+        #[arg(long)]
+        reason: String,
+    },
+    /// 记录已核验某条规则（C1、C2、C5、C7）的证明材料
+    CheckDocuments {
+        #[command(flatten)]
+        target: RuleTarget,
+        /// 核验说明，例如“已核对原件”
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RuleTarget {
+    /// 批次编号
+    #[arg(long, value_name = "R")]
+    round: String,
+    /// 申报编号，例如 2026-FS-01
+    #[arg(long, value_name = "A")]
+    application: String,
+    /// 规则：C1–C7 或 P2
+    #[arg(long)]
+    rule: String,
+}
+
+fn parse_rule(text: &str) -> Result<RuleId, CodedError> {
     RuleId::parse(text).ok_or_else(|| {
-        Failure::new(
+        CodedError::new(
             ErrorCode::OutOfRange,
             format!("未知的规则“{text}”：应为 C1–C7 或 P2。"),
         )
     })
 }
 
-pub fn run(cli: &Cli, args: &EligibilityArgs) -> Result<(), Failure> {
+pub fn run(cli: &Cli, args: &EligibilityArgs) -> Outcome {
     match &args.action {
         None => {
             let Some(round) = &args.round else {
-                return Err(Failure::new(
+                return Err(CodedError::new(
                     ErrorCode::CliUsage,
-                    "请用 --round 指定批次，例如 `park-review eligibility --round 2026-SB`。"
-                        .into(),
+                    "请用 --round 指定批次，例如 `park-review eligibility --round 2026-SB`。",
                 ));
             };
-            let store = open_store(cli)?;
-            let round = store.find_round(round)?;
+            let (store, round) = cli.round(round)?;
             let review = store.eligibility(round.id)?;
             if let Some(path) = &args.pdf {
-                let now = chrono::Local::now();
-                let generated = park_review_documents::GeneratedAt {
-                    unix_seconds: now.timestamp(),
-                    local_text: now.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
-                };
-                let pdf =
-                    park_review_documents::eligibility_summary(&round.title, &review, &generated);
-                crate::write_file(path, &pdf)?;
+                let document = park_review_operations::eligibility_summary(&store, round.id)?;
+                files::write(path, &document.bytes)?;
                 if !cli.json {
                     crate::say!("已生成形式审查结果汇总表：{}", path.display());
                 }
             }
-            if cli.json {
-                return print_json(&review);
-            }
-            if review.is_empty() {
-                crate::say!("批次 {} 还没有申报。", round.code);
-            }
-            for app in review {
-                crate::say!(
-                    "{} {}（{}）：{}",
-                    app.code,
-                    app.park_name,
-                    app.city.name_zh(),
-                    app.result.overall_name_zh()
-                );
-                for rule in app.rules {
-                    let mark = match rule.result {
-                        RuleResult::Pass => "✓",
-                        RuleResult::Fail => "✗",
-                        RuleResult::NeedsReview => "?",
-                    };
-                    crate::say!(
-                        "  {mark} {} {}：{}。{}",
-                        rule.id.as_str(),
-                        rule.title,
-                        rule.result.rule_name_zh(),
-                        rule.detail
-                    );
-                    if let Some(o) = &rule.r#override {
-                        crate::say!(
-                            "      已调整为“{}”（原结果“{}”），理由：{}；{} 于 {}",
-                            o.result.rule_name_zh(),
-                            rule.computed.rule_name_zh(),
-                            o.reason,
-                            o.by,
-                            o.at
-                        );
-                    }
-                }
-            }
-            Ok(())
+            cli.emit(&review, |review| print_review(&round.code, review))
         }
         Some(EligibilityAction::Override {
             target,
@@ -89,13 +95,13 @@ pub fn run(cli: &Cli, args: &EligibilityArgs) -> Result<(), Failure> {
         }) => {
             let rule = parse_rule(&target.rule)?;
             let result = RuleResult::parse(result).ok_or_else(|| {
-                Failure::new(
+                CodedError::new(
                     ErrorCode::OutOfRange,
                     format!("未知的结果“{result}”：应为 pass、fail 或 needs_review。"),
                 )
             })?;
             let (mut store, app) = resolve(cli, target)?;
-            store.override_rule(&cli_actor(), app.id, rule, result, reason)?;
+            store.override_rule(&CALLER.secretariat(), app.id, rule, result, reason)?;
             report(
                 cli,
                 &app.code,
@@ -111,7 +117,7 @@ pub fn run(cli: &Cli, args: &EligibilityArgs) -> Result<(), Failure> {
         Some(EligibilityAction::CheckDocuments { target, note }) => {
             let rule = parse_rule(&target.rule)?;
             let (mut store, app) = resolve(cli, target)?;
-            store.check_documents(&cli_actor(), app.id, rule, note)?;
+            store.check_documents(&CALLER.secretariat(), app.id, rule, note)?;
             report(
                 cli,
                 &app.code,
@@ -122,27 +128,54 @@ pub fn run(cli: &Cli, args: &EligibilityArgs) -> Result<(), Failure> {
     }
 }
 
-fn resolve(
-    cli: &Cli,
-    target: &RuleTarget,
-) -> Result<
-    (
-        park_review_store::Store,
-        park_review_domain::model::ApplicationSummary,
-    ),
-    Failure,
-> {
-    let store = open_store(cli)?;
-    let round = store.find_round(&target.round)?;
+fn resolve(cli: &Cli, target: &RuleTarget) -> Result<(Store, ApplicationSummary), CodedError> {
+    let (store, round) = cli.round(&target.round)?;
     let app = store.find_application(round.id, &target.application)?;
     Ok((store, app))
 }
 
-fn report(cli: &Cli, code: &str, rule: RuleId, text: &str) -> Result<(), Failure> {
-    if cli.json {
-        print_json(&serde_json::json!({"application": code, "rule": rule.as_str(), "ok": true}))
-    } else {
-        crate::say!("{text}");
-        Ok(())
+fn report(cli: &Cli, code: &str, rule: RuleId, text: &str) -> Outcome {
+    cli.emit(
+        &serde_json::json!({"application": code, "rule": rule.as_str(), "ok": true}),
+        |_| crate::say!("{text}"),
+    )
+}
+
+fn print_review(round: &str, review: &[Eligibility]) {
+    if review.is_empty() {
+        crate::say!("批次 {round} 还没有申报。");
+    }
+    for app in review {
+        crate::say!(
+            "{} {}（{}）：{}",
+            app.code,
+            app.park_name,
+            app.city.name_zh(),
+            app.result.overall_name_zh()
+        );
+        for rule in &app.rules {
+            let mark = match rule.result {
+                RuleResult::Pass => "✓",
+                RuleResult::Fail => "✗",
+                RuleResult::NeedsReview => "?",
+            };
+            crate::say!(
+                "  {mark} {} {}：{}。{}",
+                rule.id.as_str(),
+                rule.title,
+                rule.result.rule_name_zh(),
+                rule.detail
+            );
+            if let Some(o) = &rule.r#override {
+                crate::say!(
+                    "      已调整为“{}”（原结果“{}”），理由：{}；{} 于 {}",
+                    o.result.rule_name_zh(),
+                    rule.computed.rule_name_zh(),
+                    o.reason,
+                    o.by,
+                    o.at
+                );
+            }
+        }
     }
 }

@@ -2,16 +2,9 @@
 
 use std::process::ExitCode;
 
-use park_review_domain::ErrorCode;
+use park_review_domain::{CodedError, ErrorCode};
 use park_review_store::Status;
 use serde::Serialize;
-
-/// A failed command: its stable code and the Chinese message for the user.
-#[derive(Debug)]
-pub struct Failure {
-    pub code: ErrorCode,
-    pub message: String,
-}
 
 /// Prints a line on stdout. A closed pipe (`park-review … | head`) ends the program quietly
 /// with success instead of a panic: the reader has what it wanted.
@@ -33,31 +26,27 @@ macro_rules! say {
     ($($arg:tt)*) => { $crate::output::write_line(format_args!($($arg)*)) };
 }
 
-impl Failure {
-    pub fn new(code: ErrorCode, message: String) -> Failure {
-        Failure { code, message }
+/// Reports a failed command on stderr (`错误 [CODE]：message`, or the JSON object with
+/// `--json`); the exit status is 2 for a command line that could not be used, else 1.
+pub fn report(error: &CodedError, json: bool) -> ExitCode {
+    if json {
+        eprintln!(
+            "{}",
+            serde_json::json!({"code": error.code.as_str(), "message": error.message})
+        );
+    } else {
+        eprintln!("错误 [{}]：{}", error.code, error.message);
     }
-
-    pub fn report(&self, json: bool) -> ExitCode {
-        if json {
-            eprintln!(
-                "{}",
-                serde_json::json!({"code": self.code.as_str(), "message": self.message})
-            );
-        } else {
-            eprintln!("错误 [{}]：{}", self.code, self.message);
-        }
-        ExitCode::from(if self.code == ErrorCode::CliUsage {
-            2
-        } else {
-            1
-        })
-    }
+    ExitCode::from(if error.code == ErrorCode::CliUsage {
+        2
+    } else {
+        1
+    })
 }
 
-pub fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
+pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CodedError> {
     let text = serde_json::to_string_pretty(value)
-        .map_err(|e| Failure::new(ErrorCode::Internal, format!("无法生成 JSON：{e}")))?;
+        .map_err(|e| CodedError::internal(format!("无法生成 JSON：{e}")))?;
     crate::say!("{text}");
     Ok(())
 }

@@ -3,10 +3,10 @@
 use clap::{Args, Subcommand};
 use park_review_domain::ranking::Aggregation;
 use park_review_domain::rubric::format_points;
-use park_review_domain::ErrorCode;
+use park_review_domain::{CodedError, ErrorCode};
 
-use crate::output::{print_json, Failure};
-use crate::{cli_actor, open_store, Cli, RoundArg};
+use crate::passphrase::{self, PassphraseArgs};
+use crate::{files, Cli, Outcome, RoundArg, CALLER};
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -23,7 +23,7 @@ pub struct RankArgs {
     #[arg(long, value_name = "F")]
     pdf: Option<std::path::PathBuf>,
     #[command(flatten)]
-    passphrase: crate::sign::PassphraseArgs,
+    passphrase: PassphraseArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,7 +92,7 @@ fn opt(v: Option<f64>) -> String {
     v.map(format_points).unwrap_or_else(|| "—".into())
 }
 
-pub fn rank(cli: &Cli, args: &RankArgs) -> Result<(), Failure> {
+pub fn rank(cli: &Cli, args: &RankArgs) -> Outcome {
     match &args.action {
         Some(RankAction::Settings {
             round,
@@ -103,12 +103,11 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Result<(), Failure> {
             cutoff,
             clear_selection,
         }) => {
-            let mut store = open_store(cli)?;
-            let round = store.find_round(&round.round)?;
+            let (mut store, round) = cli.round(&round.round)?;
             let current = store.ranking_settings(round.id)?;
             let aggregation = match method {
                 Some(m) => Aggregation::parse(m).ok_or_else(|| {
-                    Failure::new(
+                    CodedError::new(
                         ErrorCode::OutOfRange,
                         format!("汇总方法“{m}”无效：应为 mean、median、trimmed_mean 或 zscore。"),
                     )
@@ -124,7 +123,7 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Result<(), Failure> {
                 )
             };
             let settings = store.set_ranking_settings(
-                &cli_actor(),
+                &CALLER.secretariat(),
                 round.id,
                 aggregation,
                 weight.unwrap_or(current.material_weight),
@@ -132,166 +131,149 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Result<(), Failure> {
                 count,
                 cutoff,
             )?;
-            if cli.json {
-                return print_json(&settings);
-            }
-            crate::say!(
-                "批次 {}：{}；资料评审权重 {}，实地考察权重 {}；离群阈值 {} 分；拟入选数量 {}，分数线 {}。",
-                round.code,
-                settings.aggregation.name_zh(),
-                settings.material_weight,
-                format_points(1.0 - settings.material_weight),
-                format_points(settings.outlier_margin),
-                settings.selection_count.map(|c| c.to_string()).unwrap_or_else(|| "不限".into()),
-                settings.selection_cutoff.map(format_points).unwrap_or_else(|| "不设".into())
-            );
-            Ok(())
+            cli.emit(&settings, |_| {
+                crate::say!(
+                    "批次 {}：{}；资料评审权重 {}，实地考察权重 {}；离群阈值 {} 分；拟入选数量 {}，分数线 {}。",
+                    round.code,
+                    settings.aggregation.name_zh(),
+                    settings.material_weight,
+                    format_points(1.0 - settings.material_weight),
+                    format_points(settings.outlier_margin),
+                    settings.selection_count.map(|c| c.to_string()).unwrap_or_else(|| "不限".into()),
+                    settings.selection_cutoff.map(format_points).unwrap_or_else(|| "不设".into())
+                );
+            })
         }
         Some(RankAction::Finalise(RoundArg { round })) => {
-            let mut store = open_store(cli)?;
-            let round = store.find_round(round)?;
-            let report = store.finalise_ranking(&cli_actor(), round.id)?;
-            if cli.json {
-                return print_json(&report);
-            }
-            crate::say!(
-                "批次 {} 的排名已确定（{}，{}）。拟入选：{}。",
-                round.code,
-                report.settings.finalised_by.unwrap_or_default(),
-                report.settings.finalised_at.unwrap_or_default(),
-                if report.selected.is_empty() {
-                    "无".into()
-                } else {
-                    report.selected.join("、")
-                }
-            );
-            Ok(())
+            let (mut store, round) = cli.round(round)?;
+            let report = store.finalise_ranking(&CALLER.secretariat(), round.id)?;
+            cli.emit(&report, |_| {
+                crate::say!(
+                    "批次 {} 的排名已确定（{}，{}）。拟入选：{}。",
+                    round.code,
+                    report.settings.finalised_by.clone().unwrap_or_default(),
+                    report.settings.finalised_at.clone().unwrap_or_default(),
+                    if report.selected.is_empty() {
+                        "无".into()
+                    } else {
+                        report.selected.join("、")
+                    }
+                );
+            })
         }
         None => {
             let Some(round) = &args.round else {
-                return Err(Failure::new(
+                return Err(CodedError::new(
                     ErrorCode::CliUsage,
-                    "请用 --round 指定批次，例如 `park-review rank --round 2026-SB`。".into(),
+                    "请用 --round 指定批次，例如 `park-review rank --round 2026-SB`。",
                 ));
             };
-            let store = open_store(cli)?;
-            let round = store.find_round(round)?;
+            let (store, round) = cli.round(round)?;
             let report = store.ranking(round.id)?;
             if let Some(path) = &args.xlsx {
-                let bytes = park_review_sheets::ranking_xlsx(&store, round.id)
-                    .map_err(crate::sign::failure)?;
-                crate::write_file(path, &bytes)?;
+                let workbook = park_review_operations::ranking_workbook(&store, round.id)?;
+                files::write(path, &workbook.bytes)?;
                 if !cli.json {
                     crate::say!("已写出 Excel 报告：{}", path.display());
                 }
             }
             if let Some(path) = &args.pdf {
-                store.signing_key(park_review_store::KeyOwner::Secretariat)?;
-                let phrase =
-                    crate::sign::read_passphrase(&args.passphrase, "秘书处的私钥口令：", false)?;
-                let signer = park_review_sheets::Signer::unlock(
-                    &store,
-                    park_review_store::KeyOwner::Secretariat,
-                    &phrase,
-                )
-                .map_err(crate::sign::failure)?;
-                let bytes =
-                    park_review_sheets::ranking_pdf(&store, round.id, &signer, crate::sign::now())
-                        .map_err(crate::sign::failure)?;
-                crate::write_file(path, &bytes)?;
+                let signed = park_review_operations::ranking_report(&store, round.id, || {
+                    passphrase::read(&args.passphrase, "秘书处的私钥口令：", false)
+                })?;
+                files::write(path, &signed.bytes)?;
                 if !cli.json {
                     crate::say!("已写出并签名排名报告：{}", path.display());
                 }
             }
-            if cli.json {
-                return print_json(&report.rows);
-            }
-            crate::say!(
-                "{} · {} · 资料评审 {}% + 实地考察 {}%{}",
-                report.round.title,
-                report.settings.aggregation.name_zh(),
-                (report.settings.material_weight * 100.0).round(),
-                ((1.0 - report.settings.material_weight) * 100.0).round(),
-                report
-                    .settings
-                    .finalised_at
-                    .as_ref()
-                    .map(|at| format!(" · 已确定（{at}）"))
-                    .unwrap_or_default()
-            );
-            crate::say!("名次\t编号\t园区\t地市\t资料评审\t实地考察\t综合得分\t入选\t专家评分");
-            for r in &report.rows {
-                let experts: Vec<String> = r
-                    .experts
-                    .iter()
-                    .map(|e| {
-                        format!(
-                            "{} {}{}",
-                            e.expert,
-                            format_points(e.total),
-                            match &e.outlier {
-                                Some(o) if o.resolution.is_none() => "（离群，未处理）",
-                                Some(_) => "（离群，已处理）",
-                                None => "",
-                            }
-                        )
-                    })
-                    .collect();
+            cli.emit(&report.rows, |_| {
                 crate::say!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                    match (r.rank, r.eligible, r.incomplete) {
-                        (Some(n), _, _) => n.to_string(),
-                        (None, false, _) => "不参与（形式审查未通过）".into(),
-                        _ => "待补（缺少得分）".into(),
-                    },
-                    r.code,
-                    r.park_name,
-                    r.city,
-                    opt(r.material_score),
-                    opt(r.site_score),
-                    opt(r.comprehensive_score),
-                    if r.selected { "拟入选" } else { "" },
-                    experts.join("，")
+                    "{} · {} · 资料评审 {}% + 实地考察 {}%{}",
+                    report.round.title,
+                    report.settings.aggregation.name_zh(),
+                    (report.settings.material_weight * 100.0).round(),
+                    ((1.0 - report.settings.material_weight) * 100.0).round(),
+                    report
+                        .settings
+                        .finalised_at
+                        .as_ref()
+                        .map(|at| format!(" · 已确定（{at}）"))
+                        .unwrap_or_default()
                 );
-                if let Some(t) = r.tie_break {
-                    crate::say!("\t\t与上一名综合得分相同：{}", t.name_zh());
+                crate::say!("名次\t编号\t园区\t地市\t资料评审\t实地考察\t综合得分\t入选\t专家评分");
+                for r in &report.rows {
+                    let experts: Vec<String> = r
+                        .experts
+                        .iter()
+                        .map(|e| {
+                            format!(
+                                "{} {}{}",
+                                e.expert,
+                                format_points(e.total),
+                                match &e.outlier {
+                                    Some(o) if o.resolution.is_none() => "（离群，未处理）",
+                                    Some(_) => "（离群，已处理）",
+                                    None => "",
+                                }
+                            )
+                        })
+                        .collect();
+                    crate::say!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        match (r.rank, r.eligible, r.incomplete) {
+                            (Some(n), _, _) => n.to_string(),
+                            (None, false, _) => "不参与（形式审查未通过）".into(),
+                            _ => "待补（缺少得分）".into(),
+                        },
+                        r.code,
+                        r.park_name,
+                        r.city,
+                        opt(r.material_score),
+                        opt(r.site_score),
+                        opt(r.comprehensive_score),
+                        if r.selected { "拟入选" } else { "" },
+                        experts.join("，")
+                    );
+                    if let Some(t) = r.tie_break {
+                        crate::say!("\t\t与上一名综合得分相同：{}", t.name_zh());
+                    }
                 }
-            }
-            if report.unresolved_outliers > 0 {
-                crate::say!(
-                    "有 {} 个离群分未处理，处理后才能确定排名（park-review outlier resolve）。",
-                    report.unresolved_outliers
-                );
-            }
-            Ok(())
+                if report.unresolved_outliers > 0 {
+                    crate::say!(
+                        "有 {} 个离群分未处理，处理后才能确定排名（park-review outlier resolve）。",
+                        report.unresolved_outliers
+                    );
+                }
+            })
         }
     }
 }
 
-pub fn site_score(cli: &Cli, command: &SiteScoreCommand) -> Result<(), Failure> {
+pub fn site_score(cli: &Cli, command: &SiteScoreCommand) -> Outcome {
     let SiteScoreCommand::Set {
         round,
         application,
         score,
         record_ref,
     } = command;
-    let mut store = open_store(cli)?;
-    let round = store.find_round(&round.round)?;
-    store.set_site_score(&cli_actor(), round.id, application, *score, record_ref)?;
-    if cli.json {
-        return print_json(
-            &serde_json::json!({"round": round.code, "application": application, "site_score": score, "record_ref": record_ref}),
+    let (mut store, round) = cli.round(&round.round)?;
+    store.set_site_score(
+        &CALLER.secretariat(),
+        round.id,
+        application,
+        *score,
+        record_ref,
+    )?;
+    cli.emit(&serde_json::json!({"round": round.code, "application": application, "site_score": score, "record_ref": record_ref}), |_| {
+        crate::say!(
+            "已录入申报 {application} 的实地考察得分 {} 分（考察记录：{}）。",
+            format_points(*score),
+            record_ref.trim()
         );
-    }
-    crate::say!(
-        "已录入申报 {application} 的实地考察得分 {} 分（考察记录：{}）。",
-        format_points(*score),
-        record_ref.trim()
-    );
-    Ok(())
+    })
 }
 
-pub fn outlier(cli: &Cli, command: &OutlierCommand) -> Result<(), Failure> {
+pub fn outlier(cli: &Cli, command: &OutlierCommand) -> Outcome {
     let OutlierCommand::Resolve {
         round,
         application,
@@ -299,26 +281,21 @@ pub fn outlier(cli: &Cli, command: &OutlierCommand) -> Result<(), Failure> {
         resolution,
         note,
     } = command;
-    let mut store = open_store(cli)?;
-    let round = store.find_round(&round.round)?;
+    let (mut store, round) = cli.round(&round.round)?;
     store.resolve_outlier(
-        &cli_actor(),
+        &CALLER.secretariat(),
         round.id,
         application,
         expert,
         resolution,
         note,
     )?;
-    if cli.json {
-        return print_json(
-            &serde_json::json!({"round": round.code, "application": application, "expert": expert, "resolution": resolution}),
+    cli.emit(&serde_json::json!({"round": round.code, "application": application, "expert": expert, "resolution": resolution}), |_| {
+        crate::say!(
+            "已记录专家 {expert} 对申报 {application} 的离群分处理：{resolution}（{}）。",
+            note.trim()
         );
-    }
-    crate::say!(
-        "已记录专家 {expert} 对申报 {application} 的离群分处理：{resolution}（{}）。",
-        note.trim()
-    );
-    Ok(())
+    })
 }
 
 #[derive(Debug, Args)]
@@ -339,35 +316,18 @@ pub struct PublicityArgs {
     out: std::path::PathBuf,
 }
 
-pub fn publicity(cli: &Cli, args: &PublicityArgs) -> Result<(), Failure> {
-    let start = chrono::NaiveDate::parse_from_str(args.start.trim(), "%Y-%m-%d").map_err(|_| {
-        Failure::new(
-            ErrorCode::OutOfRange,
-            format!("日期“{}”无效：请写成 2026-12-01 的形式。", args.start),
-        )
-    })?;
-    let store = open_store(cli)?;
-    let round = store.find_round(&args.round.round)?;
-    let (pdf, text) = park_review_sheets::publicity(
-        &store,
-        round.id,
-        start,
-        args.days,
-        &args.contact,
-        crate::sign::now(),
+pub fn publicity(cli: &Cli, args: &PublicityArgs) -> Outcome {
+    let (store, round) = cli.round(&args.round.round)?;
+    let list =
+        park_review_operations::publicity(&store, round.id, &args.start, args.days, &args.contact)?;
+    let is_text = files::name_of(&args.out)
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("txt"));
+    let chosen = if is_text { &list.text } else { &list.pdf };
+    files::write(&args.out, &chosen.bytes)?;
+    let text = String::from_utf8_lossy(&list.text.bytes);
+    cli.emit(
+        &serde_json::json!({"round": round.code, "out": args.out, "text": text}),
+        |_| crate::say!("已生成公示名单：{}", args.out.display()),
     )
-    .map_err(crate::sign::failure)?;
-    let is_text = args
-        .out
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
-    crate::write_file(&args.out, if is_text { text.as_bytes() } else { &pdf })?;
-    if cli.json {
-        return print_json(
-            &serde_json::json!({"round": round.code, "out": args.out, "text": text}),
-        );
-    }
-    crate::say!("已生成公示名单：{}", args.out.display());
-    Ok(())
 }

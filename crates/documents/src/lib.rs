@@ -26,6 +26,17 @@ pub struct GeneratedAt {
     pub local_text: String,
 }
 
+impl GeneratedAt {
+    /// The stamp of a document made at `now` (local time with its offset, passed in: this crate
+    /// reads no clock).
+    pub fn at(now: chrono::DateTime<chrono::FixedOffset>) -> GeneratedAt {
+        GeneratedAt {
+            unix_seconds: now.timestamp(),
+            local_text: now.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use park_review_domain::eligibility::{review_round, ReviewRecords};

@@ -143,6 +143,7 @@ impl<'de> Deserialize<'de> for City {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Coded;
     use std::collections::HashSet;
 
     #[test]

@@ -139,6 +139,53 @@ impl std::fmt::Display for ErrorCode {
     }
 }
 
+/// An error that carries one of the stable codes. Each crate's error type implements it once;
+/// every front end then turns any of them into a [`CodedError`] with `?`, so there is one
+/// conversion per error type instead of one per error type and surface.
+pub trait Coded: std::fmt::Display {
+    /// The stable code of this error.
+    fn code(&self) -> ErrorCode;
+}
+
+/// A failure as every surface reports it: the CLI prints `错误 [CODE]：message` (or the JSON
+/// object), the app sends `{code, message}` across IPC, and the operations return it. The
+/// message is Chinese and says what to do next; the code is what programs branch on.
+#[derive(Debug, Clone, PartialEq, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+#[ts(export)]
+pub struct CodedError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl CodedError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> CodedError {
+        CodedError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A bug or a broken invariant, reported with its detail.
+    pub fn internal(detail: impl std::fmt::Display) -> CodedError {
+        CodedError::new(
+            ErrorCode::Internal,
+            format!("内部错误：{detail}。请把这条信息告诉技术支持。"),
+        )
+    }
+}
+
+/// Any coded error becomes a [`CodedError`] (`CodedError` itself is not [`Coded`], so this does
+/// not overlap with the identity conversion).
+impl<E: Coded> From<E> for CodedError {
+    fn from(e: E) -> CodedError {
+        CodedError {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
 /// A rule of the domain was broken. Messages are in Chinese and say what to do next.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DomainError {
@@ -177,9 +224,8 @@ pub enum DomainError {
     },
 }
 
-impl DomainError {
-    /// The stable code of this error.
-    pub fn code(&self) -> ErrorCode {
+impl Coded for DomainError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::InvalidYear(_) => ErrorCode::InvalidYear,
             Self::InvalidRoundKind(_) => ErrorCode::InvalidRoundKind,
@@ -209,5 +255,14 @@ mod tests {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }
+    }
+
+    #[test]
+    fn a_coded_error_keeps_its_code_and_message() {
+        let e: CodedError = DomainError::UnknownCity("火星市".into()).into();
+        assert_eq!(e.code, ErrorCode::UnknownCity);
+        assert!(e.message.contains("火星市"), "{}", e.message);
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], "UNKNOWN_CITY");
     }
 }

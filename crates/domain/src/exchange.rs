@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{ApplicationRecord, Checklist, ExpertRecord, Rubric};
-use crate::{code, credit_code, DomainError, ErrorCode, RoundKind};
+use crate::{code, credit_code, Coded, DomainError, ErrorCode, RoundKind};
 
 pub const APPLICATION_FORMAT: &str = "park-review/application@1";
 pub const DEMO_ROUND_FORMAT: &str = "park-review/demo-round@1";

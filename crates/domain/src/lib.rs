@@ -21,5 +21,5 @@ pub mod round;
 pub mod rubric;
 
 pub use city::City;
-pub use error::{DomainError, ErrorCode};
+pub use error::{Coded, CodedError, DomainError, ErrorCode};
 pub use round::{RoundKind, RoundStatus};

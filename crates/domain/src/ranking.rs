@@ -14,6 +14,8 @@
 
 use std::collections::BTreeMap;
 
+pub mod round;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

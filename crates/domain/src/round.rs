@@ -132,6 +132,7 @@ pub fn round_title(year: i32, kind: RoundKind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Coded;
 
     #[test]
     fn life_cycle_moves_forward_one_step() {

@@ -13,3 +13,15 @@ pub enum SigningError {
     #[error("签名失败：{0}")]
     Sign(String),
 }
+
+impl park_review_domain::Coded for SigningError {
+    fn code(&self) -> park_review_domain::ErrorCode {
+        use park_review_domain::ErrorCode;
+        match self {
+            SigningError::WrongPassphrase => ErrorCode::WrongPassphrase,
+            SigningError::WeakPassphrase => ErrorCode::OutOfRange,
+            SigningError::BadPdf(_) => ErrorCode::SignatureInvalid,
+            SigningError::BadKey(_) | SigningError::Sign(_) => ErrorCode::Internal,
+        }
+    }
+}

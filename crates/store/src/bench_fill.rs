@@ -1,6 +1,7 @@
 //! A synthetic round for `park-review bench rank-db`: many applications, each scored and
-//! submitted by every panel expert, written in one transaction. Not reachable from the app;
-//! the CLI uses it only on a temporary database.
+//! submitted by every panel expert, written in one transaction. Compiled only with the `bench`
+//! feature (the CLI's benchmarks turn it on; the app does not), and used only on a temporary
+//! database. Like every write, it goes through [`Store::write`] with an audit entry.
 
 use park_review_domain::exchange::parse_demo_round;
 use park_review_domain::ids::RoundId;
@@ -145,10 +146,17 @@ impl Store {
     /// Makes the next ranking of the round recompute the formal review, as after a change of
     /// the applications' facts (for the benchmark's "first ranking" figure).
     pub fn forget_formal_review_cache(&mut self, round_id: RoundId) -> Result<()> {
-        self.conn().execute(
-            "DELETE FROM formal_review_cache_rounds WHERE round_id = ?1",
-            [round_id.0],
-        )?;
-        Ok(())
+        self.write(&Actor::system(), |tx| {
+            tx.tx.execute(
+                "DELETE FROM formal_review_cache_rounds WHERE round_id = ?1",
+                [round_id.0],
+            )?;
+            tx.audit(
+                "bench.forget_formal_review_cache",
+                "round",
+                &round_id.to_string(),
+                json!({}),
+            )
+        })
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use park_review_domain::{DomainError, ErrorCode};
+use park_review_domain::{Coded, DomainError, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -50,8 +50,8 @@ pub enum StoreError {
     Internal(String),
 }
 
-impl StoreError {
-    pub fn code(&self) -> ErrorCode {
+impl Coded for StoreError {
+    fn code(&self) -> ErrorCode {
         match self {
             StoreError::DirMissing(_) => ErrorCode::DbDirMissing,
             StoreError::Unreadable { .. } => ErrorCode::DbUnreadable,

@@ -4,6 +4,7 @@ use park_review_domain::code::validate_code;
 use park_review_domain::exchange::FieldProblem;
 use park_review_domain::ids::{ExpertId, RoundId, Uid};
 use park_review_domain::model::{Expert, ExpertRecord};
+use park_review_domain::Coded;
 use park_review_domain::{City, DomainError, ErrorCode};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;

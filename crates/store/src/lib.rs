@@ -7,8 +7,12 @@
 //!   the same transaction.
 //! * Queries return the domain's types, so the CLI and the app show the same data.
 
+mod access;
 mod applications;
+mod assignment;
 pub mod attachments;
+mod audit;
+#[cfg(feature = "bench")]
 mod bench_fill;
 mod catalog;
 mod demo;
@@ -17,7 +21,7 @@ pub mod error;
 mod experts;
 pub mod migrate;
 mod ranking;
-mod review;
+mod recusal;
 mod rounds;
 mod scoring;
 pub mod signing;
@@ -30,7 +34,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OpenFlags};
 
+pub use assignment::{
+    AssignOutcome, AssignmentStage, AssignmentState, BoardApplication, BoardCell, BoardExpert,
+    DeclaredConflictNotice, PanelRemoval, ReviewBoard,
+};
 pub use attachments::Attachment;
+pub use audit::AuditEntry;
 pub use catalog::RoundRubric;
 pub use demo::DemoLoaded;
 pub use error::{Result, StoreError};
@@ -38,15 +47,12 @@ pub use experts::ExpertAdded;
 pub use ranking::{
     ExpertScore, OutlierFlag, RankingReport, RankingRow, RankingSettings, SectionScore,
 };
-pub use review::{
-    AssignOutcome, AssignmentStage, AssignmentState, BoardApplication, BoardCell, BoardExpert,
-    DeclaredConflictNotice, Dismissal, PanelRemoval, ReviewBoard,
-};
+pub use recusal::Dismissal;
 pub use rounds::RoundOpened;
 pub use scoring::{CriterionScore, ExpertAssignment, ScoreRow, ScoreSaved, ScoreSheet};
-pub use signing::{fresh_uid, sheet_snapshot, IssuedSheet, KeyOwner, StoredKey};
+pub use signing::{fresh_uid, sheet_snapshot, IssuedSheet, KeyOwner, RoundSheet, StoredKey};
 pub use status::Status;
-pub use write::{Actor, Role, WriteTx};
+pub use write::{Actor, Role, Surface, WriteTx};
 
 /// The environment variable that overrides the database location, for the CLI and the app.
 pub const DB_ENV_VAR: &str = "PARK_REVIEW_DB";
@@ -154,6 +160,12 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The store's clock: the local time with its offset (a pinned time in tests). Documents
+    /// and file names read it here, so every time stamp of an action comes from one clock.
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        (self.clock)()
     }
 
     /// Runs `change` in one transaction as `actor`; commits only if it succeeds and wrote an

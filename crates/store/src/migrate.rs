@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_signing.sql"),
     include_str!("../migrations/0006_ranking.sql"),
     include_str!("../migrations/0007_ranking_indexes.sql"),
+    include_str!("../migrations/0008_audit_surface.sql"),
 ];
 
 /// The schema version this build writes.

@@ -2,15 +2,17 @@
 //! never stored, so it always equals what the submitted scores say), plus what people decide:
 //! settings, site scores entered by hand, outlier resolutions, finalisation.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use park_review_domain::eligibility::RuleResult;
 use park_review_domain::ids::RoundId;
 use park_review_domain::model::Round;
-use park_review_domain::ranking::{
-    aggregate, outliers, rank, select, zscore_adjusted, Aggregation, ExpertTotal, RankInput,
-    TieBreak,
+use park_review_domain::ranking::round::{
+    industrial_base_section, rank_round, ApplicationScores, OutlierResolution, RankingRules,
+    RoundScores, SectionDef, SiteScore, SubmittedSheet,
 };
+pub use park_review_domain::ranking::round::{ExpertScore, OutlierFlag, RankingRow, SectionScore};
+use park_review_domain::ranking::Aggregation;
 use park_review_domain::rubric::to_centi;
 use park_review_domain::{City, DomainError, ErrorCode};
 use rusqlite::params;
@@ -41,66 +43,6 @@ pub struct RankingSettings {
     pub selection_cutoff: Option<f64>,
     pub finalised_at: Option<String>,
     pub finalised_by: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[ts(export)]
-pub struct OutlierFlag {
-    /// The total minus the application's median.
-    pub deviation: f64,
-    /// `confirmed`, `rescored` or `accepted`; none while unresolved.
-    pub resolution: Option<String>,
-    pub note: Option<String>,
-    pub resolved_by: Option<String>,
-    pub resolved_at: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[ts(export)]
-pub struct ExpertScore {
-    pub expert: String,
-    pub total: f64,
-    /// The z-score adjusted total, with the `zscore` method.
-    pub adjusted: Option<f64>,
-    pub outlier: Option<OutlierFlag>,
-}
-
-/// A section's aggregate for one application (for the radar chart and the report).
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[ts(export)]
-pub struct SectionScore {
-    pub code: String,
-    pub title: String,
-    pub max: f64,
-    pub score: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[ts(export)]
-pub struct RankingRow {
-    pub rank: Option<u32>,
-    pub code: String,
-    pub park_name: String,
-    pub city: String,
-    pub registration_order: u32,
-    /// Did not fail the formal review (形式审查).
-    pub eligible: bool,
-    pub material_score: Option<f64>,
-    pub site_score: Option<f64>,
-    pub site_record_ref: Option<String>,
-    pub comprehensive_score: Option<f64>,
-    /// Eligible but without a material or site score yet.
-    pub incomplete: bool,
-    pub selected: bool,
-    pub tie_break: Option<TieBreak>,
-    /// The industrial-base (C3) section's aggregate, used to break ties.
-    pub industrial_base: Option<f64>,
-    /// Each rubric section's aggregate (same method; plain mean with `zscore`).
-    pub sections: Vec<SectionScore>,
-    /// Submitted scoring sheets counted, of the experts assigned.
-    pub submitted: u32,
-    pub assigned: u32,
-    pub experts: Vec<ExpertScore>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -341,60 +283,67 @@ impl Store {
         self.ranking(round_id)
     }
 
-    /// The ranking as the database says now.
+    /// The ranking as the database says now: [`Store::ranking_data`] loads the round,
+    /// [`rank_round`] applies the rules.
+    pub fn ranking(&self, round_id: RoundId) -> Result<RankingReport> {
+        let round = self.round(round_id)?;
+        let settings = self.ranking_settings(round_id)?;
+        let data = self.ranking_data(round_id, &settings)?;
+        let ranking = rank_round(&data);
+        Ok(RankingReport {
+            round,
+            settings,
+            rows: ranking.rows,
+            unresolved_outliers: ranking.unresolved_outliers,
+            selected: ranking.selected,
+        })
+    }
+
+    /// Everything the round's ranking is computed from, as plain data.
     ///
     /// Set-based and linear in the number of sheets: the applications, assignments, outlier
     /// resolutions and site scores of the round in one query each, and every submitted sheet's
     /// points per rubric section (`assignment_section_points`, the sums of its scores kept by
     /// triggers) in one pass, integers only. The formal review comes from
     /// [`Store::formal_review_results`].
-    pub fn ranking(&self, round_id: RoundId) -> Result<RankingReport> {
-        let round = self.round(round_id)?;
-        let settings = self.ranking_settings(round_id)?;
+    pub fn ranking_data(
+        &self,
+        round_id: RoundId,
+        settings: &RankingSettings,
+    ) -> Result<RoundScores> {
         let formal = self.formal_review_results(round_id)?;
         let conn = self.conn();
         let rubric = self.rubric(round_id).ok();
-        let max_total = rubric
+        let max_total_centi = rubric
             .as_ref()
             .and_then(|r| to_centi(r.max_total))
             .unwrap_or(10_000);
-        // The rubric's sections in order: (code, title, max). The industrial-base section is
-        // the one whose criteria cite C3.
-        let sections: Vec<(String, String, i64)> = rubric
+        let sections: Vec<SectionDef> = rubric
             .as_ref()
             .map(|r| {
                 r.rubric
                     .sections
                     .iter()
-                    .map(|s| {
-                        let max = s
+                    .map(|s| SectionDef {
+                        code: s.code.clone(),
+                        title: s.title.clone(),
+                        max_centi: s
                             .criteria
                             .iter()
                             .filter_map(|c| to_centi(c.max_points))
-                            .sum();
-                        (s.code.clone(), s.title.clone(), max)
+                            .sum(),
                     })
                     .collect()
             })
             .unwrap_or_default();
-        let industrial_base_section: Option<usize> = rubric.as_ref().and_then(|r| {
-            r.rubric.sections.iter().position(|s| {
-                s.criteria
-                    .iter()
-                    .any(|c| c.clauses.iter().any(|k| k == "C3"))
-            })
-        });
-        let section_position: HashMap<&str, usize> = rubric
+        let industrial_base_section = rubric
             .as_ref()
-            .map(|r| {
-                r.rubric
-                    .sections
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (s.code.as_str(), i))
-                    .collect()
-            })
-            .unwrap_or_default();
+            .and_then(|r| industrial_base_section(&r.rubric));
+        let section_position: HashMap<&str, usize> = sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.code.as_str(), i))
+            .collect();
         // Section id → position in the rubric, sorted by id.
         let section_of: Vec<(i64, usize)> = {
             let mut stmt = conn.prepare(
@@ -414,61 +363,66 @@ impl Store {
             out
         };
         let n_sections = sections.len();
-        let section_method = if settings.aggregation == Aggregation::Zscore {
-            Aggregation::Mean
-        } else {
-            settings.aggregation
-        };
 
-        struct App {
-            id: i64,
-            code: String,
-            park_name: String,
-            city: &'static str,
-            order: u32,
-        }
-        let apps: Vec<App> = {
+        let site: HashMap<i64, SiteScore> = {
+            let mut stmt = conn.prepare(
+                "SELECT s.application_id, s.points_centi, s.record_ref FROM site_scores s
+                 JOIN applications a ON a.id = s.application_id WHERE a.round_id = ?1",
+            )?;
+            let rows = stmt.query_map([round_id.0], |r| {
+                Ok((
+                    r.get(0)?,
+                    SiteScore {
+                        centi: r.get(1)?,
+                        record_ref: r.get(2)?,
+                    },
+                ))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut application_ids: Vec<i64> = Vec::new();
+        let mut applications: Vec<ApplicationScores> = {
             let mut stmt = conn.prepare(
                 "SELECT id, code, park_name, city, registration_order FROM applications
                  WHERE round_id = ?1 ORDER BY registration_order",
             )?;
-            let rows = stmt.query_map([round_id.0], |r| {
+            let mut rows = stmt.query([round_id.0])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
                 let city: String = r.get(3)?;
-                Ok(App {
-                    id: r.get(0)?,
+                application_ids.push(id);
+                out.push(ApplicationScores {
                     code: r.get(1)?,
                     park_name: r.get(2)?,
-                    city: City::parse(&city).map_or("", |c| c.name_zh()),
-                    order: r.get(4)?,
-                })
-            })?;
-            rows.collect::<rusqlite::Result<_>>()?
+                    city: City::parse(&city).map_or("", |c| c.name_zh()).to_owned(),
+                    registration_order: r.get(4)?,
+                    eligible: formal.get(&id) != Some(&RuleResult::Fail),
+                    assigned: 0,
+                    site: site.get(&id).cloned(),
+                });
+            }
+            out
         };
-        let app_index = DenseIndex::new(apps.iter().enumerate().map(|(i, a)| (a.id, i)));
+        let app_index = DenseIndex::new(application_ids.iter().enumerate().map(|(i, id)| (*id, i)));
         // The experts of the round in code order; a sheet refers to one by its position.
-        let experts_by_code: Vec<(i64, String)> = {
+        let (expert_ids, experts): (Vec<i64>, Vec<String>) = {
             let mut stmt = conn.prepare(
                 "SELECT id, code FROM experts WHERE id IN (SELECT expert_id FROM assignments WHERE round_id = ?1)
                  ORDER BY code",
             )?;
-            let rows = stmt.query_map([round_id.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
+            let rows = stmt.query_map([round_id.0], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+                .into_iter()
+                .unzip()
         };
-        let expert_index = DenseIndex::new(
-            experts_by_code
-                .iter()
-                .enumerate()
-                .map(|(i, (id, _))| (*id, i)),
-        );
+        let expert_index = DenseIndex::new(expert_ids.iter().enumerate().map(|(i, id)| (*id, i)));
 
         // Every assignment, in id order: counted as assigned; the submitted ones are sheets.
-        struct Sheet {
-            assignment: i64,
-            app: usize,
-            expert: usize,
-        }
-        let mut assigned = vec![0u32; apps.len()];
-        let mut sheets: Vec<Sheet> = Vec::new();
+        let mut sheet_assignments: Vec<i64> = Vec::new();
+        let mut sheets: Vec<SubmittedSheet> = Vec::new();
         {
             let mut stmt = conn.prepare(
                 "SELECT id, application_id, expert_id, submitted_at IS NOT NULL FROM assignments
@@ -479,12 +433,12 @@ impl Store {
                 let Some(app) = app_index.get(r.get(1)?) else {
                     continue;
                 };
-                assigned[app] += 1;
+                applications[app].assigned += 1;
                 if r.get::<_, bool>(3)? {
                     if let Some(expert) = expert_index.get(r.get(2)?) {
-                        sheets.push(Sheet {
-                            assignment: r.get(0)?,
-                            app,
+                        sheet_assignments.push(r.get(0)?);
+                        sheets.push(SubmittedSheet {
+                            application: app,
                             expert,
                         });
                     }
@@ -497,211 +451,80 @@ impl Store {
         // range is far cheaper than one search per assignment. The sums and the sheets both come
         // in assignment order, so they are matched by walking the two together, keeping only
         // this round's submitted sheets.
-        let mut totals = vec![0i64; sheets.len()];
-        let mut section_sums = vec![0i64; sheets.len() * n_sections];
-        if let (Some(first), Some(last)) = (sheets.first(), sheets.last()) {
+        let mut sheet_totals = vec![0i64; sheets.len()];
+        let mut section_points = vec![0i64; sheets.len() * n_sections];
+        if let (Some(first), Some(last)) = (sheet_assignments.first(), sheet_assignments.last()) {
             let mut stmt = conn.prepare(
                 "SELECT assignment_id, section_id, points_centi FROM assignment_section_points
                  WHERE assignment_id BETWEEN ?1 AND ?2 ORDER BY assignment_id",
             )?;
-            let mut rows = stmt.query([first.assignment, last.assignment])?;
+            let mut rows = stmt.query([first, last])?;
             let mut slot = 0;
             while let Some(r) = rows.next()? {
                 let assignment: i64 = r.get(0)?;
-                while slot < sheets.len() && sheets[slot].assignment < assignment {
+                while slot < sheet_assignments.len() && sheet_assignments[slot] < assignment {
                     slot += 1;
                 }
-                if slot == sheets.len() {
+                if slot == sheet_assignments.len() {
                     break;
                 }
-                if sheets[slot].assignment != assignment {
+                if sheet_assignments[slot] != assignment {
                     continue;
                 }
                 let points: i64 = r.get(2)?;
-                totals[slot] += points;
+                sheet_totals[slot] += points;
                 let section: i64 = r.get(1)?;
                 if let Ok(k) = section_of.binary_search_by_key(&section, |(id, _)| *id) {
-                    section_sums[slot * n_sections + section_of[k].1] += points;
+                    section_points[slot * n_sections + section_of[k].1] += points;
                 }
             }
         }
-        // Each application's sheets, in expert-code order.
-        let mut sheets_of: Vec<Vec<usize>> = vec![Vec::new(); apps.len()];
-        for (slot, sheet) in sheets.iter().enumerate() {
-            sheets_of[sheet.app].push(slot);
-        }
-        for list in &mut sheets_of {
-            list.sort_by_key(|slot| sheets[*slot].expert);
-        }
-        let adjusted: Vec<Option<i64>> = if settings.aggregation == Aggregation::Zscore {
-            let input: Vec<ExpertTotal<usize, usize>> = sheets
-                .iter()
-                .enumerate()
-                .map(|(slot, s)| ExpertTotal {
-                    application: slot,
-                    expert: s.expert,
-                    total: totals[slot],
-                })
-                .collect();
-            zscore_adjusted(&input, max_total)
-                .into_iter()
-                .map(|t| Some(t.total))
-                .collect()
-        } else {
-            vec![None; sheets.len()]
-        };
-        let margin = (settings.outlier_margin * 100.0).round() as i64;
-        // (application id, expert id, total) → (resolution, note, by, at)
-        type Resolutions = HashMap<(i64, i64, i64), (String, String, String, String)>;
-        let resolutions: Resolutions = {
+        // Resolutions by (application, expert, total) positions.
+        let resolutions: HashMap<(usize, usize, i64), OutlierResolution> = {
             let mut stmt = conn.prepare(
                 "SELECT o.application_id, o.expert_id, o.total_centi, o.resolution, o.note, o.resolved_by, o.resolved_at
                  FROM outlier_resolutions o JOIN applications a ON a.id = o.application_id
                  WHERE a.round_id = ?1",
             )?;
-            let rows = stmt.query_map([round_id.0], |r| {
-                Ok((
-                    (r.get(0)?, r.get(1)?, r.get(2)?),
-                    (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?),
-                ))
-            })?;
-            rows.collect::<rusqlite::Result<_>>()?
+            let mut rows = stmt.query([round_id.0])?;
+            let mut out = HashMap::new();
+            while let Some(r) = rows.next()? {
+                let (Some(app), Some(expert)) =
+                    (app_index.get(r.get(0)?), expert_index.get(r.get(1)?))
+                else {
+                    continue;
+                };
+                out.insert(
+                    (app, expert, r.get(2)?),
+                    OutlierResolution {
+                        resolution: r.get(3)?,
+                        note: r.get(4)?,
+                        resolved_by: r.get(5)?,
+                        resolved_at: r.get(6)?,
+                    },
+                );
+            }
+            out
         };
-        let site: HashMap<i64, (i64, String)> = {
-            let mut stmt = conn.prepare(
-                "SELECT s.application_id, s.points_centi, s.record_ref FROM site_scores s
-                 JOIN applications a ON a.id = s.application_id WHERE a.round_id = ?1",
-            )?;
-            let rows = stmt.query_map([round_id.0], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-
-        let mut unresolved = 0;
-        let mut inputs = Vec::with_capacity(apps.len());
-        let mut details: Vec<Option<RankingRow>> = Vec::with_capacity(apps.len());
-        for (index, app) in apps.iter().enumerate() {
-            let mine = &sheets_of[index];
-            let own: Vec<i64> = mine.iter().map(|s| totals[*s]).collect();
-            let material = match settings.aggregation {
-                Aggregation::Zscore => {
-                    let values: Vec<i64> = mine.iter().filter_map(|s| adjusted[*s]).collect();
-                    aggregate(&values, Aggregation::Zscore)
-                }
-                method => aggregate(&own, method),
-            };
-            let section_scores: Vec<Option<i64>> = (0..n_sections)
-                .map(|k| {
-                    let sums: Vec<i64> = mine
-                        .iter()
-                        .map(|s| section_sums[s * n_sections + k])
-                        .collect();
-                    aggregate(&sums, section_method)
-                })
-                .collect();
-            let industrial_base = industrial_base_section.and_then(|k| section_scores[k]);
-            let flags: Vec<(usize, i64)> = outliers(
-                &mine.iter().map(|s| (*s, totals[*s])).collect::<Vec<_>>(),
-                margin,
-            );
-            let experts: Vec<ExpertScore> = mine
-                .iter()
-                .map(|slot| {
-                    let expert = sheets[*slot].expert;
-                    let total = totals[*slot];
-                    let outlier = flags.iter().find(|(s, _)| s == slot).map(|(_, d)| {
-                        let resolved = resolutions.get(&(app.id, experts_by_code[expert].0, total));
-                        if resolved.is_none() {
-                            unresolved += 1;
-                        }
-                        OutlierFlag {
-                            deviation: points(*d),
-                            resolution: resolved.map(|r| r.0.clone()),
-                            note: resolved.map(|r| r.1.clone()),
-                            resolved_by: resolved.map(|r| r.2.clone()),
-                            resolved_at: resolved.map(|r| r.3.clone()),
-                        }
-                    });
-                    ExpertScore {
-                        expert: experts_by_code[expert].1.clone(),
-                        total: points(total),
-                        adjusted: adjusted[*slot].map(points),
-                        outlier,
-                    }
-                })
-                .collect();
-            let eligible = formal.get(&app.id) != Some(&RuleResult::Fail);
-            let site_score = site.get(&app.id);
-            inputs.push(RankInput {
-                code: app.code.clone(),
-                registration_order: app.order,
-                eligible,
-                material,
-                site: site_score.map(|s| s.0),
-                industrial_base,
-            });
-            details.push(Some(RankingRow {
-                rank: None,
-                code: app.code.clone(),
-                park_name: app.park_name.clone(),
-                city: app.city.to_owned(),
-                registration_order: app.order,
-                eligible,
-                material_score: material.map(points),
-                site_score: site_score.map(|s| points(s.0)),
-                site_record_ref: site_score.map(|s| s.1.clone()),
-                comprehensive_score: None,
-                incomplete: false,
-                selected: false,
-                tie_break: None,
-                industrial_base: industrial_base.map(points),
-                sections: sections
-                    .iter()
-                    .zip(&section_scores)
-                    .map(|((code, title, max), score)| SectionScore {
-                        code: code.clone(),
-                        title: title.clone(),
-                        max: points(*max),
-                        score: score.map(points),
-                    })
-                    .collect(),
-                submitted: mine.len() as u32,
-                assigned: assigned[index],
-                experts,
-            }));
-        }
-        let weight = (settings.material_weight * 1000.0).round() as i64;
-        let ranked = rank(&inputs, weight);
-        let cutoff = settings
-            .selection_cutoff
-            .map(|c| (c * 100.0).round() as i64);
-        let selected = select(&ranked, settings.selection_count, cutoff);
-        let selected_set: HashSet<&str> = selected.iter().map(String::as_str).collect();
-        let index_of: HashMap<&str, usize> = apps
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.code.as_str(), i))
-            .collect();
-        let rows = ranked
-            .into_iter()
-            .map(|r| {
-                let mut row = index_of
-                    .get(r.code.as_str())
-                    .and_then(|i| details[*i].take())
-                    .expect("every ranked code has its details");
-                row.rank = r.rank;
-                row.comprehensive_score = r.comprehensive.map(points);
-                row.incomplete = r.incomplete;
-                row.tie_break = r.tie_break;
-                row.selected = selected_set.contains(r.code.as_str());
-                row
-            })
-            .collect();
-        Ok(RankingReport {
-            round,
-            settings,
-            rows,
-            unresolved_outliers: unresolved,
-            selected,
+        Ok(RoundScores {
+            rules: RankingRules {
+                aggregation: settings.aggregation,
+                material_weight_permille: (settings.material_weight * 1000.0).round() as i64,
+                outlier_margin_centi: (settings.outlier_margin * 100.0).round() as i64,
+                selection_count: settings.selection_count,
+                selection_cutoff_centi: settings
+                    .selection_cutoff
+                    .map(|c| (c * 100.0).round() as i64),
+            },
+            max_total_centi,
+            sections,
+            industrial_base_section,
+            applications,
+            experts,
+            sheets,
+            sheet_totals,
+            section_points,
+            resolutions,
         })
     }
 }

@@ -10,10 +10,10 @@ use park_review_domain::exchange::ScoresEntry;
 use park_review_domain::ids::RoundId;
 use park_review_domain::ranking::{aggregate, zscore_adjusted, Aggregation, ExpertTotal};
 
-use crate::{Actor, Role, Store};
+use crate::{Actor, Store, Surface};
 
 fn secretariat() -> Actor {
-    Actor::secretariat("测试秘书")
+    Actor::secretariat("测试秘书", Surface::Program)
 }
 
 /// The demo round, opened, assigned, and every sheet but the last entered on paper with
@@ -106,10 +106,7 @@ fn section_sums_follow_every_score_write() {
         .into_iter()
         .find(|r| r.submitted_at.is_none())
         .unwrap();
-    let who = Actor {
-        role: Role::Expert,
-        name: open.expert.clone(),
-    };
+    let who = Actor::expert(&open.expert, Surface::Program);
     let (e, a) = (open.expert.as_str(), open.application.as_str());
     store
         .set_score(&who, round, e, a, "C3.1", Some(1.5), None)
@@ -142,10 +139,7 @@ fn section_sums_follow_every_score_write() {
             "更正",
         )
         .unwrap();
-    let who = Actor {
-        role: Role::Expert,
-        name: done.expert.clone(),
-    };
+    let who = Actor::expert(&done.expert, Surface::Program);
     store
         .set_score(
             &who,

@@ -8,18 +8,16 @@ use park_review_domain::ids::RoundId;
 use park_review_domain::model::ExpertRecord;
 use park_review_domain::{City, ErrorCode};
 
-use crate::review::AssignmentStage;
-use crate::{Actor, Role, Store, StoreError};
+use crate::assignment::AssignmentStage;
+use crate::{Actor, Store, StoreError, Surface};
+use park_review_domain::Coded;
 
 fn secretariat() -> Actor {
-    Actor::secretariat("测试秘书")
+    Actor::secretariat("测试秘书", Surface::Program)
 }
 
 fn expert(code: &str) -> Actor {
-    Actor {
-        role: Role::Expert,
-        name: code.into(),
-    }
+    Actor::expert(code, Surface::Program)
 }
 
 fn demo() -> (tempfile::TempDir, Store, RoundId) {

@@ -5,19 +5,21 @@ use std::collections::BTreeMap;
 
 use park_review_domain::exchange::ScoresEntry;
 use park_review_domain::ids::RoundId;
-use park_review_domain::model::{ApplicationSummary, Expert, Rubric};
+use park_review_domain::model::{ApplicationSummary, Rubric};
 use park_review_domain::rubric::{band_for, check_points};
+use park_review_domain::Coded;
 use park_review_domain::{ErrorCode, RoundStatus};
 use rusqlite::params;
 use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::access::{not_open, AssignmentRow};
+use crate::assignment::AssignmentStage;
 use crate::catalog::{load_rubric, StoredRubric};
 use crate::error::{Result, StoreError};
-use crate::review::{not_open, AssignmentRow, AssignmentStage};
 use crate::write::Role;
-use crate::{Actor, Attachment, Store, WriteTx};
+use crate::{Actor, Store, WriteTx};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -199,60 +201,6 @@ impl Store {
             key: round_id.to_string(),
             hint: "本批次还没有评分细则。".into(),
         })
-    }
-
-    /// The pair, checked for scoring: assigned, no conflict, pledge signed.
-    fn declared_pair(
-        &self,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
-    ) -> Result<(
-        park_review_domain::model::Round,
-        ApplicationSummary,
-        Expert,
-        AssignmentRow,
-    )> {
-        let (round, app, expert, row) = self.assigned_pair(round_id, expert, application)?;
-        if row.declared_at.is_none() {
-            return Err(rule(
-                ErrorCode::NotDeclared,
-                format!(
-                    "专家 {} 尚未就申报 {} 签署无利益冲突承诺：签署后才能查看材料和评分。",
-                    expert.code, app.code
-                ),
-            ));
-        }
-        Ok((round, app, expert, row))
-    }
-
-    /// The pair, checked for a change of scores: also the round is open and nothing submitted.
-    fn editable_pair(
-        &self,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
-    ) -> Result<(
-        park_review_domain::model::Round,
-        ApplicationSummary,
-        Expert,
-        AssignmentRow,
-    )> {
-        let round = self.round(round_id)?;
-        if round.status != RoundStatus::Open {
-            return Err(not_open(&round));
-        }
-        let pair = self.declared_pair(round_id, expert, application)?;
-        if let Some(at) = &pair.3.submitted_at {
-            return Err(rule(
-                ErrorCode::ScoresLocked,
-                format!(
-                    "专家 {} 对申报 {} 的评分已于 {at} 提交并锁定，不能再修改；如需更正，请秘书处写明理由退回。",
-                    pair.2.code, pair.1.code
-                ),
-            ));
-        }
-        Ok(pair)
     }
 
     /// The scoring sheet of one assignment (after the pledge).
@@ -548,7 +496,7 @@ impl Store {
         let apps = self.list_applications(round_id)?;
         let mut out = Vec::new();
         for app in apps {
-            if let Some(row) = crate::review::assignment_row(self.conn(), app.id, expert.id)? {
+            if let Some(row) = crate::access::assignment_row(self.conn(), app.id, expert.id)? {
                 let (total, scored) = totals(self.conn(), row.id)?;
                 out.push(ExpertAssignment {
                     application: app,
@@ -562,36 +510,6 @@ impl Store {
             }
         }
         Ok(out)
-    }
-
-    /// The materials of an application, for an expert who signed the pledge.
-    pub fn expert_attachments(
-        &self,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
-    ) -> Result<Vec<Attachment>> {
-        let (_, app, _, _) = self.declared_pair(round_id, expert, application)?;
-        self.list_attachments(app.id)
-    }
-
-    /// One attachment's bytes, for an expert who signed the pledge for its application.
-    pub fn read_expert_attachment(
-        &self,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
-        uid: &str,
-    ) -> Result<(Attachment, Vec<u8>)> {
-        let list = self.expert_attachments(round_id, expert, application)?;
-        if !list.iter().any(|a| a.uid.0 == uid) {
-            return Err(StoreError::NotFound {
-                what: "附件",
-                key: uid.to_owned(),
-                hint: "该附件不属于此申报。".into(),
-            });
-        }
-        self.read_attachment(uid)
     }
 
     /// Every assignment's scores in the round.

@@ -53,6 +53,14 @@ fn rule(code: ErrorCode, message: String) -> StoreError {
     StoreError::Rule { code, message }
 }
 
+/// A signed sheet as issued: whose, for which application (none: the summary sheet), the PDF.
+#[derive(Debug, Clone)]
+pub struct RoundSheet {
+    pub expert: String,
+    pub application: Option<String>,
+    pub pdf: Vec<u8>,
+}
+
 /// A fresh identifier for something made outside a transaction (a sheet id printed on a page).
 pub fn fresh_uid() -> String {
     uuid::Uuid::new_v4().to_string()
@@ -266,12 +274,11 @@ impl Store {
         })
     }
 
-    /// The latest signed sheet of every assignment (and summary) of a round, as (file name, PDF),
-    /// for the secretariat to collect.
-    pub fn round_sheets(&self, round_id: RoundId) -> Result<Vec<(String, Vec<u8>)>> {
-        let round = self.round(round_id)?;
+    /// The latest signed sheet of every assignment (and every summary sheet) of a round, for the
+    /// secretariat to collect.
+    pub fn round_sheets(&self, round_id: RoundId) -> Result<Vec<RoundSheet>> {
         let mut stmt = self.conn().prepare(
-            "SELECT e.code, a.code, s.kind, s.pdf FROM signed_sheets s
+            "SELECT e.code, a.code, s.pdf FROM signed_sheets s
              JOIN experts e ON e.id = s.expert_id LEFT JOIN applications a ON a.id = s.application_id
              WHERE s.round_id = ?1
                AND s.id = (SELECT max(t.id) FROM signed_sheets t WHERE t.round_id = s.round_id
@@ -280,16 +287,11 @@ impl Store {
              ORDER BY s.kind DESC, a.registration_order, e.code",
         )?;
         let rows = stmt.query_map([round_id.0], |r| {
-            let expert: String = r.get(0)?;
-            let app: Option<String> = r.get(1)?;
-            let pdf: Vec<u8> = r.get(3)?;
-            Ok((
-                match app {
-                    Some(app) => format!("评分表-{}-{app}-{expert}.pdf", round.code),
-                    None => format!("评分汇总表-{}-{expert}.pdf", round.code),
-                },
-                pdf,
-            ))
+            Ok(RoundSheet {
+                expert: r.get(0)?,
+                application: r.get(1)?,
+                pdf: r.get(2)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -6,7 +6,8 @@ use park_review_domain::{City, ErrorCode, RoundKind};
 use sha2::{Digest, Sha256};
 
 use crate::migrate::{MIGRATIONS, SCHEMA_VERSION};
-use crate::{Actor, Store, StoreError};
+use crate::{Actor, Store, StoreError, Surface};
+use park_review_domain::Coded;
 
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -36,7 +37,7 @@ fn dir_snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 fn secretariat() -> Actor {
-    Actor::secretariat("测试秘书")
+    Actor::secretariat("测试秘书", Surface::Program)
 }
 
 #[test]
@@ -142,6 +143,73 @@ fn schema_of(store: &Store) -> String {
         .map(Result::unwrap)
         .collect();
     rows.join(";\n") + ";\n"
+}
+
+/// The SHA-256 of every landed migration, as it landed. A migration is never edited once it has
+/// landed (a database made by an earlier build would not get the change): a new change is a
+/// new migration, and its hash is added here when it lands. (0005 was edited after landing once,
+/// to add `pdf BLOB NOT NULL`; this pins it as it is now.)
+const LANDED_MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial.sql",
+        "c68520c19a5c12cd961291871e3b0df49b40e20419ffddf7849f127be06386b5",
+    ),
+    (
+        "0002_eligibility.sql",
+        "c47255dad5d4d11f08cd4848e7e128a64b21f47bef34e64cf8d81d8656472d99",
+    ),
+    (
+        "0003_attachments.sql",
+        "78aa85bcddc570e06a357bd723ca1195f12044e12c13d07c39841add9be9c8e8",
+    ),
+    (
+        "0004_review.sql",
+        "3a46ea38c493b154c9e37383cd35800bb8c80ef2f8b110d3f20690c1e018fc29",
+    ),
+    (
+        "0005_signing.sql",
+        "7fe95240c6a749f7af59132c83216d5974c829c96b8863def6ae07bea3058030",
+    ),
+    (
+        "0006_ranking.sql",
+        "894f53df3e47d5289802764eaa1491c0becd1ad01e6e55497f3ea6dd60d40a33",
+    ),
+    (
+        "0007_ranking_indexes.sql",
+        "23b7d51bf036928a0265eb9d1711303cbd02f3e56243ed7cbe7656e82e9821a9",
+    ),
+    (
+        "0008_audit_surface.sql",
+        "dc5d0c8b0be33cae81ea1260a7361ac2f06c0f1858bdc62d4342b443ba0fe6bb",
+    ),
+];
+
+#[test]
+fn landed_migrations_are_never_edited() {
+    use sha2::{Digest, Sha256};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".sql"))
+        .collect();
+    files.sort();
+    let landed: Vec<&str> = LANDED_MIGRATIONS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        files, landed,
+        "every migration file is listed once, in order"
+    );
+    assert_eq!(MIGRATIONS.len(), LANDED_MIGRATIONS.len());
+    for ((name, pinned), sql) in LANDED_MIGRATIONS.iter().zip(MIGRATIONS) {
+        let hex: String = Sha256::digest(sql.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            &hex, pinned,
+            "{name} was edited after it landed: put the change in a new migration"
+        );
+    }
 }
 
 /// The schema snapshot: a migration that changes the schema shows up as a diff of

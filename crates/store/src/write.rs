@@ -9,11 +9,35 @@ use serde::Serialize;
 
 use crate::error::{Result, StoreError};
 
-/// Who makes a change: the role and a name shown in the audit log.
+/// Who makes a change: the role, the person's name (an expert's code, or the secretariat
+/// member's name) and the front end it came through, each in its own audit field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Actor {
     pub role: Role,
     pub name: String,
+    pub surface: Surface,
+}
+
+/// The front end a change came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Surface {
+    /// The desktop app (桌面程序).
+    App,
+    /// The `park-review` command line (命令行).
+    CommandLine,
+    /// The program itself: migrations, the demo loader, benchmarks and tests.
+    Program,
+}
+
+impl Surface {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Surface::App => "app",
+            Surface::CommandLine => "command_line",
+            Surface::Program => "program",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,17 +65,30 @@ impl Role {
 }
 
 impl Actor {
-    pub fn secretariat(name: impl Into<String>) -> Actor {
+    /// A secretariat member acting through `surface`.
+    pub fn secretariat(name: impl Into<String>, surface: Surface) -> Actor {
         Actor {
             role: Role::Secretariat,
             name: name.into(),
+            surface,
         }
     }
 
+    /// An expert (by code) acting through `surface`.
+    pub fn expert(code: &str, surface: Surface) -> Actor {
+        Actor {
+            role: Role::Expert,
+            name: code.trim().to_owned(),
+            surface,
+        }
+    }
+
+    /// The program itself (the demo loader, benchmarks).
     pub fn system() -> Actor {
         Actor {
             role: Role::System,
             name: "park-review".into(),
+            surface: Surface::Program,
         }
     }
 }
@@ -93,12 +130,14 @@ impl<'conn> WriteTx<'conn> {
         detail: serde_json::Value,
     ) -> Result<()> {
         self.tx.execute(
-            "INSERT INTO audit_log (at, actor_role, actor_name, action, entity, entity_uid, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO audit_log (at, actor_role, actor_name, actor_surface, action, entity,
+                                    entity_uid, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 self.now(),
                 self.actor.role.as_str(),
                 self.actor.name,
+                self.actor.surface.as_str(),
                 action,
                 entity,
                 entity_uid,

@@ -18,7 +18,7 @@ pub use rubric::{read_rubric, write_rubric};
 pub use write::{application_template, write_applications};
 
 use park_review_domain::exchange::FieldProblem;
-use park_review_domain::ErrorCode;
+use park_review_domain::{Coded, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum XlsxError {
@@ -39,8 +39,8 @@ pub enum XlsxError {
     Write(String),
 }
 
-impl XlsxError {
-    pub fn code(&self) -> ErrorCode {
+impl Coded for XlsxError {
+    fn code(&self) -> ErrorCode {
         match self {
             XlsxError::Invalid(problems) => problems
                 .first()

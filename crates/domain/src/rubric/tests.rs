@@ -1,6 +1,7 @@
 use super::*;
 use crate::exchange::parse_rubric;
 use crate::model::RubricSection;
+use crate::Coded;
 
 const DEFAULT: &str = include_str!("../../../../assets/rubrics/default-designation.json");
 

@@ -3,4 +3,12 @@
 /**
  * A sheet made and signed.
  */
-export type IssuedFile = { sheet_id: string, application: string, expert: string, total: number, file_sha256: string, };
+export type IssuedFile = { sheet_id: string, 
+/**
+ * Empty for a summary sheet.
+ */
+application: string, expert: string, total: number, file_sha256: string, 
+/**
+ * The name it is saved under.
+ */
+file_name: string, };

@@ -1,14 +1,16 @@
-//! The ranking's reports: the PDF the secretariat signs, and the Excel workbook.
+//! The ranking's reports: the Excel workbook, the ranking report the secretariat signs, and the
+//! publicity list (公示名单) of a finalised ranking.
 
-use chrono::{DateTime, FixedOffset};
+use park_review_documents::GeneratedAt;
 use park_review_domain::eligibility::RuleResult;
 use park_review_domain::ids::RoundId;
 use park_review_domain::rubric::format_points;
-use park_review_signing::pades::{pdf_date, sign_pdf, SignatureInfo};
-use park_review_store::{RankingReport, Store};
+use park_review_domain::{CodedError, ErrorCode};
+use park_review_store::{KeyOwner, RankingReport, Store};
 use park_review_xlsx::{Cell, Sheet};
 
-use crate::{SheetError, Signer};
+use crate::files::{stamp, Document};
+use crate::{Result, Signer};
 
 fn points(v: Option<f64>) -> String {
     v.map(format_points).unwrap_or_else(|| "—".into())
@@ -40,14 +42,17 @@ fn method_line(report: &RankingReport) -> String {
     )
 }
 
-/// The ranking report as a PDF, signed with the secretariat's key.
-pub fn ranking_pdf(
+/// The ranking report (综合评分与排名报告) as an A4 PDF signed with the secretariat's key;
+/// NO_KEY before the passphrase is asked for.
+pub fn ranking_report(
     store: &Store,
     round_id: RoundId,
-    signer: &Signer,
-    now: DateTime<FixedOffset>,
-) -> Result<Vec<u8>, SheetError> {
+    passphrase: impl FnOnce() -> Result<String>,
+) -> Result<Document> {
+    store.signing_key(KeyOwner::Secretariat)?;
     let report = store.ranking(round_id)?;
+    let signer = Signer::unlock(store, KeyOwner::Secretariat, &passphrase()?)?;
+    let now = store.now();
     let lines = report
         .rows
         .iter()
@@ -142,26 +147,19 @@ pub fn ranking_pdf(
         lines,
         status,
     };
-    let generated = park_review_documents::GeneratedAt {
-        unix_seconds: now.timestamp(),
-        local_text: now.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
-    };
-    let pdf = park_review_documents::ranking_report(&data, &generated);
-    let info = SignatureInfo {
-        name: "秘书处".into(),
-        reason: format!("综合评分与排名报告 {}", report.round.code),
-        pdf_date: pdf_date(&now),
-    };
-    Ok(sign_pdf(
-        &pdf,
-        signer.key(),
-        signer.certificate_der(),
-        &info,
-    )?)
+    let pdf = park_review_documents::ranking_report(&data, &GeneratedAt::at(now));
+    Ok(Document {
+        file_name: format!("排名报告-{}-{}.pdf", report.round.code, stamp(now)),
+        bytes: signer.sign(
+            &pdf,
+            format!("综合评分与排名报告 {}", report.round.code),
+            now,
+        )?,
+    })
 }
 
 /// The ranking workbook: 排名, 评分明细, 离群分, 形式审查.
-pub fn ranking_xlsx(store: &Store, round_id: RoundId) -> Result<Vec<u8>, SheetError> {
+pub fn ranking_workbook(store: &Store, round_id: RoundId) -> Result<Document> {
     let report = store.ranking(round_id)?;
     let t = |s: &str| Cell::Text(s.to_owned());
     let n = Cell::Number;
@@ -290,37 +288,49 @@ pub fn ranking_xlsx(store: &Store, round_id: RoundId) -> Result<Vec<u8>, SheetEr
             })
             .collect(),
     };
-    park_review_xlsx::write_workbook(&[ranking, detail, outliers, eligibility]).map_err(|e| {
-        SheetError {
-            code: e.code(),
-            message: e.to_string(),
-        }
+    Ok(Document {
+        file_name: format!("排名-{}-{}.xlsx", report.round.code, stamp(store.now())),
+        bytes: park_review_xlsx::write_workbook(&[ranking, detail, outliers, eligibility])?,
     })
 }
 
-/// The publicity list (公示名单) of a finalised ranking: the PDF and the text.
+/// The publicity list (公示名单): a PDF and the same list as text.
+#[derive(Debug, Clone)]
+pub struct Publicity {
+    pub pdf: Document,
+    pub text: Document,
+    /// The last working day of the period.
+    pub end: chrono::NaiveDate,
+}
+
+/// The publicity list of a finalised ranking: the selected parks, the period of `working_days`
+/// working days from `start` (YYYY-MM-DD), and who takes objections.
 pub fn publicity(
     store: &Store,
     round_id: RoundId,
-    start: chrono::NaiveDate,
+    start: &str,
     working_days: u32,
     contact: &str,
-    now: DateTime<FixedOffset>,
-) -> Result<(Vec<u8>, String), SheetError> {
+) -> Result<Publicity> {
     use chrono::Datelike;
+    let start = chrono::NaiveDate::parse_from_str(start.trim(), "%Y-%m-%d").map_err(|_| {
+        CodedError::new(
+            ErrorCode::OutOfRange,
+            format!("日期“{start}”无效：请写成 2026-12-01 的形式。"),
+        )
+    })?;
     let report = store.ranking(round_id)?;
     if report.settings.finalised_at.is_none() {
-        return Err(SheetError {
-            code: park_review_domain::ErrorCode::InvalidTransition,
-            message: "排名尚未确定：请先确定排名（park-review rank finalise），再生成公示名单。"
-                .into(),
-        });
+        return Err(CodedError::new(
+            ErrorCode::InvalidTransition,
+            "排名尚未确定：请先确定排名（park-review rank finalise），再生成公示名单。",
+        ));
     }
     if contact.trim().is_empty() {
-        return Err(SheetError {
-            code: park_review_domain::ErrorCode::OutOfRange,
-            message: "请填写异议联系人（单位、电话或地址）。".into(),
-        });
+        return Err(CodedError::new(
+            ErrorCode::OutOfRange,
+            "请填写异议联系人（单位、电话或地址）。",
+        ));
     }
     let end = park_review_domain::ranking::publicity_end(start, working_days);
     let cn = |d: chrono::NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
@@ -336,7 +346,8 @@ pub fn publicity(
                 management_body: record.management_body,
             })
         })
-        .collect::<Result<Vec<_>, SheetError>>()?;
+        .collect::<Result<Vec<_>>>()?;
+    let now = store.now();
     let data = park_review_documents::PublicityData {
         title: format!(
             "{}年广东省人工智能产业园区拟认定名单公示",
@@ -348,12 +359,16 @@ pub fn publicity(
         issuer: "广东省人工智能产业园区评审秘书处".into(),
         date: cn(now.date_naive()),
     };
-    let generated = park_review_documents::GeneratedAt {
-        unix_seconds: now.timestamp(),
-        local_text: now.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
-    };
-    Ok((
-        park_review_documents::publicity_pdf(&data, &generated),
-        park_review_documents::publicity_text(&data),
-    ))
+    let name = format!("公示名单-{}", report.round.code);
+    Ok(Publicity {
+        pdf: Document {
+            file_name: format!("{name}.pdf"),
+            bytes: park_review_documents::publicity_pdf(&data, &GeneratedAt::at(now)),
+        },
+        text: Document {
+            file_name: format!("{name}.txt"),
+            bytes: park_review_documents::publicity_text(&data).into_bytes(),
+        },
+        end,
+    })
 }

@@ -1,0 +1,440 @@
+//! One test per action, each on the demo round in a temporary database with a pinned clock.
+//! The CLI's and the app's own tests then only check that they call these.
+
+use chrono::{DateTime, FixedOffset};
+use park_review_domain::ids::RoundId;
+use park_review_domain::ErrorCode;
+use park_review_store::{Actor, KeyOwner, Store, Surface};
+
+use crate::*;
+
+const CLI: Caller = Caller::COMMAND_LINE;
+const PASSPHRASE: &str = "测试口令 correct horse";
+
+fn pinned() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339("2026-11-30T09:30:00+08:00").unwrap()
+}
+
+/// The demo round, opened and assigned, in a fresh database whose clock says 2026-11-30 09:30.
+fn demo() -> (tempfile::TempDir, Store, RoundId) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("ops.sqlite3"))
+        .unwrap()
+        .with_clock(pinned);
+    let round = store.load_demo(&Actor::system()).unwrap().round.id;
+    (dir, store, round)
+}
+
+fn open(store: &mut Store, round: RoundId) {
+    let secretariat = CLI.secretariat();
+    store.open_round(&secretariat, round).unwrap();
+    store.auto_assign(&secretariat, round, None, 1).unwrap();
+}
+
+/// Scores and submits every assignment of `expert` with full marks less one point.
+fn score_all(store: &mut Store, round: RoundId, expert: &str) -> Vec<String> {
+    let who = CLI.expert(expert);
+    let criteria: Vec<(String, f64)> = store
+        .rubric(round)
+        .unwrap()
+        .rubric
+        .sections
+        .iter()
+        .flat_map(|s| &s.criteria)
+        .map(|c| (c.code.clone(), c.max_points - 1.0))
+        .collect();
+    let apps: Vec<String> = store
+        .expert_assignments(round, expert)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.application.code)
+        .collect();
+    for app in &apps {
+        store.declare_no_conflict(&who, round, expert, app).unwrap();
+        for (code, points) in &criteria {
+            store
+                .set_score(&who, round, expert, app, code, Some(*points), None)
+                .unwrap();
+        }
+        store
+            .submit_scores(&who, round, expert, app, Some("建议推荐。"))
+            .unwrap();
+    }
+    apps
+}
+
+fn never_asked(_: &str) -> Result<String> {
+    panic!("the passphrase must not be asked for")
+}
+
+#[test]
+fn the_caller_names_the_person_and_the_front_end_apart() {
+    let expert = CLI.expert(" E004 ");
+    assert_eq!(
+        (expert.name.as_str(), expert.surface),
+        ("E004", Surface::CommandLine)
+    );
+    let app = Caller::APP.scorer("E004", None);
+    assert_eq!((app.name.as_str(), app.surface), ("E004", Surface::App));
+    let paper = CLI.scorer("E004", Some("李秘书"));
+    assert_eq!(paper.name, "李秘书");
+    assert_eq!(paper.role, park_review_store::Role::Secretariat);
+    assert_eq!(
+        CLI.scorer("E004", Some("")).name,
+        CLI.secretariat().name,
+        "an empty name is the member at this machine"
+    );
+    assert!(!CLI.secretariat().name.contains("命令行"));
+}
+
+#[test]
+fn applications_export_import_and_update_round_trip_in_both_formats() {
+    let (_dir, mut store, round) = demo();
+    let original = store.application_records(round).unwrap();
+    for format in [ExportFormat::Json, ExportFormat::Xlsx] {
+        let file = export_applications(&store, round, format).unwrap();
+        assert_eq!(
+            file.file_name,
+            format!("申报-DEMO-2026-20261130-093000.{}", format.extension())
+        );
+        let records = read_application_file(&file.file_name, file.bytes.clone()).unwrap();
+        assert_eq!(records.len(), original.len());
+        assert_eq!(records[0], original[0].1);
+    }
+    // Into a new round: every record stored, the audit log names the person and the front end.
+    let other = store
+        .create_round(
+            &CLI.secretariat(),
+            2027,
+            park_review_domain::RoundKind::Designation,
+        )
+        .unwrap();
+    let file = export_applications(&store, round, ExportFormat::Json).unwrap();
+    let imported = import_applications(&mut store, CLI, other.id, "申报.json", file.bytes).unwrap();
+    assert_eq!(imported.imported as usize, original.len());
+    assert_eq!(imported.codes[0], original[0].1.code);
+    let last = &store.recent_audit(1).unwrap()[0];
+    assert_eq!(last.actor_surface, "command_line");
+    assert_eq!(last.actor_name, CLI.secretariat().name);
+    // Replacing one application from a file that holds several is refused, nothing changes.
+    let file = export_applications(&store, round, ExportFormat::Json).unwrap();
+    let code = original[0].1.code.clone();
+    let err = update_application_from_file(&mut store, CLI, round, &code, "all.json", file.bytes)
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::ImportMalformed);
+    assert_eq!(store.application_records(round).unwrap(), original);
+}
+
+#[test]
+fn a_json_file_that_is_not_utf8_is_refused_by_every_importer() {
+    let (_dir, mut store, round) = demo();
+    let bad = vec![0xff, 0xfe, 0x00];
+    let before = store.status().unwrap();
+    let errors = [
+        read_application_file("a.json", bad.clone()).unwrap_err(),
+        import_rubric(&mut store, CLI, round, "r.json", bad.clone()).unwrap_err(),
+        import_experts(&mut store, CLI, Some(round), "e.json", bad.clone()).unwrap_err(),
+        import_paper_scores(&mut store, CLI, None, "s.json", bad).unwrap_err(),
+    ];
+    for e in errors {
+        assert_eq!(e.code, ErrorCode::ImportMalformed, "{}", e.message);
+        assert!(e.message.contains("UTF-8"), "{}", e.message);
+    }
+    assert_eq!(store.status().unwrap(), before);
+}
+
+#[test]
+fn the_template_and_the_cities_are_the_same_for_both_front_ends() {
+    let template = application_template().unwrap();
+    assert_eq!(template.file_name, "申报填报模板.xlsx");
+    assert!(template.bytes.starts_with(b"PK"), "an .xlsx is a ZIP");
+    let cities = cities();
+    assert_eq!(cities.len(), 21);
+    assert!(cities.iter().any(|c| c.name == "广州市" && c.quota > 0));
+}
+
+#[test]
+fn the_formal_review_summary_is_a_pdf_named_by_round_and_time() {
+    let (_dir, store, round) = demo();
+    let file = eligibility_summary(&store, round).unwrap();
+    assert_eq!(file.file_name, "形式审查-DEMO-2026-20261130-093000.pdf");
+    assert!(file.bytes.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn an_exported_rubric_ends_with_one_newline_and_its_text_is_the_frozen_fingerprint() {
+    use sha2::{Digest, Sha256};
+    let (_dir, mut store, round) = demo();
+    let json = export_rubric(&store, round, ExportFormat::Json).unwrap();
+    assert!(json.bytes.ends_with(b"}\n"), "one trailing newline");
+    let xlsx = export_rubric(&store, round, ExportFormat::Xlsx).unwrap();
+    let back = import_rubric(&mut store, CLI, round, &xlsx.file_name, xlsx.bytes).unwrap();
+    assert_eq!(back.rubric, store.rubric(round).unwrap().rubric);
+    let opened = store.open_round(&CLI.secretariat(), round).unwrap();
+    let text = &json.bytes[..json.bytes.len() - 1];
+    let hex: String = Sha256::digest(text)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(opened.rubric_sha256, hex);
+    let refused = import_rubric(&mut store, CLI, round, "r.json", json.bytes).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::RubricFrozen);
+}
+
+fn experts_file(round: Option<&str>) -> Vec<u8> {
+    serde_json::json!({
+        "format": "park-review/experts@1",
+        "round": round,
+        "experts": [{"code": "E900", "name": "测试专家", "employer": "某大学", "city": "广州市",
+                     "field": "", "contact": "", "employer_credit_code": "", "relations": []}]
+    })
+    .to_string()
+    .into_bytes()
+}
+
+#[test]
+fn an_experts_file_for_another_round_is_refused_whichever_front_end_imports_it() {
+    let (_dir, mut store, round) = demo();
+    let other = store
+        .create_round(
+            &CLI.secretariat(),
+            2027,
+            park_review_domain::RoundKind::Designation,
+        )
+        .unwrap();
+    let before = store.status().unwrap();
+    let err = import_experts(
+        &mut store,
+        CLI,
+        Some(round),
+        "e.json",
+        experts_file(Some(&other.code)),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::ImportMalformed);
+    assert!(err.message.contains(&other.code), "{}", err.message);
+    assert_eq!(store.status().unwrap(), before, "nothing stored");
+    // Neither the chosen round nor a round in the file: the user must say which.
+    let err = import_experts(&mut store, CLI, None, "e.json", experts_file(None)).unwrap_err();
+    assert_eq!(err.code, ErrorCode::CliUsage);
+    // The file's round when none is chosen; the chosen one when the file names none.
+    let by_file = import_experts(
+        &mut store,
+        CLI,
+        None,
+        "e.json",
+        experts_file(Some(&other.code)),
+    )
+    .unwrap();
+    assert_eq!(by_file.round, other.code);
+    let by_choice = import_experts(
+        &mut store,
+        Caller::APP,
+        Some(round),
+        "e.json",
+        experts_file(None),
+    )
+    .unwrap();
+    assert_eq!(by_choice.round, "DEMO-2026");
+    assert!(store
+        .list_panel(round)
+        .unwrap()
+        .iter()
+        .any(|e| e.code == "E900"));
+}
+
+#[test]
+fn a_key_is_made_by_its_owner_and_the_passphrase_is_asked_only_when_it_can_be_used() {
+    let (_dir, mut store, _) = demo();
+    let made = create_key(&mut store, CLI, KeyOwner::Expert("E004"), || {
+        Ok(PASSPHRASE.into())
+    })
+    .unwrap();
+    let last = &store.recent_audit(1).unwrap()[0];
+    assert_eq!(
+        (last.actor_role.as_str(), last.actor_name.as_str()),
+        ("expert", "E004")
+    );
+    let again = create_key(&mut store, CLI, KeyOwner::Expert("E004"), || {
+        panic!("no passphrase for a key that cannot be made")
+    })
+    .unwrap_err();
+    assert_eq!(again.code, ErrorCode::KeyExists);
+    let wrong = change_passphrase(&mut store, CLI, KeyOwner::Expert("E004"), || {
+        Ok(("不是这个口令".into(), "新的口令 2027 年".into()))
+    })
+    .unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::WrongPassphrase);
+    let none = change_passphrase(&mut store, CLI, KeyOwner::Expert("E005"), || {
+        panic!("no passphrase for a key that does not exist")
+    })
+    .unwrap_err();
+    assert_eq!(none.code, ErrorCode::NoKey);
+    let changed = change_passphrase(&mut store, CLI, KeyOwner::Expert("E004"), || {
+        Ok((PASSPHRASE.into(), "新的口令 2027 年".into()))
+    })
+    .unwrap();
+    assert_eq!(changed.certificate_sha256, made.certificate_sha256);
+    Signer::unlock(&store, KeyOwner::Expert("E004"), "新的口令 2027 年").unwrap();
+}
+
+#[test]
+fn sheets_are_issued_named_recorded_and_collected() {
+    let (_dir, mut store, round) = demo();
+    open(&mut store, round);
+    let first_app = store.expert_assignments(round, "E004").unwrap()[0]
+        .application
+        .code
+        .clone();
+    // Nothing pledged or submitted yet: refused before any passphrase is asked for (before
+    // the pledge the sheet cannot even be read).
+    let err = issue_sheet(&mut store, CLI, round, "E004", &first_app, never_asked).unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotDeclared);
+    let err = issue_expert_sheets(
+        &mut store,
+        CLI,
+        round,
+        "E004",
+        never_asked,
+        |_, _, _| Ok(()),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotSubmitted);
+    assert_eq!(
+        collect_round_sheets(&store, round).unwrap_err().code,
+        ErrorCode::NotSubmitted
+    );
+    let apps = score_all(&mut store, round, "E004");
+    // Submitted, but no key yet: NO_KEY, still without asking.
+    let err = issue_sheet(&mut store, CLI, round, "E004", &apps[0], never_asked).unwrap_err();
+    assert_eq!(err.code, ErrorCode::NoKey);
+    create_key(&mut store, CLI, KeyOwner::Expert("E004"), || {
+        Ok(PASSPHRASE.into())
+    })
+    .unwrap();
+
+    let one = issue_sheet(&mut store, CLI, round, "E004", &apps[0], |expert| {
+        assert_eq!(expert, "E004");
+        Ok(PASSPHRASE.into())
+    })
+    .unwrap();
+    assert_eq!(
+        one.file_name,
+        format!("评分表-DEMO-2026-{}-E004.pdf", apps[0])
+    );
+    let verdict = verify_file(&one.bytes, Some(&store)).unwrap();
+    assert!(verdict.valid, "{:?}", verdict.problems);
+    assert_eq!(verdict.matches_database, Some(true));
+    assert_eq!(verdict.sheet_id.as_deref(), Some(one.sheet_id.as_str()));
+
+    let mut seen = Vec::new();
+    let all = issue_expert_sheets(
+        &mut store,
+        CLI,
+        round,
+        "E004",
+        |_| Ok(PASSPHRASE.into()),
+        |done, of, file| {
+            seen.push((done, of, file.application.clone()));
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(all.len(), apps.len());
+    assert_eq!(
+        seen.iter().map(|s| s.0).collect::<Vec<_>>(),
+        (1..=apps.len()).collect::<Vec<_>>()
+    );
+    let summary = issue_summary(&mut store, CLI, round, "E004", |_| Ok(PASSPHRASE.into())).unwrap();
+    assert_eq!(summary.file_name, "评分汇总表-DEMO-2026-E004.pdf");
+
+    let collected = collect_round_sheets(&store, round).unwrap();
+    assert_eq!(
+        collected.len(),
+        apps.len() + 1,
+        "the latest of each, and the summary"
+    );
+    assert!(collected
+        .iter()
+        .any(|d| d.file_name == "评分汇总表-DEMO-2026-E004.pdf"));
+    for app in &apps {
+        let name = format!("评分表-DEMO-2026-{app}-E004.pdf");
+        let latest = collected.iter().find(|d| d.file_name == name).unwrap();
+        let reissued = all.iter().find(|f| &f.application == app).unwrap();
+        assert_eq!(latest.bytes, reissued.bytes, "the latest issue of {app}");
+    }
+    let audit = store.recent_audit(1).unwrap();
+    assert_eq!(audit[0].actor_name, "E004");
+}
+
+#[test]
+fn paper_scores_are_entered_in_the_name_of_who_typed_them() {
+    let (_dir, mut store, round) = demo();
+    open(&mut store, round);
+    let assignment = store.list_scores(round).unwrap()[0].clone();
+    let scores: serde_json::Map<String, serde_json::Value> = store
+        .rubric(round)
+        .unwrap()
+        .rubric
+        .sections
+        .iter()
+        .flat_map(|s| &s.criteria)
+        .map(|c| (c.code.clone(), serde_json::json!(c.max_points)))
+        .collect();
+    let file = serde_json::json!({
+        "format": "park-review/scores@1",
+        "round": "DEMO-2026",
+        "expert": assignment.expert,
+        "application": assignment.application,
+        "declared_no_conflict": true,
+        "scores": scores,
+        "opinion": "纸质评分表录入。",
+        "submitted": true
+    });
+    let imported = import_paper_scores(
+        &mut store,
+        CLI,
+        Some("李秘书"),
+        "paper.json",
+        file.to_string().into_bytes(),
+    )
+    .unwrap();
+    assert_eq!(imported.imported, 1);
+    assert_eq!(imported.entered_by, "李秘书");
+    let row = store
+        .list_scores(round)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.expert == assignment.expert && r.application == assignment.application)
+        .unwrap();
+    assert_eq!(row.entered_by.as_deref(), Some("李秘书"));
+}
+
+#[test]
+fn the_ranking_reports_and_the_publicity_list() {
+    let (_dir, mut store, round) = demo();
+    let workbook = ranking_workbook(&store, round).unwrap();
+    assert_eq!(workbook.file_name, "排名-DEMO-2026-20261130-093000.xlsx");
+    assert!(workbook.bytes.starts_with(b"PK"));
+    // The signed report needs the secretariat's key, asked for only once it exists.
+    let err = ranking_report(&store, round, || panic!("no key yet")).unwrap_err();
+    assert_eq!(err.code, ErrorCode::NoKey);
+    create_key(&mut store, CLI, KeyOwner::Secretariat, || {
+        Ok(PASSPHRASE.into())
+    })
+    .unwrap();
+    let report = ranking_report(&store, round, || Ok(PASSPHRASE.into())).unwrap();
+    assert_eq!(report.file_name, "排名报告-DEMO-2026-20261130-093000.pdf");
+    let verdict = verify_file(&report.bytes, Some(&store)).unwrap();
+    assert!(verdict.valid, "{:?}", verdict.problems);
+    // One rule for the publicity start date and the ranking's state, whoever asks.
+    let bad_date = publicity(&store, round, "2026-13-01", 5, "秘书处 020-1234").unwrap_err();
+    assert_eq!(bad_date.code, ErrorCode::OutOfRange);
+    assert!(
+        bad_date.message.contains("2026-12-01"),
+        "{}",
+        bad_date.message
+    );
+    let draft = publicity(&store, round, "2026-12-01", 5, "秘书处 020-1234").unwrap_err();
+    assert_eq!(draft.code, ErrorCode::InvalidTransition);
+}
