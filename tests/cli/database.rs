@@ -1,0 +1,236 @@
+//! The database itself: creating, refusing files that are not ours, where it lives, the demo.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::*;
+
+#[test]
+fn version_and_help() {
+    let sb = Sandbox::new();
+    let out = sb.cli("--version");
+    assert!(out.status.success());
+    assert!(stdout(&out).starts_with("park-review "));
+    let help = sb.cli("--help");
+    assert!(stdout(&help).contains("评审批次"), "{}", stdout(&help));
+}
+
+#[test]
+fn init_then_status_reports_the_schema_version_and_empty_counts() {
+    let sb = Sandbox::new();
+    let out = sb.cli("init");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("数据库已就绪"));
+    let status = sb.cli_json("status");
+    assert_eq!(
+        status["schema_version"],
+        park_review_store::migrate::SCHEMA_VERSION
+    );
+    assert_eq!(status["rounds"], 0);
+    assert_eq!(status["applications"], 0);
+}
+
+#[test]
+fn demo_loads_the_round_and_refuses_a_second_time_without_changing_anything() {
+    let sb = Sandbox::new();
+    let loaded = sb.cli_json("demo");
+    assert_eq!(loaded["round"]["year"], 2026);
+    assert_eq!(loaded["round"]["kind"], "designation");
+    let before = sb.cli_json("status");
+    assert!(before["applications"].as_i64().unwrap() >= 9);
+    assert_eq!(before["experts"], 7);
+
+    let again = sb.cli("demo");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("错误 [DEMO_ALREADY_LOADED]"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(sb.cli_json("status"), before);
+
+    let list = sb.cli("application list --round DEMO-2026");
+    let text = stdout(&list);
+    for park in [
+        "广州南沙人工智能产业园",
+        "深圳龙岗人工智能产业园",
+        "韶关芙蓉新城人工智能产业园",
+    ] {
+        assert!(text.contains(park), "{park} missing from:\n{text}");
+    }
+    let experts = sb.cli_json("expert list --round DEMO-2026");
+    assert_eq!(experts.as_array().unwrap().len(), 7);
+}
+
+#[test]
+fn round_create_prints_the_new_rounds_id_and_code() {
+    let sb = Sandbox::new();
+    let round = sb.cli_json("round create --year 2026 --kind designation");
+    assert_eq!(round["code"], "2026-SB");
+    assert_eq!(round["status"], "draft");
+    assert!(round["id"].as_i64().unwrap() > 0);
+    assert_eq!(round["uid"].as_str().unwrap().len(), 36);
+    let text = sb.cli("round create --year 2027 --kind annual_assessment");
+    assert!(stdout(&text).contains("2027-KH"), "{}", stdout(&text));
+
+    let dup = sb.cli("round create --year 2026 --kind designation --json");
+    assert_eq!(dup.status.code(), Some(1));
+    let err: Value = serde_json::from_slice(&dup.stderr).unwrap();
+    assert_eq!(err["code"], "ROUND_EXISTS");
+    assert!(err["message"].as_str().unwrap().contains("已经存在"));
+
+    let bad_kind = sb.cli("round create --year 2026 --kind yearly");
+    assert!(
+        stderr(&bad_kind).contains("[INVALID_ROUND_KIND]"),
+        "{}",
+        stderr(&bad_kind)
+    );
+    let bad_year = sb.cli("round create --year 26 --kind designation");
+    assert!(
+        stderr(&bad_year).contains("[INVALID_YEAR]"),
+        "{}",
+        stderr(&bad_year)
+    );
+}
+
+#[test]
+fn unknown_commands_and_flags_are_usage_errors_in_chinese() {
+    let sb = Sandbox::new();
+    for args in [
+        &["frobnicate"][..],
+        &["status", "--colour"],
+        &["round", "create", "--year", "2026"],
+    ] {
+        let out = sb.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert!(err.starts_with("错误 [CLI_USAGE]："), "{args:?}: {err}");
+    }
+    assert!(
+        !sb.db().exists(),
+        "a usage error must not create the database"
+    );
+}
+
+#[test]
+fn a_missing_database_directory_is_refused_and_nothing_is_created() {
+    let sb = Sandbox::new();
+    let missing = sb.dir.path().join("nope").join("db.sqlite3");
+    let out = Command::new(env!("CARGO_BIN_EXE_park-review"))
+        .args(["status", "--db"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("[DB_DIR_MISSING]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!missing.parent().unwrap().exists());
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_unchanged() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.db(), "园区,城市\n南沙,广州\n").unwrap();
+    let before = digest(&sb.db());
+    let out = sb.cli("status");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("[DB_NOT_SQLITE]"), "{}", stderr(&out));
+    assert_eq!(digest(&sb.db()), before);
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_and_unchanged() {
+    let sb = Sandbox::new();
+    assert!(sb.cli("init").status.success());
+    // Simulate a database written by a future version: set the header's user_version field
+    // (offset 60, big-endian) directly, as a newer build's migration would.
+    let mut bytes = std::fs::read(sb.db()).unwrap();
+    bytes[60..64].copy_from_slice(&99u32.to_be_bytes());
+    std::fs::write(sb.db(), &bytes).unwrap();
+    let before = digest(&sb.db());
+    let out = sb.cli("status --json");
+    assert_eq!(out.status.code(), Some(1));
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], "DB_SCHEMA_TOO_NEW");
+    assert_eq!(digest(&sb.db()), before);
+}
+
+#[test]
+fn the_environment_variable_chooses_the_database() {
+    let sb = Sandbox::new();
+    let path = sb.dir.path().join("from-env.sqlite3");
+    let out = Command::new(env!("CARGO_BIN_EXE_park-review"))
+        .args(["init"])
+        .env("PARK_REVIEW_DB", &path)
+        .env("HOME", sb.dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(path.exists());
+}
+
+#[test]
+fn an_unknown_round_says_how_to_find_the_right_one() {
+    let sb = Sandbox::new();
+    let out = sb.cli("application list --round 2031-SB");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("[NOT_FOUND]") && err.contains("round list"),
+        "{err}"
+    );
+}
+
+#[test]
+fn without_db_or_environment_the_database_goes_to_the_platform_data_directory() {
+    let sb = Sandbox::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_park-review"))
+        .args(["init", "--json"])
+        .env("HOME", sb.dir.path())
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("PARK_REVIEW_DB")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = sb
+        .dir
+        .path()
+        .join(".local/share/park-review/park-review.sqlite3");
+    assert!(expected.exists(), "{}", stdout(&out));
+}
+
+/// Committed data survives `kill -9` at any moment, and a change is all or nothing: the demo
+/// round (one transaction of ~200 rows) is either wholly there or not at all, however early the
+/// process is killed.
+#[test]
+fn a_killed_demo_load_leaves_all_or_nothing() {
+    for delay_ms in [0u64, 2, 5, 10, 20, 40] {
+        let sb = Sandbox::new();
+        assert!(sb.cli("init").status.success());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_park-review"))
+            .arg("--db")
+            .arg(sb.db())
+            .arg("demo")
+            .env("HOME", sb.dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+        let status = sb.cli_json("status");
+        let (rounds, apps, experts) = (
+            &status["rounds"],
+            &status["applications"],
+            &status["experts"],
+        );
+        let nothing = rounds == 0 && apps == 0 && experts == 0;
+        let everything = rounds == 1 && apps == 9 && experts == 7;
+        assert!(nothing || everything, "after {delay_ms} ms: {status}");
+    }
+}

@@ -1,0 +1,286 @@
+//! The ranking, its benchmark, and changes to a round's panel.
+
+use serde_json::Value;
+
+use crate::support::*;
+
+#[test]
+fn ranking_weights_material_and_site_flags_outliers_and_locks_when_finalised() {
+    let sb = Sandbox::new();
+    opened_demo(&sb);
+    let low_expert = sb
+        .json(&["scores", "--round", "DEMO-2026", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["application"] == "2026-SZ-01")
+        .unwrap()["expert"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    score_everything(&sb, (&low_expert, "2026-SZ-01"));
+    for (app, site) in [
+        ("2026-GZ-01", "90"),
+        ("2026-GZ-02", "80"),
+        ("2026-SZ-01", "95"),
+        ("2026-HZ-01", "70.5"),
+    ] {
+        sb.json(&[
+            "site-score",
+            "set",
+            "--round",
+            "DEMO-2026",
+            "--application",
+            app,
+            "--score",
+            site,
+            "--record-ref",
+            &format!("考察记录 {app}"),
+            "--json",
+        ]);
+    }
+    assert_eq!(
+        error_code(
+            &sb,
+            &[
+                "site-score",
+                "set",
+                "--round",
+                "DEMO-2026",
+                "--application",
+                "2026-SG-01",
+                "--score",
+                "100.5",
+                "--record-ref",
+                "x"
+            ]
+        ),
+        "OUT_OF_RANGE"
+    );
+    let rows = sb.cli_json("rank --round DEMO-2026");
+    let row = |code: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    for field in [
+        "rank",
+        "code",
+        "park_name",
+        "city",
+        "material_score",
+        "site_score",
+        "comprehensive_score",
+        "eligible",
+        "selected",
+    ] {
+        assert!(row("2026-GZ-01").get(field).is_some(), "{field}");
+    }
+    // Five experts at 85: trimmed mean 85; 85 × 0.6 + 90 × 0.4 = 87.
+    assert_eq!(row("2026-GZ-01")["material_score"], 85.0);
+    assert_eq!(row("2026-GZ-01")["comprehensive_score"], 87.0);
+    assert_eq!(row("2026-GZ-01")["rank"], 2);
+    // 2026-SZ-01: one expert gave 3 a criterion: trimmed away, so still 85; flagged as an outlier.
+    assert_eq!(row("2026-SZ-01")["material_score"], 85.0);
+    assert_eq!(row("2026-SZ-01")["rank"], 1);
+    let flagged = row("2026-SZ-01")["experts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["expert"] == low_expert.as_str())
+        .unwrap()
+        .clone();
+    assert!(flagged["outlier"]["deviation"].as_f64().unwrap() < -15.0);
+    // Without a site score: incomplete, not zero, not ranked. Failed formal review: never ranked.
+    assert_eq!(
+        (
+            row("2026-SG-01")["rank"].clone(),
+            row("2026-SG-01")["incomplete"].clone()
+        ),
+        (Value::Null, Value::Bool(true))
+    );
+    assert_eq!(
+        (
+            row("2026-GZ-03")["rank"].clone(),
+            row("2026-GZ-03")["eligible"].clone()
+        ),
+        (Value::Null, Value::Bool(false))
+    );
+    // Selection and finalisation.
+    sb.cli_json("rank settings --round DEMO-2026 --count 2");
+    let selected: Vec<String> = sb
+        .json(&["rank", "--round", "DEMO-2026", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["selected"] == true)
+        .map(|r| r["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(selected, ["2026-SZ-01", "2026-GZ-01"]);
+    assert_eq!(
+        error_code(&sb, &["rank", "finalise", "--round", "DEMO-2026"]),
+        "OUTLIERS_UNRESOLVED"
+    );
+    sb.json(&[
+        "outlier",
+        "resolve",
+        "--round",
+        "DEMO-2026",
+        "--application",
+        "2026-SZ-01",
+        "--expert",
+        &low_expert,
+        "--resolution",
+        "confirmed",
+        "--note",
+        "已与专家电话确认，评分有据",
+        "--json",
+    ]);
+    let report = sb.cli_json("rank finalise --round DEMO-2026");
+    assert!(report["settings"]["finalised_at"].is_string());
+    assert_eq!(
+        error_code(
+            &sb,
+            &[
+                "site-score",
+                "set",
+                "--round",
+                "DEMO-2026",
+                "--application",
+                "2026-SG-01",
+                "--score",
+                "80",
+                "--record-ref",
+                "x"
+            ]
+        ),
+        "RANKING_FINALISED"
+    );
+    assert_eq!(
+        error_code(
+            &sb,
+            &[
+                "rank",
+                "settings",
+                "--round",
+                "DEMO-2026",
+                "--weight",
+                "0.5"
+            ]
+        ),
+        "RANKING_FINALISED"
+    );
+}
+
+/// The benchmark's generator and its reuse: every generated application is ranked, and the
+/// kept database is measured again without being regenerated. (Times are reported, never
+/// asserted.)
+#[test]
+fn the_ranking_benchmark_ranks_every_generated_application_and_reuses_a_kept_database() {
+    let env = Sandbox::new();
+    let kept = env.dir.path().join("bench-rank.sqlite3");
+    let kept = kept.to_str().unwrap();
+    let first = env.json(&[
+        "--json",
+        "bench",
+        "rank-db",
+        "--applications",
+        "40",
+        "--experts",
+        "5",
+        "--criteria",
+        "10",
+        "--keep",
+        kept,
+    ]);
+    assert_eq!(first["applications"], 40);
+    assert_eq!(first["scores"], 40 * 5 * 10);
+    assert_eq!(first["ranked"], 40);
+    assert!(first["rank_seconds"].as_f64().unwrap() > 0.0);
+    assert!(first["peak_rss_mib"].as_f64().unwrap() > 0.0);
+    // Reused: the sizes come from the file, whatever is asked.
+    let again = env.json(&[
+        "--json",
+        "bench",
+        "rank-db",
+        "--applications",
+        "7",
+        "--keep",
+        kept,
+    ]);
+    assert_eq!(again["applications"], 40);
+    assert_eq!(again["ranked"], 40);
+    assert!(again["fill_seconds"].as_f64().unwrap() < first["fill_seconds"].as_f64().unwrap());
+}
+
+#[test]
+fn an_expert_is_removed_from_the_panel_with_a_reason_and_their_applications_show_short() {
+    let sb = Sandbox::new();
+    let (expert, _) = opened_demo(&sb);
+    let before = sb.json(&[
+        "expert",
+        "assignments",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &expert,
+        "--json",
+    ]);
+    let n = before.as_array().unwrap().len();
+    assert!(n > 0);
+    let board = sb.cli_json("conflict list --round DEMO-2026");
+    // Without a reason: refused, nothing changes.
+    assert_eq!(
+        error_code(
+            &sb,
+            &[
+                "expert",
+                "remove",
+                "--round",
+                "DEMO-2026",
+                "--expert",
+                &expert,
+                "--reason",
+                " "
+            ]
+        ),
+        "OUT_OF_RANGE"
+    );
+    let removed = sb.json(&[
+        "expert",
+        "remove",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &expert,
+        "--reason",
+        "因病不能参加评审",
+        "--json",
+    ]);
+    assert_eq!(removed["expert"], expert.as_str());
+    assert_eq!(removed["cancelled"].as_array().unwrap().len(), n);
+    let panel = sb.cli_json("expert list --round DEMO-2026");
+    assert!(!panel
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["code"] == expert.as_str()));
+    // The board counts one expert fewer on each cancelled application.
+    let after = sb.cli_json("conflict list --round DEMO-2026");
+    for code in removed["cancelled"].as_array().unwrap() {
+        let assigned = |board: &Value| {
+            board["applications"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| &a["code"] == code)
+                .unwrap()["assigned"]
+                .as_u64()
+                .unwrap()
+        };
+        assert_eq!(assigned(&after) + 1, assigned(&board), "{code}");
+    }
+}
