@@ -11,6 +11,7 @@ import type { CityInfo } from './bindings/CityInfo'
 import type { ApplicationRecord } from './bindings/ApplicationRecord'
 import type { Attachment } from './bindings/Attachment'
 import type { ApplicationSummary } from './bindings/ApplicationSummary'
+import type { ApplicationsImported } from './bindings/ApplicationsImported'
 import type { DemoLoaded } from './bindings/DemoLoaded'
 import type { Eligibility } from './bindings/Eligibility'
 import type { ExportedFile } from './bindings/ExportedFile'
@@ -23,6 +24,7 @@ import type { Round } from './bindings/Round'
 import type { RoundKind } from './bindings/RoundKind'
 import type { Status } from './bindings/Status'
 import type { StoreChanged } from './bindings/StoreChanged'
+import type { Entity } from './bindings/Entity'
 import type { AssignOutcome } from './bindings/AssignOutcome'
 import type { AssignmentStage } from './bindings/AssignmentStage'
 import type { Band } from './bindings/Band'
@@ -52,6 +54,7 @@ import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  Entity,
   RankingReport,
   RankingRow,
   RankingSettings,
@@ -82,6 +85,7 @@ export type {
   AppInfo,
   ApplicationRecord,
   ApplicationSummary,
+  ApplicationsImported,
   Attachment,
   CityInfo,
   DemoLoaded,
@@ -147,7 +151,7 @@ export const api = {
   applicationRecord: (roundId: number, code: string) =>
     call<ApplicationRecord>('application_record', { roundId, code }),
   importApplications: (roundId: number, fileName: string, bytes: Uint8Array) =>
-    call<number>('import_applications', { roundId, fileName, bytes: Array.from(bytes) }),
+    call<ApplicationsImported>('import_applications', { roundId, fileName, bytes: Array.from(bytes) }),
   listAttachments: (roundId: number, code: string) => call<Attachment[]>('list_attachments', { roundId, code }),
   /** Sends the file as a raw body (large scans stay cheap); the rest travels in headers. */
   addAttachment: (roundId: number, code: string, clause: string, fileName: string, bytes: Uint8Array) =>

@@ -2,7 +2,7 @@
 // working on. Data always comes from the Rust side; this module only caches the last answer
 // and refreshes it when the database reports a change.
 import { computed, reactive } from 'vue'
-import { AppError, api, onStoreChanged, type AppInfo, type Round } from '../ipc'
+import { AppError, api, onStoreChanged, toAppError, type AppInfo, type Entity, type Round } from '../ipc'
 
 const ROUND_KEY = 'park-review.round'
 
@@ -13,8 +13,9 @@ export const session = reactive({
   loaded: false,
   /** Set when the database cannot be used at all (e.g. DB_SCHEMA_TOO_NEW). */
   fatal: null as AppError | null,
-  /** Bumped on every committed change, so views can re-fetch what they show. */
-  revision: 0,
+  /** How often each kind of entity changed since start-up: views watch the ones they show
+   * (see `useLiveQuery`). */
+  changes: {} as Partial<Record<Entity, number>>,
 })
 
 export const currentRound = computed<Round | null>(
@@ -30,7 +31,7 @@ export async function refreshSession(): Promise<void> {
     const keep = session.rounds.find((r) => r.id === (session.currentRoundId ?? remembered))
     session.currentRoundId = keep?.id ?? session.rounds[0]?.id ?? null
   } catch (err) {
-    session.fatal = err instanceof AppError ? err : new AppError('IPC_FAILURE', String(err))
+    session.fatal = toAppError(err)
   } finally {
     session.loaded = true
   }
@@ -39,13 +40,13 @@ export async function refreshSession(): Promise<void> {
 export function selectRound(id: number) {
   session.currentRoundId = id
   localStorage.setItem(ROUND_KEY, String(id))
-  session.revision++
 }
 
 export async function startSession(): Promise<void> {
   await refreshSession()
-  await onStoreChanged(() => {
-    session.revision++
-    void refreshSession()
+  await onStoreChanged(({ entity }) => {
+    session.changes[entity] = (session.changes[entity] ?? 0) + 1
+    // The rounds list changes with rounds only; a keystroke's draft changes nothing here.
+    if (entity === 'round') void refreshSession()
   })
 }

@@ -1,0 +1,36 @@
+// Views show what the database holds and query again when it changes. The Rust side announces
+// every committed write with the entity it changed (`store-changed`); a view names the entities
+// it shows and is loaded again when the round changes or one of them does — once, and not also
+// by hand after its own writes.
+import { watch, type WatchSource } from 'vue'
+import type { Entity } from '../ipc'
+import { currentRound, session } from './session'
+
+/** Every entity but the per-keystroke score drafts: for summaries such as the home page. */
+export const ALL_BUT_DRAFTS: readonly Entity[] = [
+  'round',
+  'application',
+  'attachment',
+  'eligibility',
+  'rubric',
+  'expert',
+  'assignment',
+  'scores',
+  'key',
+  'sheet',
+  'ranking',
+]
+
+/** Calls `load` now, when the current round changes, when one of `entities` changes, and when
+ * any of `sources` (a view's own inputs, e.g. the application shown) changes. */
+export function useLiveQuery(
+  load: () => unknown,
+  entities: readonly Entity[],
+  sources: WatchSource[] = [],
+): void {
+  watch(
+    () => [currentRound.value?.id, ...entities.map((e) => session.changes[e] ?? 0), ...sources.map((s) => (typeof s === 'function' ? s() : s.value))],
+    () => void load(),
+    { immediate: true },
+  )
+}
