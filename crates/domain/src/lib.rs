@@ -8,6 +8,7 @@
 
 pub mod assignment;
 pub mod city;
+pub mod clause;
 pub mod code;
 pub mod credit_code;
 pub mod eligibility;
@@ -21,5 +22,6 @@ pub mod round;
 pub mod rubric;
 
 pub use city::City;
+pub use clause::Clause;
 pub use error::{Coded, CodedError, DomainError, ErrorCode};
 pub use round::{RoundKind, RoundStatus};

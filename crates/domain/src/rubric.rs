@@ -30,21 +30,6 @@ pub fn format_points(points: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-/// The clause ids of domain.md a criterion may cite.
-pub fn is_known_clause(id: &str) -> bool {
-    let (prefix, number) = id.split_at(id.len().min(1));
-    let Ok(n) = number.parse::<u32>() else {
-        return false;
-    };
-    match prefix {
-        "C" => (1..=7).contains(&n),
-        "P" => (1..=5).contains(&n),
-        "T" => (1..=8).contains(&n),
-        "A" => (1..=3).contains(&n),
-        _ => false,
-    }
-}
-
 /// Every problem of a rubric, in Chinese, each starting with where it is. Empty when valid.
 pub fn rubric_problems(rubric: &Rubric) -> Vec<String> {
     let mut problems = Vec::new();
@@ -131,7 +116,7 @@ fn criterion_problems(c: &Criterion) -> Vec<String> {
         ));
     }
     for clause in &c.clauses {
-        if !is_known_clause(clause) {
+        if crate::Clause::parse(clause).is_none() {
             problems.push(format!(
                 "条款“{clause}”不是申报指南的条款编号（C1–C7、P1–P5、T1–T8、A1–A3）"
             ));

@@ -21,9 +21,6 @@ use crate::{Actor, Store};
 /// The largest attachment accepted.
 pub const MAX_ATTACHMENT_BYTES: u64 = 200 * 1024 * 1024;
 
-/// The clauses an attachment may support: the conditions, and P4's general supporting materials.
-pub const ATTACHMENT_CLAUSES: [&str; 8] = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "P4"];
-
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct Attachment {
@@ -77,13 +74,18 @@ impl Store {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<Attachment> {
-        let clause = clause.trim().to_ascii_uppercase();
-        if !ATTACHMENT_CLAUSES.contains(&clause.as_str()) {
-            return Err(invalid(
-                ErrorCode::OutOfRange,
-                format!("“{clause}”不是可挂接材料的条款：应为 C1–C7 或 P4（其他支撑材料）。"),
-            ));
-        }
+        let clause = match park_review_domain::Clause::parse(&clause.trim().to_ascii_uppercase()) {
+            Some(c) if park_review_domain::Clause::ATTACHABLE.contains(&c) => c.as_str(),
+            _ => {
+                return Err(invalid(
+                    ErrorCode::OutOfRange,
+                    format!(
+                        "“{}”不是可挂接材料的条款：应为 C1–C7 或 P4（其他支撑材料）。",
+                        clause.trim().to_ascii_uppercase()
+                    ),
+                ))
+            }
+        };
         if bytes.is_empty() || bytes.len() as u64 > MAX_ATTACHMENT_BYTES {
             return Err(invalid(
                 ErrorCode::OutOfRange,
@@ -136,7 +138,7 @@ impl Store {
             )?;
             Ok(Attachment {
                 uid: Uid(uid),
-                clause: clause.clone(),
+                clause: clause.to_owned(),
                 file_name: file_name.clone(),
                 media_type: media_type.to_owned(),
                 size_bytes: bytes.len() as u64,

@@ -8,6 +8,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 import type { AppInfo } from './bindings/AppInfo'
 import type { CityInfo } from './bindings/CityInfo'
+import type { Clause } from './bindings/Clause'
 import type { ApplicationRecord } from './bindings/ApplicationRecord'
 import type { Attachment } from './bindings/Attachment'
 import type { ApplicationSummary } from './bindings/ApplicationSummary'
@@ -54,6 +55,7 @@ import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  Clause,
   Entity,
   RankingReport,
   RankingRow,

@@ -15,6 +15,7 @@ use super::{
     TieBreak,
 };
 use crate::model::Rubric;
+use crate::Clause;
 
 /// How a round is ranked, in exact units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,9 +115,11 @@ pub struct RoundScores {
 /// tie-break after the material score.
 pub fn industrial_base_section(rubric: &Rubric) -> Option<usize> {
     rubric.sections.iter().position(|s| {
-        s.criteria
-            .iter()
-            .any(|c| c.clauses.iter().any(|k| k.trim() == "C3"))
+        s.criteria.iter().any(|c| {
+            c.clauses
+                .iter()
+                .any(|k| Clause::parse(k) == Some(Clause::INDUSTRIAL_BASE))
+        })
     })
 }
 
