@@ -1,6 +1,6 @@
 //! Commands of comprehensive scoring and ranking.
 
-use park_review_domain::ids::RoundId;
+use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::ranking::Aggregation;
 use park_review_store::{RankingReport, RankingSettings};
 use tauri::{AppHandle, State};
@@ -62,21 +62,12 @@ pub async fn set_site_score(
 pub async fn resolve_outlier(
     app: AppHandle,
     state: State<'_, AppState>,
-    round_id: RoundId,
-    application: String,
-    expert: String,
+    key: AssignmentKey,
     resolution: String,
     note: String,
 ) -> Result<(), CodedError> {
     write_store(&app, &state, Entity::Ranking, move |store| {
-        Ok(store.resolve_outlier(
-            &app_actor(),
-            round_id,
-            &application,
-            &expert,
-            &resolution,
-            &note,
-        )?)
+        Ok(store.resolve_outlier(&app_actor(), &key, &resolution, &note)?)
     })
     .await
 }

@@ -1,7 +1,7 @@
 //! Commands of material review: rubric, experts, conflicts, assignment, the no-conflict pledge
 //! and scoring. Thin, like `commands.rs`: convert, one call into the store, map the error.
 
-use park_review_domain::ids::RoundId;
+use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::model::{ExpertRecord, Round, Rubric};
 use park_review_operations::ExportFormat;
 use park_review_store::{
@@ -209,13 +209,11 @@ pub async fn set_assignment(
 pub async fn add_conflict(
     app: AppHandle,
     state: State<'_, AppState>,
-    round_id: RoundId,
-    application: String,
-    expert: String,
+    key: AssignmentKey,
     reason: String,
 ) -> Result<(), CodedError> {
     write_store(&app, &state, Entity::Assignment, move |store| {
-        Ok(store.add_conflict(&app_actor(), round_id, &application, &expert, &reason)?)
+        Ok(store.add_conflict(&app_actor(), &key, &reason)?)
     })
     .await
 }
@@ -224,14 +222,12 @@ pub async fn add_conflict(
 pub async fn dismiss_conflict(
     app: AppHandle,
     state: State<'_, AppState>,
-    round_id: RoundId,
-    application: String,
-    expert: String,
-    key: String,
+    key: AssignmentKey,
+    conflict_key: String,
     reason: String,
 ) -> Result<(), CodedError> {
     write_store(&app, &state, Entity::Assignment, move |store| {
-        Ok(store.dismiss_conflict(&app_actor(), round_id, &application, &expert, &key, &reason)?)
+        Ok(store.dismiss_conflict(&app_actor(), &key, &conflict_key, &reason)?)
     })
     .await
 }
@@ -252,13 +248,11 @@ pub async fn expert_assignments(
 pub async fn declare_no_conflict(
     app: AppHandle,
     state: State<'_, AppState>,
-    round_id: RoundId,
-    expert: String,
-    application: String,
+    key: AssignmentKey,
     paper: bool,
 ) -> Result<String, CodedError> {
     write_store(&app, &state, Entity::Assignment, move |store| {
-        Ok(store.declare_no_conflict(&scorer(&expert, paper), round_id, &expert, &application)?)
+        Ok(store.declare_no_conflict(&scorer(&key.expert, paper), &key)?)
     })
     .await
 }
@@ -267,19 +261,11 @@ pub async fn declare_no_conflict(
 pub async fn declare_conflict(
     app: AppHandle,
     state: State<'_, AppState>,
-    round_id: RoundId,
-    expert: String,
-    application: String,
+    key: AssignmentKey,
     reason: String,
 ) -> Result<(), CodedError> {
     write_store(&app, &state, Entity::Assignment, move |store| {
-        Ok(store.declare_conflict(
-            &scorer(&expert, false),
-            round_id,
-            &expert,
-            &application,
-            &reason,
-        )?)
+        Ok(store.declare_conflict(&scorer(&key.expert, false), &key, &reason)?)
     })
     .await
 }
@@ -287,27 +273,19 @@ pub async fn declare_conflict(
 #[tauri::command]
 pub async fn score_sheet(
     state: State<'_, AppState>,
-    round_id: RoundId,
-    expert: String,
-    application: String,
+    key: AssignmentKey,
 ) -> Result<ScoreSheet, CodedError> {
-    with_store(&state, move |store| {
-        Ok(store.score_sheet(round_id, &expert, &application)?)
-    })
-    .await
+    with_store(&state, move |store| Ok(store.score_sheet(&key)?)).await
 }
 
 /// One autosave: the points of a criterion (null clears them) and, if given, its comment.
 /// Its change is announced as `score-draft`, which only views showing scoring progress follow,
 /// so a keystroke does not refresh every view.
 #[tauri::command]
-#[allow(clippy::too_many_arguments)]
 pub async fn set_score(
     app: AppHandle,
     state: State<'_, AppState>,
-    round_id: RoundId,
-    expert: String,
-    application: String,
+    key: AssignmentKey,
     criterion: String,
     points: Option<f64>,
     comment: Option<String>,
@@ -315,10 +293,8 @@ pub async fn set_score(
 ) -> Result<ScoreSaved, CodedError> {
     write_store(&app, &state, Entity::ScoreDraft, move |store| {
         Ok(store.set_score(
-            &scorer(&expert, paper),
-            round_id,
-            &expert,
-            &application,
+            &scorer(&key.expert, paper),
+            &key,
             &criterion,
             points,
             comment.as_deref(),
@@ -328,26 +304,16 @@ pub async fn set_score(
 }
 
 #[tauri::command]
-#[allow(clippy::too_many_arguments)]
 pub async fn set_score_comment(
     app: AppHandle,
     state: State<'_, AppState>,
-    round_id: RoundId,
-    expert: String,
-    application: String,
+    key: AssignmentKey,
     criterion: String,
     comment: String,
     paper: bool,
 ) -> Result<ScoreSaved, CodedError> {
     write_store(&app, &state, Entity::ScoreDraft, move |store| {
-        Ok(store.set_score_comment(
-            &scorer(&expert, paper),
-            round_id,
-            &expert,
-            &application,
-            &criterion,
-            &comment,
-        )?)
+        Ok(store.set_score_comment(&scorer(&key.expert, paper), &key, &criterion, &comment)?)
     })
     .await
 }
@@ -356,20 +322,12 @@ pub async fn set_score_comment(
 pub async fn set_opinion(
     app: AppHandle,
     state: State<'_, AppState>,
-    round_id: RoundId,
-    expert: String,
-    application: String,
+    key: AssignmentKey,
     opinion: String,
     paper: bool,
 ) -> Result<ScoreSaved, CodedError> {
     write_store(&app, &state, Entity::ScoreDraft, move |store| {
-        Ok(store.set_opinion(
-            &scorer(&expert, paper),
-            round_id,
-            &expert,
-            &application,
-            &opinion,
-        )?)
+        Ok(store.set_opinion(&scorer(&key.expert, paper), &key, &opinion)?)
     })
     .await
 }
@@ -378,20 +336,12 @@ pub async fn set_opinion(
 pub async fn submit_scores(
     app: AppHandle,
     state: State<'_, AppState>,
-    round_id: RoundId,
-    expert: String,
-    application: String,
+    key: AssignmentKey,
     opinion: Option<String>,
     paper: bool,
 ) -> Result<ScoreSheet, CodedError> {
     write_store(&app, &state, Entity::Scores, move |store| {
-        Ok(store.submit_scores(
-            &scorer(&expert, paper),
-            round_id,
-            &expert,
-            &application,
-            opinion.as_deref(),
-        )?)
+        Ok(store.submit_scores(&scorer(&key.expert, paper), &key, opinion.as_deref())?)
     })
     .await
 }
@@ -400,13 +350,11 @@ pub async fn submit_scores(
 pub async fn reopen_scores(
     app: AppHandle,
     state: State<'_, AppState>,
-    round_id: RoundId,
-    expert: String,
-    application: String,
+    key: AssignmentKey,
     reason: String,
 ) -> Result<(), CodedError> {
     write_store(&app, &state, Entity::Scores, move |store| {
-        Ok(store.reopen_scores(&app_actor(), round_id, &expert, &application, &reason)?)
+        Ok(store.reopen_scores(&app_actor(), &key, &reason)?)
     })
     .await
 }
@@ -423,27 +371,20 @@ pub async fn list_scores(
 #[tauri::command]
 pub async fn expert_attachments(
     state: State<'_, AppState>,
-    round_id: RoundId,
-    expert: String,
-    application: String,
+    key: AssignmentKey,
 ) -> Result<Vec<Attachment>, CodedError> {
-    with_store(&state, move |store| {
-        Ok(store.expert_attachments(round_id, &expert, &application)?)
-    })
-    .await
+    with_store(&state, move |store| Ok(store.expert_attachments(&key)?)).await
 }
 
 /// One attachment's bytes for an expert, through the same gate.
 #[tauri::command]
 pub async fn read_expert_attachment(
     state: State<'_, AppState>,
-    round_id: RoundId,
-    expert: String,
-    application: String,
+    key: AssignmentKey,
     uid: String,
 ) -> Result<tauri::ipc::Response, CodedError> {
     let (_, bytes) = with_store(&state, move |store| {
-        Ok(store.read_expert_attachment(round_id, &expert, &application, &uid)?)
+        Ok(store.read_expert_attachment(&key, &uid)?)
     })
     .await?;
     Ok(tauri::ipc::Response::new(bytes))

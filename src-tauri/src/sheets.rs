@@ -2,7 +2,7 @@
 //! Passphrases arrive as command arguments and are dropped after use; they are never logged
 //! or stored.
 
-use park_review_domain::ids::RoundId;
+use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::CodedError;
 use park_review_operations::{verify_file, Verification};
 use park_review_store::KeyOwner;
@@ -104,20 +104,11 @@ pub async fn hand_signature(
 pub async fn export_sheet(
     app: AppHandle,
     state: State<'_, AppState>,
-    round_id: RoundId,
-    expert: String,
-    application: String,
+    key: AssignmentKey,
     passphrase: String,
 ) -> Result<ExportedFile, CodedError> {
     write_store(&app, &state, Entity::Sheet, move |store| {
-        let issued = park_review_operations::issue_sheet(
-            store,
-            APP,
-            round_id,
-            &expert,
-            &application,
-            |_| Ok(passphrase),
-        )?;
+        let issued = park_review_operations::issue_sheet(store, APP, &key, |_| Ok(passphrase))?;
         save_for_preview(store, issued.into_document())
     })
     .await

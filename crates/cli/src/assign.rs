@@ -2,6 +2,7 @@
 //! expert's no-conflict pledge.
 
 use clap::{Args, Subcommand};
+use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::{CodedError, ErrorCode};
 
 use crate::{Cli, Outcome, RoundArg, CALLER};
@@ -39,6 +40,12 @@ pub struct PairArgs {
     /// 专家编号
     #[arg(long, value_name = "E")]
     expert: String,
+}
+
+impl PairArgs {
+    fn key(&self, round: RoundId) -> AssignmentKey {
+        AssignmentKey::new(round, &self.expert, &self.application)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -156,13 +163,7 @@ pub fn conflict(cli: &Cli, command: &ConflictCommand) -> Outcome {
         }
         ConflictCommand::Add { pair, reason } => {
             let (mut store, round) = cli.round(&pair.round.round)?;
-            store.add_conflict(
-                &CALLER.secretariat(),
-                round.id,
-                &pair.application,
-                &pair.expert,
-                reason,
-            )?;
+            store.add_conflict(&CALLER.secretariat(), &pair.key(round.id), reason)?;
             cli.emit(&serde_json::json!({"round": round.code, "application": pair.application, "expert": pair.expert, "added": true}), |_| {
                 crate::say!(
                     "已记录：专家 {} 回避申报 {}（{}）。",
@@ -174,14 +175,7 @@ pub fn conflict(cli: &Cli, command: &ConflictCommand) -> Outcome {
         }
         ConflictCommand::Dismiss { pair, key, reason } => {
             let (mut store, round) = cli.round(&pair.round.round)?;
-            store.dismiss_conflict(
-                &CALLER.secretariat(),
-                round.id,
-                &pair.application,
-                &pair.expert,
-                key,
-                reason,
-            )?;
+            store.dismiss_conflict(&CALLER.secretariat(), &pair.key(round.id), key, reason)?;
             cli.emit(&serde_json::json!({"round": round.code, "application": pair.application, "expert": pair.expert, "dismissed": key}), |_| {
                 crate::say!(
                     "已撤销专家 {} 对申报 {} 的回避事由 {}（{}）。",
@@ -250,8 +244,9 @@ pub fn assign(cli: &Cli, args: &AssignArgs) -> Outcome {
 pub fn declare(cli: &Cli, args: &DeclareArgs) -> Outcome {
     let (mut store, round) = cli.round(&args.round.round)?;
     let actor = CALLER.scorer(&args.expert, args.entered_by.as_deref());
+    let key = AssignmentKey::new(round.id, &args.expert, &args.application);
     if let Some(reason) = &args.conflict {
-        store.declare_conflict(&actor, round.id, &args.expert, &args.application, reason)?;
+        store.declare_conflict(&actor, &key, reason)?;
         return cli.emit(&serde_json::json!({"round": round.code, "expert": args.expert, "application": args.application, "declared_conflict": reason}), |_| {
             crate::say!(
                 "已声明利益冲突：专家 {} 不再评审申报 {}，秘书处将另行安排。",
@@ -260,7 +255,7 @@ pub fn declare(cli: &Cli, args: &DeclareArgs) -> Outcome {
             );
         });
     }
-    let at = store.declare_no_conflict(&actor, round.id, &args.expert, &args.application)?;
+    let at = store.declare_no_conflict(&actor, &key)?;
     cli.emit(&serde_json::json!({"round": round.code, "expert": args.expert, "application": args.application, "declared_no_conflict_at": at}), |_| {
         crate::say!(
             "专家 {} 已就申报 {} 签署无利益冲突承诺（{}）。",

@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use clap::Subcommand;
+use park_review_domain::ids::AssignmentKey;
 use park_review_domain::{CodedError, ErrorCode};
 use park_review_store::{Actor, Store, Surface};
 
@@ -116,27 +117,18 @@ fn sheets(cli: &Cli, n: usize, threads: Option<usize>) -> Outcome {
         .collect();
     let expert = Actor::expert("E004", Surface::Program);
     for row in &rows {
-        store.declare_no_conflict(&expert, round, "E004", &row.application)?;
+        let key = AssignmentKey::new(round, "E004", &row.application);
+        store.declare_no_conflict(&expert, &key)?;
         for (code, max) in &criteria {
             let comment = format!(
                 "{code}：依据申报材料核实，骨干企业与平台情况属实，评分{}。",
                 max - 1.0
             );
-            store.set_score(
-                &expert,
-                round,
-                "E004",
-                &row.application,
-                code,
-                Some(max - 1.0),
-                Some(&comment),
-            )?;
+            store.set_score(&expert, &key, code, Some(max - 1.0), Some(&comment))?;
         }
         store.submit_scores(
             &expert,
-            round,
-            "E004",
-            &row.application,
+            &key,
             Some("产业基础扎实，研发合作充分，配套完善，建议推荐。"),
         )?;
     }
@@ -165,7 +157,10 @@ fn sheets(cli: &Cli, n: usize, threads: Option<usize>) -> Outcome {
         let app = &rows[i % rows.len()].application;
         let started = Instant::now();
         let issued = park_review_operations::issue_with_signer(
-            &mut store, &expert, &signer, round, "E004", app,
+            &mut store,
+            &expert,
+            &signer,
+            &AssignmentKey::new(round, "E004", app),
         )?;
         samples.push(started.elapsed().as_secs_f64() * 1000.0);
         sizes.push(issued.bytes.len());
@@ -180,9 +175,7 @@ fn sheets(cli: &Cli, n: usize, threads: Option<usize>) -> Outcome {
         .map(|i| {
             park_review_operations::prepare_sheet(
                 &store,
-                round,
-                "E004",
-                &rows[i % rows.len()].application,
+                &AssignmentKey::new(round, "E004", &rows[i % rows.len()].application),
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -418,7 +411,8 @@ fn autosave(cli: &Cli, n: usize) -> Outcome {
         .next()
         .ok_or_else(|| CodedError::new(ErrorCode::Internal, "示例批次没有分配"))?;
     let expert = Actor::expert(&row.expert, Surface::Program);
-    store.declare_no_conflict(&expert, round, &row.expert, &row.application)?;
+    let key = AssignmentKey::new(round, &row.expert, &row.application);
+    store.declare_no_conflict(&expert, &key)?;
     let criteria: Vec<(String, f64)> = store
         .rubric(round)?
         .rubric
@@ -432,15 +426,7 @@ fn autosave(cli: &Cli, n: usize) -> Outcome {
         let (code, max) = &criteria[i % criteria.len()];
         let points = ((i / criteria.len()) as f64 * 0.5) % (max + 0.5);
         let started = Instant::now();
-        store.set_score(
-            &expert,
-            round,
-            &row.expert,
-            &row.application,
-            code,
-            Some(points),
-            None,
-        )?;
+        store.set_score(&expert, &key, code, Some(points), None)?;
         samples.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     samples.sort_by(f64::total_cmp);

@@ -1,6 +1,7 @@
 //! Comprehensive scoring and ranking from the command line.
 
 use clap::{Args, Subcommand};
+use park_review_domain::ids::AssignmentKey;
 use park_review_domain::ranking::Aggregation;
 use park_review_domain::rubric::format_points;
 use park_review_domain::{CodedError, ErrorCode};
@@ -284,9 +285,7 @@ pub fn outlier(cli: &Cli, command: &OutlierCommand) -> Outcome {
     let (mut store, round) = cli.round(&round.round)?;
     store.resolve_outlier(
         &CALLER.secretariat(),
-        round.id,
-        application,
-        expert,
+        &AssignmentKey::new(round.id, expert, application),
         resolution,
         note,
     )?;

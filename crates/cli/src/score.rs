@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::rubric::format_points;
 use park_review_domain::{CodedError, ErrorCode};
 
@@ -20,6 +21,18 @@ pub struct ScoreTarget {
     /// 秘书处代为录入纸质评分表时，填录入人姓名（评分会标明由谁录入）
     #[arg(long, value_name = "NAME")]
     entered_by: Option<String>,
+}
+
+impl ScoreTarget {
+    /// The assignment the command names.
+    fn key(&self, round: RoundId) -> AssignmentKey {
+        AssignmentKey::new(round, &self.expert, &self.application)
+    }
+
+    /// The expert, or the secretariat member entering a paper sheet for them.
+    fn actor(&self) -> park_review_store::Actor {
+        CALLER.scorer(&self.expert, self.entered_by.as_deref())
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,10 +116,8 @@ pub fn run(cli: &Cli, command: &ScoreCommand) -> Outcome {
             let points = parse_points(points)?;
             let (mut store, round) = cli.round(&target.round.round)?;
             let saved = store.set_score(
-                &CALLER.scorer(&target.expert, target.entered_by.as_deref()),
-                round.id,
-                &target.expert,
-                &target.application,
+                &target.actor(),
+                &target.key(round.id),
                 criterion,
                 Some(points),
                 comment.as_deref(),
@@ -125,26 +136,15 @@ pub fn run(cli: &Cli, command: &ScoreCommand) -> Outcome {
         }
         ScoreCommand::Opinion { target, opinion } => {
             let (mut store, round) = cli.round(&target.round.round)?;
-            let saved = store.set_opinion(
-                &CALLER.scorer(&target.expert, target.entered_by.as_deref()),
-                round.id,
-                &target.expert,
-                &target.application,
-                opinion,
-            )?;
+            let saved = store.set_opinion(&target.actor(), &target.key(round.id), opinion)?;
             cli.emit(&saved, |_| {
                 crate::say!("已保存评审意见草稿。");
             })
         }
         ScoreCommand::Submit { target, opinion } => {
             let (mut store, round) = cli.round(&target.round.round)?;
-            let sheet = store.submit_scores(
-                &CALLER.scorer(&target.expert, target.entered_by.as_deref()),
-                round.id,
-                &target.expert,
-                &target.application,
-                opinion.as_deref(),
-            )?;
+            let sheet =
+                store.submit_scores(&target.actor(), &target.key(round.id), opinion.as_deref())?;
             cli.emit(&sheet, |_| {
                 crate::say!(
                     "已提交专家 {} 对申报 {} 的评分：合计 {} 分，已锁定（{}）。",
@@ -162,7 +162,11 @@ pub fn run(cli: &Cli, command: &ScoreCommand) -> Outcome {
             reason,
         } => {
             let (mut store, round) = cli.round(&round.round)?;
-            store.reopen_scores(&CALLER.secretariat(), round.id, expert, application, reason)?;
+            store.reopen_scores(
+                &CALLER.secretariat(),
+                &AssignmentKey::new(round.id, expert, application),
+                reason,
+            )?;
             cli.emit(&serde_json::json!({"round": round.code, "expert": expert, "application": application, "reopened": true}), |_| {
                 crate::say!(
                     "已退回专家 {expert} 对申报 {application} 的评分（{}），专家可重新修改后提交。",
@@ -172,7 +176,7 @@ pub fn run(cli: &Cli, command: &ScoreCommand) -> Outcome {
         }
         ScoreCommand::Show { target } => {
             let (store, round) = cli.round(&target.round.round)?;
-            let sheet = store.score_sheet(round.id, &target.expert, &target.application)?;
+            let sheet = store.score_sheet(&target.key(round.id))?;
             cli.emit(&sheet, |_| {
                 crate::say!(
                     "{} {} — 专家 {} {}（{}）",
@@ -220,7 +224,7 @@ pub fn run(cli: &Cli, command: &ScoreCommand) -> Outcome {
         ScoreCommand::Stream { target } => {
             use std::io::BufRead;
             let (mut store, round) = cli.round(&target.round.round)?;
-            let actor = CALLER.scorer(&target.expert, target.entered_by.as_deref());
+            let (actor, key) = (target.actor(), target.key(round.id));
             let mut failures = 0;
             for (n, line) in std::io::stdin().lock().lines().enumerate() {
                 let line = line.map_err(|e| {
@@ -233,15 +237,7 @@ pub fn run(cli: &Cli, command: &ScoreCommand) -> Outcome {
                 let comment = parts.next().map(str::trim);
                 let result = parse_points(points).and_then(|p| {
                     store
-                        .set_score(
-                            &actor,
-                            round.id,
-                            &target.expert,
-                            &target.application,
-                            criterion,
-                            Some(p),
-                            comment,
-                        )
+                        .set_score(&actor, &key, criterion, Some(p), comment)
                         .map_err(CodedError::from)
                 });
                 match result {

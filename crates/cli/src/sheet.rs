@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use park_review_domain::ids::AssignmentKey;
 use park_review_domain::rubric::format_points;
 use park_review_domain::{CodedError, ErrorCode};
 use park_review_operations::verify_file;
@@ -87,9 +88,7 @@ pub fn sheet(cli: &Cli, args: &SheetArgs) -> Outcome {
     let issued = park_review_operations::issue_sheet(
         &mut store,
         CALLER,
-        round.id,
-        &args.expert,
-        application,
+        &AssignmentKey::new(round.id, &args.expert, application),
         expert_passphrase(&args.passphrase),
     )?;
     files::write(&args.out, &issued.bytes)?;

@@ -56,3 +56,27 @@ impl std::fmt::Display for Uid {
         f.write_str(&self.0)
     }
 }
+
+/// One expert × application pair of a round — an assignment, and everything gated by it (the
+/// pledge, the materials, the scores, a conflict, an outlier). The store's callers name it
+/// this way everywhere: the round by its id, the expert and the application by the codes people
+/// read (`E004`, `2026-GZ-01`); the store resolves the codes and checks them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AssignmentKey {
+    pub round_id: RoundId,
+    /// The expert's code, e.g. `E004`.
+    pub expert: String,
+    /// The application's code, e.g. `2026-GZ-01`.
+    pub application: String,
+}
+
+impl AssignmentKey {
+    pub fn new(round_id: RoundId, expert: &str, application: &str) -> AssignmentKey {
+        AssignmentKey {
+            round_id,
+            expert: expert.trim().to_owned(),
+            application: application.trim().to_owned(),
+        }
+    }
+}

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use park_review_documents::GeneratedAt;
-use park_review_domain::ids::RoundId;
+use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::{CodedError, ErrorCode};
 use park_review_signing::keys::{common_name, parse_certificate, unlock};
 use park_review_signing::pades::{pdf_date, sign_pdf, SignatureInfo};
@@ -112,18 +112,14 @@ fn not_submitted(expert: &str, application: &str) -> CodedError {
 }
 
 /// Reads one submitted assignment for its sheet; NOT_SUBMITTED otherwise.
-pub fn prepare_sheet(
-    store: &Store,
-    round_id: RoundId,
-    expert: &str,
-    application: &str,
-) -> Result<PreparedSheet> {
+pub fn prepare_sheet(store: &Store, key: &AssignmentKey) -> Result<PreparedSheet> {
+    let round_id = key.round_id;
     let round = store.round(round_id)?;
-    let sheet = store.score_sheet(round_id, expert, application)?;
+    let sheet = store.score_sheet(key)?;
     if sheet.submitted_at.is_none() {
         return Err(not_submitted(&sheet.expert_code, &sheet.application.code));
     }
-    let expert_row = store.find_panel_expert(round_id, expert)?;
+    let expert_row = store.find_panel_expert(round_id, &key.expert)?;
     let data = park_review_documents::SheetData {
         sheet_id: park_review_store::fresh_uid(),
         round_title: round.title.clone(),
@@ -205,11 +201,9 @@ pub fn issue_with_signer(
     store: &mut Store,
     actor: &Actor,
     signer: &Signer,
-    round_id: RoundId,
-    expert: &str,
-    application: &str,
+    key: &AssignmentKey,
 ) -> Result<IssuedFile> {
-    let prepared = prepare_sheet(store, round_id, expert, application)?;
+    let prepared = prepare_sheet(store, key)?;
     let signed = sign_prepared(&prepared, signer, store.now())?;
     record_prepared(store, actor, &prepared, signed)
 }
@@ -220,12 +214,10 @@ pub fn issue_with_signer(
 pub fn issue_sheet(
     store: &mut Store,
     caller: Caller,
-    round_id: RoundId,
-    expert: &str,
-    application: &str,
+    key: &AssignmentKey,
     passphrase: impl FnOnce(&str) -> Result<String>,
 ) -> Result<IssuedFile> {
-    let prepared = prepare_sheet(store, round_id, expert, application)?;
+    let prepared = prepare_sheet(store, key)?;
     let code = prepared.data.expert_code.clone();
     store.signing_key(KeyOwner::Expert(&code))?;
     let signer = Signer::unlock(store, KeyOwner::Expert(&code), &passphrase(&code)?)?;
@@ -308,7 +300,12 @@ pub fn issue_expert_sheets(
     )?;
     let prepared = todo
         .iter()
-        .map(|application| prepare_sheet(store, round_id, &expert.code, application))
+        .map(|application| {
+            prepare_sheet(
+                store,
+                &AssignmentKey::new(round_id, &expert.code, application),
+            )
+        })
         .collect::<Result<Vec<_>>>()?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     issue_prepared(

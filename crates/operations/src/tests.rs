@@ -2,7 +2,7 @@
 //! The CLI's and the app's own tests then only check that they call these.
 
 use chrono::{DateTime, FixedOffset};
-use park_review_domain::ids::RoundId;
+use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::ErrorCode;
 use park_review_store::{Actor, KeyOwner, Store, Surface};
 
@@ -50,14 +50,26 @@ fn score_all(store: &mut Store, round: RoundId, expert: &str) -> Vec<String> {
         .map(|a| a.application.code)
         .collect();
     for app in &apps {
-        store.declare_no_conflict(&who, round, expert, app).unwrap();
+        store
+            .declare_no_conflict(&who, &AssignmentKey::new(round, expert, app))
+            .unwrap();
         for (code, points) in &criteria {
             store
-                .set_score(&who, round, expert, app, code, Some(*points), None)
+                .set_score(
+                    &who,
+                    &AssignmentKey::new(round, expert, app),
+                    code,
+                    Some(*points),
+                    None,
+                )
                 .unwrap();
         }
         store
-            .submit_scores(&who, round, expert, app, Some("建议推荐。"))
+            .submit_scores(
+                &who,
+                &AssignmentKey::new(round, expert, app),
+                Some("建议推荐。"),
+            )
             .unwrap();
     }
     apps
@@ -288,7 +300,13 @@ fn sheets_are_issued_named_recorded_and_collected() {
         .clone();
     // Nothing pledged or submitted yet: refused before any passphrase is asked for (before
     // the pledge the sheet cannot even be read).
-    let err = issue_sheet(&mut store, CLI, round, "E004", &first_app, never_asked).unwrap_err();
+    let err = issue_sheet(
+        &mut store,
+        CLI,
+        &AssignmentKey::new(round, "E004", &first_app),
+        never_asked,
+    )
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotDeclared);
     let err = issue_expert_sheets(
         &mut store,
@@ -306,17 +324,28 @@ fn sheets_are_issued_named_recorded_and_collected() {
     );
     let apps = score_all(&mut store, round, "E004");
     // Submitted, but no key yet: NO_KEY, still without asking.
-    let err = issue_sheet(&mut store, CLI, round, "E004", &apps[0], never_asked).unwrap_err();
+    let err = issue_sheet(
+        &mut store,
+        CLI,
+        &AssignmentKey::new(round, "E004", &apps[0]),
+        never_asked,
+    )
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::NoKey);
     create_key(&mut store, CLI, KeyOwner::Expert("E004"), || {
         Ok(PASSPHRASE.into())
     })
     .unwrap();
 
-    let one = issue_sheet(&mut store, CLI, round, "E004", &apps[0], |expert| {
-        assert_eq!(expert, "E004");
-        Ok(PASSPHRASE.into())
-    })
+    let one = issue_sheet(
+        &mut store,
+        CLI,
+        &AssignmentKey::new(round, "E004", &apps[0]),
+        |expert| {
+            assert_eq!(expert, "E004");
+            Ok(PASSPHRASE.into())
+        },
+    )
     .unwrap();
     assert_eq!(
         one.file_name,

@@ -128,7 +128,11 @@ pub fn verify_file(bytes: &[u8], store: Option<&Store>) -> Result<Verification> 
             sheet_id = Some(issued.sheet_id.clone());
             let now = match &issued.application {
                 Some(app) => store
-                    .score_sheet(issued.round_id, &issued.expert, app)
+                    .score_sheet(&park_review_domain::ids::AssignmentKey::new(
+                        issued.round_id,
+                        &issued.expert,
+                        app,
+                    ))
                     .map(|s| sheet_snapshot(&s))
                     .map_err(park_review_domain::CodedError::from),
                 None => summary_rows(store, issued.round_id, &issued.expert)

@@ -6,7 +6,7 @@
 //! The assignment rows themselves are added and removed here too (with their audit entries),
 //! below both the assignment board and recusal, which use them.
 
-use park_review_domain::ids::{ApplicationId, ExpertId, RoundId};
+use park_review_domain::ids::{ApplicationId, AssignmentKey, ExpertId};
 use park_review_domain::model::{ApplicationSummary, Expert, Round};
 use park_review_domain::{ErrorCode, RoundStatus};
 use rusqlite::{params, OptionalExtension};
@@ -53,14 +53,10 @@ impl Store {
     /// The no-conflict pledge (无利益冲突承诺): opens the application's materials and scores to
     /// the expert. Refused if not assigned or if a conflict stands. Signing twice keeps the
     /// first time.
-    pub fn declare_no_conflict(
-        &mut self,
-        actor: &Actor,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
-    ) -> Result<String> {
-        let (round, app, expert, row) = self.assigned_pair(round_id, expert, application)?;
+    pub fn declare_no_conflict(&mut self, actor: &Actor, key: &AssignmentKey) -> Result<String> {
+        let (_round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
+        let (round, app, expert, row) = self.assigned_pair(key)?;
         if round.status != RoundStatus::Open {
             return Err(not_open(&round));
         }
@@ -87,15 +83,15 @@ impl Store {
     /// assigned (NOT_ASSIGNED) and has no standing conflict (CONFLICT_OF_INTEREST).
     pub(crate) fn assigned_pair(
         &self,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
+        key: &AssignmentKey,
     ) -> Result<(
         Round,
         park_review_domain::model::ApplicationSummary,
         Expert,
         AssignmentRow,
     )> {
+        let (round_id, expert, application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
         let round = self.round(round_id)?;
         let app = self.find_application(round_id, application)?;
         let expert = self.find_panel_expert(round_id, expert)?;
@@ -124,16 +120,16 @@ impl Store {
     /// The pair, checked for scoring: assigned, no conflict, pledge signed.
     pub(crate) fn declared_pair(
         &self,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
+        key: &AssignmentKey,
     ) -> Result<(
         park_review_domain::model::Round,
         ApplicationSummary,
         Expert,
         AssignmentRow,
     )> {
-        let (round, app, expert, row) = self.assigned_pair(round_id, expert, application)?;
+        let (_round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
+        let (round, app, expert, row) = self.assigned_pair(key)?;
         if row.declared_at.is_none() {
             return Err(rule(
                 ErrorCode::NotDeclared,
@@ -149,20 +145,20 @@ impl Store {
     /// The pair, checked for a change of scores: also the round is open and nothing submitted.
     pub(crate) fn editable_pair(
         &self,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
+        key: &AssignmentKey,
     ) -> Result<(
         park_review_domain::model::Round,
         ApplicationSummary,
         Expert,
         AssignmentRow,
     )> {
+        let (round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
         let round = self.round(round_id)?;
         if round.status != RoundStatus::Open {
             return Err(not_open(&round));
         }
-        let pair = self.declared_pair(round_id, expert, application)?;
+        let pair = self.declared_pair(key)?;
         if let Some(at) = &pair.3.submitted_at {
             return Err(rule(
                 ErrorCode::ScoresLocked,
@@ -176,25 +172,22 @@ impl Store {
     }
 
     /// The materials of an application, for an expert who signed the pledge.
-    pub fn expert_attachments(
-        &self,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
-    ) -> Result<Vec<Attachment>> {
-        let (_, app, _, _) = self.declared_pair(round_id, expert, application)?;
+    pub fn expert_attachments(&self, key: &AssignmentKey) -> Result<Vec<Attachment>> {
+        let (_round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
+        let (_, app, _, _) = self.declared_pair(key)?;
         self.list_attachments(app.id)
     }
 
     /// One attachment's bytes, for an expert who signed the pledge for its application.
     pub fn read_expert_attachment(
         &self,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
+        key: &AssignmentKey,
         uid: &str,
     ) -> Result<(Attachment, Vec<u8>)> {
-        let list = self.expert_attachments(round_id, expert, application)?;
+        let (_round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
+        let list = self.expert_attachments(key)?;
         if !list.iter().any(|a| a.uid.0 == uid) {
             return Err(StoreError::NotFound {
                 what: "附件",

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use park_review_domain::eligibility::RuleResult;
-use park_review_domain::ids::RoundId;
+use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::model::Round;
 use park_review_domain::ranking::round::{
     industrial_base_section, rank_round, ApplicationScores, OutlierResolution, RankingRules,
@@ -197,12 +197,12 @@ impl Store {
     pub fn resolve_outlier(
         &mut self,
         actor: &Actor,
-        round_id: RoundId,
-        application: &str,
-        expert: &str,
+        key: &AssignmentKey,
         resolution: &str,
         note: &str,
     ) -> Result<()> {
+        let (round_id, expert, application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
         self.refuse_if_finalised(round_id)?;
         if !matches!(resolution, "confirmed" | "rescored" | "accepted") {
             return Err(rule(ErrorCode::OutOfRange, format!("处理方式“{resolution}”无效：应为 confirmed（已与专家确认）、rescored（已退回重评）或 accepted（予以采纳）。")));

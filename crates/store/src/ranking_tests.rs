@@ -11,6 +11,7 @@ use park_review_domain::ids::RoundId;
 use park_review_domain::ranking::{aggregate, zscore_adjusted, Aggregation, ExpertTotal};
 
 use crate::{Actor, Store, Surface};
+use park_review_domain::ids::AssignmentKey;
 
 fn secretariat() -> Actor {
     Actor::secretariat("测试秘书", Surface::Program)
@@ -109,19 +110,31 @@ fn section_sums_follow_every_score_write() {
     let who = Actor::expert(&open.expert, Surface::Program);
     let (e, a) = (open.expert.as_str(), open.application.as_str());
     store
-        .set_score(&who, round, e, a, "C3.1", Some(1.5), None)
+        .set_score(
+            &who,
+            &AssignmentKey::new(round, e, a),
+            "C3.1",
+            Some(1.5),
+            None,
+        )
         .unwrap();
     assert_eq!(section_sum_mismatches(&store), 0, "after a change");
     store
-        .set_score(&who, round, e, a, "C3.1", None, None)
+        .set_score(&who, &AssignmentKey::new(round, e, a), "C3.1", None, None)
         .unwrap();
     assert_eq!(section_sum_mismatches(&store), 0, "after clearing a score");
     store
-        .set_score_comment(&who, round, e, a, "C3.1", "仅改评语")
+        .set_score_comment(&who, &AssignmentKey::new(round, e, a), "C3.1", "仅改评语")
         .unwrap();
     assert_eq!(section_sum_mismatches(&store), 0, "after a comment");
     store
-        .set_score(&who, round, e, a, "C3.1", Some(2.0), None)
+        .set_score(
+            &who,
+            &AssignmentKey::new(round, e, a),
+            "C3.1",
+            Some(2.0),
+            None,
+        )
         .unwrap();
     // A submitted sheet reopened and re-scored.
     let done = store
@@ -133,9 +146,7 @@ fn section_sums_follow_every_score_write() {
     store
         .reopen_scores(
             &secretariat(),
-            round,
-            &done.expert,
-            &done.application,
+            &AssignmentKey::new(round, &done.expert, &done.application),
             "更正",
         )
         .unwrap();
@@ -143,9 +154,7 @@ fn section_sums_follow_every_score_write() {
     store
         .set_score(
             &who,
-            round,
-            &done.expert,
-            &done.application,
+            &AssignmentKey::new(round, &done.expert, &done.application),
             "C3.1",
             Some(0.5),
             None,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use park_review_domain::ids::{ApplicationId, ExpertId, RoundId};
+use park_review_domain::ids::{ApplicationId, AssignmentKey, ExpertId};
 use park_review_domain::model::{ApplicationRecord, Expert, Round};
 use park_review_domain::recusal::{
     effective_conflicts, find_conflicts, ApplicationParties, Conflict, ConflictKind, ExpertParties,
@@ -149,15 +149,10 @@ impl Store {
     }
 
     /// Records a conflict by hand (秘书处认定). Any assignment of the pair is removed.
-    pub fn add_conflict(
-        &mut self,
-        actor: &Actor,
-        round_id: RoundId,
-        application: &str,
-        expert: &str,
-        reason: &str,
-    ) -> Result<()> {
-        self.record_conflict(actor, round_id, application, expert, reason, "added")
+    pub fn add_conflict(&mut self, actor: &Actor, key: &AssignmentKey, reason: &str) -> Result<()> {
+        let (_round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
+        self.record_conflict(actor, key, reason, "added")
     }
 
     /// The expert declares a conflict instead of the pledge: the assignment is removed and the
@@ -165,23 +160,23 @@ impl Store {
     pub fn declare_conflict(
         &mut self,
         actor: &Actor,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
+        key: &AssignmentKey,
         reason: &str,
     ) -> Result<()> {
-        self.record_conflict(actor, round_id, application, expert, reason, "declared")
+        let (_round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
+        self.record_conflict(actor, key, reason, "declared")
     }
 
     fn record_conflict(
         &mut self,
         actor: &Actor,
-        round_id: RoundId,
-        application: &str,
-        expert: &str,
+        key: &AssignmentKey,
         reason: &str,
         action: &str,
     ) -> Result<()> {
+        let (round_id, expert, application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
         let reason = require_reason(reason)?;
         let round = self.round(round_id)?;
         let app = self.find_application(round_id, application)?;
@@ -233,21 +228,21 @@ impl Store {
     pub fn dismiss_conflict(
         &mut self,
         actor: &Actor,
-        round_id: RoundId,
-        application: &str,
-        expert: &str,
-        key: &str,
+        key: &AssignmentKey,
+        conflict_key: &str,
         reason: &str,
     ) -> Result<()> {
+        let (round_id, expert, application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
         let reason = require_reason(reason)?;
         let round = self.round(round_id)?;
         let app = self.find_application(round_id, application)?;
         let expert = self.find_panel_expert(round_id, expert)?;
         let conflicts = self.pair_conflicts(&round, app.id, &expert)?;
-        let Some(conflict) = conflicts.iter().find(|c| c.key == key) else {
+        let Some(conflict) = conflicts.iter().find(|c| c.key == conflict_key) else {
             return Err(StoreError::NotFound {
                 what: "回避事由",
-                key: key.to_owned(),
+                key: conflict_key.to_owned(),
                 hint: format!(
                     "专家 {} 与申报 {} 当前的回避事由：{}。",
                     expert.code,
@@ -271,16 +266,16 @@ impl Store {
                 tx.tx.execute(
                     "INSERT INTO recusals (uid, round_id, application_id, expert_id, action, conflict_key, reason, recorded_by, created_at)
                      VALUES (?1, ?2, ?3, ?4, 'dismissed', ?5, ?6, ?7, ?8)",
-                    params![uid, round_id.0, app.id.0, expert.id.0, key, reason, actor.name, now],
+                    params![uid, round_id.0, app.id.0, expert.id.0, conflict_key, reason, actor.name, now],
                 )?;
             } else {
-                tx.tx.execute("DELETE FROM recusals WHERE uid = ?1", [key])?;
+                tx.tx.execute("DELETE FROM recusals WHERE uid = ?1", [conflict_key])?;
             }
             tx.audit(
                 "conflict.dismiss",
                 "recusal",
                 &uid,
-                json!({"application": app.code, "expert": expert.code, "key": key,
+                json!({"application": app.code, "expert": expert.code, "key": conflict_key,
                        "conflict": conflict.reason, "reason": reason}),
             )
         })

@@ -10,6 +10,7 @@ use park_review_domain::{City, ErrorCode};
 
 use crate::assignment::AssignmentStage;
 use crate::{Actor, Store, StoreError, Surface};
+use park_review_domain::ids::AssignmentKey;
 use park_review_domain::Coded;
 
 fn secretariat() -> Actor {
@@ -234,9 +235,7 @@ fn the_same_city_switch_and_dismissals_change_who_may_review() {
     store2
         .dismiss_conflict(
             &secretariat(),
-            round,
-            "2026-GZ-01",
-            "E001",
+            &AssignmentKey::new(round, "E001", "2026-GZ-01"),
             "same_city",
             "专家已调往深圳工作",
         )
@@ -245,9 +244,7 @@ fn the_same_city_switch_and_dismissals_change_who_may_review() {
     assert_eq!(
         code_of(store2.dismiss_conflict(
             &secretariat(),
-            round,
-            "2026-GZ-02",
-            "E001",
+            &AssignmentKey::new(round, "E001", "2026-GZ-02"),
             "same_city",
             " "
         )),
@@ -257,9 +254,7 @@ fn the_same_city_switch_and_dismissals_change_who_may_review() {
     store2
         .add_conflict(
             &secretariat(),
-            round,
-            "2026-GZ-01",
-            "E001",
+            &AssignmentKey::new(round, "E001", "2026-GZ-01"),
             "曾任该园区顾问",
         )
         .unwrap();
@@ -282,19 +277,30 @@ fn the_same_city_switch_and_dismissals_change_who_may_review() {
 fn the_pledge_gates_materials_and_scores() {
     let (_dir, mut store, round) = open_demo();
     let (e, a) = some_assignment(&store, round);
-    assert_eq!(code_of(store.score_sheet(round, &e, &a)), "NOT_DECLARED");
     assert_eq!(
-        code_of(store.expert_attachments(round, &e, &a)),
+        code_of(store.score_sheet(&AssignmentKey::new(round, &e, &a))),
         "NOT_DECLARED"
     );
     assert_eq!(
-        code_of(store.set_score(&expert(&e), round, &e, &a, "C3.1", Some(5.0), None)),
+        code_of(store.expert_attachments(&AssignmentKey::new(round, &e, &a))),
+        "NOT_DECLARED"
+    );
+    assert_eq!(
+        code_of(store.set_score(
+            &expert(&e),
+            &AssignmentKey::new(round, &e, &a),
+            "C3.1",
+            Some(5.0),
+            None
+        )),
         "NOT_DECLARED"
     );
     store
-        .declare_no_conflict(&expert(&e), round, &e, &a)
+        .declare_no_conflict(&expert(&e), &AssignmentKey::new(round, &e, &a))
         .unwrap();
-    let sheet = store.score_sheet(round, &e, &a).unwrap();
+    let sheet = store
+        .score_sheet(&AssignmentKey::new(round, &e, &a))
+        .unwrap();
     assert_eq!(sheet.stage, AssignmentStage::Declared);
     assert_eq!(sheet.scores.len(), 15);
     // An expert without the assignment, and a conflicted one, are refused.
@@ -312,16 +318,22 @@ fn the_pledge_gates_materials_and_scores() {
     });
     if let Some(other) = other {
         assert_eq!(
-            code_of(store.declare_no_conflict(&expert(&other.code), round, &other.code, &a)),
+            code_of(store.declare_no_conflict(
+                &expert(&other.code),
+                &AssignmentKey::new(round, &other.code, &a)
+            )),
             "NOT_ASSIGNED"
         );
     }
     assert_eq!(
-        code_of(store.declare_no_conflict(&expert("E001"), round, "E001", "2026-GZ-01")),
+        code_of(store.declare_no_conflict(
+            &expert("E001"),
+            &AssignmentKey::new(round, "E001", "2026-GZ-01")
+        )),
         "CONFLICT_OF_INTEREST"
     );
     assert_eq!(
-        code_of(store.score_sheet(round, "E001", "2026-GZ-01")),
+        code_of(store.score_sheet(&AssignmentKey::new(round, "E001", "2026-GZ-01"))),
         "CONFLICT_OF_INTEREST"
     );
 }
@@ -331,11 +343,17 @@ fn bad_points_are_refused_and_stored_scores_stay() {
     let (_dir, mut store, round) = open_demo();
     let (e, a) = some_assignment(&store, round);
     store
-        .declare_no_conflict(&expert(&e), round, &e, &a)
+        .declare_no_conflict(&expert(&e), &AssignmentKey::new(round, &e, &a))
         .unwrap();
     let who = expert(&e);
     store
-        .set_score(&who, round, &e, &a, "C3.1", Some(8.5), Some("基础扎实"))
+        .set_score(
+            &who,
+            &AssignmentKey::new(round, &e, &a),
+            "C3.1",
+            Some(8.5),
+            Some("基础扎实"),
+        )
         .unwrap();
     for (points, code) in [
         (10.5, "OUT_OF_RANGE"),
@@ -344,16 +362,30 @@ fn bad_points_are_refused_and_stored_scores_stay() {
         (7.3, "POINTS_OFF_STEP"),
     ] {
         assert_eq!(
-            code_of(store.set_score(&who, round, &e, &a, "C3.1", Some(points), None)),
+            code_of(store.set_score(
+                &who,
+                &AssignmentKey::new(round, &e, &a),
+                "C3.1",
+                Some(points),
+                None
+            )),
             code,
             "{points}"
         );
     }
     assert_eq!(
-        code_of(store.set_score(&who, round, &e, &a, "C9.9", Some(1.0), None)),
+        code_of(store.set_score(
+            &who,
+            &AssignmentKey::new(round, &e, &a),
+            "C9.9",
+            Some(1.0),
+            None
+        )),
         "NOT_FOUND"
     );
-    let sheet = store.score_sheet(round, &e, &a).unwrap();
+    let sheet = store
+        .score_sheet(&AssignmentKey::new(round, &e, &a))
+        .unwrap();
     let c31 = sheet.scores.iter().find(|s| s.code == "C3.1").unwrap();
     assert_eq!((c31.points, c31.comment.as_str()), (Some(8.5), "基础扎实"));
     assert_eq!(c31.band.as_deref(), Some("A"));
@@ -365,50 +397,84 @@ fn submit_needs_every_score_and_an_opinion_then_locks_until_reopened() {
     let (_dir, mut store, round) = open_demo();
     let (e, a) = some_assignment(&store, round);
     let who = expert(&e);
-    store.declare_no_conflict(&who, round, &e, &a).unwrap();
+    store
+        .declare_no_conflict(&who, &AssignmentKey::new(round, &e, &a))
+        .unwrap();
     let criteria = all_criteria(&store, round);
     let err = store
-        .submit_scores(&who, round, &e, &a, Some("材料翔实"))
+        .submit_scores(&who, &AssignmentKey::new(round, &e, &a), Some("材料翔实"))
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::ScoresIncomplete);
     assert!(err.to_string().contains("C3.1"));
     for (code, max) in &criteria {
         store
-            .set_score(&who, round, &e, &a, code, Some(max - 1.0), None)
+            .set_score(
+                &who,
+                &AssignmentKey::new(round, &e, &a),
+                code,
+                Some(max - 1.0),
+                None,
+            )
             .unwrap();
     }
     let err = store
-        .submit_scores(&who, round, &e, &a, Some("  "))
+        .submit_scores(&who, &AssignmentKey::new(round, &e, &a), Some("  "))
         .unwrap_err();
     assert!(err.to_string().contains("评审意见"), "{err}");
     let sheet = store
-        .submit_scores(&who, round, &e, &a, Some("材料翔实，产业基础好。"))
+        .submit_scores(
+            &who,
+            &AssignmentKey::new(round, &e, &a),
+            Some("材料翔实，产业基础好。"),
+        )
         .unwrap();
     assert_eq!(sheet.stage, AssignmentStage::Submitted);
     assert_eq!(sheet.total, 100.0 - criteria.len() as f64);
     assert_eq!(
-        code_of(store.set_score(&who, round, &e, &a, "C3.1", Some(1.0), None)),
+        code_of(store.set_score(
+            &who,
+            &AssignmentKey::new(round, &e, &a),
+            "C3.1",
+            Some(1.0),
+            None
+        )),
         "SCORES_LOCKED"
     );
     assert_eq!(
-        code_of(store.set_opinion(&who, round, &e, &a, "改")),
+        code_of(store.set_opinion(&who, &AssignmentKey::new(round, &e, &a), "改")),
         "SCORES_LOCKED"
     );
-    assert_eq!(store.score_sheet(round, &e, &a).unwrap().total, sheet.total);
+    assert_eq!(
+        store
+            .score_sheet(&AssignmentKey::new(round, &e, &a))
+            .unwrap()
+            .total,
+        sheet.total
+    );
     // Only the secretariat reopens, with a reason.
     assert_eq!(
-        code_of(store.reopen_scores(&who, round, &e, &a, "想改")),
+        code_of(store.reopen_scores(&who, &AssignmentKey::new(round, &e, &a), "想改")),
         "SCORES_LOCKED"
     );
     assert_eq!(
-        code_of(store.reopen_scores(&secretariat(), round, &e, &a, "")),
+        code_of(store.reopen_scores(&secretariat(), &AssignmentKey::new(round, &e, &a), "")),
         "OUT_OF_RANGE"
     );
     store
-        .reopen_scores(&secretariat(), round, &e, &a, "专家来电更正 C3.1")
+        .reopen_scores(
+            &secretariat(),
+            &AssignmentKey::new(round, &e, &a),
+            "专家来电更正 C3.1",
+        )
         .unwrap();
     store
-        .set_score(&who, round, &e, &a, "C3.1", Some(1.0), None)
+        .set_score(
+            &who,
+            &AssignmentKey::new(round, &e, &a),
+            "C3.1",
+            Some(1.0),
+            None,
+        )
         .unwrap();
 }
 
@@ -417,7 +483,11 @@ fn declaring_a_conflict_removes_the_assignment_and_tells_the_secretariat() {
     let (_dir, mut store, round) = open_demo();
     let (e, a) = some_assignment(&store, round);
     store
-        .declare_conflict(&expert(&e), round, &e, &a, "本人配偶在该园区企业任职")
+        .declare_conflict(
+            &expert(&e),
+            &AssignmentKey::new(round, &e, &a),
+            "本人配偶在该园区企业任职",
+        )
         .unwrap();
     let board = store.review_board(round).unwrap();
     assert_eq!(board.notices.len(), 1);
@@ -433,7 +503,7 @@ fn declaring_a_conflict_removes_the_assignment_and_tells_the_secretariat() {
         4
     );
     assert_eq!(
-        code_of(store.score_sheet(round, &e, &a)),
+        code_of(store.score_sheet(&AssignmentKey::new(round, &e, &a))),
         "CONFLICT_OF_INTEREST"
     );
 }
@@ -551,7 +621,7 @@ fn scoring_before_the_round_opens_is_refused() {
     store.auto_assign(&secretariat(), round, None, 1).unwrap();
     let (e, a) = some_assignment(&store, round);
     assert_eq!(
-        code_of(store.declare_no_conflict(&expert(&e), round, &e, &a)),
+        code_of(store.declare_no_conflict(&expert(&e), &AssignmentKey::new(round, &e, &a))),
         "ROUND_NOT_OPEN"
     );
 }
@@ -570,10 +640,16 @@ fn an_expert_leaves_the_panel_with_a_reason_but_not_after_submitting() {
     // One of their applications pledged and half scored: a draft, kept in the audit log.
     let who = expert(&leaving);
     store
-        .declare_no_conflict(&who, round, &leaving, &theirs[0])
+        .declare_no_conflict(&who, &AssignmentKey::new(round, &leaving, &theirs[0]))
         .unwrap();
     store
-        .set_score(&who, round, &leaving, &theirs[0], "C3.1", Some(3.0), None)
+        .set_score(
+            &who,
+            &AssignmentKey::new(round, &leaving, &theirs[0]),
+            "C3.1",
+            Some(3.0),
+            None,
+        )
         .unwrap();
     assert_eq!(
         code_of(store.remove_from_panel(&secretariat(), round, &leaving, "  ")),
@@ -615,14 +691,22 @@ fn an_expert_leaves_the_panel_with_a_reason_but_not_after_submitting() {
     let rows = store.list_scores(round).unwrap();
     let (e, a) = (rows[0].expert.clone(), rows[0].application.clone());
     let who = expert(&e);
-    store.declare_no_conflict(&who, round, &e, &a).unwrap();
+    store
+        .declare_no_conflict(&who, &AssignmentKey::new(round, &e, &a))
+        .unwrap();
     for (code, max) in all_criteria(&store, round) {
         store
-            .set_score(&who, round, &e, &a, &code, Some(max), None)
+            .set_score(
+                &who,
+                &AssignmentKey::new(round, &e, &a),
+                &code,
+                Some(max),
+                None,
+            )
             .unwrap();
     }
     store
-        .submit_scores(&who, round, &e, &a, Some("同意"))
+        .submit_scores(&who, &AssignmentKey::new(round, &e, &a), Some("同意"))
         .unwrap();
     let before = audit_count(&store);
     let err = store

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use park_review_domain::exchange::ScoresEntry;
-use park_review_domain::ids::RoundId;
+use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::model::{ApplicationSummary, Rubric};
 use park_review_domain::rubric::{band_for, check_points};
 use park_review_domain::Coded;
@@ -204,13 +204,10 @@ impl Store {
     }
 
     /// The scoring sheet of one assignment (after the pledge).
-    pub fn score_sheet(
-        &self,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
-    ) -> Result<ScoreSheet> {
-        let (round, app, expert, row) = self.declared_pair(round_id, expert, application)?;
+    pub fn score_sheet(&self, key: &AssignmentKey) -> Result<ScoreSheet> {
+        let (round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
+        let (round, app, expert, row) = self.declared_pair(key)?;
         let rubric = self.frozen_rubric(round_id)?;
         let stored: BTreeMap<i64, (Option<i64>, String, Option<String>)> = self
             .conn()
@@ -263,63 +260,45 @@ impl Store {
 
     /// Saves one criterion's points (None clears them) and, if given, its comment: the
     /// workspace calls this on every edit.
-    #[allow(clippy::too_many_arguments)]
     pub fn set_score(
         &mut self,
         actor: &Actor,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
+        key: &AssignmentKey,
         criterion: &str,
         points: Option<f64>,
         comment: Option<&str>,
     ) -> Result<ScoreSaved> {
-        self.save_draft(
-            actor,
-            round_id,
-            expert,
-            application,
-            criterion,
-            Some(points),
-            comment,
-        )
+        let (_round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
+        self.save_draft(actor, key, criterion, Some(points), comment)
     }
 
     /// Saves a comment without touching the points.
     pub fn set_score_comment(
         &mut self,
         actor: &Actor,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
+        key: &AssignmentKey,
         criterion: &str,
         comment: &str,
     ) -> Result<ScoreSaved> {
-        self.save_draft(
-            actor,
-            round_id,
-            expert,
-            application,
-            criterion,
-            None,
-            Some(comment),
-        )
+        let (_round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
+        self.save_draft(actor, key, criterion, None, Some(comment))
     }
 
     /// One draft edit of a criterion: its points (`Some(None)` clears them, `None` leaves
     /// them) and, if given, its comment.
-    #[allow(clippy::too_many_arguments)]
     fn save_draft(
         &mut self,
         actor: &Actor,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
+        key: &AssignmentKey,
         criterion: &str,
         points: Option<Option<f64>>,
         comment: Option<&str>,
     ) -> Result<ScoreSaved> {
-        let (_, _, _, row) = self.editable_pair(round_id, expert, application)?;
+        let (round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
+        let (_, _, _, row) = self.editable_pair(key)?;
         let rubric = self.frozen_rubric(round_id)?;
         let (criterion_id, c) =
             rubric
@@ -361,12 +340,12 @@ impl Store {
     pub fn set_opinion(
         &mut self,
         actor: &Actor,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
+        key: &AssignmentKey,
         opinion: &str,
     ) -> Result<ScoreSaved> {
-        let (_, _, _, row) = self.editable_pair(round_id, expert, application)?;
+        let (round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
+        let (_, _, _, row) = self.editable_pair(key)?;
         let criteria = self.frozen_rubric(round_id)?.criterion_ids.len() as u32;
         self.write(actor, |tx| {
             let now = tx.now();
@@ -384,12 +363,12 @@ impl Store {
     pub fn submit_scores(
         &mut self,
         actor: &Actor,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
+        key: &AssignmentKey,
         opinion: Option<&str>,
     ) -> Result<ScoreSheet> {
-        let (_, app, expert_row, row) = self.editable_pair(round_id, expert, application)?;
+        let (round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
+        let (_, app, expert_row, row) = self.editable_pair(key)?;
         let rubric = self.frozen_rubric(round_id)?;
         let scored: BTreeMap<i64, Option<i64>> = self
             .conn()
@@ -430,18 +409,18 @@ impl Store {
                        "total": total as f64 / 100.0, "rubric_sha256": rubric.frozen_sha256}),
             )
         })?;
-        self.score_sheet(round_id, expert, application)
+        self.score_sheet(key)
     }
 
     /// Reopens submitted scores (secretariat only), with the reason recorded.
     pub fn reopen_scores(
         &mut self,
         actor: &Actor,
-        round_id: RoundId,
-        expert: &str,
-        application: &str,
+        key: &AssignmentKey,
         reason: &str,
     ) -> Result<()> {
+        let (_round_id, _expert, _application) =
+            (key.round_id, key.expert.as_str(), key.application.as_str());
         if actor.role != Role::Secretariat {
             return Err(rule(
                 ErrorCode::ScoresLocked,
@@ -455,7 +434,7 @@ impl Store {
                 "请写明退回评分的理由：理由会记录在案。".into(),
             ));
         }
-        let (round, app, expert_row, row) = self.declared_pair(round_id, expert, application)?;
+        let (round, app, expert_row, row) = self.declared_pair(key)?;
         if round.status != RoundStatus::Open {
             return Err(not_open(&round));
         }
@@ -629,7 +608,11 @@ impl Store {
                 ));
             }
             let (_, _, _, row) = self
-                .assigned_pair(round.id, &entry.expert, &entry.application)
+                .assigned_pair(&AssignmentKey::new(
+                    round.id,
+                    &entry.expert,
+                    &entry.application,
+                ))
                 .map_err(fail)?;
             if let Some(at) = &row.submitted_at {
                 return Err(rule(

@@ -27,6 +27,7 @@ import type { Status } from './bindings/Status'
 import type { StoreChanged } from './bindings/StoreChanged'
 import type { Entity } from './bindings/Entity'
 import type { AssignOutcome } from './bindings/AssignOutcome'
+import type { AssignmentKey } from './bindings/AssignmentKey'
 import type { AssignmentStage } from './bindings/AssignmentStage'
 import type { Band } from './bindings/Band'
 import type { BoardCell } from './bindings/BoardCell'
@@ -55,6 +56,7 @@ import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  AssignmentKey,
   Clause,
   Entity,
   RankingReport,
@@ -142,6 +144,11 @@ async function callRaw<T>(command: string, body: Uint8Array, headers: Record<str
   }
 }
 
+/** The assignment a call is about: the round by its id, the expert and the application by code. */
+export function assignmentKey(roundId: number, expert: string, application: string): AssignmentKey {
+  return { round_id: roundId, expert, application }
+}
+
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
   status: () => call<Status>('status'),
@@ -200,33 +207,25 @@ export const api = {
     call<AssignOutcome>('auto_assign', { roundId, perApplication, seed }),
   setAssignment: (roundId: number, application: string, experts: string[]) =>
     call<string[]>('set_assignment', { roundId, application, experts }),
-  addConflict: (roundId: number, application: string, expert: string, reason: string) =>
-    call<null>('add_conflict', { roundId, application, expert, reason }),
-  dismissConflict: (roundId: number, application: string, expert: string, key: string, reason: string) =>
-    call<null>('dismiss_conflict', { roundId, application, expert, key, reason }),
+  addConflict: (key: AssignmentKey, reason: string) => call<null>('add_conflict', { key, reason }),
+  dismissConflict: (key: AssignmentKey, conflictKey: string, reason: string) =>
+    call<null>('dismiss_conflict', { key, conflictKey, reason }),
   expertAssignments: (roundId: number, expert: string) =>
     call<ExpertAssignment[]>('expert_assignments', { roundId, expert }),
-  declareNoConflict: (roundId: number, expert: string, application: string, paper: boolean) =>
-    call<string>('declare_no_conflict', { roundId, expert, application, paper }),
-  declareConflict: (roundId: number, expert: string, application: string, reason: string) =>
-    call<null>('declare_conflict', { roundId, expert, application, reason }),
-  scoreSheet: (roundId: number, expert: string, application: string) =>
-    call<ScoreSheet>('score_sheet', { roundId, expert, application }),
-  setScore: (roundId: number, expert: string, application: string, criterion: string, points: number | null, paper: boolean) =>
-    call<ScoreSaved>('set_score', { roundId, expert, application, criterion, points, comment: null, paper }),
-  setScoreComment: (roundId: number, expert: string, application: string, criterion: string, comment: string, paper: boolean) =>
-    call<ScoreSaved>('set_score_comment', { roundId, expert, application, criterion, comment, paper }),
-  setOpinion: (roundId: number, expert: string, application: string, opinion: string, paper: boolean) =>
-    call<ScoreSaved>('set_opinion', { roundId, expert, application, opinion, paper }),
-  submitScores: (roundId: number, expert: string, application: string, opinion: string, paper: boolean) =>
-    call<ScoreSheet>('submit_scores', { roundId, expert, application, opinion, paper }),
-  reopenScores: (roundId: number, expert: string, application: string, reason: string) =>
-    call<null>('reopen_scores', { roundId, expert, application, reason }),
+  declareNoConflict: (key: AssignmentKey, paper: boolean) => call<string>('declare_no_conflict', { key, paper }),
+  declareConflict: (key: AssignmentKey, reason: string) => call<null>('declare_conflict', { key, reason }),
+  scoreSheet: (key: AssignmentKey) => call<ScoreSheet>('score_sheet', { key }),
+  setScore: (key: AssignmentKey, criterion: string, points: number | null, paper: boolean) =>
+    call<ScoreSaved>('set_score', { key, criterion, points, comment: null, paper }),
+  setScoreComment: (key: AssignmentKey, criterion: string, comment: string, paper: boolean) =>
+    call<ScoreSaved>('set_score_comment', { key, criterion, comment, paper }),
+  setOpinion: (key: AssignmentKey, opinion: string, paper: boolean) => call<ScoreSaved>('set_opinion', { key, opinion, paper }),
+  submitScores: (key: AssignmentKey, opinion: string, paper: boolean) =>
+    call<ScoreSheet>('submit_scores', { key, opinion, paper }),
+  reopenScores: (key: AssignmentKey, reason: string) => call<null>('reopen_scores', { key, reason }),
   listScores: (roundId: number) => call<ScoreRow[]>('list_scores', { roundId }),
-  expertAttachments: (roundId: number, expert: string, application: string) =>
-    call<Attachment[]>('expert_attachments', { roundId, expert, application }),
-  readExpertAttachment: (roundId: number, expert: string, application: string, uid: string) =>
-    call<ArrayBuffer>('read_expert_attachment', { roundId, expert, application, uid }),
+  expertAttachments: (key: AssignmentKey) => call<Attachment[]>('expert_attachments', { key }),
+  readExpertAttachment: (key: AssignmentKey, uid: string) => call<ArrayBuffer>('read_expert_attachment', { key, uid }),
 
   // Signing (签名)
   signingStatus: (expert: string) => call<SigningStatus>('signing_status', { expert }),
@@ -237,8 +236,7 @@ export const api = {
   saveHandSignature: (expert: string, png: Uint8Array) =>
     call<null>('save_hand_signature', { expert, png: Array.from(png) }),
   handSignature: (expert: string) => call<ArrayBuffer>('hand_signature', { expert }),
-  exportSheet: (roundId: number, expert: string, application: string, passphrase: string) =>
-    call<ExportedFile>('export_sheet', { roundId, expert, application, passphrase }),
+  exportSheet: (key: AssignmentKey, passphrase: string) => call<ExportedFile>('export_sheet', { key, passphrase }),
   exportSummary: (roundId: number, expert: string, passphrase: string) =>
     call<ExportedFile>('export_summary', { roundId, expert, passphrase }),
   exportSheets: (roundId: number, expert: string, passphrase: string) =>
@@ -254,8 +252,8 @@ export const rankingApi = {
     call<RankingSettings>('set_ranking_settings', { roundId, ...s }),
   setSiteScore: (roundId: number, application: string, score: number, recordRef: string) =>
     call<null>('set_site_score', { roundId, application, score, recordRef }),
-  resolveOutlier: (roundId: number, application: string, expert: string, resolution: string, note: string) =>
-    call<null>('resolve_outlier', { roundId, application, expert, resolution, note }),
+  resolveOutlier: (key: AssignmentKey, resolution: string, note: string) =>
+    call<null>('resolve_outlier', { key, resolution, note }),
   finalise: (roundId: number) => call<RankingReport>('finalise_ranking', { roundId }),
   /** The Excel workbook, and with the secretariat's passphrase the signed PDF; resolves to the paths. */
   exportReports: (roundId: number, passphrase: string | null) => call<string[]>('export_ranking', { roundId, passphrase }),

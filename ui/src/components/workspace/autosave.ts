@@ -2,7 +2,7 @@
 // in flight with the latest value queued (lib/saver.ts), and what the user sees of it — saving,
 // saved at hh:mm:ss, or the failure with its code.
 import { reactive } from 'vue'
-import { api, toAppError } from '../../ipc'
+import { api, assignmentKey, toAppError } from '../../ipc'
 import { LatestSaver } from '../../lib/saver'
 
 declare global {
@@ -26,9 +26,10 @@ export function useAutosave(target: () => Target, onPointsFailed: (code: string,
   const saver = new LatestSaver<Edit, unknown>(
     (_key, edit) => {
       const { roundId, expert, application, paper } = target()
-      if (edit.kind === 'points') return api.setScore(roundId, expert, application, edit.code, edit.value as number | null, paper)
-      if (edit.kind === 'comment') return api.setScoreComment(roundId, expert, application, edit.code, String(edit.value), paper)
-      return api.setOpinion(roundId, expert, application, String(edit.value), paper)
+      const key = assignmentKey(roundId, expert, application)
+      if (edit.kind === 'points') return api.setScore(key, edit.code, edit.value as number | null, paper)
+      if (edit.kind === 'comment') return api.setScoreComment(key, edit.code, String(edit.value), paper)
+      return api.setOpinion(key, String(edit.value), paper)
     },
     {
       saved: (_key, _result, ms) => {
