@@ -1,0 +1,37 @@
+// One way to run what a user asked for: ask first when it cannot be undone, show that it is
+// running, say that it worked, or show the error with its code. Views call these instead of
+// repeating confirm / busy / try / catch.
+import type { Ref } from 'vue'
+import { ElMessage, ElMessageBox } from 'element-plus'
+import { i18n } from '../i18n'
+import { showError } from './notify'
+
+/** Runs `action` with `busy` set while it runs. On success shows `done` (when given) and
+ * resolves to the result; on failure shows the error and resolves to `undefined`. */
+export async function runAction<T>(busy: Ref<boolean> | null, action: () => Promise<T>, done?: string): Promise<T | undefined> {
+  if (busy) busy.value = true
+  try {
+    const result = await action()
+    if (done) ElMessage({ type: 'success', message: done })
+    return result
+  } catch (err) {
+    showError(err)
+    return undefined
+  } finally {
+    if (busy) busy.value = false
+  }
+}
+
+/** Asks before an action that cannot be undone; resolves to whether the user confirmed. */
+export async function confirmed(message: string, title: string, confirmText: string): Promise<boolean> {
+  try {
+    await ElMessageBox.confirm(message, title, {
+      confirmButtonText: confirmText,
+      cancelButtonText: i18n.global.t('common.cancel'),
+      type: 'warning',
+    })
+    return true
+  } catch {
+    return false
+  }
+}
