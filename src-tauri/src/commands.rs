@@ -181,8 +181,14 @@ pub async fn override_rule(
     reason: String,
 ) -> Result<(), CodedError> {
     write_store(&app, &state, Entity::Eligibility, move |store| {
-        let application = store.find_application(round_id, &application_code)?;
-        Ok(store.override_rule(&app_actor(), application.id, rule, result, &reason)?)
+        Ok(store.override_rule(
+            &app_actor(),
+            round_id,
+            &application_code,
+            rule,
+            result,
+            &reason,
+        )?)
     })
     .await
 }
@@ -197,8 +203,7 @@ pub async fn check_documents(
     note: String,
 ) -> Result<(), CodedError> {
     write_store(&app, &state, Entity::Eligibility, move |store| {
-        let application = store.find_application(round_id, &application_code)?;
-        Ok(store.check_documents(&app_actor(), application.id, rule, &note)?)
+        Ok(store.check_documents(&app_actor(), round_id, &application_code, rule, &note)?)
     })
     .await
 }
@@ -271,8 +276,7 @@ pub async fn list_attachments(
     code: String,
 ) -> Result<Vec<Attachment>, CodedError> {
     with_store(&state, move |store| {
-        let application = store.find_application(round_id, &code)?;
-        Ok(store.list_attachments(application.id)?)
+        Ok(store.list_attachments(round_id, &code)?)
     })
     .await
 }
@@ -311,8 +315,7 @@ pub async fn add_attachment(
         header("x-file-name")?,
     );
     write_store(&app, &state, Entity::Attachment, move |store| {
-        let application = store.find_application(round_id, &code)?;
-        Ok(store.add_attachment(&app_actor(), application.id, &clause, &file_name, &bytes)?)
+        Ok(store.add_attachment(&app_actor(), round_id, &code, &clause, &file_name, &bytes)?)
     })
     .await
 }

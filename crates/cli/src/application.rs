@@ -194,8 +194,14 @@ pub fn attachment(cli: &Cli, command: &AttachmentCommand) -> Outcome {
     match command {
         AttachmentCommand::Add { file, clause, .. } => {
             let (name, bytes) = files::read(file)?;
-            let added =
-                store.add_attachment(&CALLER.secretariat(), app.id, clause, &name, &bytes)?;
+            let added = store.add_attachment(
+                &CALLER.secretariat(),
+                round.id,
+                &app.code,
+                clause,
+                &name,
+                &bytes,
+            )?;
             cli.emit(&added, |a| {
                 crate::say!(
                     "已将“{}”挂接到 {} 的 {}（SHA-256 {}）。",
@@ -207,7 +213,7 @@ pub fn attachment(cli: &Cli, command: &AttachmentCommand) -> Outcome {
             })
         }
         AttachmentCommand::List(_) => {
-            let list = store.list_attachments(app.id)?;
+            let list = store.list_attachments(round.id, &app.code)?;
             cli.emit(&list, |list| {
                 if list.is_empty() {
                     crate::say!("申报 {} 还没有证明材料。", app.code);
@@ -225,7 +231,7 @@ pub fn attachment(cli: &Cli, command: &AttachmentCommand) -> Outcome {
             })
         }
         AttachmentCommand::Verify(_) => {
-            let list = store.list_attachments(app.id)?;
+            let list = store.list_attachments(round.id, &app.code)?;
             let failures: Vec<String> = list
                 .iter()
                 .filter_map(|a| store.read_attachment(&a.uid.0).err())

@@ -101,7 +101,14 @@ pub fn run(cli: &Cli, args: &EligibilityArgs) -> Outcome {
                 )
             })?;
             let (mut store, app) = resolve(cli, target)?;
-            store.override_rule(&CALLER.secretariat(), app.id, rule, result, reason)?;
+            store.override_rule(
+                &CALLER.secretariat(),
+                app.round_id,
+                &app.code,
+                rule,
+                result,
+                reason,
+            )?;
             report(
                 cli,
                 &app.code,
@@ -117,7 +124,7 @@ pub fn run(cli: &Cli, args: &EligibilityArgs) -> Outcome {
         Some(EligibilityAction::CheckDocuments { target, note }) => {
             let rule = parse_rule(&target.rule)?;
             let (mut store, app) = resolve(cli, target)?;
-            store.check_documents(&CALLER.secretariat(), app.id, rule, note)?;
+            store.check_documents(&CALLER.secretariat(), app.round_id, &app.code, rule, note)?;
             report(
                 cli,
                 &app.code,

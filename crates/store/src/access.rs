@@ -176,7 +176,7 @@ impl Store {
         let (_round_id, _expert, _application) =
             (key.round_id, key.expert.as_str(), key.application.as_str());
         let (_, app, _, _) = self.declared_pair(key)?;
-        self.list_attachments(app.id)
+        self.attachments_of(app.id)
     }
 
     /// One attachment's bytes, for an expert who signed the pledge for its application.

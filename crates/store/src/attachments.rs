@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use park_review_domain::ids::{ApplicationId, Uid};
+use park_review_domain::ids::{ApplicationId, RoundId, Uid};
 use park_review_domain::ErrorCode;
 use rusqlite::params;
 use serde::Serialize;
@@ -69,11 +69,13 @@ impl Store {
     pub fn add_attachment(
         &mut self,
         actor: &Actor,
-        application: ApplicationId,
+        round_id: RoundId,
+        application: &str,
         clause: &str,
         file_name: &str,
         bytes: &[u8],
     ) -> Result<Attachment> {
+        let application = self.find_application(round_id, application)?.id;
         let clause = match park_review_domain::Clause::parse(&clause.trim().to_ascii_uppercase()) {
             Some(c) if park_review_domain::Clause::ATTACHABLE.contains(&c) => c.as_str(),
             _ => {
@@ -150,7 +152,16 @@ impl Store {
     }
 
     /// An application's attachments, by clause then time added.
-    pub fn list_attachments(&self, application: ApplicationId) -> Result<Vec<Attachment>> {
+    pub fn list_attachments(
+        &self,
+        round_id: RoundId,
+        application: &str,
+    ) -> Result<Vec<Attachment>> {
+        self.attachments_of(self.find_application(round_id, application)?.id)
+    }
+
+    /// The attachments of an application already found.
+    pub(crate) fn attachments_of(&self, application: ApplicationId) -> Result<Vec<Attachment>> {
         let mut stmt = self.conn().prepare(
             "SELECT uid, clause, file_name, media_type, size_bytes, sha256, added_by, added_at
              FROM attachments WHERE application_id = ?1 ORDER BY clause, id",
@@ -186,7 +197,7 @@ impl Store {
                 hint: String::new(),
             })?;
         let attachment = self
-            .list_attachments(ApplicationId(found))?
+            .attachments_of(ApplicationId(found))?
             .into_iter()
             .find(|a| a.uid.0 == uid)
             .ok_or_else(|| StoreError::NotFound {

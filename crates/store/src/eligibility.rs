@@ -179,11 +179,13 @@ impl Store {
     pub fn override_rule(
         &mut self,
         actor: &Actor,
-        application: ApplicationId,
+        round_id: RoundId,
+        application: &str,
         rule: RuleId,
         result: RuleResult,
         reason: &str,
     ) -> Result<()> {
+        let application = self.find_application(round_id, application)?.id;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(StoreError::Domain(
@@ -228,10 +230,12 @@ impl Store {
     pub fn check_documents(
         &mut self,
         actor: &Actor,
-        application: ApplicationId,
+        round_id: RoundId,
+        application: &str,
         rule: RuleId,
         note: &str,
     ) -> Result<()> {
+        let application = self.find_application(round_id, application)?.id;
         if !rule.needs_documents() {
             return Err(StoreError::Domain(
                 park_review_domain::DomainError::OutOfRange {

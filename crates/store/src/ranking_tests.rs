@@ -342,7 +342,8 @@ fn the_formal_review_cache_follows_every_change_of_the_facts() {
     store
         .override_rule(
             &secretariat(),
-            first.id,
+            round,
+            &first.code,
             RuleId::C2,
             RuleResult::Fail,
             "用地手续经核查不全",
@@ -352,7 +353,8 @@ fn the_formal_review_cache_follows_every_change_of_the_facts() {
     store
         .override_rule(
             &secretariat(),
-            first.id,
+            round,
+            &first.code,
             RuleId::C2,
             RuleResult::Pass,
             "补充材料后核实",

@@ -443,13 +443,21 @@ mod eligibility {
         let (_dir, mut store, round) = demo_store();
         let fs = store.find_application(round, "2026-fs-01").unwrap();
         let err = store
-            .override_rule(&secretariat(), fs.id, RuleId::C2, RuleResult::Pass, "  ")
+            .override_rule(
+                &secretariat(),
+                round,
+                &fs.code,
+                RuleId::C2,
+                RuleResult::Pass,
+                "  ",
+            )
             .unwrap_err();
         assert_eq!(err.code(), ErrorCode::OutOfRange);
         store
             .override_rule(
                 &secretariat(),
-                fs.id,
+                round,
+                &fs.code,
                 RuleId::C2,
                 RuleResult::Pass,
                 "差1.5亩，用地集中连片",
@@ -457,7 +465,7 @@ mod eligibility {
             .unwrap();
         for rule in [RuleId::C1, RuleId::C2, RuleId::C5, RuleId::C7] {
             store
-                .check_documents(&secretariat(), fs.id, rule, "原件已核")
+                .check_documents(&secretariat(), round, &fs.code, rule, "原件已核")
                 .unwrap();
         }
         let review = store.eligibility(round).unwrap();
@@ -483,7 +491,7 @@ mod eligibility {
             .unwrap();
         assert_eq!(audited, 1);
         let wrong = store
-            .check_documents(&secretariat(), fs.id, RuleId::C3, "")
+            .check_documents(&secretariat(), round, &fs.code, RuleId::C3, "")
             .unwrap_err();
         assert_eq!(wrong.code(), ErrorCode::OutOfRange);
     }
@@ -583,9 +591,9 @@ mod attachments {
         let (_dir, path) = temp_db();
         let mut store = Store::open(&path).unwrap();
         let round = store.load_demo(&Actor::system()).unwrap().round.id;
-        let app = store.find_application(round, "2026-FS-01").unwrap().id;
+        let app = "2026-FS-01";
         let added = store
-            .add_attachment(&secretariat(), app, "c2", "用地批复.pdf", PDF)
+            .add_attachment(&secretariat(), round, app, "c2", "用地批复.pdf", PDF)
             .unwrap();
         assert_eq!(
             (added.clause.as_str(), added.media_type.as_str()),
@@ -593,10 +601,10 @@ mod attachments {
         );
         let (listed, bytes) = store.read_attachment(&added.uid.0).unwrap();
         assert_eq!((listed, bytes.as_slice()), (added.clone(), PDF));
-        assert_eq!(store.list_attachments(app).unwrap().len(), 1);
+        assert_eq!(store.list_attachments(round, app).unwrap().len(), 1);
 
         let again = store
-            .add_attachment(&secretariat(), app, "C2", "副本.pdf", PDF)
+            .add_attachment(&secretariat(), round, app, "C2", "副本.pdf", PDF)
             .unwrap_err();
         assert_eq!(again.code(), ErrorCode::DuplicateCode);
 
@@ -617,19 +625,19 @@ mod attachments {
         let (_dir, path) = temp_db();
         let mut store = Store::open(&path).unwrap();
         let round = store.load_demo(&Actor::system()).unwrap().round.id;
-        let app = store.find_application(round, "2026-FS-01").unwrap().id;
+        let app = "2026-FS-01";
         let before = store.status().unwrap();
         let text = store
-            .add_attachment(&secretariat(), app, "C1", "说明.docx", b"PK\x03\x04")
+            .add_attachment(&secretariat(), round, app, "C1", "说明.docx", b"PK\x03\x04")
             .unwrap_err();
         assert_eq!(text.code(), ErrorCode::ImportMalformed);
         assert!(text.to_string().contains("不是 PDF、PNG 或 JPEG"));
         let clause = store
-            .add_attachment(&secretariat(), app, "T9", "a.pdf", PDF)
+            .add_attachment(&secretariat(), round, app, "T9", "a.pdf", PDF)
             .unwrap_err();
         assert_eq!(clause.code(), ErrorCode::OutOfRange);
         let empty = store
-            .add_attachment(&secretariat(), app, "C1", "a.pdf", b"")
+            .add_attachment(&secretariat(), round, app, "C1", "a.pdf", b"")
             .unwrap_err();
         assert_eq!(empty.code(), ErrorCode::OutOfRange);
         assert_eq!(store.status().unwrap(), before);
