@@ -6,7 +6,7 @@
 use park_review_domain::eligibility::{Eligibility, RuleId, RuleResult};
 use park_review_domain::ids::RoundId;
 use park_review_domain::model::{ApplicationRecord, ApplicationSummary, Expert, Round};
-use park_review_domain::RoundKind;
+use park_review_domain::{CodedError, RoundKind};
 use park_review_operations::{ApplicationsImported, Caller, CityInfo, Document, ExportFormat};
 use park_review_store::{Actor, Attachment, DemoLoaded, Status, Store};
 use serde::Serialize;
@@ -14,7 +14,6 @@ use tauri::{AppHandle, Emitter, State};
 use ts_rs::TS;
 
 use crate::AppState;
-use park_review_domain::CodedError;
 
 /// The event name the UI listens to; its payload says which kind of entity changed.
 pub const STORE_CHANGED: &str = "store-changed";

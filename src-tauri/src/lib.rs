@@ -10,9 +10,8 @@ pub mod sheets;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use park_review_store::{ensure_default_dir, resolve_db_path, Store};
-
 use park_review_domain::CodedError;
+use park_review_store::{ensure_default_dir, resolve_db_path, Store};
 
 /// What the commands share: the open database, or why it could not be opened. A database that
 /// cannot be opened (newer schema, not SQLite …) does not stop the app: the UI shows the error

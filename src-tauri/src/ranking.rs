@@ -2,12 +2,12 @@
 
 use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::ranking::Aggregation;
+use park_review_domain::CodedError;
 use park_review_store::{RankingReport, RankingSettings};
 use tauri::{AppHandle, State};
 
 use crate::commands::{app_actor, save, with_store, write_store, Entity};
 use crate::AppState;
-use park_review_domain::CodedError;
 
 #[tauri::command]
 pub async fn ranking(

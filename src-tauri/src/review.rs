@@ -3,6 +3,7 @@
 
 use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::model::{ExpertRecord, Round, Rubric};
+use park_review_domain::CodedError;
 use park_review_operations::ExportFormat;
 use park_review_store::{
     Actor, AssignOutcome, Attachment, ExpertAdded, ExpertAssignment, ReviewBoard, RoundOpened,
@@ -12,7 +13,6 @@ use tauri::{AppHandle, State};
 
 use crate::commands::{app_actor, save, with_store, write_store, Entity, APP};
 use crate::AppState;
-use park_review_domain::CodedError;
 
 /// Who makes a scoring change: the expert at this laptop, or (paper entry, 录入) the
 /// secretariat member entering a paper sheet on the expert's behalf.

@@ -59,7 +59,8 @@ pub fn create_key(
 
 /// Changes the passphrase that protects a stored key (the key and its certificate stay):
 /// `passphrases` gives (current, new). The current one must unlock the key and the new one must
-/// be long enough; nothing changes otherwise. NO_KEY before asking.
+/// be long enough; nothing changes otherwise. NO_KEY before asking. Returns the key's record
+/// (owner and certificate, which the change leaves as they were).
 pub fn change_passphrase(
     store: &mut Store,
     caller: Caller,

@@ -146,6 +146,7 @@ impl Store {
     /// Makes the next ranking of the round recompute the formal review, as after a change of
     /// the applications' facts (for the benchmark's "first ranking" figure).
     pub fn forget_formal_review_cache(&mut self, round_id: RoundId) -> Result<()> {
+        let round = self.round(round_id)?;
         self.write(&Actor::system(), |tx| {
             tx.tx.execute(
                 "DELETE FROM formal_review_cache_rounds WHERE round_id = ?1",
@@ -154,7 +155,7 @@ impl Store {
             tx.audit(
                 "bench.forget_formal_review_cache",
                 "round",
-                &round_id.to_string(),
+                &round.uid.0,
                 json!({}),
             )
         })

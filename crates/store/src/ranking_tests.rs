@@ -7,11 +7,10 @@ use std::collections::BTreeMap;
 
 use park_review_domain::eligibility::{RuleId, RuleResult};
 use park_review_domain::exchange::ScoresEntry;
-use park_review_domain::ids::RoundId;
+use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::ranking::{aggregate, zscore_adjusted, Aggregation, ExpertTotal};
 
 use crate::{Actor, Store, Surface};
-use park_review_domain::ids::AssignmentKey;
 
 fn secretariat() -> Actor {
     Actor::secretariat("测试秘书", Surface::Program)

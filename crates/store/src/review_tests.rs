@@ -4,14 +4,12 @@
 use std::collections::BTreeMap;
 
 use park_review_domain::exchange::ScoresEntry;
-use park_review_domain::ids::RoundId;
+use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::model::ExpertRecord;
-use park_review_domain::{City, ErrorCode};
+use park_review_domain::{City, Coded, ErrorCode};
 
 use crate::assignment::AssignmentStage;
 use crate::{Actor, Store, StoreError, Surface};
-use park_review_domain::ids::AssignmentKey;
-use park_review_domain::Coded;
 
 fn secretariat() -> Actor {
     Actor::secretariat("测试秘书", Surface::Program)

@@ -2,12 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use park_review_domain::{City, ErrorCode, RoundKind};
+use park_review_domain::{City, Coded, ErrorCode, RoundKind};
 use sha2::{Digest, Sha256};
 
 use crate::migrate::{MIGRATIONS, SCHEMA_VERSION};
 use crate::{Actor, Store, StoreError, Surface};
-use park_review_domain::Coded;
 
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
