@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use park_review_domain::model::ExpertRecord;
-use park_review_domain::rubric::format_points;
 use park_review_domain::City;
 
 use crate::{files, Cli, Outcome, RoundArg, CALLER};
@@ -165,7 +164,7 @@ pub fn run(cli: &Cli, command: &ExpertCommand) -> Outcome {
                         a.stage.name_zh(),
                         a.scored,
                         a.criteria,
-                        format_points(a.total)
+                        a.total
                     );
                 }
             })

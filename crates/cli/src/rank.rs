@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use park_review_domain::ids::AssignmentKey;
 use park_review_domain::ranking::Aggregation;
 use park_review_domain::rubric::format_points;
-use park_review_domain::{CodedError, ErrorCode};
+use park_review_domain::{CodedError, ErrorCode, Points};
 
 use crate::passphrase::{self, PassphraseArgs};
 use crate::{files, Cli, Outcome, RoundArg, CALLER};
@@ -89,8 +89,8 @@ pub enum OutlierCommand {
     },
 }
 
-fn opt(v: Option<f64>) -> String {
-    v.map(format_points).unwrap_or_else(|| "—".into())
+fn opt(v: Option<Points>) -> String {
+    v.map(|p| p.to_string()).unwrap_or_else(|| "—".into())
 }
 
 pub fn rank(cli: &Cli, args: &RankArgs) -> Outcome {
@@ -120,7 +120,7 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Outcome {
             } else {
                 (
                     count.or(current.selection_count),
-                    cutoff.or(current.selection_cutoff),
+                    cutoff.or(current.selection_cutoff.map(Points::to_f64)),
                 )
             };
             let settings = store.set_ranking_settings(
@@ -128,7 +128,7 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Outcome {
                 round.id,
                 aggregation,
                 weight.unwrap_or(current.material_weight),
-                margin.unwrap_or(current.outlier_margin),
+                margin.unwrap_or(current.outlier_margin.to_f64()),
                 count,
                 cutoff,
             )?;
@@ -139,9 +139,9 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Outcome {
                     settings.aggregation.name_zh(),
                     settings.material_weight,
                     format_points(1.0 - settings.material_weight),
-                    format_points(settings.outlier_margin),
+                    settings.outlier_margin,
                     settings.selection_count.map(|c| c.to_string()).unwrap_or_else(|| "不限".into()),
-                    settings.selection_cutoff.map(format_points).unwrap_or_else(|| "不设".into())
+                    settings.selection_cutoff.map(|c| c.to_string()).unwrap_or_else(|| "不设".into())
                 );
             })
         }
@@ -210,7 +210,7 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Outcome {
                             format!(
                                 "{} {}{}",
                                 e.expert,
-                                format_points(e.total),
+                                e.total,
                                 match &e.outlier {
                                     Some(o) if o.resolution.is_none() => "（离群，未处理）",
                                     Some(_) => "（离群，已处理）",

@@ -38,7 +38,7 @@ pub fn run(cli: &Cli, command: &RubricCommand) -> Outcome {
                 crate::say!(
                     "{}（满分 {}{}）",
                     rubric.rubric.title,
-                    format_points(rubric.max_total),
+                    rubric.max_total,
                     rubric
                         .frozen_sha256
                         .as_ref()
@@ -97,7 +97,7 @@ pub fn run(cli: &Cli, command: &RubricCommand) -> Outcome {
                         .iter()
                         .map(|s| s.criteria.len())
                         .sum::<usize>(),
-                    format_points(stored.max_total)
+                    stored.max_total
                 )
             })
         }

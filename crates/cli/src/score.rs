@@ -128,7 +128,7 @@ pub fn run(cli: &Cli, command: &ScoreCommand) -> Outcome {
                     target.application,
                     criterion,
                     format_points(points),
-                    format_points(saved.total),
+                    saved.total,
                     saved.scored,
                     saved.criteria
                 );
@@ -150,7 +150,7 @@ pub fn run(cli: &Cli, command: &ScoreCommand) -> Outcome {
                     "已提交专家 {} 对申报 {} 的评分：合计 {} 分，已锁定（{}）。",
                     sheet.expert_code,
                     sheet.application.code,
-                    format_points(sheet.total),
+                    sheet.total,
                     sheet.submitted_at.clone().unwrap_or_default()
                 );
             })
@@ -199,7 +199,7 @@ pub fn run(cli: &Cli, command: &ScoreCommand) -> Outcome {
                         criterion.title,
                         score
                             .points
-                            .map(format_points)
+                            .map(|p| p.to_string())
                             .unwrap_or_else(|| "—".into()),
                         format_points(criterion.max_points),
                         if score.comment.is_empty() {
@@ -211,8 +211,8 @@ pub fn run(cli: &Cli, command: &ScoreCommand) -> Outcome {
                 }
                 crate::say!(
                     "合计 {} / {}；评审意见：{}",
-                    format_points(sheet.total),
-                    format_points(sheet.max_total),
+                    sheet.total,
+                    sheet.max_total,
                     if sheet.opinion.is_empty() {
                         "（未填写）"
                     } else {
@@ -298,7 +298,7 @@ pub fn list(cli: &Cli, round: &str) -> Outcome {
                 r.expert_name,
                 r.stage.name_zh(),
                 r.scored,
-                format_points(r.total),
+                r.total,
                 r.entered_by
                     .as_ref()
                     .map(|b| format!("\t录入：{b}"))

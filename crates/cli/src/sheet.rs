@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use park_review_domain::ids::AssignmentKey;
-use park_review_domain::rubric::format_points;
 use park_review_domain::{CodedError, ErrorCode};
 use park_review_operations::verify_file;
 
@@ -100,7 +99,7 @@ pub fn sheet(cli: &Cli, args: &SheetArgs) -> Outcome {
                 args.out.display(),
                 issued.application,
                 issued.expert,
-                format_points(issued.total),
+                issued.total,
                 issued.sheet_id
             )
         },

@@ -104,12 +104,12 @@ mod tests {
             scores: (0..n)
                 .map(|i| {
                     (
-                        Some(i as f64 * 0.5),
+                        Some(park_review_domain::Points::from_centi(i as i64 * 50)),
                         "骨干企业数量与产值规模均达到要求，龙头企业带动作用明显。".repeat(2),
                     )
                 })
                 .collect(),
-            total: 52.5,
+            total: park_review_domain::Points::from_centi(5250),
             opinion: "产业基础扎实，建议推荐。".into(),
             declared_at: "2026-11-27 09:30:00 +08:00".into(),
             submitted_at: "2026-11-27 11:02:41 +08:00".into(),

@@ -6,6 +6,7 @@
 
 use park_review_domain::model::Rubric;
 use park_review_domain::rubric::format_points;
+use park_review_domain::Points;
 use printpdf::{Mm, PdfPage, PdfSaveOptions};
 
 use crate::page::{rgb, wrap, Canvas};
@@ -34,8 +35,8 @@ pub struct SheetData {
     pub employer: String,
     pub rubric: Rubric,
     /// Per criterion in the rubric's order: points and comment.
-    pub scores: Vec<(Option<f64>, String)>,
-    pub total: f64,
+    pub scores: Vec<(Option<Points>, String)>,
+    pub total: Points,
     pub opinion: String,
     /// When the no-conflict pledge was signed, as printed.
     pub declared_at: String,
@@ -188,7 +189,7 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
                 base,
                 10.0,
                 black.clone(),
-                &points.map(format_points).unwrap_or_else(|| "—".into()),
+                &points.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
             );
             for (i, line) in comment_lines.iter().enumerate() {
                 c.text(
@@ -217,7 +218,7 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
         11.0,
         format!(
             "合计：{} 分（满分 {} 分）",
-            format_points(data.total),
+            data.total,
             format_points(max_total)
         ),
         3.0,

@@ -1,6 +1,7 @@
 //! 专家评分汇总表: every application one expert scored in a round, with its total and when it
 //! was submitted, on one document the expert signs.
 
+use park_review_domain::Points;
 use printpdf::{Mm, PdfPage, PdfSaveOptions};
 
 use crate::page::{fit, rgb, wrap, Canvas};
@@ -20,7 +21,7 @@ pub struct SummaryRow {
     pub application_code: String,
     pub park_name: String,
     pub city: String,
-    pub total: f64,
+    pub total: Points,
     pub submitted_at: String,
 }
 
@@ -32,14 +33,13 @@ pub struct SummaryData {
     pub expert_name: String,
     pub employer: String,
     pub rows: Vec<SummaryRow>,
-    pub max_total: f64,
+    pub max_total: Points,
     pub rubric_sha256: String,
     pub signature_png: Option<Vec<u8>>,
 }
 
 /// The summary as PDF bytes.
 pub fn summary_sheet(data: &SummaryData, generated: &GeneratedAt) -> Vec<u8> {
-    use park_review_domain::rubric::format_points;
     let title = "广东省人工智能产业园区评审专家评分汇总表";
     let (mut doc, font) =
         crate::page::new_document(&format!("{title} {}", data.expert_code), generated);
@@ -97,7 +97,7 @@ pub fn summary_sheet(data: &SummaryData, generated: &GeneratedAt) -> Vec<u8> {
             row.application_code.clone(),
             fit(&row.park_name, 9.0, COLS[2] - 3.0),
             row.city.clone(),
-            format_points(row.total),
+            row.total.to_string(),
             row.submitted_at
                 .get(..16)
                 .unwrap_or(&row.submitted_at)
@@ -118,7 +118,7 @@ pub fn summary_sheet(data: &SummaryData, generated: &GeneratedAt) -> Vec<u8> {
     let statement = format!(
         "本人共评审 {} 个申报（满分 {} 分），以上合计分与本人签名的各申报评分表一致。本人已就每个申报签署无利益冲突承诺。",
         data.rows.len(),
-        format_points(data.max_total)
+        data.max_total
     );
     for line in wrap(&statement, 9.5, width - 2.0) {
         if y + 8.0 > BOTTOM {

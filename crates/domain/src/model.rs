@@ -350,6 +350,16 @@ impl Rubric {
             .map(|c| c.max_points)
             .sum()
     }
+
+    /// The sum of every criterion's maximum, exactly (a maximum that is not a number of
+    /// hundredths — refused when the rubric is checked — counts as 0).
+    pub fn max_total_points(&self) -> crate::Points {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.criteria)
+            .filter_map(|c| crate::Points::from_f64(c.max_points))
+            .sum()
+    }
 }
 
 /// An item of a site-inspection checklist (考察清单).

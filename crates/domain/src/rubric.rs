@@ -9,19 +9,14 @@ use sha2::{Digest, Sha256};
 
 use crate::exchange::{RubricFile, RUBRIC_FORMAT};
 use crate::model::{Band, Criterion, Rubric};
-use crate::DomainError;
+use crate::{DomainError, Points};
 
 /// The total every rubric must add up to.
 pub const RUBRIC_TOTAL: f64 = 100.0;
 
 /// Points as integer hundredths, if the value is finite and has at most two decimals.
 pub fn to_centi(points: f64) -> Option<i64> {
-    if !points.is_finite() || points.abs() > 1.0e9 {
-        return None;
-    }
-    let scaled = points * 100.0;
-    let rounded = scaled.round();
-    ((scaled - rounded).abs() < 1.0e-6).then_some(rounded as i64)
+    Points::from_f64(points).map(Points::centi)
 }
 
 /// Formats points the way a scoring sheet prints them: `7`, `7.5`, `7.25`.
@@ -183,8 +178,8 @@ pub fn rubric_sha256(rubric: &Rubric) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Checks the points an expert gives a criterion and returns them in hundredths.
-pub fn check_points(criterion: &Criterion, points: f64) -> Result<i64, DomainError> {
+/// Checks the points an expert gives a criterion and returns them exactly.
+pub fn check_points(criterion: &Criterion, points: f64) -> Result<Points, DomainError> {
     let field = format!("评分项 {}", criterion.code);
     let out_of_range = |rule: String| DomainError::OutOfRange {
         field: field.clone(),
@@ -213,12 +208,12 @@ pub fn check_points(criterion: &Criterion, points: f64) -> Result<i64, DomainErr
             step: format_points(criterion.step),
         });
     }
-    Ok(centi)
+    Ok(Points::from_centi(centi))
 }
 
 /// The band (档次) the points fall in, for the hint beside the field.
-pub fn band_for(criterion: &Criterion, points: f64) -> Option<&Band> {
-    let centi = to_centi(points)?;
+pub fn band_for(criterion: &Criterion, points: Points) -> Option<&Band> {
+    let centi = points.centi();
     criterion.bands.iter().find(|b| {
         matches!((to_centi(b.min_points), to_centi(b.max_points)), (Some(lo), Some(hi)) if lo <= centi && centi <= hi)
     })

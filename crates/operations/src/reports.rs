@@ -4,16 +4,20 @@
 use park_review_documents::GeneratedAt;
 use park_review_domain::eligibility::RuleResult;
 use park_review_domain::ids::RoundId;
-use park_review_domain::rubric::format_points;
-use park_review_domain::{CodedError, ErrorCode};
+use park_review_domain::{CodedError, ErrorCode, Points};
 use park_review_store::{KeyOwner, RankingReport, Store};
 use park_review_xlsx::{Cell, Sheet};
 
 use crate::files::{stamp, Document};
 use crate::{Result, Signer};
 
-fn points(v: Option<f64>) -> String {
-    v.map(format_points).unwrap_or_else(|| "—".into())
+fn points(v: Option<Points>) -> String {
+    v.map(|p| p.to_string()).unwrap_or_else(|| "—".into())
+}
+
+/// A spreadsheet cell for points: the decimal number, empty when there are none.
+fn number(v: Option<Points>) -> Cell {
+    Cell::Number(v.map(Points::to_f64))
 }
 
 fn resolution_zh(r: &str) -> &'static str {
@@ -32,12 +36,12 @@ fn method_line(report: &RankingReport) -> String {
         s.aggregation.name_zh(),
         (s.material_weight * 100.0).round(),
         ((1.0 - s.material_weight) * 100.0).round(),
-        format_points(s.outlier_margin),
+        s.outlier_margin,
         s.selection_count
             .map(|c| format!(" · 拟入选 {c} 个"))
             .unwrap_or_default(),
         s.selection_cutoff
-            .map(|c| format!(" · 分数线 {}", format_points(c)))
+            .map(|c| format!(" · 分数线 {c}"))
             .unwrap_or_default()
     )
 }
@@ -67,8 +71,8 @@ pub fn ranking_report(
                         Some(res) => format!(
                             "离群分：{} {} 分（偏离中位数 {} 分），{}：{}（{}，{}）",
                             e.expert,
-                            format_points(e.total),
-                            format_points(o.deviation),
+                            e.total,
+                            o.deviation,
                             resolution_zh(res),
                             o.note.clone().unwrap_or_default(),
                             o.resolved_by.clone().unwrap_or_default(),
@@ -76,9 +80,7 @@ pub fn ranking_report(
                         ),
                         None => format!(
                             "离群分：{} {} 分（偏离中位数 {} 分），尚未处理",
-                            e.expert,
-                            format_points(e.total),
-                            format_points(o.deviation)
+                            e.expert, e.total, o.deviation
                         ),
                     });
                 }
@@ -93,12 +95,7 @@ pub fn ranking_report(
                     "各部分得分：{}",
                     r.sections
                         .iter()
-                        .map(|s| format!(
-                            "{} {}/{}",
-                            s.title,
-                            points(s.score),
-                            format_points(s.max)
-                        ))
+                        .map(|s| format!("{} {}/{}", s.title, points(s.score), s.max))
                         .collect::<Vec<_>>()
                         .join("，")
                 ));
@@ -118,7 +115,7 @@ pub fn ranking_report(
                         "{}（已提交 {}/{}）",
                         r.experts
                             .iter()
-                            .map(|e| format!("{} {}", e.expert, format_points(e.total)))
+                            .map(|e| format!("{} {}", e.expert, e.total))
                             .collect::<Vec<_>>()
                             .join("，"),
                         r.submitted,
@@ -189,9 +186,9 @@ pub fn ranking_workbook(store: &Store, round_id: RoundId) -> Result<Document> {
                     t(&r.code),
                     t(&r.park_name),
                     t(&r.city),
-                    n(r.material_score),
-                    n(r.site_score),
-                    n(r.comprehensive_score),
+                    number(r.material_score),
+                    number(r.site_score),
+                    number(r.comprehensive_score),
                     t(if r.eligible { "通过" } else { "未通过" }),
                     t(if r.selected { "是" } else { "" }),
                     n(Some(f64::from(r.submitted))),
@@ -218,8 +215,8 @@ pub fn ranking_workbook(store: &Store, round_id: RoundId) -> Result<Document> {
             .iter()
             .map(|s| {
                 let mut row = vec![t(&s.application), t(&s.expert), t(s.stage.name_zh())];
-                row.extend(codes.iter().map(|c| n(s.scores.get(c).copied())));
-                row.push(n(Some(s.total)));
+                row.extend(codes.iter().map(|c| number(s.scores.get(c).copied())));
+                row.push(number(Some(s.total)));
                 row
             })
             .collect(),
@@ -247,8 +244,8 @@ pub fn ranking_workbook(store: &Store, round_id: RoundId) -> Result<Document> {
                         vec![
                             Cell::Text(r.code.clone()),
                             Cell::Text(e.expert.clone()),
-                            Cell::Number(Some(e.total)),
-                            Cell::Number(Some(o.deviation)),
+                            number(Some(e.total)),
+                            number(Some(o.deviation)),
                             Cell::Text(
                                 o.resolution
                                     .as_deref()

@@ -6,7 +6,7 @@
 use chrono::{DateTime, FixedOffset};
 use park_review_documents::GeneratedAt;
 use park_review_domain::ids::{AssignmentKey, RoundId};
-use park_review_domain::{CodedError, ErrorCode};
+use park_review_domain::{CodedError, ErrorCode, Points};
 use park_review_signing::keys::{common_name, parse_certificate, unlock};
 use park_review_signing::pades::{pdf_date, sign_pdf, SignatureInfo};
 use park_review_store::{sheet_snapshot, Actor, KeyOwner, Store};
@@ -37,7 +37,7 @@ pub struct IssuedFile {
     /// Empty for a summary sheet.
     pub application: String,
     pub expert: String,
-    pub total: f64,
+    pub total: Points,
     pub file_sha256: String,
     /// The name it is saved under.
     pub file_name: String,

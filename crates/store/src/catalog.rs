@@ -3,6 +3,7 @@
 
 use park_review_domain::ids::RoundId;
 use park_review_domain::model::{Checklist, Rubric};
+use park_review_domain::Points;
 use rusqlite::params;
 use serde_json::json;
 
@@ -209,7 +210,7 @@ pub struct RoundRubric {
     pub rubric: Rubric,
     /// Set once the round opened: the rubric can no longer change.
     pub frozen_sha256: Option<String>,
-    pub max_total: f64,
+    pub max_total: Points,
     /// Problems that would stop the round from opening (empty when valid).
     pub problems: Vec<String>,
 }
@@ -225,7 +226,7 @@ impl crate::Store {
             }
         })?;
         Ok(RoundRubric {
-            max_total: stored.rubric.max_total(),
+            max_total: stored.rubric.max_total_points(),
             problems: park_review_domain::rubric::rubric_problems(&stored.rubric),
             rubric: stored.rubric,
             frozen_sha256: stored.frozen_sha256,

@@ -14,7 +14,7 @@ use park_review_domain::ranking::round::{
 pub use park_review_domain::ranking::round::{ExpertScore, OutlierFlag, RankingRow, SectionScore};
 use park_review_domain::ranking::Aggregation;
 use park_review_domain::rubric::to_centi;
-use park_review_domain::{City, DomainError, ErrorCode};
+use park_review_domain::{City, DomainError, ErrorCode, Points};
 use rusqlite::params;
 use serde::Serialize;
 use serde_json::json;
@@ -27,8 +27,8 @@ fn rule(code: ErrorCode, message: String) -> StoreError {
     StoreError::Rule { code, message }
 }
 
-fn points(centi: i64) -> f64 {
-    centi as f64 / 100.0
+fn points(centi: i64) -> Points {
+    Points::from_centi(centi)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -38,9 +38,9 @@ pub struct RankingSettings {
     /// The material review's weight, 0–1 (default 0.6).
     pub material_weight: f64,
     /// An expert total further than this from the application's median is flagged (default 15).
-    pub outlier_margin: f64,
+    pub outlier_margin: Points,
     pub selection_count: Option<u32>,
-    pub selection_cutoff: Option<f64>,
+    pub selection_cutoff: Option<Points>,
     pub finalised_at: Option<String>,
     pub finalised_by: Option<String>,
 }
@@ -239,7 +239,7 @@ impl Store {
             })?;
         let app = self.find_application(round_id, application)?;
         let expert_row = self.find_panel_expert(round_id, expert)?;
-        let total = (flagged.total * 100.0).round() as i64;
+        let total = flagged.total.centi();
         self.write(actor, |tx| {
             let uid = tx.new_uid();
             let now = tx.now();
@@ -314,10 +314,7 @@ impl Store {
         let formal = self.formal_review_results(round_id)?;
         let conn = self.conn();
         let rubric = self.rubric(round_id).ok();
-        let max_total_centi = rubric
-            .as_ref()
-            .and_then(|r| to_centi(r.max_total))
-            .unwrap_or(10_000);
+        let max_total_centi = rubric.as_ref().map_or(10_000, |r| r.max_total.centi());
         let sections: Vec<SectionDef> = rubric
             .as_ref()
             .map(|r| {
@@ -510,11 +507,9 @@ impl Store {
             rules: RankingRules {
                 aggregation: settings.aggregation,
                 material_weight_permille: (settings.material_weight * 1000.0).round() as i64,
-                outlier_margin_centi: (settings.outlier_margin * 100.0).round() as i64,
+                outlier_margin_centi: settings.outlier_margin.centi(),
                 selection_count: settings.selection_count,
-                selection_cutoff_centi: settings
-                    .selection_cutoff
-                    .map(|c| (c * 100.0).round() as i64),
+                selection_cutoff_centi: settings.selection_cutoff.map(Points::centi),
             },
             max_total_centi,
             sections,

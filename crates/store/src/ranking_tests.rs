@@ -9,6 +9,7 @@ use park_review_domain::eligibility::{RuleId, RuleResult};
 use park_review_domain::exchange::ScoresEntry;
 use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::ranking::{aggregate, zscore_adjusted, Aggregation, ExpertTotal};
+use park_review_domain::Points;
 
 use crate::{Actor, Store, Surface};
 
@@ -204,7 +205,7 @@ fn the_ranking_equals_a_recomputation_from_the_individual_scores() {
         .into_iter()
         .filter(|r| r.submitted_at.is_some())
         .collect();
-    let centi = |p: f64| (p * 100.0).round() as i64;
+    let centi = |p: Points| p.centi();
     let total = |r: &crate::ScoreRow| r.scores.values().map(|p| centi(*p)).sum::<i64>();
     for method in [
         Aggregation::Mean,
@@ -236,11 +237,11 @@ fn the_ranking_equals_a_recomputation_from_the_individual_scores() {
                 .filter(|r| r.application == row.code)
                 .collect();
             assert_eq!(row.submitted as usize, mine.len(), "{}", row.code);
-            let experts: Vec<(&str, f64)> = mine
+            let experts: Vec<(&str, Points)> = mine
                 .iter()
-                .map(|r| (r.expert.as_str(), total(r) as f64 / 100.0))
+                .map(|r| (r.expert.as_str(), Points::from_centi(total(r))))
                 .collect();
-            let shown: Vec<(&str, f64)> = row
+            let shown: Vec<(&str, Points)> = row
                 .experts
                 .iter()
                 .map(|e| (e.expert.as_str(), e.total))

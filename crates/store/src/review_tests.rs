@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use park_review_domain::exchange::ScoresEntry;
 use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::model::ExpertRecord;
-use park_review_domain::{City, Coded, ErrorCode};
+use park_review_domain::{City, Coded, ErrorCode, Points};
 
 use crate::assignment::AssignmentStage;
 use crate::{Actor, Store, StoreError, Surface};
@@ -385,9 +385,12 @@ fn bad_points_are_refused_and_stored_scores_stay() {
         .score_sheet(&AssignmentKey::new(round, &e, &a))
         .unwrap();
     let c31 = sheet.scores.iter().find(|s| s.code == "C3.1").unwrap();
-    assert_eq!((c31.points, c31.comment.as_str()), (Some(8.5), "基础扎实"));
+    assert_eq!(
+        (c31.points, c31.comment.as_str()),
+        (Some(Points::from_centi(850)), "基础扎实")
+    );
     assert_eq!(c31.band.as_deref(), Some("A"));
-    assert_eq!(sheet.total, 8.5);
+    assert_eq!(sheet.total, Points::from_centi(850));
 }
 
 #[test]
@@ -427,7 +430,7 @@ fn submit_needs_every_score_and_an_opinion_then_locks_until_reopened() {
         )
         .unwrap();
     assert_eq!(sheet.stage, AssignmentStage::Submitted);
-    assert_eq!(sheet.total, 100.0 - criteria.len() as f64);
+    assert_eq!(sheet.total.to_f64(), 100.0 - criteria.len() as f64);
     assert_eq!(
         code_of(store.set_score(
             &who,
@@ -553,7 +556,7 @@ fn paper_scores_import_all_or_nothing_marked_with_who_entered_them() {
         .into_iter()
         .find(|r| r.expert == e && r.application == a)
         .unwrap();
-    assert_eq!(row.total, 100.0);
+    assert_eq!(row.total, Points::from_centi(10_000));
     assert_eq!(row.stage, AssignmentStage::Submitted);
     assert_eq!(row.entered_by.as_deref(), Some("测试秘书"));
     assert_eq!(row.comments["C3.1"], "纸质表原文");

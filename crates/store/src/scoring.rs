@@ -8,7 +8,7 @@ use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::model::{ApplicationSummary, Rubric};
 use park_review_domain::rubric::{band_for, check_points};
 use park_review_domain::Coded;
-use park_review_domain::{ErrorCode, RoundStatus};
+use park_review_domain::{ErrorCode, Points, RoundStatus};
 use rusqlite::params;
 use serde::Serialize;
 use serde_json::json;
@@ -25,7 +25,7 @@ use crate::{Actor, Store, WriteTx};
 #[ts(export)]
 pub struct CriterionScore {
     pub code: String,
-    pub points: Option<f64>,
+    pub points: Option<Points>,
     pub comment: String,
     /// The band the points fall in, e.g. `A`.
     pub band: Option<String>,
@@ -46,8 +46,8 @@ pub struct ScoreSheet {
     /// One per criterion, in the rubric's order.
     pub scores: Vec<CriterionScore>,
     pub opinion: String,
-    pub total: f64,
-    pub max_total: f64,
+    pub total: Points,
+    pub max_total: Points,
     pub scored: u32,
     pub criteria: u32,
     pub stage: AssignmentStage,
@@ -60,7 +60,7 @@ pub struct ScoreSheet {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct ScoreSaved {
-    pub total: f64,
+    pub total: Points,
     pub scored: u32,
     pub criteria: u32,
     pub saved_at: String,
@@ -76,7 +76,7 @@ pub struct ExpertAssignment {
     pub submitted_at: Option<String>,
     pub scored: u32,
     pub criteria: u32,
-    pub total: f64,
+    pub total: Points,
 }
 
 /// One assignment's scores, for `park-review scores` and the secretariat's overview.
@@ -91,9 +91,9 @@ pub struct ScoreRow {
     pub submitted_at: Option<String>,
     pub entered_by: Option<String>,
     pub opinion: String,
-    pub total: f64,
+    pub total: Points,
     pub scored: u32,
-    pub scores: BTreeMap<String, f64>,
+    pub scores: BTreeMap<String, Points>,
     pub comments: BTreeMap<String, String>,
 }
 
@@ -101,8 +101,8 @@ fn rule(code: ErrorCode, message: String) -> StoreError {
     StoreError::Rule { code, message }
 }
 
-fn centi(points: Option<i64>) -> Option<f64> {
-    points.map(|p| p as f64 / 100.0)
+fn centi(points: Option<i64>) -> Option<Points> {
+    points.map(Points::from_centi)
 }
 
 fn stage_of(row: &AssignmentRow) -> AssignmentStage {
@@ -122,7 +122,7 @@ fn totals(conn: &rusqlite::Connection, assignment: i64) -> rusqlite::Result<(i64
 fn saved(tx: &WriteTx<'_>, assignment: i64, criteria: u32) -> Result<ScoreSaved> {
     let (total, scored) = totals(&tx.tx, assignment)?;
     Ok(ScoreSaved {
-        total: total as f64 / 100.0,
+        total: Points::from_centi(total),
         scored,
         criteria,
         saved_at: tx.now(),
@@ -172,7 +172,7 @@ fn upsert_score(
         "score.set",
         "assignment",
         &assignment.uid,
-        json!({"criterion": criterion_code, "points": points_centi.flatten().map(|p| p as f64 / 100.0),
+        json!({"criterion": criterion_code, "points": points_centi.flatten().map(Points::from_centi),
                "comment": comment}),
     )
 }
@@ -244,12 +244,12 @@ impl Store {
             application: app,
             expert_code: expert.code,
             expert_name: expert.name,
-            max_total: rubric.rubric.max_total(),
+            max_total: rubric.rubric.max_total_points(),
             criteria: rubric.criterion_ids.len() as u32,
             rubric: rubric.rubric,
             scores,
             opinion,
-            total: total as f64 / 100.0,
+            total: Points::from_centi(total),
             scored,
             stage: stage_of(&row),
             declared_at: row.declared_at,
@@ -317,7 +317,10 @@ impl Store {
                     ),
                 })?;
         let points_centi = match points {
-            Some(p) => Some(p.map(|p| check_points(c, p)).transpose()?),
+            Some(p) => Some(
+                p.map(|p| check_points(c, p).map(Points::centi))
+                    .transpose()?,
+            ),
             None => None,
         };
         let code = c.code.clone();
@@ -406,7 +409,7 @@ impl Store {
                 "assignment",
                 &row.uid,
                 json!({"application": app.code, "expert": expert_row.code,
-                       "total": total as f64 / 100.0, "rubric_sha256": rubric.frozen_sha256}),
+                       "total": Points::from_centi(total), "rubric_sha256": rubric.frozen_sha256}),
             )
         })?;
         self.score_sheet(key)
@@ -484,7 +487,7 @@ impl Store {
                     submitted_at: row.submitted_at,
                     scored,
                     criteria,
-                    total: total as f64 / 100.0,
+                    total: Points::from_centi(total),
                 });
             }
         }
@@ -553,7 +556,7 @@ impl Store {
             for (c, p, comment) in by_assignment.remove(&id).unwrap_or_default() {
                 if let Some(p) = p {
                     total_centi += p;
-                    scores.insert(c.clone(), p as f64 / 100.0);
+                    scores.insert(c.clone(), Points::from_centi(p));
                 }
                 if !comment.is_empty() {
                     comments.insert(c, comment);
@@ -568,7 +571,7 @@ impl Store {
                 submitted_at,
                 entered_by,
                 opinion,
-                total: total_centi as f64 / 100.0,
+                total: Points::from_centi(total_centi),
                 scored: scores.len() as u32,
                 scores,
                 comments,
@@ -629,7 +632,9 @@ impl Store {
                         format!("{label}：评分细则中没有评分项“{code}”。"),
                     )
                 })?;
-                let centi = check_points(c, *points).map_err(|e| fail(e.into()))?;
+                let centi = check_points(c, *points)
+                    .map_err(|e| fail(e.into()))?
+                    .centi();
                 scores.push((id, c.code.clone(), centi, entry.comments.get(code).cloned()));
             }
             for code in entry.comments.keys() {

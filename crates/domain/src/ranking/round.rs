@@ -15,7 +15,7 @@ use super::{
     TieBreak,
 };
 use crate::model::Rubric;
-use crate::Clause;
+use crate::{Clause, Points};
 
 /// How a round is ranked, in exact units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +127,7 @@ pub fn industrial_base_section(rubric: &Rubric) -> Option<usize> {
 #[ts(export)]
 pub struct OutlierFlag {
     /// The total minus the application's median.
-    pub deviation: f64,
+    pub deviation: Points,
     /// `confirmed`, `rescored` or `accepted`; none while unresolved.
     pub resolution: Option<String>,
     pub note: Option<String>,
@@ -139,9 +139,9 @@ pub struct OutlierFlag {
 #[ts(export)]
 pub struct ExpertScore {
     pub expert: String,
-    pub total: f64,
+    pub total: Points,
     /// The z-score adjusted total, with the `zscore` method.
-    pub adjusted: Option<f64>,
+    pub adjusted: Option<Points>,
     pub outlier: Option<OutlierFlag>,
 }
 
@@ -151,8 +151,8 @@ pub struct ExpertScore {
 pub struct SectionScore {
     pub code: String,
     pub title: String,
-    pub max: f64,
-    pub score: Option<f64>,
+    pub max: Points,
+    pub score: Option<Points>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -165,16 +165,16 @@ pub struct RankingRow {
     pub registration_order: u32,
     /// Did not fail the formal review (形式审查).
     pub eligible: bool,
-    pub material_score: Option<f64>,
-    pub site_score: Option<f64>,
+    pub material_score: Option<Points>,
+    pub site_score: Option<Points>,
     pub site_record_ref: Option<String>,
-    pub comprehensive_score: Option<f64>,
+    pub comprehensive_score: Option<Points>,
     /// Eligible but without a material or site score yet.
     pub incomplete: bool,
     pub selected: bool,
     pub tie_break: Option<TieBreak>,
     /// The industrial-base (C3) section's aggregate, used to break ties.
-    pub industrial_base: Option<f64>,
+    pub industrial_base: Option<Points>,
     /// Each rubric section's aggregate (same method; plain mean with `zscore`).
     pub sections: Vec<SectionScore>,
     /// Submitted scoring sheets counted, of the experts assigned.
@@ -192,8 +192,8 @@ pub struct RoundRanking {
     pub selected: Vec<String>,
 }
 
-fn points(centi: i64) -> f64 {
-    centi as f64 / 100.0
+fn points(centi: i64) -> Points {
+    Points::from_centi(centi)
 }
 
 /// Computes the round's ranking from its data.

@@ -1,7 +1,7 @@
 use super::*;
 use crate::exchange::parse_rubric;
 use crate::model::RubricSection;
-use crate::Coded;
+use crate::{Coded, Points};
 
 const DEFAULT: &str = include_str!("../../../../assets/rubrics/default-designation.json");
 
@@ -137,9 +137,9 @@ fn the_fingerprint_changes_with_any_edit_and_only_then() {
 #[test]
 fn points_are_checked_against_max_and_step() {
     let c = criterion("C3.1", 8.0);
-    assert_eq!(check_points(&c, 7.5).unwrap(), 750);
-    assert_eq!(check_points(&c, 0.0).unwrap(), 0);
-    assert_eq!(check_points(&c, 8.0).unwrap(), 800);
+    assert_eq!(check_points(&c, 7.5).unwrap().centi(), 750);
+    assert_eq!(check_points(&c, 0.0).unwrap().centi(), 0);
+    assert_eq!(check_points(&c, 8.0).unwrap().centi(), 800);
     let code = |p: f64| check_points(&c, p).unwrap_err().code().as_str();
     assert_eq!(code(8.5), "OUT_OF_RANGE");
     assert_eq!(code(-0.5), "OUT_OF_RANGE");
@@ -159,10 +159,19 @@ fn the_band_hint_follows_the_typed_points() {
         band("B", 5.0, 6.5),
         band("C", 0.0, 4.5),
     ];
-    assert_eq!(band_for(&c, 7.5).map(|b| b.label.as_str()), Some("A"));
-    assert_eq!(band_for(&c, 5.0).map(|b| b.label.as_str()), Some("B"));
-    assert_eq!(band_for(&c, 6.75), None);
-    assert_eq!(band_for(&c, 0.0).map(|b| b.label.as_str()), Some("C"));
+    assert_eq!(
+        band_for(&c, Points::from_f64(7.5).unwrap()).map(|b| b.label.as_str()),
+        Some("A")
+    );
+    assert_eq!(
+        band_for(&c, Points::from_f64(5.0).unwrap()).map(|b| b.label.as_str()),
+        Some("B")
+    );
+    assert_eq!(band_for(&c, Points::from_f64(6.75).unwrap()), None);
+    assert_eq!(
+        band_for(&c, Points::from_f64(0.0).unwrap()).map(|b| b.label.as_str()),
+        Some("C")
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 import type { ApplicationSummary } from "./ApplicationSummary";
 import type { AssignmentStage } from "./AssignmentStage";
 import type { CriterionScore } from "./CriterionScore";
+import type { Points } from "./Points";
 import type { Rubric } from "./Rubric";
 
 /**
@@ -11,4 +12,4 @@ export type ScoreSheet = { round_code: string, rubric_sha256: string | null, app
 /**
  * One per criterion, in the rubric's order.
  */
-scores: Array<CriterionScore>, opinion: string, total: number, max_total: number, scored: number, criteria: number, stage: AssignmentStage, declared_at: string | null, submitted_at: string | null, entered_by: string | null, };
+scores: Array<CriterionScore>, opinion: string, total: Points, max_total: Points, scored: number, criteria: number, stage: AssignmentStage, declared_at: string | null, submitted_at: string | null, entered_by: string | null, };
