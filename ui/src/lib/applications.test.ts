@@ -38,6 +38,8 @@ describe('figures', () => {
   it('formats areas without float noise', () => {
     expect(formatArea(298.5)).toBe('298.5')
     expect(formatArea(1260)).toBe('1,260')
+    expect(formatArea(1260.25, 'en')).toBe('1,260.3')
+    expect(formatArea(1260.25, 'de')).toBe('1.260,3')
     expect(formatArea(299.94999999)).toBe('299.9')
   })
 

@@ -1,6 +1,7 @@
 // Pure helpers for the application views: filtering and figures, kept out of components so
 // they can be unit-tested.
 import type { ApplicationSummary } from '../ipc'
+import { i18n } from '../i18n'
 
 /** Filters by a free-text query (park name, code, management body, district) and a city. */
 export function filterApplications(
@@ -23,9 +24,9 @@ export function distinctCities(apps: { city: string }[]): string[] {
   return [...new Set(apps.map((app) => app.city))]
 }
 
-/** 亩 with at most one decimal and thousands separators: 1,260 / 298.5. */
-export function formatArea(mu: number): string {
-  return mu.toLocaleString('zh-CN', { maximumFractionDigits: 1 })
+/** 亩 with at most one decimal and the UI language's separators: 1,260 / 298.5. */
+export function formatArea(mu: number, locale: string = i18n.global.locale.value): string {
+  return mu.toLocaleString(locale, { maximumFractionDigits: 1 })
 }
 
 /** Which step of the review process a round is at (0 = register applications, 1 = formal

@@ -4,6 +4,7 @@
 import { reactive } from 'vue'
 import { api, assignmentKey, toAppError } from '../../ipc'
 import { LatestSaver } from '../../lib/saver'
+import { i18n } from '../../i18n'
 
 declare global {
   interface Window {
@@ -35,7 +36,7 @@ export function useAutosave(target: () => Target, onPointsFailed: (code: string,
       saved: (_key, _result, ms) => {
         state.pending = saver.pending
         state.failed = ''
-        state.lastAt = new Date().toLocaleTimeString('zh-CN', { hour12: false })
+        state.lastAt = new Date().toLocaleTimeString(i18n.global.locale.value, { hour12: false })
         const log = (window.__parkReviewAutosaveMs ??= [])
         log.push(ms)
         if (log.length > 2000) log.shift()
