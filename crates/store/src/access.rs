@@ -15,6 +15,9 @@ use serde_json::json;
 use crate::error::{Result, StoreError};
 use crate::{Actor, Attachment, Store, WriteTx};
 
+/// An assignment that passed a check: its round, application, expert and row.
+pub(crate) type CheckedPair = (Round, ApplicationSummary, Expert, AssignmentRow);
+
 #[derive(Debug, Clone)]
 pub(crate) struct AssignmentRow {
     pub id: i64,
@@ -54,8 +57,6 @@ impl Store {
     /// the expert. Refused if not assigned or if a conflict stands. Signing twice keeps the
     /// first time.
     pub fn declare_no_conflict(&mut self, actor: &Actor, key: &AssignmentKey) -> Result<String> {
-        let (_round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
         let (round, app, expert, row) = self.assigned_pair(key)?;
         if round.status != RoundStatus::Open {
             return Err(not_open(&round));
@@ -81,15 +82,7 @@ impl Store {
 
     /// The round, application, expert and assignment of a pair, checking that the expert is
     /// assigned (NOT_ASSIGNED) and has no standing conflict (CONFLICT_OF_INTEREST).
-    pub(crate) fn assigned_pair(
-        &self,
-        key: &AssignmentKey,
-    ) -> Result<(
-        Round,
-        park_review_domain::model::ApplicationSummary,
-        Expert,
-        AssignmentRow,
-    )> {
+    pub(crate) fn assigned_pair(&self, key: &AssignmentKey) -> Result<CheckedPair> {
         let (round_id, expert, application) =
             (key.round_id, key.expert.as_str(), key.application.as_str());
         let round = self.round(round_id)?;
@@ -118,17 +111,7 @@ impl Store {
     }
 
     /// The pair, checked for scoring: assigned, no conflict, pledge signed.
-    pub(crate) fn declared_pair(
-        &self,
-        key: &AssignmentKey,
-    ) -> Result<(
-        park_review_domain::model::Round,
-        ApplicationSummary,
-        Expert,
-        AssignmentRow,
-    )> {
-        let (_round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
+    pub(crate) fn declared_pair(&self, key: &AssignmentKey) -> Result<CheckedPair> {
         let (round, app, expert, row) = self.assigned_pair(key)?;
         if row.declared_at.is_none() {
             return Err(rule(
@@ -143,17 +126,8 @@ impl Store {
     }
 
     /// The pair, checked for a change of scores: also the round is open and nothing submitted.
-    pub(crate) fn editable_pair(
-        &self,
-        key: &AssignmentKey,
-    ) -> Result<(
-        park_review_domain::model::Round,
-        ApplicationSummary,
-        Expert,
-        AssignmentRow,
-    )> {
-        let (round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
+    pub(crate) fn editable_pair(&self, key: &AssignmentKey) -> Result<CheckedPair> {
+        let round_id = key.round_id;
         let round = self.round(round_id)?;
         if round.status != RoundStatus::Open {
             return Err(not_open(&round));
@@ -173,8 +147,6 @@ impl Store {
 
     /// The materials of an application, for an expert who signed the pledge.
     pub fn expert_attachments(&self, key: &AssignmentKey) -> Result<Vec<Attachment>> {
-        let (_round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
         let (_, app, _, _) = self.declared_pair(key)?;
         self.attachments_of(app.id)
     }
@@ -185,8 +157,6 @@ impl Store {
         key: &AssignmentKey,
         uid: &str,
     ) -> Result<(Attachment, Vec<u8>)> {
-        let (_round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
         let list = self.expert_attachments(key)?;
         if !list.iter().any(|a| a.uid.0 == uid) {
             return Err(StoreError::NotFound {

@@ -150,8 +150,6 @@ impl Store {
 
     /// Records a conflict by hand (秘书处认定). Any assignment of the pair is removed.
     pub fn add_conflict(&mut self, actor: &Actor, key: &AssignmentKey, reason: &str) -> Result<()> {
-        let (_round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
         self.record_conflict(actor, key, reason, "added")
     }
 
@@ -163,8 +161,6 @@ impl Store {
         key: &AssignmentKey,
         reason: &str,
     ) -> Result<()> {
-        let (_round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
         self.record_conflict(actor, key, reason, "declared")
     }
 

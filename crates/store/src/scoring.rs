@@ -205,8 +205,7 @@ impl Store {
 
     /// The scoring sheet of one assignment (after the pledge).
     pub fn score_sheet(&self, key: &AssignmentKey) -> Result<ScoreSheet> {
-        let (round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
+        let round_id = key.round_id;
         let (round, app, expert, row) = self.declared_pair(key)?;
         let rubric = self.frozen_rubric(round_id)?;
         let stored: BTreeMap<i64, (Option<i64>, String, Option<String>)> = self
@@ -268,8 +267,6 @@ impl Store {
         points: Option<f64>,
         comment: Option<&str>,
     ) -> Result<ScoreSaved> {
-        let (_round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
         self.save_draft(actor, key, criterion, Some(points), comment)
     }
 
@@ -281,8 +278,6 @@ impl Store {
         criterion: &str,
         comment: &str,
     ) -> Result<ScoreSaved> {
-        let (_round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
         self.save_draft(actor, key, criterion, None, Some(comment))
     }
 
@@ -296,8 +291,7 @@ impl Store {
         points: Option<Option<f64>>,
         comment: Option<&str>,
     ) -> Result<ScoreSaved> {
-        let (round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
+        let round_id = key.round_id;
         let (_, _, _, row) = self.editable_pair(key)?;
         let rubric = self.frozen_rubric(round_id)?;
         let (criterion_id, c) =
@@ -346,8 +340,7 @@ impl Store {
         key: &AssignmentKey,
         opinion: &str,
     ) -> Result<ScoreSaved> {
-        let (round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
+        let round_id = key.round_id;
         let (_, _, _, row) = self.editable_pair(key)?;
         let criteria = self.frozen_rubric(round_id)?.criterion_ids.len() as u32;
         self.write(actor, |tx| {
@@ -369,8 +362,7 @@ impl Store {
         key: &AssignmentKey,
         opinion: Option<&str>,
     ) -> Result<ScoreSheet> {
-        let (round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
+        let round_id = key.round_id;
         let (_, app, expert_row, row) = self.editable_pair(key)?;
         let rubric = self.frozen_rubric(round_id)?;
         let scored: BTreeMap<i64, Option<i64>> = self
@@ -422,8 +414,6 @@ impl Store {
         key: &AssignmentKey,
         reason: &str,
     ) -> Result<()> {
-        let (_round_id, _expert, _application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
         if actor.role != Role::Secretariat {
             return Err(rule(
                 ErrorCode::ScoresLocked,
