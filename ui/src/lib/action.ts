@@ -7,16 +7,17 @@ import { i18n } from '../i18n'
 import { showError } from './notify'
 
 /** Runs `action` with `busy` set while it runs. On success shows `done` (when given) and
- * resolves to the result; on failure shows the error and resolves to `undefined`. */
-export async function runAction<T>(busy: Ref<boolean> | null, action: () => Promise<T>, done?: string): Promise<T | undefined> {
+ * resolves to true; on failure shows the error with its code and resolves to false. (An action
+ * that has a result keeps it itself: many commands answer nothing.) */
+export async function runAction(busy: Ref<boolean> | null, action: () => Promise<unknown>, done?: string): Promise<boolean> {
   if (busy) busy.value = true
   try {
-    const result = await action()
+    await action()
     if (done) ElMessage({ type: 'success', message: done })
-    return result
+    return true
   } catch (err) {
     showError(err)
-    return undefined
+    return false
   } finally {
     if (busy) busy.value = false
   }
