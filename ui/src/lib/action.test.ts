@@ -36,6 +36,6 @@ describe('runAction', () => {
     })
     expect(ok).toBe(false)
     expect(busy.value).toBe(false)
-    expect(shown.at(-1)).toBe('评分已提交并锁定（SCORES_LOCKED）')
+    expect(shown[shown.length - 1]).toBe('评分已提交并锁定（SCORES_LOCKED）')
   })
 })
