@@ -61,6 +61,20 @@ fn demo_loads_the_round_and_refuses_a_second_time_without_changing_anything() {
     }
     let experts = sb.cli_json("expert list --round DEMO-2026");
     assert_eq!(experts.as_array().unwrap().len(), 7);
+
+    // The audit log names the person, and says in a field of its own that the change came
+    // through the command line (not "…（命令行）" inside the name).
+    let store = park_review_store::Store::open(&sb.db()).unwrap();
+    let entries = store.recent_audit(10_000).unwrap();
+    assert!(!entries.is_empty());
+    for e in &entries {
+        assert_eq!(
+            (e.actor_role.as_str(), e.actor_surface.as_str()),
+            ("secretariat", "command_line"),
+            "{e:?}"
+        );
+        assert!(!e.actor_name.contains("命令行"), "{e:?}");
+    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
 // Journeys of the foundation: the first-run screen, the demo round, the application list, the
 // role navigation, the language switch, and a database the app must refuse.
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { withApp } from './harness.mjs'
@@ -20,6 +21,9 @@ test('first run: load the demo round and see its parks in the application list',
     await app.waitFor('9 applications on the home screen',
       `return document.querySelector('[data-testid="stat-applications"]')?.innerText.includes('9')`)
     await app.screenshot('home-demo-round')
+    // The audit log names the person and, in a field of its own, that it came through the app.
+    const actors = execFileSync('sqlite3', [app.db, 'SELECT DISTINCT actor_role, actor_surface FROM audit_log']).toString().trim()
+    assert.equal(actors, 'secretariat|app')
 
     await app.tabTo('[data-testid="nav-applications"]')
     await app.press('Enter')

@@ -203,8 +203,9 @@ export class App {
   /** Clicks the primary button of the message box on screen (an older one may still be fading out). */
   async confirmMessageBox() {
     await this.waitFor('a message box', `const boxes = [...document.querySelectorAll('.el-message-box')].filter((b) => b.offsetParent && getComputedStyle(b.parentElement.parentElement).display !== 'none'); if (boxes.length !== 1) return false; document.querySelectorAll('[data-e2e-confirm]').forEach((b) => b.removeAttribute('data-e2e-confirm')); boxes[0].querySelector('.el-button--primary').setAttribute('data-e2e-confirm', ''); return true`)
-    await this.click('[data-e2e-confirm]')
-    await this.waitFor('the message box to close', `return ![...document.querySelectorAll('[data-e2e-confirm]')].some((b) => b.offsetParent)`)
+    // A click that lands while the box is still opening is lost (seen on a busy 2-core machine):
+    // click again, as a user would, until it closes.
+    await this.clickUntil('[data-e2e-confirm]', 'the message box to close', `return ![...document.querySelectorAll('[data-e2e-confirm]')].some((b) => b.offsetParent)`)
   }
 
   /** Draws a stroke through `points` ([x, y] offsets from the element's centre) with the mouse. */
