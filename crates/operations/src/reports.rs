@@ -53,9 +53,8 @@ pub fn ranking_report(
     round_id: RoundId,
     passphrase: impl FnOnce() -> Result<String>,
 ) -> Result<Document> {
-    store.signing_key(KeyOwner::Secretariat)?;
+    let signer = Signer::ask(store, KeyOwner::Secretariat, passphrase)?;
     let report = store.ranking(round_id)?;
-    let signer = Signer::unlock(store, KeyOwner::Secretariat, &passphrase()?)?;
     let now = store.now();
     let lines = report
         .rows

@@ -66,8 +66,18 @@ pub struct Signer {
 impl Signer {
     /// Unlocks the stored key of `owner` with its passphrase (WRONG_PASSPHRASE otherwise).
     pub fn unlock(store: &Store, owner: KeyOwner<'_>, passphrase: &str) -> Result<Signer> {
+        Signer::ask(store, owner, || Ok(passphrase.to_owned()))
+    }
+
+    /// Reads the stored key of `owner` (NO_KEY before asking), then asks for its passphrase
+    /// and unlocks it, so a user is never asked for a passphrase of a key that does not exist.
+    pub(crate) fn ask(
+        store: &Store,
+        owner: KeyOwner<'_>,
+        passphrase: impl FnOnce() -> Result<String>,
+    ) -> Result<Signer> {
         let stored = store.signing_key(owner)?;
-        let key = unlock(&stored.encrypted_key_pem, passphrase)?;
+        let key = unlock(&stored.encrypted_key_pem, &passphrase()?)?;
         let name = common_name(&parse_certificate(&stored.certificate_der)?);
         Ok(Signer {
             key,
@@ -219,8 +229,7 @@ pub fn issue_sheet(
 ) -> Result<IssuedFile> {
     let prepared = prepare_sheet(store, key)?;
     let code = prepared.data.expert_code.clone();
-    store.signing_key(KeyOwner::Expert(&code))?;
-    let signer = Signer::unlock(store, KeyOwner::Expert(&code), &passphrase(&code)?)?;
+    let signer = Signer::ask(store, KeyOwner::Expert(&code), || passphrase(&code))?;
     let signed = sign_prepared(&prepared, &signer, store.now())?;
     record_prepared(store, &caller.expert(&code), &prepared, signed)
 }
@@ -292,12 +301,9 @@ pub fn issue_expert_sheets(
             ),
         ));
     }
-    store.signing_key(KeyOwner::Expert(&expert.code))?;
-    let signer = Signer::unlock(
-        store,
-        KeyOwner::Expert(&expert.code),
-        &passphrase(&expert.code)?,
-    )?;
+    let signer = Signer::ask(store, KeyOwner::Expert(&expert.code), || {
+        passphrase(&expert.code)
+    })?;
     let prepared = todo
         .iter()
         .map(|application| {
@@ -368,8 +374,7 @@ pub fn issue_summary(
         ));
     }
     let owner = KeyOwner::Expert(&expert_row.code);
-    store.signing_key(owner)?;
-    let signer = Signer::unlock(store, owner, &passphrase(&expert_row.code)?)?;
+    let signer = Signer::ask(store, owner, || passphrase(&expert_row.code))?;
     let rubric = store.rubric(round_id)?;
     let sheet_id = park_review_store::fresh_uid();
     let data = park_review_documents::SummaryData {

@@ -80,14 +80,23 @@ impl Store {
         })
     }
 
+    /// The round, application and panel expert a key names (NOT_FOUND otherwise); no check of
+    /// the assignment itself.
+    pub(crate) fn resolve_key(
+        &self,
+        key: &AssignmentKey,
+    ) -> Result<(Round, ApplicationSummary, Expert)> {
+        Ok((
+            self.round(key.round_id)?,
+            self.find_application(key.round_id, &key.application)?,
+            self.find_panel_expert(key.round_id, &key.expert)?,
+        ))
+    }
+
     /// The round, application, expert and assignment of a pair, checking that the expert is
     /// assigned (NOT_ASSIGNED) and has no standing conflict (CONFLICT_OF_INTEREST).
     pub(crate) fn assigned_pair(&self, key: &AssignmentKey) -> Result<CheckedPair> {
-        let (round_id, expert, application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
-        let round = self.round(round_id)?;
-        let app = self.find_application(round_id, application)?;
-        let expert = self.find_panel_expert(round_id, expert)?;
+        let (round, app, expert) = self.resolve_key(key)?;
         let conflicts = self.pair_conflicts(&round, app.id, &expert)?;
         if let Some(first) = conflicts.first() {
             return Err(rule(

@@ -171,12 +171,8 @@ impl Store {
         reason: &str,
         action: &str,
     ) -> Result<()> {
-        let (round_id, expert, application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
         let reason = require_reason(reason)?;
-        let round = self.round(round_id)?;
-        let app = self.find_application(round_id, application)?;
-        let expert = self.find_panel_expert(round_id, expert)?;
+        let (round, app, expert) = self.resolve_key(key)?;
         let existing = assignment_row(self.conn(), app.id, expert.id)?;
         if action == "declared" {
             match &existing {
@@ -204,7 +200,7 @@ impl Store {
             tx.tx.execute(
                 "INSERT INTO recusals (uid, round_id, application_id, expert_id, action, conflict_key, reason, recorded_by, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?1, ?6, ?7, ?8)",
-                params![uid, round_id.0, app.id.0, expert.id.0, action, reason, actor.name, now],
+                params![uid, round.id.0, app.id.0, expert.id.0, action, reason, actor.name, now],
             )?;
             tx.audit(
                 if action == "declared" { "conflict.declare" } else { "conflict.add" },
@@ -228,12 +224,8 @@ impl Store {
         conflict_key: &str,
         reason: &str,
     ) -> Result<()> {
-        let (round_id, expert, application) =
-            (key.round_id, key.expert.as_str(), key.application.as_str());
         let reason = require_reason(reason)?;
-        let round = self.round(round_id)?;
-        let app = self.find_application(round_id, application)?;
-        let expert = self.find_panel_expert(round_id, expert)?;
+        let (round, app, expert) = self.resolve_key(key)?;
         let conflicts = self.pair_conflicts(&round, app.id, &expert)?;
         let Some(conflict) = conflicts.iter().find(|c| c.key == conflict_key) else {
             return Err(StoreError::NotFound {
@@ -262,7 +254,7 @@ impl Store {
                 tx.tx.execute(
                     "INSERT INTO recusals (uid, round_id, application_id, expert_id, action, conflict_key, reason, recorded_by, created_at)
                      VALUES (?1, ?2, ?3, ?4, 'dismissed', ?5, ?6, ?7, ?8)",
-                    params![uid, round_id.0, app.id.0, expert.id.0, conflict_key, reason, actor.name, now],
+                    params![uid, round.id.0, app.id.0, expert.id.0, conflict_key, reason, actor.name, now],
                 )?;
             } else {
                 tx.tx.execute("DELETE FROM recusals WHERE uid = ?1", [conflict_key])?;
