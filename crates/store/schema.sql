@@ -7,7 +7,9 @@ CREATE INDEX audit_log_entity ON audit_log(entity_uid);
 CREATE INDEX formal_review_cache_round ON formal_review_cache(round_id);
 CREATE INDEX recusals_round ON recusals(round_id);
 CREATE INDEX signed_sheets_file ON signed_sheets(file_sha256);
-CREATE UNIQUE INDEX signing_keys_secretariat ON signing_keys(is_secretariat) WHERE is_secretariat = 1;
+CREATE INDEX signed_sheets_round ON signed_sheets(round_id, kind);
+CREATE UNIQUE INDEX signing_keys_active_expert ON signing_keys(expert_id) WHERE revoked_at IS NULL AND expert_id IS NOT NULL;
+CREATE UNIQUE INDEX signing_keys_active_secretariat ON signing_keys(is_secretariat) WHERE revoked_at IS NULL AND is_secretariat = 1;
 CREATE TABLE application_enterprises (
     id                  INTEGER PRIMARY KEY,
     uid                 TEXT NOT NULL UNIQUE,
@@ -314,29 +316,36 @@ CREATE TABLE "scores" (
     updated_at      TEXT NOT NULL,
     UNIQUE (assignment_id, criterion_id)
 );
-CREATE TABLE signed_sheets (
+CREATE TABLE "signed_sheets" (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,
     round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
-    expert_id       INTEGER NOT NULL REFERENCES experts(id),
+    expert_id       INTEGER REFERENCES experts(id),
     application_id  INTEGER REFERENCES applications(id) ON DELETE CASCADE,
-    kind            TEXT NOT NULL CHECK (kind IN ('sheet', 'summary')),
+    kind            TEXT NOT NULL CHECK (kind IN ('sheet', 'summary', 'ranking-report')),
     snapshot        TEXT NOT NULL CHECK (json_valid(snapshot)),
     file_sha256     TEXT NOT NULL CHECK (length(file_sha256) = 64),
     -- The signed file itself, so the secretariat can collect every sheet of a round.
     pdf             BLOB NOT NULL,
-    issued_at       TEXT NOT NULL
+    issued_at       TEXT NOT NULL,
+    CHECK ((kind = 'ranking-report') = (expert_id IS NULL)),
+    CHECK ((kind = 'sheet') = (application_id IS NOT NULL))
 );
-CREATE TABLE signing_keys (
+CREATE TABLE "signing_keys" (
     id                  INTEGER PRIMARY KEY,
     uid                 TEXT NOT NULL UNIQUE,
-    expert_id           INTEGER UNIQUE REFERENCES experts(id),
+    expert_id           INTEGER REFERENCES experts(id),
     is_secretariat      INTEGER NOT NULL DEFAULT 0 CHECK (is_secretariat IN (0, 1)),
     certificate_der     BLOB NOT NULL,
     certificate_sha256  TEXT NOT NULL UNIQUE CHECK (length(certificate_sha256) = 64),
     encrypted_key_pem   TEXT NOT NULL CHECK (encrypted_key_pem LIKE '-----BEGIN ENCRYPTED PRIVATE KEY-----%'),
     created_at          TEXT NOT NULL,
-    CHECK ((expert_id IS NULL) = (is_secretariat = 1))
+    revoked_at          TEXT,
+    revoked_reason      TEXT,
+    revoked_by          TEXT,
+    CHECK ((expert_id IS NULL) = (is_secretariat = 1)),
+    CHECK ((revoked_at IS NULL) = (revoked_reason IS NULL)),
+    CHECK (revoked_reason IS NULL OR length(trim(revoked_reason)) > 0)
 );
 CREATE TABLE site_scores (
     id              INTEGER PRIMARY KEY,

@@ -60,17 +60,27 @@ pub struct AppInfo {
     pub db_path: String,
 }
 
-/// Runs `f` with the store on a blocking thread.
+/// Runs `f` with the store on a blocking thread. Files are parsed before, not inside `f`
+/// (see `verify_sheet`), so the store is held only for database work. Should `f` ever panic, its
+/// transaction has rolled back as the panic unwound, the command reports INTERNAL, and the next
+/// command still gets the store (the lock's poison flag is cleared, not left to fail every call).
 pub(crate) async fn with_store<T: Send + 'static>(
     state: &State<'_, AppState>,
     f: impl FnOnce(&mut Store) -> Result<T, CodedError> + Send + 'static,
 ) -> Result<T, CodedError> {
     let store = state.store()?;
     tauri::async_runtime::spawn_blocking(move || {
-        let mut guard = store
-            .lock()
-            .map_err(|_| CodedError::internal("数据库连接已损坏，请重启程序"))?;
-        f(&mut guard)
+        let mut guard = store.lock().unwrap_or_else(|poisoned| {
+            store.clear_poison();
+            poisoned.into_inner()
+        });
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut guard))).unwrap_or_else(
+            |_| {
+                Err(CodedError::internal(
+                    "程序内部错误：本次操作未完成，已保存的数据未受影响",
+                ))
+            },
+        )
     })
     .await
     .map_err(CodedError::internal)?

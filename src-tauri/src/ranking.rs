@@ -97,8 +97,12 @@ pub async fn export_ranking(
             &park_review_operations::ranking_workbook(store, round_id)?,
         )?];
         if let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) {
-            let report =
-                park_review_operations::ranking_report(store, round_id, || Ok(passphrase))?;
+            let report = park_review_operations::ranking_report(
+                store,
+                park_review_operations::Caller::APP,
+                round_id,
+                || Ok(passphrase),
+            )?;
             paths.push(save(store, &report)?);
         }
         Ok(paths)

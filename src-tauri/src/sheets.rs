@@ -4,7 +4,7 @@
 
 use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::CodedError;
-use park_review_operations::{verify_file, Verification};
+use park_review_operations::{judge, read_signatures, Trust, Verification};
 use park_review_store::KeyOwner;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
@@ -183,13 +183,18 @@ pub async fn export_sheets(
     .await
 }
 
-/// Verifies a PDF the user picked or dropped, against this database.
+/// Verifies a PDF the user picked or dropped, against this database. The file is parsed and its
+/// signatures checked first, on a thread of its own without the store; only the trust decision
+/// (registered certificates, issued documents) holds it.
 #[tauri::command]
 pub async fn verify_sheet(
     state: State<'_, AppState>,
     bytes: Vec<u8>,
 ) -> Result<Verification, CodedError> {
-    with_store(&state, move |store| verify_file(&bytes, Some(store))).await
+    let read = tauri::async_runtime::spawn_blocking(move || read_signatures(&bytes))
+        .await
+        .map_err(CodedError::internal)?;
+    with_store(&state, move |store| judge(&read, Trust::Database(store))).await
 }
 
 /// Saves every signed sheet of the round (the latest of each) to `exports/`, for the secretariat.

@@ -46,12 +46,58 @@ pub enum BenchCommand {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// 私钥口令：用口令解开私钥（scrypt 密钥派生 + AES 解密）的耗时，即每次签名前的固定代价
+    Keys {
+        /// 测量次数
+        #[arg(long, default_value_t = 5)]
+        n: usize,
+    },
     /// 自动保存：一次评分修改从调用到提交进数据库（含 fsync）的耗时，目标 p95 ≤ 20 ms
     Autosave {
         /// 测量次数
         #[arg(long, default_value_t = 500)]
         n: usize,
     },
+}
+
+/// How long unlocking a key takes at the configured scrypt cost: the deliberate price of every
+/// signing session, and what each guess costs someone who copied the database.
+fn keys(cli: &Cli, n: usize) -> Outcome {
+    use park_review_signing::keys::{create_key, unlock, Subject, SCRYPT_LOG_N};
+    let n = n.max(1);
+    let passphrase = "基准测试口令 2026";
+    let subject = Subject {
+        name: "基准".into(),
+        organisation: String::new(),
+        unit: "评审专家 E999".into(),
+    };
+    let started = Instant::now();
+    let key = create_key(&subject, passphrase, 1_795_000_000)?;
+    let create_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = Instant::now();
+        unlock(&key.encrypted_key_pem, passphrase)?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let result = serde_json::json!({
+        "scrypt": {"log2_n": SCRYPT_LOG_N, "r": 8, "p": 1, "memory_mib": (128u64 << SCRYPT_LOG_N) * 8 / (1 << 20)},
+        "create_ms": create_ms,
+        "unlock_ms": {"p50": percentile(&times, 50.0), "max": times[times.len() - 1]},
+        "n": n,
+    });
+    if cli.json {
+        print_json(&result)
+    } else {
+        crate::say!(
+            "scrypt N = 2^{SCRYPT_LOG_N}, r = 8, p = 1（{} MiB）：创建密钥 {create_ms:.0} ms；解开私钥 p50 {:.0} ms，最长 {:.0} ms（{n} 次）",
+            result["scrypt"]["memory_mib"],
+            percentile(&times, 50.0),
+            times[times.len() - 1]
+        );
+        Ok(())
+    }
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -62,6 +108,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 pub fn run(cli: &Cli, command: &BenchCommand) -> Outcome {
     match command {
         BenchCommand::Autosave { n } => autosave(cli, *n),
+        BenchCommand::Keys { n } => keys(cli, *n),
         BenchCommand::Sheets { n, threads } => sheets(cli, *n, *threads),
         BenchCommand::Rank {
             applications,

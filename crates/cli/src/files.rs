@@ -36,12 +36,12 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), CodedError> {
             format!("无法写入文件 {}：{e}", path.display()),
         )
     };
-    let temp = path.with_file_name(format!(".{}.part", name_of(path)));
-    std::fs::write(&temp, bytes).map_err(fail)?;
-    std::fs::rename(&temp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        fail(e)
-    })
+    // A folder the user named must exist: a typo is reported, not created.
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if parent.is_some_and(|p| !p.is_dir()) {
+        return Err(fail(std::io::Error::from(std::io::ErrorKind::NotFound)));
+    }
+    park_review_store::write_atomically(path, bytes).map_err(fail)
 }
 
 /// Creates the folder a batch writes into.

@@ -53,6 +53,32 @@ pub enum KeyCommand {
         #[command(flatten)]
         owner: OwnerArgs,
     },
+    /// 列出该专家（或秘书处）用过的全部密钥：当前有效的一把，以及已吊销的（吊销时间和原因）
+    List {
+        #[command(flatten)]
+        owner: OwnerArgs,
+    },
+    /// 吊销密钥（秘书处操作，如笔记本遗失、口令泄露）：自吊销时间起用它签的文件无效，之前签的仍然有效；之后需为其创建新密钥
+    Revoke {
+        #[command(flatten)]
+        owner: OwnerArgs,
+        /// 吊销原因（必填），例如“笔记本电脑遗失”
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// 吊销生效时间（RFC 3339，如 2026-11-30T09:00:00+08:00，不晚于现在）；不给时为现在
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
+    },
+    /// 更换密钥：吊销当前密钥（现在生效）并立即创建新密钥，一步完成
+    Replace {
+        #[command(flatten)]
+        owner: OwnerArgs,
+        /// 更换原因（必填）
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,13 +103,16 @@ pub enum SignatureCommand {
     },
 }
 
+const NEW_PASSPHRASE_PROMPT: &str =
+    "请设置保护私钥的口令（除空格外至少 8 个字符、至少 5 个不同的字符，不要用常见口令）：";
+
 pub fn key(cli: &Cli, command: &KeyCommand) -> Outcome {
     match command {
         KeyCommand::Create { owner, passphrase } => {
             let mut store = cli.store()?;
             let stored =
                 park_review_operations::create_key(&mut store, CALLER, owner.owner(), || {
-                    passphrase::read(passphrase, "请设置保护私钥的口令（至少 8 个字符）：", true)
+                    passphrase::read(passphrase, NEW_PASSPHRASE_PROMPT, true)
                 })?;
             cli.emit(&stored, |k| {
                 crate::say!(
@@ -107,7 +136,7 @@ pub fn key(cli: &Cli, command: &KeyCommand) -> Outcome {
                     let old = passphrase::read(passphrase, "当前口令：", false)?;
                     let new = match new_passphrase_file {
                         Some(path) => passphrase::from_file(path)?,
-                        None => passphrase::ask("新口令（至少 8 个字符）：", true)?,
+                        None => passphrase::ask(NEW_PASSPHRASE_PROMPT, true)?,
                     };
                     Ok((old, new))
                 },
@@ -116,6 +145,75 @@ pub fn key(cli: &Cli, command: &KeyCommand) -> Outcome {
                 &serde_json::json!({"owner": stored.owner, "changed": true}),
                 |_| crate::say!("已修改 {} 的私钥口令（密钥和证书不变）。", stored.owner),
             )
+        }
+        KeyCommand::List { owner } => {
+            let keys = cli.store()?.key_history(owner.owner())?;
+            cli.emit(&keys, |keys| {
+                if keys.is_empty() {
+                    crate::say!("还没有签名密钥。");
+                }
+                for k in keys {
+                    match (&k.revoked_at, &k.revoked_reason) {
+                        (Some(at), reason) => crate::say!(
+                            "{}：证书 SHA-256 {}，创建于 {}，已于 {} 吊销（{}）",
+                            k.owner,
+                            k.certificate_sha256,
+                            k.created_at,
+                            at,
+                            reason.clone().unwrap_or_default()
+                        ),
+                        (None, _) => crate::say!(
+                            "{}：证书 SHA-256 {}，创建于 {}，当前有效",
+                            k.owner,
+                            k.certificate_sha256,
+                            k.created_at
+                        ),
+                    }
+                }
+            })
+        }
+        KeyCommand::Revoke {
+            owner,
+            reason,
+            from,
+        } => {
+            let mut store = cli.store()?;
+            let revoked = park_review_operations::revoke_key(
+                &mut store,
+                CALLER,
+                owner.owner(),
+                reason,
+                from.as_deref(),
+            )?;
+            cli.emit(&revoked, |k| {
+                crate::say!(
+                    "已吊销 {} 的密钥（证书 SHA-256 {}），自 {} 起用它签的文件无效，此前签的仍然有效。请为其创建新密钥：park-review key create。",
+                    k.owner,
+                    k.certificate_sha256,
+                    k.revoked_at.clone().unwrap_or_default()
+                )
+            })
+        }
+        KeyCommand::Replace {
+            owner,
+            reason,
+            passphrase,
+        } => {
+            let mut store = cli.store()?;
+            let stored = park_review_operations::replace_key(
+                &mut store,
+                CALLER,
+                owner.owner(),
+                reason,
+                || passphrase::read(passphrase, NEW_PASSPHRASE_PROMPT, true),
+            )?;
+            cli.emit(&stored, |k| {
+                crate::say!(
+                    "已为 {} 更换签名密钥：旧密钥已吊销，新证书 SHA-256 {}。",
+                    k.owner,
+                    k.certificate_sha256
+                )
+            })
         }
         KeyCommand::Show { owner } => {
             let stored = cli.store()?.signing_key(owner.owner())?;

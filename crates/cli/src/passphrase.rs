@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use park_review_domain::{CodedError, ErrorCode};
+use zeroize::Zeroizing;
 
 /// The environment variable scripts and tests use to give a passphrase.
 pub const PASSPHRASE_ENV: &str = "PARK_REVIEW_PASSPHRASE";
@@ -18,12 +19,13 @@ pub struct PassphraseArgs {
 
 /// The first line of a passphrase file.
 pub fn from_file(path: &Path) -> Result<String, CodedError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    // The file's whole text is wiped once the first line is taken.
+    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
         CodedError::new(
             ErrorCode::Io,
             format!("无法读取口令文件 {}：{e}", path.display()),
         )
-    })?;
+    })?);
     Ok(text.lines().next().unwrap_or_default().to_owned())
 }
 
@@ -50,9 +52,11 @@ pub fn ask(prompt: &str, confirm: bool) -> Result<String, CodedError> {
         )
     })?;
     if confirm {
-        let again = rpassword::prompt_password("请再输入一次口令：")
-            .map_err(|e| CodedError::new(ErrorCode::Io, e.to_string()))?;
-        if again != first {
+        let again = Zeroizing::new(
+            rpassword::prompt_password("请再输入一次口令：")
+                .map_err(|e| CodedError::new(ErrorCode::Io, e.to_string()))?,
+        );
+        if *again != first {
             return Err(CodedError::new(
                 ErrorCode::OutOfRange,
                 "两次输入的口令不一致，未做任何改动。",

@@ -169,7 +169,7 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Outcome {
                     "请用 --round 指定批次，例如 `park-review rank --round 2026-SB`。",
                 ));
             };
-            let (store, round) = cli.round(round)?;
+            let (mut store, round) = cli.round(round)?;
             let report = store.ranking(round.id)?;
             if let Some(path) = &args.xlsx {
                 let workbook = park_review_operations::ranking_workbook(&store, round.id)?;
@@ -179,9 +179,10 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Outcome {
                 }
             }
             if let Some(path) = &args.pdf {
-                let signed = park_review_operations::ranking_report(&store, round.id, || {
-                    passphrase::read(&args.passphrase, "秘书处的私钥口令：", false)
-                })?;
+                let signed =
+                    park_review_operations::ranking_report(&mut store, CALLER, round.id, || {
+                        passphrase::read(&args.passphrase, "秘书处的私钥口令：", false)
+                    })?;
                 files::write(path, &signed.bytes)?;
                 if !cli.json {
                     crate::say!("已写出并签名排名报告：{}", path.display());

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use park_review_domain::ids::AssignmentKey;
 use park_review_domain::{CodedError, ErrorCode};
-use park_review_operations::verify_file;
+use park_review_operations::{
+    judge, read_signatures, read_trusted_certificates, Trust, TrustBasis,
+};
 
 use crate::passphrase::{self, PassphraseArgs};
 use crate::{files, Cli, Outcome, RoundArg, CALLER};
@@ -52,6 +54,9 @@ pub struct SheetsArgs {
 pub struct VerifyArgs {
     /// 要核验的 PDF
     file: PathBuf,
+    /// 受信任的证书（PEM，可含多张，用 `park-review cert export` 导出）：不查数据库，按这些证书核实签名人
+    #[arg(long, value_name = "F.pem")]
+    trust: Option<PathBuf>,
 }
 
 /// The expert's passphrase, asked for by the operation once it knows there is something to sign.
@@ -166,8 +171,19 @@ pub fn sheets(cli: &Cli, args: &SheetsArgs) -> Outcome {
 
 pub fn verify(cli: &Cli, args: &VerifyArgs) -> Outcome {
     let (_, bytes) = files::read(&args.file)?;
-    let store = open_existing_store(cli)?;
-    let verdict = verify_file(&bytes, store.as_ref())?;
+    // The file is read and its signatures checked before any trust source is opened.
+    let read = read_signatures(&bytes);
+    let verdict = match &args.trust {
+        Some(path) => {
+            let (_, pem) = files::read(path)?;
+            let trusted = read_trusted_certificates(&String::from_utf8_lossy(&pem))?;
+            judge(&read, Trust::Certificates(&trusted))?
+        }
+        None => match trust_database(cli)? {
+            Some(store) => judge(&read, Trust::Database(&store))?,
+            None => judge(&read, Trust::None)?,
+        },
+    };
     cli.emit(&verdict, |verdict| {
         for s in &verdict.signatures {
             crate::say!(
@@ -197,17 +213,33 @@ pub fn verify(cli: &Cli, args: &VerifyArgs) -> Outcome {
         for p in &verdict.problems {
             crate::say!("问题：{p}");
         }
+        let integrity_only = verdict.trust == TrustBasis::None
+            && verdict.signatures.iter().all(|s| s.problems.is_empty());
         crate::say!(
             "{}",
             if verdict.valid {
                 "结论：签名有效。"
+            } else if integrity_only {
+                "结论：仅校验了完整性，签名人未经核实。"
             } else {
                 "结论：签名无效或文件被改动。"
             }
         );
     })?;
+    let integrity_only = verdict.trust == TrustBasis::None
+        && !verdict.signatures.is_empty()
+        && verdict.signatures.iter().all(|s| s.problems.is_empty())
+        && verdict.problems.len() == 1;
     if verdict.valid && verdict.matches_database != Some(false) {
         Ok(())
+    } else if integrity_only {
+        Err(CodedError::new(
+            ErrorCode::NoTrustSource,
+            format!(
+                "{} 的签名完好，但没有信任来源，无法核实签名人：请用 --db 指定签发它的数据库，或用 --trust 指定受信任的证书。",
+                args.file.display()
+            ),
+        ))
     } else {
         Err(CodedError::new(
             ErrorCode::SignatureInvalid,
@@ -225,10 +257,23 @@ pub fn verify(cli: &Cli, args: &VerifyArgs) -> Outcome {
     }
 }
 
-/// The database, if the resolved path exists (verify works without one).
-fn open_existing_store(cli: &Cli) -> Result<Option<park_review_store::Store>, CodedError> {
+/// The database `verify` trusts: the one named by `--db` or `PARK_REVIEW_DB` (which must exist:
+/// a mistyped path is an error, never a silent fall-back to trusting the file), else the default
+/// database if there is one. None: no database to trust.
+fn trust_database(cli: &Cli) -> Result<Option<park_review_store::Store>, CodedError> {
+    let named = cli.db.is_some()
+        || std::env::var_os(park_review_store::DB_ENV_VAR).is_some_and(|v| !v.is_empty());
     let path = park_review_store::resolve_db_path(cli.db.as_deref());
     if !Path::new(&path).exists() {
+        if named {
+            return Err(CodedError::new(
+                ErrorCode::NotFound,
+                format!(
+                    "数据库 {} 不存在：核验需要签发该文件的数据库（--db 或 PARK_REVIEW_DB），或用 --trust 指定受信任的证书。",
+                    path.display()
+                ),
+            ));
+        }
         return Ok(None);
     }
     Ok(Some(park_review_store::Store::open(&path)?))

@@ -74,6 +74,13 @@ pub enum ErrorCode {
     NoKey,
     /// The passphrase does not open the private key (the key is unchanged).
     WrongPassphrase,
+    /// A new passphrase too easy to guess (short, monotonous, a run, a common password).
+    WeakPassphrase,
+    /// `verify` was given neither an existing database nor a list of trusted certificates, so it
+    /// can check the file's integrity but not who signed it.
+    NoTrustSource,
+    /// The action is the secretariat's, and this copy of the database is an expert's.
+    NotPermitted,
     /// Only submitted scores can be put on a signed sheet.
     NotSubmitted,
     /// A PDF signature that does not verify, or does not cover the whole file.
@@ -123,6 +130,9 @@ impl ErrorCode {
             Self::KeyExists => "KEY_EXISTS",
             Self::NoKey => "NO_KEY",
             Self::WrongPassphrase => "WRONG_PASSPHRASE",
+            Self::WeakPassphrase => "WEAK_PASSPHRASE",
+            Self::NoTrustSource => "NO_TRUST_SOURCE",
+            Self::NotPermitted => "NOT_PERMITTED",
             Self::NotSubmitted => "NOT_SUBMITTED",
             Self::SignatureInvalid => "SIGNATURE_INVALID",
             Self::RankingFinalised => "RANKING_FINALISED",

@@ -8,6 +8,7 @@
 
 pub mod assignment;
 pub mod city;
+pub mod claim;
 pub mod clause;
 pub mod code;
 pub mod credit_code;

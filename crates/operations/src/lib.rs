@@ -31,7 +31,7 @@ pub use applications::{
 pub use eligibility::eligibility_summary;
 pub use experts::{import_experts, ExpertsImported};
 pub use files::{Document, ExportFormat};
-pub use keys::{change_passphrase, create_key};
+pub use keys::{change_passphrase, create_key, replace_key, revoke_key};
 pub use park_review_domain::CodedError;
 pub use reports::{publicity, ranking_report, ranking_workbook, Publicity};
 pub use rubric::{export_rubric, import_rubric};
@@ -40,7 +40,10 @@ pub use sheets::{
     collect_round_sheets, issue_expert_sheets, issue_prepared, issue_sheet, issue_summary,
     issue_with_signer, prepare_sheet, sign_prepared, IssuedFile, PreparedSheet, Signer,
 };
-pub use verify::{readable_pdf_date, verify_file, SignatureVerdict, Verification};
+pub use verify::{
+    judge, read_signatures, read_trusted_certificates, readable_pdf_date, verify_file, ReadFile,
+    SignatureVerdict, Trust, TrustBasis, Verification,
+};
 
 use park_review_store::{Actor, Surface};
 

@@ -2,14 +2,32 @@
 //! publicity list (公示名单) of a finalised ranking.
 
 use park_review_documents::GeneratedAt;
+use park_review_domain::claim::{ClaimedSigner, DocumentKind, SignedClaim, CLAIM_FORMAT};
 use park_review_domain::eligibility::RuleResult;
 use park_review_domain::ids::RoundId;
 use park_review_domain::{CodedError, ErrorCode, Points};
-use park_review_store::{KeyOwner, RankingReport, Store};
+use park_review_store::{KeyOwner, NewIssuedDocument, RankingReport, Store};
 use park_review_xlsx::{Cell, Sheet};
 
 use crate::files::{stamp, Document};
-use crate::{Result, Signer};
+use crate::{Caller, Result, Signer};
+
+/// What a ranking report shows, as data: recorded when it is issued, compared by `verify`.
+pub(crate) fn ranking_snapshot(report: &RankingReport) -> serde_json::Value {
+    serde_json::json!({
+        "rows": report
+            .rows
+            .iter()
+            .map(|r| serde_json::json!({
+                "application": r.code,
+                "rank": r.rank,
+                "comprehensive": r.comprehensive_score,
+                "selected": r.selected,
+            }))
+            .collect::<Vec<_>>(),
+        "finalised_at": report.settings.finalised_at,
+    })
+}
 
 fn points(v: Option<Points>) -> String {
     v.map(|p| p.to_string()).unwrap_or_else(|| "—".into())
@@ -46,10 +64,11 @@ fn method_line(report: &RankingReport) -> String {
     )
 }
 
-/// The ranking report (综合评分与排名报告) as an A4 PDF signed with the secretariat's key;
-/// NO_KEY before the passphrase is asked for.
+/// The ranking report (综合评分与排名报告) as an A4 PDF signed with the secretariat's key and
+/// recorded as issued; NO_KEY before the passphrase is asked for.
 pub fn ranking_report(
-    store: &Store,
+    store: &mut Store,
+    caller: Caller,
     round_id: RoundId,
     passphrase: impl FnOnce() -> Result<String>,
 ) -> Result<Document> {
@@ -144,13 +163,40 @@ pub fn ranking_report(
         status,
     };
     let pdf = park_review_documents::ranking_report(&data, &GeneratedAt::at(now));
+    let uid = park_review_store::fresh_uid();
+    let claim = SignedClaim {
+        format: CLAIM_FORMAT.into(),
+        kind: DocumentKind::RankingReport,
+        document_uid: uid.clone(),
+        round_uid: report.round.uid.0.clone(),
+        round: report.round.code.clone(),
+        application_uid: None,
+        application: None,
+        expert_uid: None,
+        signer: ClaimedSigner::Secretariat,
+        rubric_sha256: store.rubric(round_id)?.frozen_sha256,
+    };
+    let bytes = signer.sign(
+        &pdf,
+        format!("综合评分与排名报告 {}", report.round.code),
+        now,
+        &claim,
+    )?;
+    store.record_document(
+        &caller.secretariat(),
+        &NewIssuedDocument {
+            uid: &uid,
+            round_id,
+            kind: DocumentKind::RankingReport,
+            expert: None,
+            application: None,
+            snapshot: &ranking_snapshot(&report),
+            pdf: &bytes,
+        },
+    )?;
     Ok(Document {
         file_name: format!("排名报告-{}-{}.pdf", report.round.code, stamp(now)),
-        bytes: signer.sign(
-            &pdf,
-            format!("综合评分与排名报告 {}", report.round.code),
-            now,
-        )?,
+        bytes,
     })
 }
 

@@ -5,14 +5,16 @@
 
 use chrono::{DateTime, FixedOffset};
 use park_review_documents::GeneratedAt;
+use park_review_domain::claim::{ClaimedSigner, DocumentKind, SignedClaim, CLAIM_FORMAT};
 use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::{CodedError, ErrorCode, Points};
 use park_review_signing::keys::{common_name, parse_certificate, unlock};
 use park_review_signing::pades::{pdf_date, sign_pdf, SignatureInfo};
-use park_review_store::{sheet_snapshot, Actor, KeyOwner, Store};
+use park_review_store::{sheet_snapshot, Actor, KeyOwner, NewIssuedDocument, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
+use zeroize::Zeroizing;
 
 use crate::files::{sheet_file_name, summary_file_name, Document};
 use crate::{Caller, Result};
@@ -69,6 +71,11 @@ impl Signer {
         Signer::ask(store, owner, || Ok(passphrase.to_owned()))
     }
 
+    /// The certificate this signer signs with (DER).
+    pub fn certificate_der(&self) -> &[u8] {
+        &self.certificate_der
+    }
+
     /// Reads the stored key of `owner` (NO_KEY before asking), then asks for its passphrase
     /// and unlocks it, so a user is never asked for a passphrase of a key that does not exist.
     pub(crate) fn ask(
@@ -77,7 +84,9 @@ impl Signer {
         passphrase: impl FnOnce() -> Result<String>,
     ) -> Result<Signer> {
         let stored = store.signing_key(owner)?;
-        let key = unlock(&stored.encrypted_key_pem, &passphrase()?)?;
+        // The passphrase is wiped from memory when this function returns.
+        let passphrase = Zeroizing::new(passphrase()?);
+        let key = unlock(&stored.encrypted_key_pem, &passphrase)?;
         let name = common_name(&parse_certificate(&stored.certificate_der)?);
         Ok(Signer {
             key,
@@ -86,17 +95,20 @@ impl Signer {
         })
     }
 
-    /// Signs a PDF as an incremental update (PAdES B-B), at `now`, for `reason`.
+    /// Signs a PDF as an incremental update (PAdES B-B), at `now`, for `reason`, with the claim
+    /// of what it is inside the signed bytes.
     pub(crate) fn sign(
         &self,
         pdf: &[u8],
         reason: String,
         now: DateTime<FixedOffset>,
+        claim: &SignedClaim,
     ) -> Result<Vec<u8>> {
         let info = SignatureInfo {
             name: self.name.clone(),
             reason,
             pdf_date: pdf_date(&now),
+            claim: Some(claim.to_text()),
         };
         Ok(sign_pdf(pdf, &self.key, &self.certificate_der, &info)?)
     }
@@ -107,6 +119,7 @@ impl Signer {
 #[derive(Debug, Clone)]
 pub struct PreparedSheet {
     data: park_review_documents::SheetData,
+    claim: SignedClaim,
     snapshot: serde_json::Value,
     round_id: RoundId,
     round_code: String,
@@ -130,8 +143,24 @@ pub fn prepare_sheet(store: &Store, key: &AssignmentKey) -> Result<PreparedSheet
         return Err(not_submitted(&sheet.expert_code, &sheet.application.code));
     }
     let expert_row = store.find_panel_expert(round_id, &key.expert)?;
+    let sheet_id = park_review_store::fresh_uid();
+    let claim = SignedClaim {
+        format: CLAIM_FORMAT.into(),
+        kind: DocumentKind::ScoreSheet,
+        document_uid: sheet_id.clone(),
+        round_uid: round.uid.0.clone(),
+        round: round.code.clone(),
+        application_uid: Some(sheet.application.uid.0.clone()),
+        application: Some(sheet.application.code.clone()),
+        expert_uid: Some(expert_row.uid.0.clone()),
+        signer: ClaimedSigner::Expert {
+            code: expert_row.code.clone(),
+            name: expert_row.name.clone(),
+        },
+        rubric_sha256: sheet.rubric_sha256.clone(),
+    };
     let data = park_review_documents::SheetData {
-        sheet_id: park_review_store::fresh_uid(),
+        sheet_id,
         round_title: round.title.clone(),
         application_code: sheet.application.code.clone(),
         park_name: sheet.application.park_name.clone(),
@@ -155,6 +184,7 @@ pub fn prepare_sheet(store: &Store, key: &AssignmentKey) -> Result<PreparedSheet
     };
     Ok(PreparedSheet {
         snapshot: sheet_snapshot(&sheet),
+        claim,
         data,
         round_id,
         round_code: round.code,
@@ -175,6 +205,7 @@ pub fn sign_prepared(
             prepared.data.application_code, prepared.data.expert_code
         ),
         now,
+        &prepared.claim,
     )
 }
 
@@ -186,14 +217,17 @@ fn record_prepared(
     signed: Vec<u8>,
 ) -> Result<IssuedFile> {
     let d = &prepared.data;
-    store.record_sheet(
+    store.record_document(
         actor,
-        &d.sheet_id,
-        prepared.round_id,
-        &d.expert_code,
-        Some(&d.application_code),
-        &prepared.snapshot,
-        &signed,
+        &NewIssuedDocument {
+            uid: &d.sheet_id,
+            round_id: prepared.round_id,
+            kind: DocumentKind::ScoreSheet,
+            expert: Some(&d.expert_code),
+            application: Some(&d.application_code),
+            snapshot: &prepared.snapshot,
+            pdf: &signed,
+        },
     )?;
     Ok(IssuedFile {
         sheet_id: d.sheet_id.clone(),
@@ -377,6 +411,21 @@ pub fn issue_summary(
     let signer = Signer::ask(store, owner, || passphrase(&expert_row.code))?;
     let rubric = store.rubric(round_id)?;
     let sheet_id = park_review_store::fresh_uid();
+    let claim = SignedClaim {
+        format: CLAIM_FORMAT.into(),
+        kind: DocumentKind::SummarySheet,
+        document_uid: sheet_id.clone(),
+        round_uid: round.uid.0.clone(),
+        round: round.code.clone(),
+        application_uid: None,
+        application: None,
+        expert_uid: Some(expert_row.uid.0.clone()),
+        signer: ClaimedSigner::Expert {
+            code: expert_row.code.clone(),
+            name: expert_row.name.clone(),
+        },
+        rubric_sha256: rubric.frozen_sha256.clone(),
+    };
     let data = park_review_documents::SummaryData {
         sheet_id: sheet_id.clone(),
         round_title: round.title.clone(),
@@ -394,15 +443,19 @@ pub fn issue_summary(
         &pdf,
         format!("评审专家评分汇总表 {} {}", round.code, expert_row.code),
         now,
+        &claim,
     )?;
-    store.record_sheet(
+    store.record_document(
         &caller.expert(&expert_row.code),
-        &sheet_id,
-        round_id,
-        &expert_row.code,
-        None,
-        &summary_snapshot(&rows),
-        &signed,
+        &NewIssuedDocument {
+            uid: &sheet_id,
+            round_id,
+            kind: DocumentKind::SummarySheet,
+            expert: Some(&expert_row.code),
+            application: None,
+            snapshot: &summary_snapshot(&rows),
+            pdf: &signed,
+        },
     )?;
     Ok(IssuedFile {
         sheet_id,

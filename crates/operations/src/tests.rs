@@ -351,10 +351,22 @@ fn sheets_are_issued_named_recorded_and_collected() {
         one.file_name,
         format!("评分表-DEMO-2026-{}-E004.pdf", apps[0])
     );
-    let verdict = verify_file(&one.bytes, Some(&store)).unwrap();
+    let verdict = verify_file(&one.bytes, Trust::Database(&store)).unwrap();
     assert!(verdict.valid, "{:?}", verdict.problems);
     assert_eq!(verdict.matches_database, Some(true));
     assert_eq!(verdict.sheet_id.as_deref(), Some(one.sheet_id.as_str()));
+    assert_eq!(
+        verdict.signatures[0].claimed_signer.as_deref(),
+        verdict.signatures[0].registered_owner.as_deref()
+    );
+    // Without a trust source the file is intact but the verdict is not "valid".
+    let alone = verify_file(&one.bytes, Trust::None).unwrap();
+    assert!(!alone.valid && alone.signatures[0].problems.is_empty());
+    assert!(
+        alone.problems[0].contains("未提供信任来源"),
+        "{:?}",
+        alone.problems
+    );
 
     let mut seen = Vec::new();
     let all = issue_expert_sheets(
@@ -446,16 +458,23 @@ fn the_ranking_reports_and_the_publicity_list() {
     assert_eq!(workbook.file_name, "排名-DEMO-2026-20261130-093000.xlsx");
     assert!(workbook.bytes.starts_with(b"PK"));
     // The signed report needs the secretariat's key, asked for only once it exists.
-    let err = ranking_report(&store, round, || panic!("no key yet")).unwrap_err();
+    let err = ranking_report(&mut store, CLI, round, || panic!("no key yet")).unwrap_err();
     assert_eq!(err.code, ErrorCode::NoKey);
     create_key(&mut store, CLI, KeyOwner::Secretariat, || {
         Ok(PASSPHRASE.into())
     })
     .unwrap();
-    let report = ranking_report(&store, round, || Ok(PASSPHRASE.into())).unwrap();
+    let report = ranking_report(&mut store, CLI, round, || Ok(PASSPHRASE.into())).unwrap();
     assert_eq!(report.file_name, "排名报告-DEMO-2026-20261130-093000.pdf");
-    let verdict = verify_file(&report.bytes, Some(&store)).unwrap();
+    let verdict = verify_file(&report.bytes, Trust::Database(&store)).unwrap();
     assert!(verdict.valid, "{:?}", verdict.problems);
+    // The report is recorded as issued, and its claim names the secretariat.
+    assert!(verdict.sheet_id.is_some());
+    assert_eq!(verdict.matches_database, Some(true));
+    assert_eq!(
+        verdict.signatures[0].claimed_signer.as_deref(),
+        Some("秘书处")
+    );
     // One rule for the publicity start date and the ranking's state, whoever asks.
     let bad_date = publicity(&store, round, "2026-13-01", 5, "秘书处 020-1234").unwrap_err();
     assert_eq!(bad_date.code, ErrorCode::OutOfRange);
@@ -466,4 +485,196 @@ fn the_ranking_reports_and_the_publicity_list() {
     );
     let draft = publicity(&store, round, "2026-12-01", 5, "秘书处 020-1234").unwrap_err();
     assert_eq!(draft.code, ErrorCode::InvalidTransition);
+}
+
+/// The signer is bound to what is signed: a sheet showing E004 but signed with E003's registered
+/// key is refused, and so is a sheet the database never issued, whichever key signed it.
+#[test]
+fn a_sheet_signed_by_someone_else_or_never_issued_is_refused() {
+    let (_dir, mut store, round) = demo();
+    open(&mut store, round);
+    let apps = score_all(&mut store, round, "E004");
+    for expert in ["E003", "E004"] {
+        create_key(&mut store, CLI, KeyOwner::Expert(expert), || {
+            Ok(PASSPHRASE.into())
+        })
+        .unwrap();
+    }
+    let key = AssignmentKey::new(round, "E004", &apps[0]);
+    let prepared = prepare_sheet(&store, &key).unwrap();
+    let e003 = Signer::unlock(&store, KeyOwner::Expert("E003"), PASSPHRASE).unwrap();
+    let forged = sign_prepared(&prepared, &e003, store.now()).unwrap();
+    // Recorded as if issued, so only the signer is wrong.
+    issue_prepared(
+        &mut store,
+        &CLI.expert("E004"),
+        &e003,
+        vec![prepared],
+        1,
+        |_, _, _| Ok(()),
+    )
+    .unwrap();
+    let verdict = verify_file(&forged, Trust::Database(&store)).unwrap();
+    assert!(!verdict.valid);
+    assert!(
+        verdict
+            .problems
+            .iter()
+            .any(|p| p.contains("签署声明写明由 E004") && p.contains("登记给 E003")),
+        "{:?}",
+        verdict.problems
+    );
+    // Signed by the right key, but never recorded: not a document this database issued.
+    let e004 = Signer::unlock(&store, KeyOwner::Expert("E004"), PASSPHRASE).unwrap();
+    let unrecorded =
+        sign_prepared(&prepare_sheet(&store, &key).unwrap(), &e004, store.now()).unwrap();
+    let verdict = verify_file(&unrecorded, Trust::Database(&store)).unwrap();
+    assert!(!verdict.valid);
+    assert!(
+        verdict
+            .problems
+            .iter()
+            .any(|p| p.contains("不是本数据库签发的")),
+        "{:?}",
+        verdict.problems
+    );
+    // With a trust list instead of the database: E003's certificate cannot sign E004's sheet.
+    let trusted = vec![
+        e003.certificate_der().to_vec(),
+        e004.certificate_der().to_vec(),
+    ];
+    let verdict = verify_file(&forged, Trust::Certificates(&trusted)).unwrap();
+    assert!(!verdict.valid);
+    assert!(
+        verdict
+            .problems
+            .iter()
+            .any(|p| p.contains("签名人与文件不符")),
+        "{:?}",
+        verdict.problems
+    );
+    assert!(
+        verify_file(&unrecorded, Trust::Certificates(&trusted))
+            .unwrap()
+            .valid
+    );
+    let verdict = verify_file(&unrecorded, Trust::Certificates(&trusted[..1])).unwrap();
+    assert!(
+        verdict
+            .problems
+            .iter()
+            .any(|p| p.contains("不在信任列表中")),
+        "{:?}",
+        verdict.problems
+    );
+}
+
+/// A revoked key: what it signed before the revocation stays valid, what it signed after does
+/// not, and its owner signs again only with a new key.
+#[test]
+fn a_revoked_key_keeps_earlier_sheets_and_refuses_later_ones() {
+    let (_dir, mut store, round) = demo();
+    open(&mut store, round);
+    let apps = score_all(&mut store, round, "E004");
+    create_key(&mut store, CLI, KeyOwner::Expert("E004"), || {
+        Ok(PASSPHRASE.into())
+    })
+    .unwrap();
+    let key = AssignmentKey::new(round, "E004", &apps[0]);
+    let sheet = issue_sheet(&mut store, CLI, &key, |_| Ok(PASSPHRASE.into())).unwrap();
+    // Revoked from one minute after the sheet was issued (the clock is pinned): it stays valid.
+    let err = revoke_key(&mut store, CLI, KeyOwner::Expert("E004"), "  ", None).unwrap_err();
+    assert_eq!(err.code, ErrorCode::OutOfRange);
+    let err = revoke_key(
+        &mut store,
+        CLI,
+        KeyOwner::Expert("E004"),
+        "遗失",
+        Some("2026-11-30T09:31:00+08:00"),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::OutOfRange, "{}", err.message);
+    let revoked = revoke_key(
+        &mut store,
+        CLI,
+        KeyOwner::Expert("E004"),
+        "笔记本电脑遗失",
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        revoked.revoked_at.as_deref(),
+        Some("2026-11-30T09:30:00+08:00")
+    );
+    // Issued at the very moment of revocation: no longer before it, so invalid.
+    let verdict = verify_file(&sheet.bytes, Trust::Database(&store)).unwrap();
+    assert!(
+        verdict
+            .problems
+            .iter()
+            .any(|p| p.contains("已于 2026-11-30 09:30:00+08:00 吊销")),
+        "{:?}",
+        verdict.problems
+    );
+    // The owner has no active key now; a replacement needs a new one.
+    let err = issue_sheet(&mut store, CLI, &key, |_| panic!("not asked")).unwrap_err();
+    assert_eq!(err.code, ErrorCode::NoKey);
+    assert_eq!(
+        store.key_history(KeyOwner::Expert("E004")).unwrap().len(),
+        1
+    );
+    create_key(&mut store, CLI, KeyOwner::Expert("E004"), || {
+        Ok("新的口令 2027 春".into())
+    })
+    .unwrap();
+    let again = issue_sheet(&mut store, CLI, &key, |_| Ok("新的口令 2027 春".into())).unwrap();
+    assert!(
+        verify_file(&again.bytes, Trust::Database(&store))
+            .unwrap()
+            .valid
+    );
+    let history = store.key_history(KeyOwner::Expert("E004")).unwrap();
+    assert_eq!(history.len(), 2);
+    assert!(history[0].revoked_at.is_none() && history[1].revoked_at.is_some());
+    // Replacing revokes the active key and makes a new one in one step.
+    let replaced = replace_key(
+        &mut store,
+        CLI,
+        KeyOwner::Expert("E004"),
+        "口令泄露",
+        || Ok("第三把钥匙 2028".into()),
+    )
+    .unwrap();
+    assert_ne!(replaced.certificate_sha256, history[0].certificate_sha256);
+    assert_eq!(
+        store.key_history(KeyOwner::Expert("E004")).unwrap().len(),
+        3
+    );
+}
+
+/// A passphrase that is easy to guess is refused when a key is made or its passphrase changed,
+/// and nothing is stored.
+#[test]
+fn weak_passphrases_are_refused_and_nothing_is_stored() {
+    let (_dir, mut store, _round) = demo();
+    let err = create_key(&mut store, CLI, KeyOwner::Secretariat, || {
+        Ok("        ".into())
+    })
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::WeakPassphrase);
+    use park_review_domain::Coded;
+    assert_eq!(
+        store.signing_key(KeyOwner::Secretariat).unwrap_err().code(),
+        ErrorCode::NoKey
+    );
+    create_key(&mut store, CLI, KeyOwner::Secretariat, || {
+        Ok(PASSPHRASE.into())
+    })
+    .unwrap();
+    let err = change_passphrase(&mut store, CLI, KeyOwner::Secretariat, || {
+        Ok((PASSPHRASE.into(), "12345678".into()))
+    })
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::WeakPassphrase);
+    assert!(Signer::unlock(&store, KeyOwner::Secretariat, PASSPHRASE).is_ok());
 }

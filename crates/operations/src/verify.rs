@@ -1,7 +1,17 @@
-//! Verifying a signed PDF (核验): every signature, whose certificate, and — with a database —
-//! whether the database still holds what the sheet shows.
+//! Verifying a signed PDF (核验): every signature, who made it, and whether they were entitled
+//! to. The file is read first, without the database ([`read_signatures`]: pure computation, so
+//! the app does it without holding the store); then each signature is judged against a trust
+//! source ([`judge`]):
+//!
+//! * **a database** — the signer's certificate must be registered there to the very person the
+//!   signature's claim names (and not revoked when it signed), and the document must be one this
+//!   database issued, byte for byte; what it shows is then compared with what the database holds;
+//! * **a list of trusted certificates** (`--trust F.pem`) — the certificate must be in the list and
+//!   its subject must be the person the claim names;
+//! * **nothing** — only the file's integrity is checked; the verdict says so and is not "valid".
 
-use park_review_signing::verify::{verify_pdf, SignatureReport};
+use park_review_domain::claim::{DocumentKind, SignedClaim};
+use park_review_signing::verify::{verify_pdf, PdfVerification, SignatureReport};
 use park_review_store::{sheet_snapshot, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -10,7 +20,20 @@ use ts_rs::TS;
 use crate::sheets::{hex, summary_rows, summary_snapshot};
 use crate::Result;
 
-/// One signature of a verified file, with what this database knows of its signer.
+/// Against what the signers were checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum TrustBasis {
+    /// The registered certificates and issued documents of a database.
+    Database,
+    /// A file of trusted certificates.
+    Certificates,
+    /// Nothing: integrity only, the signer is not verified.
+    None,
+}
+
+/// One signature of a verified file, with what the trust source says of its signer.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct SignatureVerdict {
@@ -22,6 +45,9 @@ pub struct SignatureVerdict {
     pub covers_whole_file: bool,
     /// `E003 黄建华` if the certificate is registered in this database.
     pub registered_owner: Option<String>,
+    /// Who the signed claim says signs, and what the document is (None: no claim of ours).
+    pub claimed_signer: Option<String>,
+    pub document_kind: Option<String>,
     pub problems: Vec<String>,
 }
 
@@ -29,65 +55,129 @@ pub struct SignatureVerdict {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct Verification {
-    /// Every signature is cryptographically valid, the last covers the whole file, and every
-    /// signer is registered (when a database was consulted).
+    /// Every signature is intact, nothing but signatures follows any of them, and every signer
+    /// is the person the claim names according to the trust source. Never true without one.
     pub valid: bool,
+    pub trust: TrustBasis,
     pub signatures: Vec<SignatureVerdict>,
-    /// The issued sheet this file is, if the database recorded it.
+    /// The issued document this file is, if the database recorded it.
     pub sheet_id: Option<String>,
-    /// Whether the database still holds exactly what the sheet shows (None: not a recorded sheet).
+    /// Whether the database still holds exactly what the document shows (None: not checked).
     pub matches_database: Option<bool>,
     /// What differs, in Chinese.
     pub differences: Vec<String>,
     pub problems: Vec<String>,
 }
 
+/// What the verifier trusts.
+pub enum Trust<'a> {
+    Database(&'a Store),
+    /// Trusted certificates, DER.
+    Certificates(&'a [Vec<u8>]),
+    None,
+}
+
+/// A file read and its signatures checked, before any trust decision.
+#[derive(Debug, Clone)]
+pub struct ReadFile {
+    pdf: std::result::Result<PdfVerification, String>,
+    /// The SHA-256 of the revision each signature signed (the file as it was issued).
+    revision_sha256: Vec<String>,
+}
+
+/// Reads a PDF and checks its signatures' integrity (no database, no trust decision).
+pub fn read_signatures(bytes: &[u8]) -> ReadFile {
+    match verify_pdf(bytes) {
+        Ok(pdf) => ReadFile {
+            revision_sha256: pdf
+                .signatures
+                .iter()
+                .map(|s| {
+                    hex(&Sha256::digest(
+                        bytes.get(..s.signed_end).unwrap_or_default(),
+                    ))
+                })
+                .collect(),
+            pdf: Ok(pdf),
+        },
+        Err(e) => ReadFile {
+            pdf: Err(e.to_string()),
+            revision_sha256: Vec::new(),
+        },
+    }
+}
+
+/// Reads and judges a file in one step.
+pub fn verify_file(bytes: &[u8], trust: Trust<'_>) -> Result<Verification> {
+    judge(&read_signatures(bytes), trust)
+}
+
 /// A PDF date (`D:20261127093000+08'00'`) as people read it (`2026-11-27 09:30:00 +08:00`).
 pub fn readable_pdf_date(date: &str) -> String {
-    let d = date.trim_start_matches("D:");
-    let digits: String = d.chars().take(14).collect();
-    if digits.len() < 14 || !digits.chars().all(|c| c.is_ascii_digit()) {
+    let Some(unix) = park_review_signing::verify::syntax::pdf_date_unix(date) else {
         return date.to_owned();
-    }
-    let zone = d[14..].replace('\'', "");
-    let zone = match zone.as_str() {
-        "" | "Z" => "+00:00".to_owned(),
-        z if z.len() >= 5 => format!("{}:{}", &z[..3], &z[3..5]),
-        z => z.to_owned(),
     };
-    format!(
-        "{}-{}-{} {}:{}:{} {zone}",
-        &digits[0..4],
-        &digits[4..6],
-        &digits[6..8],
-        &digits[8..10],
-        &digits[10..12],
-        &digits[12..14]
-    )
-}
-
-fn verdict(report: &SignatureReport, owner: Option<String>) -> SignatureVerdict {
-    SignatureVerdict {
-        signer: report.signer.clone(),
-        signing_time: readable_pdf_date(&report.signing_time),
-        reason: report.reason.clone(),
-        certificate_sha256: report.certificate_sha256.clone(),
-        cryptographically_valid: report.digest_matches
-            && report.signature_valid
-            && report.certificate_bound,
-        covers_whole_file: report.covers_whole_file,
-        registered_owner: owner,
-        problems: report.problems.clone(),
+    // The offset as written, so the time reads as the signer's clock showed it.
+    let d = date.as_bytes();
+    let zone = d.get(16..).unwrap_or_default();
+    let offset = match zone.first() {
+        Some(sign @ (b'+' | b'-')) => {
+            let digits: Vec<i32> = zone[1..]
+                .iter()
+                .filter(|b| b.is_ascii_digit())
+                .map(|b| i32::from(b - b'0'))
+                .collect();
+            let minutes = match digits.as_slice() {
+                [h1, h2, m1, m2, ..] => (h1 * 10 + h2) * 60 + m1 * 10 + m2,
+                [h1, h2, ..] => (h1 * 10 + h2) * 60,
+                _ => 0,
+            };
+            if *sign == b'-' {
+                -minutes
+            } else {
+                minutes
+            }
+        }
+        _ => 0,
+    };
+    let Some(zone) = chrono::FixedOffset::east_opt(offset * 60) else {
+        return date.to_owned();
+    };
+    match chrono::DateTime::from_timestamp(unix, 0) {
+        Some(t) => t
+            .with_timezone(&zone)
+            .format("%Y-%m-%d %H:%M:%S %:z")
+            .to_string(),
+        None => date.to_owned(),
     }
 }
 
-/// Verifies a file; with a database, also who signed it and whether the database agrees.
-pub fn verify_file(bytes: &[u8], store: Option<&Store>) -> Result<Verification> {
-    let reports = match verify_pdf(bytes) {
-        Ok(r) => r,
+fn integrity_ok(report: &SignatureReport) -> bool {
+    report.digest_matches && report.signature_valid && report.certificate_bound
+}
+
+/// The moment a signature was made, as the verifier believes it: the time the database recorded
+/// issuing the document if it did (the signer cannot backdate that), else the signer's `/M`.
+fn signed_at(report: &SignatureReport, issued_at: Option<&str>) -> Option<i64> {
+    issued_at
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.timestamp())
+        .or(report.signing_time_unix)
+}
+
+/// Judges a read file against a trust source.
+pub fn judge(file: &ReadFile, trust: Trust<'_>) -> Result<Verification> {
+    let basis = match trust {
+        Trust::Database(_) => TrustBasis::Database,
+        Trust::Certificates(_) => TrustBasis::Certificates,
+        Trust::None => TrustBasis::None,
+    };
+    let pdf = match &file.pdf {
+        Ok(pdf) => pdf,
         Err(e) => {
             return Ok(Verification {
                 valid: false,
+                trust: basis,
                 signatures: Vec::new(),
                 sheet_id: None,
                 matches_database: None,
@@ -96,63 +186,153 @@ pub fn verify_file(bytes: &[u8], store: Option<&Store>) -> Result<Verification> 
             })
         }
     };
-    let mut problems = Vec::new();
-    if reports.is_empty() {
-        problems.push("文件中没有数字签名。".into());
-    }
+    let mut problems: Vec<String> = pdf.problems.clone();
     let mut signatures = Vec::new();
-    for r in &reports {
-        let owner = match store {
-            Some(s) => s.certificate_owner(&r.certificate_sha256)?,
-            None => None,
-        };
-        if store.is_some() && owner.is_none() && !r.certificate_sha256.is_empty() {
-            problems.push(format!(
-                "签名人“{}”的证书不是本数据库登记的专家或秘书处证书。",
-                r.signer
-            ));
-        }
-        // Every signature must cover the whole file: a sheet has one signer, so anything added
-        // after it — even a further signed revision — is a change the signer did not sign.
-        let v = verdict(r, owner);
-        problems.extend(v.problems.iter().cloned());
-        signatures.push(v);
-    }
     let mut sheet_id = None;
     let mut matches_database = None;
     let mut differences = Vec::new();
-    if let (Some(store), Some(last)) = (store, reports.last()) {
-        let end = (last.byte_range[2] + last.byte_range[3]) as usize;
-        let signed_sha = hex(&Sha256::digest(&bytes[..end.min(bytes.len())]));
-        if let Some(issued) = store.find_sheet(&signed_sha)? {
-            sheet_id = Some(issued.sheet_id.clone());
-            let now = match &issued.application {
-                Some(app) => store
-                    .score_sheet(&park_review_domain::ids::AssignmentKey::new(
-                        issued.round_id,
-                        &issued.expert,
-                        app,
-                    ))
-                    .map(|s| sheet_snapshot(&s))
-                    .map_err(park_review_domain::CodedError::from),
-                None => summary_rows(store, issued.round_id, &issued.expert)
-                    .map(|rows| summary_snapshot(&rows)),
-            };
-            match now {
-                Ok(current) => {
-                    differences = compare(&issued.snapshot, &current);
-                    matches_database = Some(differences.is_empty());
+    for (i, report) in pdf.signatures.iter().enumerate() {
+        let claim = report.claim.as_deref().and_then(SignedClaim::parse);
+        let mut verdict = SignatureVerdict {
+            signer: report.signer.clone(),
+            signing_time: readable_pdf_date(&report.signing_time),
+            reason: report.reason.clone(),
+            certificate_sha256: report.certificate_sha256.clone(),
+            cryptographically_valid: integrity_ok(report),
+            covers_whole_file: report.covers_whole_file,
+            registered_owner: None,
+            claimed_signer: claim.as_ref().map(|c| c.signer.label()),
+            document_kind: claim.as_ref().map(|c| c.kind.name_zh().to_owned()),
+            problems: report.problems.clone(),
+        };
+        // Who signed can only be judged for an intact signature with a certificate.
+        if report.certificate_sha256.is_empty() {
+            signatures.push(verdict);
+            continue;
+        }
+        let Some(claim) = claim else {
+            verdict.problems.push(
+                "签名中没有本系统的签署声明（或无法识别）：无法确认签名人与文件的对应关系。".into(),
+            );
+            signatures.push(verdict);
+            continue;
+        };
+        match trust {
+            Trust::Database(store) => {
+                let record = store.certificate_record(&report.certificate_sha256)?;
+                verdict.registered_owner = record.as_ref().map(|r| r.signer.label());
+                let issued = store.issued_document(&claim.document_uid)?;
+                let issued_at = issued.as_ref().map(|d| d.issued_at.as_str());
+                match &record {
+                    None => verdict.problems.push(format!(
+                        "签名人“{}”的证书不是本数据库登记的证书：无法确认签名人是{}。",
+                        report.signer,
+                        claim.signer.label()
+                    )),
+                    Some(r) if r.signer != claim.signer => verdict.problems.push(format!(
+                        "签署声明写明由 {} 签署，但签名所用的证书登记给 {}：签名人与文件不符。",
+                        claim.signer.label(),
+                        r.signer.label()
+                    )),
+                    Some(r) => {
+                        let revoked = r
+                            .revoked_at
+                            .as_deref()
+                            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+                        if let Some(revoked) = revoked {
+                            let signed = signed_at(report, issued_at);
+                            if signed.is_none_or(|t| t >= revoked.timestamp()) {
+                                verdict.problems.push(format!(
+                                    "签名所用的证书已于 {} 吊销（{}），此后签署的文件无效。",
+                                    r.revoked_at
+                                        .clone()
+                                        .unwrap_or_default()
+                                        .replacen('T', " ", 1),
+                                    r.revoked_reason.clone().unwrap_or_default()
+                                ));
+                            }
+                        }
+                    }
                 }
-                Err(e) => {
-                    differences.push(format!("数据库中已无法取得该评分：{e}"));
-                    matches_database = Some(false);
+                match &issued {
+                    None => verdict.problems.push(format!(
+                        "本数据库没有签发过编号为 {} 的{}：文件不是本数据库签发的。",
+                        claim.document_uid,
+                        claim.kind.name_zh()
+                    )),
+                    Some(doc) if doc.file_sha256 != file.revision_sha256[i] => {
+                        verdict.problems.push(format!(
+                            "签署声明指向的{} {} 与本文件不同：签名被移到了另一份文件上，或这不是签发时的文件。",
+                            claim.kind.name_zh(),
+                            claim.document_uid
+                        ))
+                    }
+                    Some(doc) if doc.kind != claim.kind => verdict.problems.push(format!(
+                        "签署声明称本文件为{}，数据库记录的却是{}。",
+                        claim.kind.name_zh(),
+                        doc.kind.name_zh()
+                    )),
+                    Some(doc) => {
+                        // The first signature's document is the one the file shows.
+                        if sheet_id.is_none() {
+                            sheet_id = Some(doc.sheet_id.clone());
+                            let current = current_snapshot(store, doc);
+                            match current {
+                                Ok(now) => {
+                                    differences = compare(&doc.snapshot, &now);
+                                    matches_database = Some(differences.is_empty());
+                                }
+                                Err(e) => {
+                                    differences.push(format!("数据库中已无法取得该文件的内容：{e}"));
+                                    matches_database = Some(false);
+                                }
+                            }
+                        }
+                    }
                 }
+            }
+            Trust::Certificates(trusted) => {
+                let listed = trusted.iter().any(|der| {
+                    park_review_signing::keys::certificate_fingerprint(der)
+                        == report.certificate_sha256
+                });
+                if !listed {
+                    verdict
+                        .problems
+                        .push(format!("签名人“{}”的证书不在信任列表中。", report.signer));
+                } else if !claim
+                    .signer
+                    .matches_subject(&report.signer, &report.signer_unit)
+                {
+                    verdict.problems.push(format!(
+                        "签署声明写明由 {} 签署，但证书属于“{}”（{}）：签名人与文件不符。",
+                        claim.signer.label(),
+                        report.signer,
+                        report.signer_unit
+                    ));
+                }
+            }
+            Trust::None => {}
+        }
+        signatures.push(verdict);
+    }
+    if matches!(trust, Trust::None) && !signatures.is_empty() {
+        problems.push(
+            "未提供信任来源：只核验了文件的完整性，未核实签名人是谁。请用 --db 指定签发它的数据库，或用 --trust 指定受信任的证书。"
+                .into(),
+        );
+    }
+    for s in &signatures {
+        for p in &s.problems {
+            if !problems.contains(p) {
+                problems.push(p.clone());
             }
         }
     }
     let valid = problems.is_empty() && !signatures.is_empty();
     Ok(Verification {
         valid,
+        trust: basis,
         signatures,
         sheet_id,
         matches_database,
@@ -161,13 +341,41 @@ pub fn verify_file(bytes: &[u8], store: Option<&Store>) -> Result<Verification> 
     })
 }
 
+/// What the database holds now for an issued document, in the form of its snapshot.
+fn current_snapshot(
+    store: &Store,
+    doc: &park_review_store::IssuedSheet,
+) -> Result<serde_json::Value> {
+    match (doc.kind, &doc.expert, &doc.application) {
+        (DocumentKind::ScoreSheet, Some(expert), Some(app)) => {
+            Ok(sheet_snapshot(&store.score_sheet(
+                &park_review_domain::ids::AssignmentKey::new(doc.round_id, expert, app),
+            )?))
+        }
+        (DocumentKind::SummarySheet, Some(expert), _) => Ok(summary_snapshot(&summary_rows(
+            store,
+            doc.round_id,
+            expert,
+        )?)),
+        _ => Ok(crate::reports::ranking_snapshot(
+            &store.ranking(doc.round_id)?,
+        )),
+    }
+}
+
 fn compare(then: &serde_json::Value, now: &serde_json::Value) -> Vec<String> {
     let mut out = Vec::new();
     if then.get("rows").is_some() {
         if then["rows"] != now["rows"] {
             out.push(format!(
-                "汇总表所列的申报与合计分和数据库不一致：汇总表 {}，数据库现为 {}",
+                "文件所列的内容和数据库不一致：文件 {}，数据库现为 {}",
                 then["rows"], now["rows"]
+            ));
+        }
+        if then.get("finalised_at").is_some() && then["finalised_at"] != now["finalised_at"] {
+            out.push(format!(
+                "排名确定时间：文件 {}，数据库现为 {}",
+                then["finalised_at"], now["finalised_at"]
             ));
         }
         return out;
@@ -201,6 +409,34 @@ fn compare(then: &serde_json::Value, now: &serde_json::Value) -> Vec<String> {
     out
 }
 
+/// Reads a file of trusted certificates (PEM, one or more); IMPORT_MALFORMED if it holds none.
+pub fn read_trusted_certificates(pem: &str) -> Result<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    let mut rest = pem;
+    while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
+        let Some(len) = rest[start..].find("-----END CERTIFICATE-----") else {
+            break;
+        };
+        let end = start + len + "-----END CERTIFICATE-----".len();
+        let block = &rest[start..end];
+        let der = park_review_signing::keys::certificate_der_from_pem(block).map_err(|e| {
+            park_review_domain::CodedError::new(
+                park_review_domain::ErrorCode::ImportMalformed,
+                format!("信任列表中有一张证书无法读取：{e}"),
+            )
+        })?;
+        out.push(der);
+        rest = &rest[end..];
+    }
+    if out.is_empty() {
+        return Err(park_review_domain::CodedError::new(
+            park_review_domain::ErrorCode::ImportMalformed,
+            "信任列表中没有证书：请给出 PEM 格式的证书文件（-----BEGIN CERTIFICATE-----），可用 `park-review cert export` 导出。",
+        ));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -214,5 +450,10 @@ mod tests {
             "2026-11-27 01:30:00 +00:00"
         );
         assert_eq!(super::readable_pdf_date("garbage"), "garbage");
+        // A multi-byte character where the zone should be: never a panic.
+        assert_eq!(
+            super::readable_pdf_date("D:2026112709300你'00'"),
+            "D:2026112709300你'00'"
+        );
     }
 }

@@ -4,8 +4,8 @@
 pub enum SigningError {
     #[error("口令不正确，无法解开私钥。私钥文件未做任何改动，请重新输入。")]
     WrongPassphrase,
-    #[error("口令太短：至少需要 8 个字符。")]
-    WeakPassphrase,
+    #[error("{0}")]
+    WeakPassphrase(String),
     #[error("私钥或证书的格式无法识别：{0}")]
     BadKey(String),
     #[error("PDF 无法读取：{0}")]
@@ -19,7 +19,7 @@ impl park_review_domain::Coded for SigningError {
         use park_review_domain::ErrorCode;
         match self {
             SigningError::WrongPassphrase => ErrorCode::WrongPassphrase,
-            SigningError::WeakPassphrase => ErrorCode::OutOfRange,
+            SigningError::WeakPassphrase(_) => ErrorCode::WeakPassphrase,
             SigningError::BadPdf(_) => ErrorCode::SignatureInvalid,
             SigningError::BadKey(_) | SigningError::Sign(_) => ErrorCode::Internal,
         }

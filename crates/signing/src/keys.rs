@@ -21,8 +21,72 @@ use x509_cert::Certificate;
 
 use crate::SigningError;
 
-/// The smallest passphrase accepted when a key is created.
+/// The smallest passphrase accepted when a key is created, in characters other than spaces.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
+/// How many different characters a passphrase needs at least.
+pub const MIN_DISTINCT_CHARS: usize = 5;
+
+/// Passphrases that guessing tools try first (compared without case, and with trailing digits
+/// removed, so `Password2026` is caught too).
+const COMMON_PASSPHRASES: &[&str] = &[
+    "password",
+    "passw0rd",
+    "qwerty",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "1qaz2wsx",
+    "qazwsx",
+    "iloveyou",
+    "admin",
+    "administrator",
+    "welcome",
+    "letmein",
+    "abc123",
+    "woaini",
+    "woaini1314",
+    "changeme",
+    "secret",
+    "p@ssw0rd",
+    "abcd1234",
+    "a1b2c3d4",
+];
+
+/// Whether a passphrase is strong enough to protect a signing key: WEAK_PASSPHRASE (with what
+/// is wrong, in Chinese) if it is short once spaces are left out, uses fewer than five
+/// different characters, is a run like `12345678` or `abcdefgh`, or is a common password.
+pub fn check_passphrase(passphrase: &str) -> Result<(), SigningError> {
+    let chars: Vec<char> = passphrase.chars().filter(|c| !c.is_whitespace()).collect();
+    if chars.len() < MIN_PASSPHRASE_CHARS {
+        return Err(SigningError::WeakPassphrase(format!(
+            "口令太短：除空格外至少需要 {MIN_PASSPHRASE_CHARS} 个字符。"
+        )));
+    }
+    let distinct: std::collections::BTreeSet<char> =
+        chars.iter().flat_map(|c| c.to_lowercase()).collect();
+    if distinct.len() < MIN_DISTINCT_CHARS {
+        return Err(SigningError::WeakPassphrase(format!(
+            "口令过于单调：至少需要 {MIN_DISTINCT_CHARS} 个不同的字符。"
+        )));
+    }
+    let steps: std::collections::BTreeSet<i64> = chars
+        .windows(2)
+        .map(|w| w[1] as i64 - w[0] as i64)
+        .collect();
+    if steps.len() == 1 {
+        return Err(SigningError::WeakPassphrase(
+            "口令是连续的字符序列（如 12345678、abcdefgh），很容易被猜到。".into(),
+        ));
+    }
+    let plain: String = passphrase.trim().to_lowercase();
+    let stem = plain.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
+    if COMMON_PASSPHRASES.contains(&plain.as_str()) || COMMON_PASSPHRASES.contains(&stem) {
+        return Err(SigningError::WeakPassphrase(
+            "口令是常见口令，很容易被猜到。请换一个只有自己知道的短句。".into(),
+        ));
+    }
+    Ok(())
+}
 
 /// Who a certificate names.
 #[derive(Debug, Clone)]
@@ -74,24 +138,42 @@ pub fn create_key(
     passphrase: &str,
     not_before_unix: u64,
 ) -> Result<NewKey, SigningError> {
-    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(SigningError::WeakPassphrase);
-    }
+    check_passphrase(passphrase)?;
     let signing_key = SigningKey::random(&mut OsRng);
     let mut serial = [0u8; 16];
     OsRng.fill_bytes(&mut serial);
+    let not_after = not_before_unix + CERTIFICATE_VALIDITY_SECONDS;
+    let certificate_der =
+        self_signed_certificate(&signing_key, subject, serial, not_before_unix, not_after)?;
+    let encrypted_key_pem = encrypt(&signing_key, passphrase)?;
+    Ok(NewKey {
+        certificate_der,
+        encrypted_key_pem,
+    })
+}
+
+/// Five years and a day.
+pub const CERTIFICATE_VALIDITY_SECONDS: u64 = 5 * 365 * 24 * 3600 + 24 * 3600;
+
+/// A self-signed end-entity certificate for `signing_key` (DER), valid between the two Unix
+/// times, with key usage digitalSignature and nonRepudiation.
+pub fn self_signed_certificate(
+    signing_key: &SigningKey,
+    subject: &Subject,
+    mut serial: [u8; 16],
+    not_before_unix: u64,
+    not_after_unix: u64,
+) -> Result<Vec<u8>, SigningError> {
     serial[0] &= 0x7f; // a positive INTEGER
-    let not_before = Duration::from_secs(not_before_unix);
-    let not_after = not_before + Duration::from_secs(5 * 365 * 24 * 3600 + 24 * 3600);
+    serial[0] |= 0x01; // and never a leading zero byte
+    let time = |secs: u64| {
+        der::asn1::GeneralizedTime::from_unix_duration(Duration::from_secs(secs))
+            .map(Time::GeneralTime)
+            .map_err(|e| SigningError::Sign(e.to_string()))
+    };
     let validity = Validity {
-        not_before: Time::GeneralTime(
-            der::asn1::GeneralizedTime::from_unix_duration(not_before)
-                .map_err(|e| SigningError::Sign(e.to_string()))?,
-        ),
-        not_after: Time::GeneralTime(
-            der::asn1::GeneralizedTime::from_unix_duration(not_after)
-                .map_err(|e| SigningError::Sign(e.to_string()))?,
-        ),
+        not_before: time(not_before_unix)?,
+        not_after: time(not_after_unix)?,
     };
     let name = name_of(subject)?;
     let spki = SubjectPublicKeyInfoOwned::from_key(*signing_key.verifying_key())
@@ -102,23 +184,21 @@ pub fn create_key(
         enable_key_encipherment: false,
     };
     let serial = SerialNumber::new(&serial).map_err(|e| SigningError::Sign(e.to_string()))?;
-    let builder = CertificateBuilder::new(profile, serial, validity, name, spki, &signing_key)
+    let builder = CertificateBuilder::new(profile, serial, validity, name, spki, signing_key)
         .map_err(|e| SigningError::Sign(e.to_string()))?;
     let certificate = builder
         .build::<DerSignature>()
         .map_err(|e| SigningError::Sign(e.to_string()))?;
-    let certificate_der = certificate
+    certificate
         .to_der()
-        .map_err(|e| SigningError::Sign(e.to_string()))?;
-    let encrypted_key_pem = encrypt(&signing_key, passphrase)?;
-    Ok(NewKey {
-        certificate_der,
-        encrypted_key_pem,
-    })
+        .map_err(|e| SigningError::Sign(e.to_string()))
 }
 
-/// scrypt's cost: log2(N), r, p.
-const SCRYPT_LOG_N: u8 = 15;
+/// scrypt's cost: N = 2^17, r = 8, p = 1 — 128 MiB per attempt, the minimum OWASP's Password
+/// Storage Cheat Sheet recommends for scrypt today (`park-review bench keys` measures it: see
+/// README). Keys made before with N = 2^15 still open (the parameters travel in the PEM) and
+/// take the new cost when their passphrase is next changed.
+pub const SCRYPT_LOG_N: u8 = 17;
 
 /// The key as encrypted PKCS#8 PEM with a fresh salt and IV.
 fn encrypt(key: &SigningKey, passphrase: &str) -> Result<String, SigningError> {
@@ -159,9 +239,7 @@ pub fn change_passphrase(
     old: &str,
     new: &str,
 ) -> Result<String, SigningError> {
-    if new.chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(SigningError::WeakPassphrase);
-    }
+    check_passphrase(new)?;
     encrypt(&unlock(encrypted_key_pem, old)?, new)
 }
 
@@ -176,6 +254,16 @@ pub fn certificate_pem(der: &[u8]) -> Result<String, SigningError> {
         .map_err(|e| SigningError::BadKey(e.to_string()))
 }
 
+/// A certificate from its PEM text, as DER.
+pub fn certificate_der_from_pem(pem: &str) -> Result<Vec<u8>, SigningError> {
+    use der::DecodePem;
+    let certificate =
+        Certificate::from_pem(pem.as_bytes()).map_err(|e| SigningError::BadKey(e.to_string()))?;
+    certificate
+        .to_der()
+        .map_err(|e| SigningError::BadKey(e.to_string()))
+}
+
 /// The SHA-256 of the certificate (hex): how a certificate is recognised and compared.
 pub fn certificate_fingerprint(der: &[u8]) -> String {
     use sha2::Digest;
@@ -187,9 +275,18 @@ pub fn certificate_fingerprint(der: &[u8]) -> String {
 
 /// The common name (CN) of a certificate's subject, for messages.
 pub fn common_name(certificate: &Certificate) -> String {
+    subject_attribute(certificate, const_oid::db::rfc4519::CN)
+}
+
+/// The organisational unit (OU) of a certificate's subject: `评审专家 E004` for an expert.
+pub fn organisational_unit(certificate: &Certificate) -> String {
+    subject_attribute(certificate, const_oid::db::rfc4519::OU)
+}
+
+fn subject_attribute(certificate: &Certificate, oid: der::oid::ObjectIdentifier) -> String {
     for rdn in certificate.tbs_certificate.subject.0.iter() {
         for atv in rdn.0.iter() {
-            if atv.oid == const_oid::db::rfc4519::CN {
+            if atv.oid == oid {
                 if let Ok(s) = der::asn1::Utf8StringRef::try_from(&atv.value) {
                     return s.as_str().to_owned();
                 }
@@ -230,7 +327,7 @@ mod tests {
         ));
         assert!(matches!(
             create_key(&subject(), "short", 0),
-            Err(SigningError::WeakPassphrase)
+            Err(SigningError::WeakPassphrase(_))
         ));
     }
 
@@ -267,6 +364,35 @@ mod tests {
         };
         assert_eq!(scrypt.cost_parameter, 1 << SCRYPT_LOG_N);
         assert_eq!((scrypt.block_size, scrypt.parallelization), (8, 1));
+    }
+
+    #[test]
+    fn weak_passphrases_are_refused_with_the_reason() {
+        for (weak, reason) in [
+            ("        ", "太短"),
+            ("  ab cd ef  ", "太短"),
+            ("口令口令口令口令", "单调"),
+            ("aaaabbbbcccc", "单调"),
+            ("12345678", "连续"),
+            ("abcdefghij", "连续"),
+            ("Password2026", "常见"),
+            ("qwertyuiop", "常见"),
+        ] {
+            match check_passphrase(weak) {
+                Err(SigningError::WeakPassphrase(message)) => {
+                    assert!(message.contains(reason), "{weak}: {message}")
+                }
+                other => panic!("{weak} accepted: {other:?}"),
+            }
+        }
+        for strong in [
+            "专家的口令 2026",
+            "测试口令 correct horse",
+            "黄建华评审用的钥匙",
+            "Tr0ub4dor&3x",
+        ] {
+            assert!(check_passphrase(strong).is_ok(), "{strong}");
+        }
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub struct SignatureInfo {
     pub reason: String,
     /// `/M`: the signing time as a PDF date, e.g. `D:20261127093000+08'00'`.
     pub pdf_date: String,
+    /// The product's claim (JSON): what this document is and who signs it, written into the
+    /// signature dictionary, hence inside the signed bytes.
+    pub claim: Option<String>,
 }
 
 /// A PDF date from a local time with its offset.
@@ -155,6 +158,12 @@ fn prepare(pdf: &[u8], info: &SignatureInfo) -> Result<Vec<u8>, SigningError> {
     );
     sig.set("Name", text(&info.name));
     sig.set("Reason", text(&info.reason));
+    if let Some(claim) = &info.claim {
+        sig.set(
+            crate::verify::CLAIM_KEY,
+            Object::String(claim.clone().into_bytes(), StringFormat::Hexadecimal),
+        );
+    }
     let sig_id = doc.new_document.add_object(Object::Dictionary(sig));
 
     let field_number = existing_fields.len() + 1;

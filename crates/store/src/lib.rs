@@ -38,7 +38,7 @@ pub use assignment::{
     AssignOutcome, AssignmentStage, AssignmentState, BoardApplication, BoardCell, BoardExpert,
     DeclaredConflictNotice, PanelRemoval, ReviewBoard,
 };
-pub use attachments::Attachment;
+pub use attachments::{write_atomically, Attachment};
 pub use audit::AuditEntry;
 pub use catalog::RoundRubric;
 pub use demo::DemoLoaded;
@@ -50,7 +50,10 @@ pub use ranking::{
 pub use recusal::Dismissal;
 pub use rounds::RoundOpened;
 pub use scoring::{CriterionScore, ExpertAssignment, ScoreRow, ScoreSaved, ScoreSheet};
-pub use signing::{fresh_uid, sheet_snapshot, IssuedSheet, KeyOwner, RoundSheet, StoredKey};
+pub use signing::{
+    fresh_uid, sheet_snapshot, CertificateRecord, IssuedSheet, KeyOwner, NewIssuedDocument,
+    RoundSheet, StoredKey,
+};
 pub use status::Status;
 pub use write::{Actor, Role, Surface, WriteTx};
 
@@ -86,7 +89,12 @@ pub fn resolve_db_path(explicit: Option<&Path>) -> PathBuf {
 pub fn ensure_default_dir(path: &Path) -> std::io::Result<()> {
     if path == default_db_path() {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+            // Owner-only (0700): the folder holds the database with everyone's keys and scores.
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(parent)?;
         }
     }
     Ok(())
@@ -129,6 +137,8 @@ impl Store {
         }
         if path.exists() {
             check_existing_file(path)?;
+        } else {
+            create_private_file(path)?;
         }
         let mut conn = Connection::open_with_flags(
             path,
@@ -141,6 +151,7 @@ impl Store {
             detail: e.to_string(),
         })?;
         configure(&conn)?;
+        restrict_to_owner(path);
         migrate::migrate(&mut conn)?;
         Ok(Store {
             conn,
@@ -242,6 +253,43 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
+}
+
+/// A new database file is created readable and writable by its owner only (0600): it holds
+/// encrypted private keys and every score. SQLite then gives its `-wal` and `-shm` files the
+/// database file's permissions.
+fn create_private_file(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Unreadable {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// Narrows an existing database (and its `-wal`/`-shm`, if any) to its owner, for databases made
+/// before files were created private. Best effort: a file we may not chmod is left as it is.
+fn restrict_to_owner(path: &Path) {
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = Path::new(&name);
+        if let Ok(meta) = std::fs::metadata(file) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                let _ = std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 #[cfg(test)]

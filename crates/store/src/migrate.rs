@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_ranking.sql"),
     include_str!("../migrations/0007_ranking_indexes.sql"),
     include_str!("../migrations/0008_audit_surface.sql"),
+    include_str!("../migrations/0009_signed_documents.sql"),
 ];
 
 /// The schema version this build writes.

@@ -3,6 +3,7 @@
 //! what it shows and the SHA-256 of the signed file). The cryptography is in park-review-signing;
 //! this module never sees a passphrase or a decrypted key.
 
+use park_review_domain::claim::{ClaimedSigner, DocumentKind};
 use park_review_domain::ids::RoundId;
 use park_review_domain::ErrorCode;
 use rusqlite::{params, OptionalExtension};
@@ -35,18 +36,60 @@ pub struct StoredKey {
     #[ts(skip)]
     pub encrypted_key_pem: String,
     pub created_at: String,
+    /// When the key stopped counting, why, and who said so (None: the active key).
+    pub revoked_at: Option<String>,
+    pub revoked_reason: Option<String>,
 }
 
-/// A signed sheet as issued.
+/// What this database knows of a certificate: whose it is and whether it was revoked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertificateRecord {
+    pub signer: ClaimedSigner,
+    pub revoked_at: Option<String>,
+    pub revoked_reason: Option<String>,
+}
+
+/// A signed document as issued.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IssuedSheet {
     pub sheet_id: String,
     pub round_id: RoundId,
-    pub expert: String,
+    /// None for the secretariat's ranking report.
+    pub expert: Option<String>,
     pub application: Option<String>,
-    pub kind: String,
+    pub kind: DocumentKind,
     pub snapshot: serde_json::Value,
+    pub file_sha256: String,
     pub issued_at: String,
+}
+
+/// A signed document to record: its uid (printed on it and in its claim), what it is, what it
+/// shows (the snapshot `verify` compares later) and the signed file.
+#[derive(Debug, Clone)]
+pub struct NewIssuedDocument<'a> {
+    pub uid: &'a str,
+    pub round_id: RoundId,
+    pub kind: DocumentKind,
+    pub expert: Option<&'a str>,
+    pub application: Option<&'a str>,
+    pub snapshot: &'a serde_json::Value,
+    pub pdf: &'a [u8],
+}
+
+fn kind_text(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::ScoreSheet => "sheet",
+        DocumentKind::SummarySheet => "summary",
+        DocumentKind::RankingReport => "ranking-report",
+    }
+}
+
+fn kind_of(text: &str) -> DocumentKind {
+    match text {
+        "sheet" => DocumentKind::ScoreSheet,
+        "summary" => DocumentKind::SummarySheet,
+        _ => DocumentKind::RankingReport,
+    }
 }
 
 fn rule(code: ErrorCode, message: String) -> StoreError {
@@ -100,7 +143,7 @@ impl Store {
             .conn()
             .query_row(
                 "SELECT certificate_der, certificate_sha256, encrypted_key_pem, created_at FROM signing_keys
-                 WHERE (expert_id = ?1) OR (?1 IS NULL AND is_secretariat = 1)",
+                 WHERE ((expert_id = ?1) OR (?1 IS NULL AND is_secretariat = 1)) AND revoked_at IS NULL",
                 params![expert_id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
@@ -123,7 +166,113 @@ impl Store {
             certificate_sha256,
             encrypted_key_pem,
             created_at,
+            revoked_at: None,
+            revoked_reason: None,
         })
+    }
+
+    /// Every key the owner has had, the active one first, then the revoked ones, newest first.
+    pub fn key_history(&self, owner: KeyOwner<'_>) -> Result<Vec<StoredKey>> {
+        let (expert_id, name) = self.owner_name(owner)?;
+        let mut stmt = self.conn().prepare(
+            "SELECT certificate_der, certificate_sha256, encrypted_key_pem, created_at, revoked_at, revoked_reason
+             FROM signing_keys WHERE (expert_id = ?1) OR (?1 IS NULL AND is_secretariat = 1)
+             ORDER BY revoked_at IS NOT NULL, id DESC",
+        )?;
+        let rows = stmt.query_map(params![expert_id], |r| {
+            Ok(StoredKey {
+                owner: name.clone(),
+                certificate_der: r.get(0)?,
+                certificate_sha256: r.get(1)?,
+                encrypted_key_pem: r.get(2)?,
+                created_at: r.get(3)?,
+                revoked_at: r.get(4)?,
+                revoked_reason: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Revokes the owner's active key from `effective_at` (RFC 3339; None: now), for `reason`.
+    /// Documents signed before that moment stay valid; after it, they do not. The key stays in
+    /// the database so those earlier signatures can still be verified. NO_KEY if there is no
+    /// active key; OUT_OF_RANGE for an empty reason or a moment in the future.
+    pub fn revoke_key(
+        &mut self,
+        actor: &Actor,
+        owner: KeyOwner<'_>,
+        reason: &str,
+        effective_at: Option<&str>,
+    ) -> Result<StoredKey> {
+        let key = self.signing_key(owner)?;
+        let (reason, at) = self.revocation(reason, effective_at)?;
+        self.write(actor, |tx| revoke_in(tx, &key, &reason, &at))?;
+        Ok(StoredKey {
+            revoked_at: Some(at),
+            revoked_reason: Some(reason),
+            ..key
+        })
+    }
+
+    /// Revokes the owner's active key (now, for `reason`) and stores a new one, in one
+    /// transaction: the owner is never left with two active keys or none.
+    pub fn replace_key(
+        &mut self,
+        actor: &Actor,
+        owner: KeyOwner<'_>,
+        reason: &str,
+        certificate_der: &[u8],
+        certificate_sha256: &str,
+        encrypted_key_pem: &str,
+    ) -> Result<StoredKey> {
+        let old = self.signing_key(owner)?;
+        let (expert_id, name) = self.owner_name(owner)?;
+        let (reason, at) = self.revocation(reason, None)?;
+        self.write(actor, |tx| {
+            revoke_in(tx, &old, &reason, &at)?;
+            insert_key(
+                tx,
+                expert_id,
+                &name,
+                certificate_der,
+                certificate_sha256,
+                encrypted_key_pem,
+            )
+        })?;
+        self.signing_key(owner)
+    }
+
+    fn revocation(&self, reason: &str, effective_at: Option<&str>) -> Result<(String, String)> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(rule(
+                ErrorCode::OutOfRange,
+                "吊销密钥须写明原因（例如：笔记本电脑遗失）。".into(),
+            ));
+        }
+        let now = self.now();
+        let at = match effective_at {
+            None => now,
+            Some(text) => {
+                let at = chrono::DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {
+                    rule(
+                        ErrorCode::OutOfRange,
+                        format!("吊销时间“{text}”无法识别：请写成 2026-11-30T09:00:00+08:00。"),
+                    )
+                })?;
+                if at > now {
+                    return Err(rule(
+                        ErrorCode::OutOfRange,
+                        format!("吊销时间 {text} 在将来：只能吊销到现在为止。"),
+                    ));
+                }
+                at
+            }
+        };
+        Ok((
+            reason.to_owned(),
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        ))
     }
 
     /// Stores a new key; KEY_EXISTS if the owner has one (a key is never silently replaced:
@@ -139,15 +288,14 @@ impl Store {
         let (expert_id, name) = self.owner_name(owner)?;
         self.check_no_key(owner)?;
         self.write(actor, |tx| {
-            let uid = tx.new_uid();
-            let now = tx.now();
-            tx.tx.execute(
-                "INSERT INTO signing_keys (uid, expert_id, is_secretariat, certificate_der, certificate_sha256, encrypted_key_pem, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![uid, expert_id, expert_id.is_none(), certificate_der, certificate_sha256, encrypted_key_pem, now],
-            )?;
-            // The audit entry names the certificate, never the key.
-            tx.audit("key.create", "signing_key", &uid, json!({"owner": name, "certificate_sha256": certificate_sha256}))
+            insert_key(
+                tx,
+                expert_id,
+                &name,
+                certificate_der,
+                certificate_sha256,
+                encrypted_key_pem,
+            )
         })?;
         self.signing_key(owner)
     }
@@ -185,15 +333,33 @@ impl Store {
         })
     }
 
-    /// Whose certificate this is, if it is registered here.
-    pub fn certificate_owner(&self, certificate_sha256: &str) -> Result<Option<String>> {
+    /// Whose certificate this is, and whether it was revoked, if it is registered here (active
+    /// or not).
+    pub fn certificate_record(
+        &self,
+        certificate_sha256: &str,
+    ) -> Result<Option<CertificateRecord>> {
         Ok(self
             .conn()
             .query_row(
-                "SELECT CASE WHEN k.is_secretariat = 1 THEN '秘书处' ELSE e.code || ' ' || e.name END
+                "SELECT k.is_secretariat, e.code, e.name, k.revoked_at, k.revoked_reason
                  FROM signing_keys k LEFT JOIN experts e ON e.id = k.expert_id WHERE k.certificate_sha256 = ?1",
                 [certificate_sha256],
-                |r| r.get(0),
+                |r| {
+                    let secretariat: bool = r.get(0)?;
+                    Ok(CertificateRecord {
+                        signer: if secretariat {
+                            ClaimedSigner::Secretariat
+                        } else {
+                            ClaimedSigner::Expert {
+                                code: r.get(1)?,
+                                name: r.get(2)?,
+                            }
+                        },
+                        revoked_at: r.get(3)?,
+                        revoked_reason: r.get(4)?,
+                    })
+                },
             )
             .optional()?)
     }
@@ -231,26 +397,17 @@ impl Store {
             .optional()?)
     }
 
-    /// Records a signed sheet as issued.
-    #[allow(clippy::too_many_arguments)]
-    pub fn record_sheet(
-        &mut self,
-        actor: &Actor,
-        sheet_id: &str,
-        round_id: RoundId,
-        expert: &str,
-        application: Option<&str>,
-        snapshot: &serde_json::Value,
-        pdf: &[u8],
-    ) -> Result<()> {
+    /// Records a signed document as issued.
+    pub fn record_document(&mut self, actor: &Actor, doc: &NewIssuedDocument<'_>) -> Result<()> {
         use sha2::Digest;
-        let file_sha256: String = sha2::Sha256::digest(pdf)
+        let file_sha256: String = sha2::Sha256::digest(doc.pdf)
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        let (expert_id, code, _) = self.registry_expert(expert)?;
-        let app_id = application
-            .map(|a| self.find_application(round_id, a))
+        let expert = doc.expert.map(|e| self.registry_expert(e)).transpose()?;
+        let app_id = doc
+            .application
+            .map(|a| self.find_application(doc.round_id, a))
             .transpose()?
             .map(|a| a.id.0);
         self.write(actor, |tx| {
@@ -259,18 +416,23 @@ impl Store {
                 "INSERT INTO signed_sheets (uid, round_id, expert_id, application_id, kind, snapshot, file_sha256, pdf, issued_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
-                    sheet_id,
-                    round_id.0,
-                    expert_id,
+                    doc.uid,
+                    doc.round_id.0,
+                    expert.as_ref().map(|e| e.0),
                     app_id,
-                    if application.is_some() { "sheet" } else { "summary" },
-                    snapshot.to_string(),
+                    kind_text(doc.kind),
+                    doc.snapshot.to_string(),
                     file_sha256,
-                    pdf,
+                    doc.pdf,
                     now
                 ],
             )?;
-            tx.audit("sheet.issue", "signed_sheet", sheet_id, json!({"expert": code, "application": application, "file_sha256": file_sha256}))
+            tx.audit(
+                "sheet.issue",
+                "signed_sheet",
+                doc.uid,
+                json!({"kind": kind_text(doc.kind), "expert": expert.as_ref().map(|e| &e.1), "application": doc.application, "file_sha256": file_sha256}),
+            )
         })
     }
 
@@ -296,30 +458,76 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The issued sheet whose signed file has this SHA-256.
-    pub fn find_sheet(&self, file_sha256: &str) -> Result<Option<IssuedSheet>> {
+    /// The issued document with this uid.
+    pub fn issued_document(&self, uid: &str) -> Result<Option<IssuedSheet>> {
         Ok(self
             .conn()
             .query_row(
-                "SELECT s.uid, s.round_id, e.code, a.code, s.kind, s.snapshot, s.issued_at FROM signed_sheets s
-                 JOIN experts e ON e.id = s.expert_id LEFT JOIN applications a ON a.id = s.application_id
-                 WHERE s.file_sha256 = ?1 ORDER BY s.id DESC LIMIT 1",
-                [file_sha256],
+                "SELECT s.uid, s.round_id, e.code, a.code, s.kind, s.snapshot, s.file_sha256, s.issued_at FROM signed_sheets s
+                 LEFT JOIN experts e ON e.id = s.expert_id LEFT JOIN applications a ON a.id = s.application_id
+                 WHERE s.uid = ?1",
+                [uid],
                 |r| {
                     let snapshot: String = r.get(5)?;
+                    let kind: String = r.get(4)?;
                     Ok(IssuedSheet {
                         sheet_id: r.get(0)?,
                         round_id: RoundId(r.get(1)?),
                         expert: r.get(2)?,
                         application: r.get(3)?,
-                        kind: r.get(4)?,
+                        kind: kind_of(&kind),
                         snapshot: serde_json::from_str(&snapshot).unwrap_or_default(),
-                        issued_at: r.get(6)?,
+                        file_sha256: r.get(6)?,
+                        issued_at: r.get(7)?,
                     })
                 },
             )
             .optional()?)
     }
+}
+
+fn insert_key(
+    tx: &mut crate::write::WriteTx<'_>,
+    expert_id: Option<i64>,
+    name: &str,
+    certificate_der: &[u8],
+    certificate_sha256: &str,
+    encrypted_key_pem: &str,
+) -> Result<()> {
+    let uid = tx.new_uid();
+    let now = tx.now();
+    tx.tx.execute(
+        "INSERT INTO signing_keys (uid, expert_id, is_secretariat, certificate_der, certificate_sha256, encrypted_key_pem, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![uid, expert_id, expert_id.is_none(), certificate_der, certificate_sha256, encrypted_key_pem, now],
+    )?;
+    // The audit entry names the certificate, never the key.
+    tx.audit(
+        "key.create",
+        "signing_key",
+        &uid,
+        json!({"owner": name, "certificate_sha256": certificate_sha256}),
+    )
+}
+
+fn revoke_in(
+    tx: &mut crate::write::WriteTx<'_>,
+    key: &StoredKey,
+    reason: &str,
+    at: &str,
+) -> Result<()> {
+    let by = tx.actor_name().to_owned();
+    tx.tx.execute(
+        "UPDATE signing_keys SET revoked_at = ?2, revoked_reason = ?3, revoked_by = ?4
+         WHERE certificate_sha256 = ?1 AND revoked_at IS NULL",
+        params![key.certificate_sha256, at, reason, by],
+    )?;
+    tx.audit(
+        "key.revoke",
+        "signing_key",
+        &key.certificate_sha256,
+        json!({"owner": key.owner, "revoked_at": at, "reason": reason}),
+    )
 }
 
 /// What a scoring sheet shows, as data: recorded when it is issued, compared by `verify --db`.

@@ -181,7 +181,39 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
         "0008_audit_surface.sql",
         "dc5d0c8b0be33cae81ea1260a7361ac2f06c0f1858bdc62d4342b443ba0fe6bb",
     ),
+    (
+        "0009_signed_documents.sql",
+        "9c66b743417ec47b0a186e43b23b1fb19fbdc6208e7cd6a35b1509bb93e45c61",
+    ),
 ];
+
+/// The database holds every encrypted key and every score: it, its WAL and SHM, and what the
+/// product exports are readable by their owner only.
+#[cfg(unix)]
+#[test]
+fn the_database_and_exports_are_the_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("private.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    store.load_demo(&Actor::system()).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600);
+    for suffix in ["-wal", "-shm"] {
+        let side = dir.path().join(format!("private.sqlite3{suffix}"));
+        if side.exists() {
+            assert_eq!(mode(&side), 0o600, "{suffix}");
+        }
+    }
+    let export = store.save_export("报告.pdf", b"%PDF-1.7").unwrap();
+    assert_eq!(mode(&export), 0o600);
+    assert_eq!(mode(export.parent().unwrap()), 0o700);
+    // A database made before (world-readable) is narrowed when opened.
+    drop(store);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let _store = Store::open(&path).unwrap();
+    assert_eq!(mode(&path), 0o600);
+}
 
 #[test]
 fn landed_migrations_are_never_edited() {

@@ -116,6 +116,11 @@ impl<'conn> WriteTx<'conn> {
         self.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
     }
 
+    /// Who makes this change, as the audit log names them.
+    pub fn actor_name(&self) -> &str {
+        &self.actor.name
+    }
+
     /// A fresh UUID for a new row.
     pub fn new_uid(&self) -> String {
         uuid::Uuid::new_v4().to_string()

@@ -47,15 +47,16 @@ fn signed() -> (Vec<u8>, Vec<u8>) {
             organisation: "深圳市人工智能行业协会".into(),
             unit: "评审专家 E003".into(),
         },
-        "口令口令口令口令",
+        "专家的口令 2026",
         1_795_000_000,
     )
     .unwrap();
-    let signing_key = unlock(&key.encrypted_key_pem, "口令口令口令口令").unwrap();
+    let signing_key = unlock(&key.encrypted_key_pem, "专家的口令 2026").unwrap();
     let info = SignatureInfo {
         name: "黄建华".into(),
         reason: "评审专家评分表".into(),
         pdf_date: "D:20261127093000+08'00'".into(),
+        claim: Some(r#"{"claim":1}"#.into()),
     };
     (
         sign_pdf(&minimal_pdf(), &signing_key, &key.certificate_der, &info).unwrap(),
@@ -66,10 +67,15 @@ fn signed() -> (Vec<u8>, Vec<u8>) {
 #[test]
 fn a_signed_pdf_verifies_and_covers_the_whole_file() {
     let (pdf, cert) = signed();
-    let reports = verify_pdf(&pdf).unwrap();
-    assert_eq!(reports.len(), 1);
-    let r = &reports[0];
+    let verification = verify_pdf(&pdf).unwrap();
+    assert!(verification.is_intact(), "{verification:?}");
+    let r = &verification.signatures[0];
     assert_eq!(r.problems, Vec::<String>::new());
+    assert_eq!(r.claim.as_deref(), Some(r#"{"claim":1}"#));
+    assert_eq!(
+        (r.signer_unit.as_str(), r.field.as_str()),
+        ("评审专家 E003", "签名1")
+    );
     assert_eq!(r.signer, "黄建华");
     assert_eq!(r.signing_time, "D:20261127093000+08'00'");
     assert_eq!(r.reason, "评审专家评分表");
@@ -80,18 +86,15 @@ fn a_signed_pdf_verifies_and_covers_the_whole_file() {
 #[test]
 fn a_flipped_byte_in_the_signed_range_is_caught() {
     let (pdf, _) = signed();
-    let reports = verify_pdf(&pdf).unwrap();
+    let reports = verify_pdf(&pdf).unwrap().signatures;
     let range = &reports[0].byte_range;
     // A byte inside the original page content, and one in the signature's own dictionary.
     for at in [100usize, (range[2] + 3) as usize] {
         let mut tampered = pdf.clone();
         tampered[at] ^= 0x01;
         // Unreadable is also a rejection.
-        if let Ok(reports) = verify_pdf(&tampered) {
-            assert!(
-                reports.iter().all(|r| !r.is_valid()),
-                "flip at {at} not caught"
-            );
+        if let Ok(verification) = verify_pdf(&tampered) {
+            assert!(!verification.is_intact(), "flip at {at} not caught");
         }
     }
 }
@@ -100,7 +103,9 @@ fn a_flipped_byte_in_the_signed_range_is_caught() {
 fn content_appended_after_signing_is_reported() {
     let (mut pdf, _) = signed();
     pdf.extend_from_slice(b"\n% appended after signing\n");
-    let r = &verify_pdf(&pdf).unwrap()[0];
+    let verification = verify_pdf(&pdf).unwrap();
+    assert!(!verification.is_intact());
+    let r = &verification.signatures[0];
     assert!(r.signature_valid && r.digest_matches);
     assert!(!r.covers_whole_file);
     assert!(
@@ -119,11 +124,11 @@ fn a_second_signature_keeps_the_first_field() {
             organisation: "省工业和信息化厅".into(),
             unit: String::new(),
         },
-        "口令口令口令口令",
-        0,
+        "专家的口令 2026",
+        1_795_000_000,
     )
     .unwrap();
-    let signing_key = unlock(&key.encrypted_key_pem, "口令口令口令口令").unwrap();
+    let signing_key = unlock(&key.encrypted_key_pem, "专家的口令 2026").unwrap();
     let twice = sign_pdf(
         &pdf,
         &signing_key,
@@ -132,14 +137,18 @@ fn a_second_signature_keeps_the_first_field() {
             name: "秘书处".into(),
             reason: "核验".into(),
             pdf_date: "D:20261128100000+08'00'".into(),
+            claim: None,
         },
     )
     .unwrap();
-    let reports = verify_pdf(&twice).unwrap();
+    let verification = verify_pdf(&twice).unwrap();
+    let reports = &verification.signatures;
     assert_eq!(reports.len(), 2);
-    // The first no longer covers the whole file; the second does.
-    assert!(!reports[0].covers_whole_file && reports[0].signature_valid);
-    assert!(reports[1].is_valid());
+    // The first no longer covers the whole file, but only a signature follows it: both hold.
+    assert!(verification.is_intact(), "{verification:?}");
+    assert!(!reports[0].covers_whole_file && reports[0].is_valid());
+    assert!(reports[1].covers_whole_file && reports[1].is_valid());
+    assert_eq!(reports[1].field, "签名2");
     let doc = Document::load_mem(&twice).unwrap();
     let acro = doc
         .catalog()

@@ -7,4 +7,8 @@ export type StoredKey = {
 /**
  * `E003 黄建华`, or `秘书处`.
  */
-owner: string, certificate_sha256: string, created_at: string, };
+owner: string, certificate_sha256: string, created_at: string, 
+/**
+ * When the key stopped counting, why, and who said so (None: the active key).
+ */
+revoked_at: string | null, revoked_reason: string | null, };
