@@ -3,6 +3,8 @@
 //! number generator (for keys, serial numbers and key-encryption salts).
 
 mod error;
+#[cfg(any(test, feature = "hostile"))]
+pub mod hostile;
 pub mod keys;
 pub mod pades;
 pub mod verify;

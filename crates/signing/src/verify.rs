@@ -15,7 +15,7 @@
 //! file can make this panic (and lopdf's parser runs under `catch_unwind` as a second guard).
 
 mod cms_check;
-mod revisions;
+pub(crate) mod revisions;
 pub mod syntax;
 
 use lopdf::xref::XrefEntry;

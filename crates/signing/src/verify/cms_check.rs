@@ -58,6 +58,33 @@ pub fn check(report: &mut SignatureReport, contents: &[u8], digest: &[u8]) {
         Ok(s) => s,
         Err(e) => return problem(report, format!("签名数据不是 CMS SignedData（{e}）。")),
     };
+    // Exactly the DER a signer writes: re-encoding gives the same bytes (no alternative
+    // encodings), and the parts no signature covers hold the only values PAdES B-B with P-256
+    // allows, so no byte of the blob can change without the verdict changing.
+    let canonical = info.to_der().ok().as_deref() == contents.get(..used);
+    let sha256 = const_oid::db::rfc5912::ID_SHA_256;
+    let plain = signed.version == cms::content_info::CmsVersion::V1
+        && signed.digest_algorithms.len() == 1
+        && signed
+            .digest_algorithms
+            .iter()
+            .all(|a| a.oid == sha256 && a.parameters.is_none())
+        && signed.encap_content_info.econtent_type == const_oid::db::rfc5911::ID_DATA
+        && signed.crls.is_none()
+        && signed.signer_infos.0.iter().all(|s| {
+            s.version == cms::content_info::CmsVersion::V1
+                && s.signature_algorithm.oid == const_oid::db::rfc5912::ECDSA_WITH_SHA_256
+                && s.signature_algorithm.parameters.is_none()
+                && s.digest_alg.parameters.is_none()
+                && s.unsigned_attrs.is_none()
+        });
+    if !canonical || !plain {
+        problem(
+            report,
+            "签名数据的编码或算法不是本系统签名的形式（DER 非规范、算法或版本不符），可能被改动过。"
+                .into(),
+        );
+    }
     if signed.encap_content_info.econtent.is_some() {
         problem(
             report,
