@@ -5,7 +5,7 @@
 use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::CodedError;
 use park_review_operations::{judge, read_signatures, Trust, Verification};
-use park_review_store::KeyOwner;
+use park_review_store::{KeyOwner, StoredKey};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use ts_rs::TS;
@@ -70,6 +70,62 @@ pub async fn change_key_passphrase(
             Ok((old, new))
         })?;
         Ok(())
+    })
+    .await
+}
+
+/// Every key an expert has had: the active one first, then the revoked ones with when and why.
+#[tauri::command]
+pub async fn key_history(
+    state: State<'_, AppState>,
+    expert: String,
+) -> Result<Vec<StoredKey>, CodedError> {
+    with_store(&state, move |store| {
+        Ok(store.key_history(KeyOwner::Expert(&expert))?)
+    })
+    .await
+}
+
+/// Revokes an expert's key (the secretariat's action): documents signed from `from` (RFC 3339,
+/// default now) on no longer verify; those signed before still do.
+#[tauri::command]
+pub async fn revoke_signing_key(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    expert: String,
+    reason: String,
+    from: Option<String>,
+) -> Result<StoredKey, CodedError> {
+    write_store(&app, &state, Entity::Key, move |store| {
+        park_review_operations::revoke_key(
+            store,
+            APP,
+            KeyOwner::Expert(&expert),
+            &reason,
+            from.as_deref().filter(|f| !f.trim().is_empty()),
+        )
+    })
+    .await
+}
+
+/// Replaces an expert's key: the old one is revoked now, a new one made with the new passphrase.
+#[tauri::command]
+pub async fn replace_signing_key(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    expert: String,
+    reason: String,
+    passphrase: String,
+) -> Result<String, CodedError> {
+    write_store(&app, &state, Entity::Key, move |store| {
+        let key = park_review_operations::replace_key(
+            store,
+            APP,
+            KeyOwner::Expert(&expert),
+            &reason,
+            || Ok(passphrase),
+        )?;
+        Ok(key.certificate_sha256)
     })
     .await
 }

@@ -316,9 +316,117 @@ fn a_wrong_passphrase_is_refused_and_nothing_changes() {
         sb.json(&["key", "show", "--expert", &e, "--json"])["certificate_sha256"],
         key_before["certificate_sha256"]
     );
-    // A short passphrase is refused before anything is made.
-    let out = sb.run_with_passphrase(&["key", "create", "--secretariat", "--json"], "short");
+    // A weak passphrase is refused, with the reason, before anything is made.
+    for weak in ["short", "        ", "12345678", "Password2026"] {
+        let out = sb.run_with_passphrase(&["key", "create", "--secretariat", "--json"], weak);
+        assert!(!out.status.success(), "{weak}");
+        let error: Value = serde_json::from_slice(&out.stderr).unwrap();
+        assert_eq!(error["code"], "WEAK_PASSPHRASE", "{weak}: {error}");
+    }
+    assert_eq!(error_code(&sb, &["key", "show", "--secretariat"]), "NO_KEY");
+}
+
+/// The secretariat revokes a lost key: what it signed before still verifies, what is signed
+/// after the effective time does not, and the expert signs again only with a new key; `key
+/// replace` does both steps at once.
+#[test]
+fn a_revoked_key_keeps_what_it_signed_before() {
+    let sb = Sandbox::new();
+    let (e, a) = submitted_sheet(&sb);
+    assert!(sb
+        .run_with_passphrase(&["key", "create", "--expert", &e], PASSPHRASE)
+        .status
+        .success());
+    let sheet = |name: &str| {
+        let pdf = sb.path(name);
+        let out = sb.run_with_passphrase(
+            &[
+                "sheet",
+                "--round",
+                "DEMO-2026",
+                "--expert",
+                &e,
+                "--application",
+                &a,
+                "--out",
+                &pdf,
+            ],
+            PASSPHRASE,
+        );
+        (pdf, out)
+    };
+    let (before, out) = sheet("before.pdf");
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Signed at second resolution: the revocation must come at least a second later.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(
+        error_code(&sb, &["key", "revoke", "--expert", &e, "--reason", " "]),
+        "OUT_OF_RANGE"
+    );
+    let revoked = sb.json(&[
+        "key",
+        "revoke",
+        "--expert",
+        &e,
+        "--reason",
+        "笔记本电脑遗失",
+        "--json",
+    ]);
+    assert!(revoked["revoked_at"].is_string(), "{revoked}");
+    assert_eq!(sb.json(&["verify", &before, "--json"])["valid"], true);
+    // No active key: signing again needs a new one.
+    let (_, out) = sheet("after.pdf");
     assert!(!out.status.success());
+    assert!(stderr(&out).contains("NO_KEY"), "{}", stderr(&out));
+    let keys = sb.json(&["key", "list", "--expert", &e, "--json"]);
+    assert_eq!(keys[0]["revoked_reason"], "笔记本电脑遗失");
+    // A new key, then `key replace`: the second key is revoked and a third made in one step.
+    let out = sb.run_with_passphrase(&["key", "create", "--expert", &e], "新钥匙的口令 2027");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sb.run_with_passphrase(
+        &[
+            "key",
+            "replace",
+            "--expert",
+            &e,
+            "--reason",
+            "口令泄露",
+            "--json",
+        ],
+        "第三把钥匙 2028",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let keys = sb.json(&["key", "list", "--expert", &e, "--json"]);
+    assert_eq!(keys.as_array().unwrap().len(), 3);
+    assert!(keys[0]["revoked_at"].is_null() && keys[1]["revoked_reason"] == "口令泄露");
+    // A sheet signed with the third key, which is then revoked from a moment before it was
+    // signed (the laptop went missing earlier than anyone noticed): no longer valid.
+    let pdf = sb.path("third.pdf");
+    let out = sb.run_with_passphrase(
+        &[
+            "sheet",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            &e,
+            "--application",
+            &a,
+            "--out",
+            &pdf,
+        ],
+        "第三把钥匙 2028",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sb.json(&["verify", &pdf, "--json"])["valid"], true);
+    let since = keys[0]["created_at"].as_str().unwrap().to_owned();
+    sb.json(&[
+        "key", "revoke", "--expert", &e, "--reason", "遗失", "--from", &since, "--json",
+    ]);
+    let out = sb.run(&["verify", &pdf, "--json"]);
+    assert!(!out.status.success());
+    assert!(stdout(&out).contains("吊销"), "{}", stdout(&out));
+    // The first sheet, signed before any revocation, still holds.
+    assert_eq!(sb.json(&["verify", &before, "--json"])["valid"], true);
 }
 
 #[test]

@@ -92,6 +92,9 @@ test('signing: create a key, draw a signature, export a signed sheet that pdfsig
     await app.waitFor('the verdict', `return document.querySelector('[data-testid="verdict"]')?.innerText.includes('签名有效，文件未被改动')`, 30000)
     assert.match(await app.text(), /与数据库一致/)
     assert.match(await app.text(), /E004 王立新/)
+    // The signed claim names the document and its signer; the signer was checked against this database.
+    assert.match(await app.text(), /专家评分表，应由 E004 王立新 签署/)
+    assert.match(await app.text(), /按本机数据库登记的证书和签发记录核实签名人/)
     await app.screenshot('signing-verified')
     // The secretariat collects every signed sheet of the round.
     await app.click('[data-testid="collect-sheets"]')
@@ -107,5 +110,23 @@ test('signing: create a key, draw a signature, export a signed sheet that pdfsig
     assert.match(execFileSync('pdfsig', [summary]).toString(), /Signature is Valid\./)
     assert.match(execFileSync('pdftotext', [summary, '-']).toString(), new RegExp(application))
     await app.screenshot('signing-summary-exported')
+
+    // E004's laptop is lost: the secretariat revokes the key in the panel. The sheet signed
+    // before still verifies; E004 must make a new key before signing again.
+    await app.click('[data-testid="nav-experts"]')
+    await app.click('[data-testid="keys-E004"]')
+    await app.waitForText('当前有效')
+    await app.click('[data-testid="revoke-confirm"]')
+    await app.waitForText('请写明原因')
+    await app.type('input[data-testid="revoke-reason"]', '笔记本电脑遗失')
+    await app.click('[data-testid="revoke-confirm"]')
+    await app.waitForText('已吊销 E004 王立新 的密钥')
+    await app.waitForText('笔记本电脑遗失')
+    await app.screenshot('signing-key-revoked')
+    assert.equal(cli(app.db, 'key', 'list', '--expert', 'E004')[0].revoked_reason, '笔记本电脑遗失')
+    await app.press('Escape')
+    await app.click('[data-testid="nav-verify"]')
+    await app.type('input[data-testid="verify-file"]', saved)
+    await app.waitFor('the verdict', `return document.querySelector('[data-testid="verdict"]')?.innerText.includes('签名有效，文件未被改动')`, 30000)
   })
 })

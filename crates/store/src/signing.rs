@@ -36,7 +36,7 @@ pub struct StoredKey {
     #[ts(skip)]
     pub encrypted_key_pem: String,
     pub created_at: String,
-    /// When the key stopped counting, why, and who said so (None: the active key).
+    /// When the key stopped counting and why (None: the active key).
     pub revoked_at: Option<String>,
     pub revoked_reason: Option<String>,
 }

@@ -47,6 +47,7 @@ import type { ScoreRow } from './bindings/ScoreRow'
 import type { ScoreSaved } from './bindings/ScoreSaved'
 import type { ScoreSheet } from './bindings/ScoreSheet'
 import type { SigningStatus } from './bindings/SigningStatus'
+import type { StoredKey } from './bindings/StoredKey'
 import type { SheetProgress } from './bindings/SheetProgress'
 import type { Verification } from './bindings/Verification'
 import type { RankingReport } from './bindings/RankingReport'
@@ -64,6 +65,7 @@ export type {
   RankingSettings,
   Aggregation,
   SigningStatus,
+  StoredKey,
   SheetProgress,
   Verification,
   SignatureVerdict,
@@ -233,6 +235,14 @@ export const api = {
   createSigningKey: (expert: string, passphrase: string) => call<string>('create_signing_key', { expert, passphrase }),
   changeKeyPassphrase: (expert: string, old: string, next: string) =>
     call<void>('change_key_passphrase', { expert, old, new: next }),
+  /** Every key the expert has had: the active one first, then the revoked ones. */
+  keyHistory: (expert: string) => call<StoredKey[]>('key_history', { expert }),
+  /** The secretariat revokes a key from `from` (RFC 3339; null: now): later signatures no longer count. */
+  revokeSigningKey: (expert: string, reason: string, from: string | null) =>
+    call<StoredKey>('revoke_signing_key', { expert, reason, from }),
+  /** Revokes the expert's key now and makes a new one with the new passphrase. */
+  replaceSigningKey: (expert: string, reason: string, passphrase: string) =>
+    call<string>('replace_signing_key', { expert, reason, passphrase }),
   saveHandSignature: (expert: string, png: Uint8Array) =>
     call<null>('save_hand_signature', { expert, png: Array.from(png) }),
   handSignature: (expert: string) => call<ArrayBuffer>('hand_signature', { expert }),
