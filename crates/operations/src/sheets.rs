@@ -119,7 +119,7 @@ impl Signer {
 #[derive(Debug, Clone)]
 pub struct PreparedSheet {
     data: park_review_documents::SheetData,
-    claim: SignedClaim,
+    pub(crate) claim: SignedClaim,
     snapshot: serde_json::Value,
     round_id: RoundId,
     round_code: String,

@@ -538,6 +538,22 @@ fn a_sheet_signed_by_someone_else_or_never_issued_is_refused() {
         "{:?}",
         verdict.problems
     );
+    // E004's own key, and a claim naming a sheet this database did issue — but on another page:
+    // the recorded file is not this one.
+    let issued = issue_sheet(&mut store, CLI, &key, |_| Ok(PASSPHRASE.into())).unwrap();
+    let mut other = prepare_sheet(&store, &AssignmentKey::new(round, "E004", &apps[1])).unwrap();
+    other.claim.document_uid = issued.sheet_id.clone();
+    let moved = sign_prepared(&other, &e004, store.now()).unwrap();
+    let verdict = verify_file(&moved, Trust::Database(&store)).unwrap();
+    assert!(!verdict.valid);
+    assert!(
+        verdict
+            .problems
+            .iter()
+            .any(|p| p.contains(&issued.sheet_id) && p.contains("与本文件不同")),
+        "{:?}",
+        verdict.problems
+    );
     // With a trust list instead of the database: E003's certificate cannot sign E004's sheet.
     let trusted = vec![
         e003.certificate_der().to_vec(),
