@@ -114,13 +114,27 @@ impl Signer {
     }
 }
 
+#[cfg(test)]
+impl Signer {
+    /// A signature as this product made them before claims existed.
+    pub(crate) fn sign_without_claim(&self, pdf: &[u8], now: DateTime<FixedOffset>) -> Vec<u8> {
+        let info = SignatureInfo {
+            name: self.name.clone(),
+            reason: "评审专家评分表".into(),
+            pdf_date: pdf_date(&now),
+            claim: None,
+        };
+        sign_pdf(pdf, &self.key, &self.certificate_der, &info).unwrap()
+    }
+}
+
 /// A sheet read from the database and ready to be laid out and signed (no database needed for
 /// that step, so a batch can do it on several cores).
 #[derive(Debug, Clone)]
 pub struct PreparedSheet {
-    data: park_review_documents::SheetData,
+    pub(crate) data: park_review_documents::SheetData,
     pub(crate) claim: SignedClaim,
-    snapshot: serde_json::Value,
+    pub(crate) snapshot: serde_json::Value,
     round_id: RoundId,
     round_code: String,
 }

@@ -694,3 +694,51 @@ fn weak_passphrases_are_refused_and_nothing_is_stored() {
     assert_eq!(err.code, ErrorCode::WeakPassphrase);
     assert!(Signer::unlock(&store, KeyOwner::Secretariat, PASSPHRASE).is_ok());
 }
+
+/// Sheets issued before signatures carried a claim still verify against the database that
+/// recorded issuing them, and only there.
+#[test]
+fn a_sheet_issued_before_claims_verifies_by_the_database_record() {
+    let (_dir, mut store, round) = demo();
+    open(&mut store, round);
+    let apps = score_all(&mut store, round, "E004");
+    create_key(&mut store, CLI, KeyOwner::Expert("E004"), || {
+        Ok(PASSPHRASE.into())
+    })
+    .unwrap();
+    let key = AssignmentKey::new(round, "E004", &apps[0]);
+    let prepared = prepare_sheet(&store, &key).unwrap();
+    let signer = Signer::unlock(&store, KeyOwner::Expert("E004"), PASSPHRASE).unwrap();
+    let pdf = park_review_documents::scoring_sheet(
+        &prepared.data,
+        &park_review_documents::GeneratedAt::at(store.now()),
+    );
+    let old = signer.sign_without_claim(&pdf, store.now());
+    // Not recorded: no claim and no record, nothing binds the signer to the sheet.
+    let verdict = verify_file(&old, Trust::Database(&store)).unwrap();
+    assert!(
+        verdict
+            .problems
+            .iter()
+            .any(|p| p.contains("没有本系统的签署声明")),
+        "{:?}",
+        verdict.problems
+    );
+    store
+        .record_document(
+            &CLI.expert("E004"),
+            &park_review_store::NewIssuedDocument {
+                uid: &prepared.data.sheet_id,
+                round_id: round,
+                kind: park_review_domain::claim::DocumentKind::ScoreSheet,
+                expert: Some("E004"),
+                application: Some(&apps[0]),
+                snapshot: &prepared.snapshot,
+                pdf: &old,
+            },
+        )
+        .unwrap();
+    let verdict = verify_file(&old, Trust::Database(&store)).unwrap();
+    assert!(verdict.valid, "{:?}", verdict.problems);
+    assert_eq!(verdict.matches_database, Some(true));
+}

@@ -165,6 +165,39 @@ fn signed_at(report: &SignatureReport, issued_at: Option<&str>) -> Option<i64> {
         .or(report.signing_time_unix)
 }
 
+const NO_CLAIM: &str = "签名中没有本系统的签署声明（或无法识别）：无法确认签名人与文件的对应关系。";
+
+/// The claim a document issued before claims existed would have carried, from the database's
+/// record of issuing exactly this file (None: the database never issued it).
+fn legacy_claim(store: &Store, revision_sha256: &str) -> Result<Option<SignedClaim>> {
+    let Some(doc) = store.issued_document_by_file(revision_sha256)? else {
+        return Ok(None);
+    };
+    let round = store.round(doc.round_id)?;
+    let signer = match &doc.expert {
+        Some(code) => {
+            let expert = store.expert_by_code(code)?;
+            park_review_domain::claim::ClaimedSigner::Expert {
+                code: expert.code,
+                name: expert.name,
+            }
+        }
+        None => park_review_domain::claim::ClaimedSigner::Secretariat,
+    };
+    Ok(Some(SignedClaim {
+        format: park_review_domain::claim::CLAIM_FORMAT.into(),
+        kind: doc.kind,
+        document_uid: doc.sheet_id,
+        round_uid: round.uid.0,
+        round: round.code,
+        application_uid: None,
+        application: doc.application,
+        expert_uid: None,
+        signer,
+        rubric_sha256: None,
+    }))
+}
+
 /// Judges a read file against a trust source.
 pub fn judge(file: &ReadFile, trust: Trust<'_>) -> Result<Verification> {
     let basis = match trust {
@@ -210,12 +243,25 @@ pub fn judge(file: &ReadFile, trust: Trust<'_>) -> Result<Verification> {
             signatures.push(verdict);
             continue;
         }
-        let Some(claim) = claim else {
-            verdict.problems.push(
-                "签名中没有本系统的签署声明（或无法识别）：无法确认签名人与文件的对应关系。".into(),
-            );
-            signatures.push(verdict);
-            continue;
+        let claim = match (claim, &trust) {
+            (Some(claim), _) => claim,
+            // A document issued before signatures carried claims: the database's record of
+            // issuing exactly these bytes stands in for the claim.
+            (None, Trust::Database(store)) => {
+                match legacy_claim(store, &file.revision_sha256[i])? {
+                    Some(claim) => claim,
+                    None => {
+                        verdict.problems.push(NO_CLAIM.into());
+                        signatures.push(verdict);
+                        continue;
+                    }
+                }
+            }
+            (None, _) => {
+                verdict.problems.push(NO_CLAIM.into());
+                signatures.push(verdict);
+                continue;
+            }
         };
         match trust {
             Trust::Database(store) => {

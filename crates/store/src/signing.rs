@@ -460,13 +460,24 @@ impl Store {
 
     /// The issued document with this uid.
     pub fn issued_document(&self, uid: &str) -> Result<Option<IssuedSheet>> {
+        self.issued_where("s.uid = ?1", uid)
+    }
+
+    /// The issued document whose signed file has this SHA-256 (the latest, if issued twice).
+    pub fn issued_document_by_file(&self, file_sha256: &str) -> Result<Option<IssuedSheet>> {
+        self.issued_where("s.file_sha256 = ?1", file_sha256)
+    }
+
+    fn issued_where(&self, condition: &str, value: &str) -> Result<Option<IssuedSheet>> {
         Ok(self
             .conn()
             .query_row(
-                "SELECT s.uid, s.round_id, e.code, a.code, s.kind, s.snapshot, s.file_sha256, s.issued_at FROM signed_sheets s
-                 LEFT JOIN experts e ON e.id = s.expert_id LEFT JOIN applications a ON a.id = s.application_id
-                 WHERE s.uid = ?1",
-                [uid],
+                &format!(
+                    "SELECT s.uid, s.round_id, e.code, a.code, s.kind, s.snapshot, s.file_sha256, s.issued_at FROM signed_sheets s
+                     LEFT JOIN experts e ON e.id = s.expert_id LEFT JOIN applications a ON a.id = s.application_id
+                     WHERE {condition} ORDER BY s.id DESC LIMIT 1"
+                ),
+                [value],
                 |r| {
                     let snapshot: String = r.get(5)?;
                     let kind: String = r.get(4)?;
