@@ -160,6 +160,12 @@ CREATE TABLE criteria (
     clauses             TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(clauses)),
     UNIQUE (rubric_id, code)
 );
+CREATE TABLE database_copy (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    kind         TEXT NOT NULL CHECK (kind IN ('secretariat', 'expert')),
+    expert_code  TEXT,
+    CHECK ((kind = 'expert') = (expert_code IS NOT NULL))
+);
 CREATE TABLE eligibility_document_checks (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,

@@ -97,6 +97,8 @@ impl Store {
     /// assigned (NOT_ASSIGNED) and has no standing conflict (CONFLICT_OF_INTEREST).
     pub(crate) fn assigned_pair(&self, key: &AssignmentKey) -> Result<CheckedPair> {
         let (round, app, expert) = self.resolve_key(key)?;
+        // On an expert's copy, only that expert's pairs open.
+        self.permits(&crate::Actor::expert(&expert.code, crate::Surface::Program))?;
         let conflicts = self.pair_conflicts(&round, app.id, &expert)?;
         if let Some(first) = conflicts.first() {
             return Err(rule(
@@ -174,7 +176,7 @@ impl Store {
                 hint: "该附件不属于此申报。".into(),
             });
         }
-        self.read_attachment(uid)
+        self.read_attachment_bytes(uid)
     }
 }
 

@@ -157,6 +157,7 @@ impl Store {
         round_id: RoundId,
         application: &str,
     ) -> Result<Vec<Attachment>> {
+        self.require_secretariat_copy()?;
         self.attachments_of(self.find_application(round_id, application)?.id)
     }
 
@@ -183,7 +184,14 @@ impl Store {
 
     /// Reads an attachment's bytes, verifying them against the SHA-256 recorded when it was
     /// added: a file changed or removed behind our back is reported, never shown as genuine.
+    /// The secretariat's read, with no pledge asked: refused on an expert's copy, where materials
+    /// are read only through the expert's gate ([`Store::read_expert_attachment`]).
     pub fn read_attachment(&self, uid: &str) -> Result<(Attachment, Vec<u8>)> {
+        self.require_secretariat_copy()?;
+        self.read_attachment_bytes(uid)
+    }
+
+    pub(crate) fn read_attachment_bytes(&self, uid: &str) -> Result<(Attachment, Vec<u8>)> {
         let found = self
             .conn()
             .query_row(

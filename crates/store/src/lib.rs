@@ -112,6 +112,17 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     clock: Clock,
+    /// Whose copy this database is, read once when it is opened.
+    copy: DatabaseCopy,
+}
+
+/// Whose copy of the review a database is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseCopy {
+    /// The secretariat's: every action is possible.
+    Secretariat,
+    /// One expert's review package: only that expert acts, through the expert's gate.
+    Expert(String),
 }
 
 impl std::fmt::Debug for Store {
@@ -153,10 +164,12 @@ impl Store {
         configure(&conn)?;
         restrict_to_owner(path);
         migrate::migrate(&mut conn)?;
+        let copy = read_copy(&conn)?;
         Ok(Store {
             conn,
             path: path.to_owned(),
             clock: Box::new(local_clock),
+            copy,
         })
     }
 
@@ -186,6 +199,7 @@ impl Store {
         actor: &Actor,
         change: impl FnOnce(&mut WriteTx<'_>) -> Result<T>,
     ) -> Result<T> {
+        self.permits(actor)?;
         let now = (self.clock)();
         let tx = self
             .conn
@@ -194,6 +208,64 @@ impl Store {
         let value = change(&mut write_tx)?;
         write_tx.commit()?;
         Ok(value)
+    }
+
+    /// Whose copy this database is.
+    pub fn copy(&self) -> &DatabaseCopy {
+        &self.copy
+    }
+
+    /// Makes this database an expert's copy (the offline exchange does, when it builds a review
+    /// package): from then on the secretariat's actions are refused here.
+    pub fn mark_expert_copy(&mut self, actor: &Actor, expert: &str) -> Result<()> {
+        let code = expert.trim().to_owned();
+        self.write(actor, |tx| {
+            tx.tx.execute(
+                "UPDATE database_copy SET kind = 'expert', expert_code = ?1 WHERE id = 1",
+                [&code],
+            )?;
+            tx.audit(
+                "copy.expert",
+                "database",
+                &code,
+                serde_json::json!({"expert": code}),
+            )
+        })?;
+        self.copy = DatabaseCopy::Expert(code);
+        Ok(())
+    }
+
+    /// NOT_PERMITTED unless `actor` may act on this copy: anyone on the secretariat's; on an
+    /// expert's, only that expert (and the program itself).
+    pub fn permits(&self, actor: &Actor) -> Result<()> {
+        let DatabaseCopy::Expert(owner) = &self.copy else {
+            return Ok(());
+        };
+        let allowed = match actor.role {
+            Role::System => true,
+            Role::Expert => actor.name == *owner,
+            Role::Secretariat | Role::Inspection => false,
+        };
+        if allowed {
+            return Ok(());
+        }
+        Err(StoreError::Rule {
+            code: park_review_domain::ErrorCode::NotPermitted,
+            message: format!(
+                "这是评审专家 {owner} 的评审副本：{}的操作只能在秘书处的数据库中进行，这里没有做任何改动。",
+                match actor.role {
+                    Role::Expert => format!("专家 {}", actor.name),
+                    Role::Inspection => "考察组".to_owned(),
+                    _ => "秘书处".to_owned(),
+                }
+            ),
+        })
+    }
+
+    /// NOT_PERMITTED on an expert's copy: for the secretariat's reads that bypass the expert's
+    /// gate (every attachment of an application, with no pledge asked).
+    pub fn require_secretariat_copy(&self) -> Result<()> {
+        self.permits(&Actor::secretariat("秘书处", Surface::Program))
     }
 
     /// The connection, for queries. Writes go through [`Store::write`].
@@ -253,6 +325,18 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
+}
+
+fn read_copy(conn: &Connection) -> Result<DatabaseCopy> {
+    let (kind, code): (String, Option<String>) = conn.query_row(
+        "SELECT kind, expert_code FROM database_copy WHERE id = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(match (kind.as_str(), code) {
+        ("expert", Some(code)) => DatabaseCopy::Expert(code),
+        _ => DatabaseCopy::Secretariat,
+    })
 }
 
 /// A new database file is created readable and writable by its owner only (0600): it holds

@@ -185,7 +185,72 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
         "0009_signed_documents.sql",
         "9c66b743417ec47b0a186e43b23b1fb19fbdc6208e7cd6a35b1509bb93e45c61",
     ),
+    (
+        "0010_database_copy.sql",
+        "7ea24375d1fa8aab81663f4975b123b6d1185214ce056e067f3bf0626104890f",
+    ),
 ];
+
+/// On an expert's copy (a review package) the secretariat's actions and its ungated reads of
+/// materials are refused, for every front end, and nothing changes; the expert still works
+/// through the expert's gate, and only as that expert.
+#[test]
+fn an_experts_copy_refuses_the_secretariat() {
+    use park_review_domain::ids::AssignmentKey;
+    use park_review_domain::Coded;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("copy.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    let round = store.load_demo(&Actor::system()).unwrap().round.id;
+    let secretariat = Actor::secretariat("秘书处", Surface::CommandLine);
+    store.open_round(&secretariat, round).unwrap();
+    store.auto_assign(&secretariat, round, None, 1).unwrap();
+    let mine = store.expert_assignments(round, "E004").unwrap()[0]
+        .application
+        .code
+        .clone();
+    let app = store.list_applications(round).unwrap()[0].code.clone();
+    assert_eq!(store.copy(), &crate::DatabaseCopy::Secretariat);
+    store.mark_expert_copy(&Actor::system(), "E004").unwrap();
+    drop(store);
+    // Read back when opened again.
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.copy(), &crate::DatabaseCopy::Expert("E004".into()));
+    let before = store.recent_audit(1000).unwrap().len();
+    let refused = store.close_round(&secretariat, round).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::NotPermitted);
+    assert!(refused.to_string().contains("E004"), "{refused}");
+    assert_eq!(
+        store.list_attachments(round, &app).unwrap_err().code(),
+        ErrorCode::NotPermitted
+    );
+    assert_eq!(
+        store.read_attachment("any").unwrap_err().code(),
+        ErrorCode::NotPermitted
+    );
+    // Another expert's pair does not open here; E004's own does.
+    let other = store.expert_assignments(round, "E003").unwrap()[0]
+        .application
+        .code
+        .clone();
+    let err = store
+        .declare_no_conflict(
+            &Actor::expert("E003", Surface::App),
+            &AssignmentKey::new(round, "E003", &other),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotPermitted);
+    store
+        .declare_no_conflict(
+            &Actor::expert("E004", Surface::App),
+            &AssignmentKey::new(round, "E004", &mine),
+        )
+        .unwrap();
+    assert!(store
+        .expert_attachments(&AssignmentKey::new(round, "E004", &mine))
+        .is_ok());
+    assert_eq!(store.recent_audit(1000).unwrap().len(), before + 1);
+}
 
 /// The database holds every encrypted key and every score: it, its WAL and SHM, and what the
 /// product exports are readable by their owner only.

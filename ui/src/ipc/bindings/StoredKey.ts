@@ -9,6 +9,6 @@ export type StoredKey = {
  */
 owner: string, certificate_sha256: string, created_at: string, 
 /**
- * When the key stopped counting, why, and who said so (None: the active key).
+ * When the key stopped counting and why (None: the active key).
  */
 revoked_at: string | null, revoked_reason: string | null, };
