@@ -86,6 +86,16 @@ pub(crate) async fn with_store<T: Send + 'static>(
     .map_err(CodedError::internal)?
 }
 
+/// Reads a file the user gave (parsing, unzipping a workbook …) on a blocking thread of its own,
+/// without the store: a large or hostile file never holds up other commands.
+pub(crate) async fn read_file<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, CodedError> + Send + 'static,
+) -> Result<T, CodedError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(CodedError::internal)?
+}
+
 /// Runs a write on the store and, once it has committed, tells every window what changed
 /// (`entity`), so views showing it refresh.
 pub(crate) async fn write_store<T: Send + 'static>(
@@ -239,8 +249,10 @@ pub async fn import_applications(
     file_name: String,
     bytes: Vec<u8>,
 ) -> Result<ApplicationsImported, CodedError> {
+    let records =
+        read_file(move || park_review_operations::read_application_file(&file_name, bytes)).await?;
     write_store(&app, &state, Entity::Application, move |store| {
-        park_review_operations::import_applications(store, APP, round_id, &file_name, bytes)
+        park_review_operations::import_applications(store, APP, round_id, records)
     })
     .await
 }

@@ -11,7 +11,7 @@ use park_review_store::{
 };
 use tauri::{AppHandle, State};
 
-use crate::commands::{app_actor, save, with_store, write_store, Entity, APP};
+use crate::commands::{app_actor, read_file, save, with_store, write_store, Entity, APP};
 use crate::AppState;
 
 /// Who makes a scoring change: the expert at this laptop, or (paper entry, 录入) the
@@ -50,8 +50,10 @@ pub async fn import_rubric(
     file_name: String,
     bytes: Vec<u8>,
 ) -> Result<RoundRubric, CodedError> {
+    let rubric =
+        read_file(move || park_review_operations::read_rubric_file(&file_name, bytes)).await?;
     write_store(&app, &state, Entity::Rubric, move |store| {
-        park_review_operations::import_rubric(store, APP, round_id, &file_name, bytes)
+        park_review_operations::import_rubric(store, APP, round_id, &rubric)
     })
     .await
 }
@@ -160,9 +162,11 @@ pub async fn import_experts(
     file_name: String,
     bytes: Vec<u8>,
 ) -> Result<Vec<ExpertAdded>, CodedError> {
+    let name = file_name.clone();
+    let file = read_file(move || park_review_operations::read_experts_file(&name, bytes)).await?;
     write_store(&app, &state, Entity::Expert, move |store| {
         Ok(
-            park_review_operations::import_experts(store, APP, Some(round_id), &file_name, bytes)?
+            park_review_operations::import_experts(store, APP, Some(round_id), &file_name, file)?
                 .experts,
         )
     })

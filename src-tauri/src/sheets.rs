@@ -10,7 +10,9 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use ts_rs::TS;
 
-use crate::commands::{save, save_for_preview, with_store, write_store, Entity, ExportedFile, APP};
+use crate::commands::{
+    read_file, save, save_for_preview, with_store, write_store, Entity, ExportedFile, APP,
+};
 use crate::AppState;
 
 /// What an expert has for signing.
@@ -247,9 +249,7 @@ pub async fn verify_sheet(
     state: State<'_, AppState>,
     bytes: Vec<u8>,
 ) -> Result<Verification, CodedError> {
-    let read = tauri::async_runtime::spawn_blocking(move || read_signatures(&bytes))
-        .await
-        .map_err(CodedError::internal)?;
+    let read = read_file(move || Ok(read_signatures(&bytes))).await?;
     with_store(&state, move |store| judge(&read, Trust::Database(store))).await
 }
 

@@ -110,9 +110,9 @@ pub fn run(cli: &Cli, command: &ApplicationCommand) -> Outcome {
         ApplicationCommand::Import { file, round } => {
             let (name, bytes) = files::read(file)?;
             let (mut store, round) = cli.round(&round.round)?;
-            let imported = park_review_operations::import_applications(
-                &mut store, CALLER, round.id, &name, bytes,
-            )?;
+            let records = park_review_operations::read_application_file(&name, bytes)?;
+            let imported =
+                park_review_operations::import_applications(&mut store, CALLER, round.id, records)?;
             cli.emit(&imported, |i| {
                 if i.imported == 0 {
                     crate::say!("文件中没有申报，批次 {} 未做任何改动。", i.round);
@@ -150,13 +150,13 @@ pub fn run(cli: &Cli, command: &ApplicationCommand) -> Outcome {
         } => {
             let (name, bytes) = files::read(file)?;
             let (mut store, round) = cli.round(&round.round)?;
+            let records = park_review_operations::read_application_file(&name, bytes)?;
             let record = park_review_operations::update_application_from_file(
                 &mut store,
                 CALLER,
                 round.id,
                 application,
-                &name,
-                bytes,
+                records,
             )?;
             cli.emit(
                 &serde_json::json!({"round": round.code, "updated": record.code}),

@@ -100,12 +100,13 @@ pub fn run(cli: &Cli, command: &ExpertCommand) -> Outcome {
                 .as_deref()
                 .map(|key| store.find_round(key))
                 .transpose()?;
+            let file = park_review_operations::read_experts_file(&name, bytes)?;
             let imported = park_review_operations::import_experts(
                 &mut store,
                 CALLER,
                 round.map(|r| r.id),
                 &name,
-                bytes,
+                file,
             )?;
             cli.emit(&imported, |i| {
                 let new = i.experts.iter().filter(|a| a.new_in_registry).count();

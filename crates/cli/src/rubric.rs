@@ -83,8 +83,9 @@ pub fn run(cli: &Cli, command: &RubricCommand) -> Outcome {
         RubricCommand::Import { file, round } => {
             let (name, bytes) = files::read(file)?;
             let (mut store, round) = cli.round(&round.round)?;
+            let rubric = park_review_operations::read_rubric_file(&name, bytes)?;
             let stored =
-                park_review_operations::import_rubric(&mut store, CALLER, round.id, &name, bytes)?;
+                park_review_operations::import_rubric(&mut store, CALLER, round.id, &rubric)?;
             cli.emit(&stored, |stored| {
                 crate::say!(
                     "已导入批次 {} 的评分细则“{}”：{} 个部分、{} 个评分项，满分 {}。",

@@ -265,12 +265,12 @@ pub fn run(cli: &Cli, command: &ScoreCommand) -> Outcome {
         ScoreCommand::Import { file, entered_by } => {
             let (name, bytes) = files::read(file)?;
             let mut store = cli.store()?;
+            let entries = park_review_operations::read_scores_file(&name, bytes)?;
             let imported = park_review_operations::import_paper_scores(
                 &mut store,
                 CALLER,
                 entered_by.as_deref(),
-                &name,
-                bytes,
+                &entries,
             )?;
             cli.emit(&imported, |i| {
                 crate::say!(

@@ -39,10 +39,8 @@ pub fn import_applications(
     store: &mut Store,
     caller: Caller,
     round_id: RoundId,
-    file_name: &str,
-    bytes: Vec<u8>,
+    records: Vec<ApplicationRecord>,
 ) -> Result<ApplicationsImported> {
-    let records = read_application_file(file_name, bytes)?;
     let round = store.round(round_id)?;
     let ids = store.import_applications(&caller.secretariat(), round_id, &records)?;
     Ok(ApplicationsImported {
@@ -58,10 +56,8 @@ pub fn update_application_from_file(
     caller: Caller,
     round_id: RoundId,
     application: &str,
-    file_name: &str,
-    bytes: Vec<u8>,
+    mut records: Vec<ApplicationRecord>,
 ) -> Result<ApplicationRecord> {
-    let mut records = read_application_file(file_name, bytes)?;
     if records.len() != 1 {
         return Err(CodedError::new(
             ErrorCode::ImportMalformed,

@@ -1,6 +1,6 @@
 //! Importing experts (`park-review/experts@1`) into a round's panel.
 
-use park_review_domain::exchange::parse_experts_file;
+use park_review_domain::exchange::{parse_experts_file, ExpertsFile};
 use park_review_domain::ids::RoundId;
 use park_review_domain::{CodedError, ErrorCode};
 use park_review_store::{ExpertAdded, Store};
@@ -17,7 +17,12 @@ pub struct ExpertsImported {
     pub experts: Vec<ExpertAdded>,
 }
 
-/// Imports an experts file into a round's panel, all or nothing.
+/// Reads a `park-review/experts@1` file (no database: the app reads it before taking the store).
+pub fn read_experts_file(file_name: &str, bytes: Vec<u8>) -> Result<ExpertsFile> {
+    Ok(parse_experts_file(&json_text(file_name, bytes)?)?)
+}
+
+/// Imports an experts file ([`read_experts_file`]) into a round's panel, all or nothing.
 ///
 /// One rule for both front ends: the round is the one the user chose (`round`: the app's
 /// current round, or the CLI's `--round`), else the one the file names; when both are given
@@ -28,9 +33,8 @@ pub fn import_experts(
     caller: Caller,
     round: Option<RoundId>,
     file_name: &str,
-    bytes: Vec<u8>,
+    file: ExpertsFile,
 ) -> Result<ExpertsImported> {
-    let file = parse_experts_file(&json_text(file_name, bytes)?)?;
     let chosen = match (round, &file.round) {
         (Some(chosen), named) => {
             let chosen = store.round(chosen)?;

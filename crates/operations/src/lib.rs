@@ -29,13 +29,13 @@ pub use applications::{
     update_application_from_file, ApplicationsImported, CityInfo,
 };
 pub use eligibility::eligibility_summary;
-pub use experts::{import_experts, ExpertsImported};
+pub use experts::{import_experts, read_experts_file, ExpertsImported};
 pub use files::{Document, ExportFormat};
 pub use keys::{change_passphrase, create_key, replace_key, revoke_key};
 pub use park_review_domain::CodedError;
 pub use reports::{publicity, ranking_report, ranking_workbook, Publicity};
-pub use rubric::{export_rubric, import_rubric};
-pub use scores::{import_paper_scores, PaperScoresImported};
+pub use rubric::{export_rubric, import_rubric, read_rubric_file};
+pub use scores::{import_paper_scores, read_scores_file, PaperScoresImported};
 pub use sheets::{
     collect_round_sheets, issue_expert_sheets, issue_prepared, issue_sheet, issue_summary,
     issue_with_signer, prepare_sheet, sign_prepared, IssuedFile, PreparedSheet, Signer,

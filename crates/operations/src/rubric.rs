@@ -2,26 +2,31 @@
 
 use park_review_domain::exchange::parse_rubric;
 use park_review_domain::ids::RoundId;
+use park_review_domain::model::Rubric;
 use park_review_domain::rubric::rubric_file_text;
 use park_review_store::{RoundRubric, Store};
 
 use crate::files::{json_text, stamp, Document, ExportFormat};
 use crate::{Caller, Result};
 
-/// Replaces a draft round's rubric with a file's (Excel by its name, otherwise rubric@1 JSON);
+/// Reads a rubric file: Excel by its name, otherwise rubric@1 JSON (no database: the app reads
+/// it before taking the store).
+pub fn read_rubric_file(file_name: &str, bytes: Vec<u8>) -> Result<Rubric> {
+    Ok(match ExportFormat::of_file_name(file_name) {
+        ExportFormat::Xlsx => park_review_xlsx::read_rubric(&bytes)?,
+        ExportFormat::Json => parse_rubric(&json_text(file_name, bytes)?)?,
+    })
+}
+
+/// Replaces a draft round's rubric with one read from a file ([`read_rubric_file`]);
 /// RUBRIC_FROZEN once the round has opened.
 pub fn import_rubric(
     store: &mut Store,
     caller: Caller,
     round_id: RoundId,
-    file_name: &str,
-    bytes: Vec<u8>,
+    rubric: &Rubric,
 ) -> Result<RoundRubric> {
-    let rubric = match ExportFormat::of_file_name(file_name) {
-        ExportFormat::Xlsx => park_review_xlsx::read_rubric(&bytes)?,
-        ExportFormat::Json => parse_rubric(&json_text(file_name, bytes)?)?,
-    };
-    Ok(store.replace_rubric(&caller.secretariat(), round_id, &rubric)?)
+    Ok(store.replace_rubric(&caller.secretariat(), round_id, rubric)?)
 }
 
 /// The round's rubric as a file. The JSON file is the rubric@1 text — whose SHA-256 is the

@@ -1,6 +1,6 @@
 //! Paper scoring sheets (纸质评分表) entered from a file (`park-review/scores@1`).
 
-use park_review_domain::exchange::parse_scores_file;
+use park_review_domain::exchange::{parse_scores_file, ScoresEntry};
 use park_review_store::Store;
 use serde::Serialize;
 
@@ -16,21 +16,24 @@ pub struct PaperScoresImported {
     pub entered_by: String,
 }
 
-/// Enters a file of paper sheets on the experts' behalf, all or nothing; `entered_by` names the
+/// Reads a `park-review/scores@1` file of paper sheets.
+pub fn read_scores_file(file_name: &str, bytes: Vec<u8>) -> Result<Vec<ScoresEntry>> {
+    Ok(parse_scores_file(&json_text(file_name, bytes)?)?)
+}
+
+/// Enters a file of paper sheets ([`read_scores_file`]) on the experts' behalf, all or nothing; `entered_by` names the
 /// secretariat member who typed them (default: the member at this machine).
 pub fn import_paper_scores(
     store: &mut Store,
     caller: Caller,
     entered_by: Option<&str>,
-    file_name: &str,
-    bytes: Vec<u8>,
+    entries: &[ScoresEntry],
 ) -> Result<PaperScoresImported> {
-    let entries = parse_scores_file(&json_text(file_name, bytes)?)?;
     let actor = match entered_by.map(str::trim).filter(|n| !n.is_empty()) {
         Some(name) => park_review_store::Actor::secretariat(name, caller.surface),
         None => caller.secretariat(),
     };
-    let imported = store.import_scores(&actor, &entries)?;
+    let imported = store.import_scores(&actor, entries)?;
     Ok(PaperScoresImported {
         imported,
         entered_by: actor.name,

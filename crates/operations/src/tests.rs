@@ -122,7 +122,8 @@ fn applications_export_import_and_update_round_trip_in_both_formats() {
         )
         .unwrap();
     let file = export_applications(&store, round, ExportFormat::Json).unwrap();
-    let imported = import_applications(&mut store, CLI, other.id, "申报.json", file.bytes).unwrap();
+    let records = read_application_file("申报.json", file.bytes).unwrap();
+    let imported = import_applications(&mut store, CLI, other.id, records).unwrap();
     assert_eq!(imported.imported as usize, original.len());
     assert_eq!(imported.codes[0], original[0].1.code);
     let last = &store.recent_audit(1).unwrap()[0];
@@ -131,22 +132,23 @@ fn applications_export_import_and_update_round_trip_in_both_formats() {
     // Replacing one application from a file that holds several is refused, nothing changes.
     let file = export_applications(&store, round, ExportFormat::Json).unwrap();
     let code = original[0].1.code.clone();
-    let err = update_application_from_file(&mut store, CLI, round, &code, "all.json", file.bytes)
-        .unwrap_err();
+    let records = read_application_file("all.json", file.bytes).unwrap();
+    let err = update_application_from_file(&mut store, CLI, round, &code, records).unwrap_err();
     assert_eq!(err.code, ErrorCode::ImportMalformed);
     assert_eq!(store.application_records(round).unwrap(), original);
 }
 
 #[test]
 fn a_json_file_that_is_not_utf8_is_refused_by_every_importer() {
-    let (_dir, mut store, round) = demo();
+    // Files are read before any store is touched (the app reads them without holding it).
+    let (_dir, store, _round) = demo();
     let bad = vec![0xff, 0xfe, 0x00];
     let before = store.status().unwrap();
     let errors = [
         read_application_file("a.json", bad.clone()).unwrap_err(),
-        import_rubric(&mut store, CLI, round, "r.json", bad.clone()).unwrap_err(),
-        import_experts(&mut store, CLI, Some(round), "e.json", bad.clone()).unwrap_err(),
-        import_paper_scores(&mut store, CLI, None, "s.json", bad).unwrap_err(),
+        read_rubric_file("r.json", bad.clone()).unwrap_err(),
+        read_experts_file("e.json", bad.clone()).unwrap_err(),
+        read_scores_file("s.json", bad).unwrap_err(),
     ];
     for e in errors {
         assert_eq!(e.code, ErrorCode::ImportMalformed, "{}", e.message);
@@ -180,7 +182,8 @@ fn an_exported_rubric_ends_with_one_newline_and_its_text_is_the_frozen_fingerpri
     let json = export_rubric(&store, round, ExportFormat::Json).unwrap();
     assert!(json.bytes.ends_with(b"}\n"), "one trailing newline");
     let xlsx = export_rubric(&store, round, ExportFormat::Xlsx).unwrap();
-    let back = import_rubric(&mut store, CLI, round, &xlsx.file_name, xlsx.bytes).unwrap();
+    let read = read_rubric_file(&xlsx.file_name, xlsx.bytes).unwrap();
+    let back = import_rubric(&mut store, CLI, round, &read).unwrap();
     assert_eq!(back.rubric, store.rubric(round).unwrap().rubric);
     let opened = store.open_round(&CLI.secretariat(), round).unwrap();
     let text = &json.bytes[..json.bytes.len() - 1];
@@ -189,19 +192,21 @@ fn an_exported_rubric_ends_with_one_newline_and_its_text_is_the_frozen_fingerpri
         .map(|b| format!("{b:02x}"))
         .collect();
     assert_eq!(opened.rubric_sha256, hex);
-    let refused = import_rubric(&mut store, CLI, round, "r.json", json.bytes).unwrap_err();
+    let read = read_rubric_file("r.json", json.bytes).unwrap();
+    let refused = import_rubric(&mut store, CLI, round, &read).unwrap_err();
     assert_eq!(refused.code, ErrorCode::RubricFrozen);
 }
 
-fn experts_file(round: Option<&str>) -> Vec<u8> {
-    serde_json::json!({
+fn experts_file(round: Option<&str>) -> park_review_domain::exchange::ExpertsFile {
+    let bytes = serde_json::json!({
         "format": "park-review/experts@1",
         "round": round,
         "experts": [{"code": "E900", "name": "测试专家", "employer": "某大学", "city": "广州市",
                      "field": "", "contact": "", "employer_credit_code": "", "relations": []}]
     })
     .to_string()
-    .into_bytes()
+    .into_bytes();
+    read_experts_file("e.json", bytes).unwrap()
 }
 
 #[test]
@@ -432,14 +437,8 @@ fn paper_scores_are_entered_in_the_name_of_who_typed_them() {
         "opinion": "纸质评分表录入。",
         "submitted": true
     });
-    let imported = import_paper_scores(
-        &mut store,
-        CLI,
-        Some("李秘书"),
-        "paper.json",
-        file.to_string().into_bytes(),
-    )
-    .unwrap();
+    let entries = read_scores_file("paper.json", file.to_string().into_bytes()).unwrap();
+    let imported = import_paper_scores(&mut store, CLI, Some("李秘书"), &entries).unwrap();
     assert_eq!(imported.imported, 1);
     assert_eq!(imported.entered_by, "李秘书");
     let row = store
