@@ -286,6 +286,7 @@ impl Store {
     /// The ranking as the database says now: [`Store::ranking_data`] loads the round,
     /// [`rank_round`] applies the rules.
     pub fn ranking(&self, round_id: RoundId) -> Result<RankingReport> {
+        self.require_secretariat_copy()?;
         let round = self.round(round_id)?;
         let settings = self.ranking_settings(round_id)?;
         let data = self.ranking_data(round_id, &settings)?;

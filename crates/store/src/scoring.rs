@@ -485,6 +485,8 @@ impl Store {
 
     /// Every assignment's scores in the round.
     pub fn list_scores(&self, round_id: RoundId) -> Result<Vec<ScoreRow>> {
+        // Every expert's progress: the secretariat's view, not an expert's copy's.
+        self.require_secretariat_copy()?;
         let mut stmt = self.conn().prepare(
             "SELECT a.id, ap.code, e.code, e.name, a.declared_no_conflict_at, a.submitted_at, a.entered_by, a.opinion
              FROM assignments a JOIN applications ap ON ap.id = a.application_id JOIN experts e ON e.id = a.expert_id

@@ -439,6 +439,7 @@ impl Store {
     /// The latest signed sheet of every assignment (and every summary sheet) of a round, for the
     /// secretariat to collect.
     pub fn round_sheets(&self, round_id: RoundId) -> Result<Vec<RoundSheet>> {
+        self.require_secretariat_copy()?;
         let mut stmt = self.conn().prepare(
             "SELECT e.code, a.code, s.pdf FROM signed_sheets s
              JOIN experts e ON e.id = s.expert_id LEFT JOIN applications a ON a.id = s.application_id
