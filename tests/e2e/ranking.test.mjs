@@ -61,8 +61,8 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
     // Reports: the secretariat has no key yet; the dialog offers to create one.
     await app.click('[data-testid="export-reports"]')
     await app.type('input[data-testid="ranking-passphrase"]', '秘书处的口令2026')
-    await app.click('[data-testid="export-confirm"]')
-    await app.waitFor('the key offer', `return !!document.querySelector('input[data-testid="ranking-passphrase-again"]')`)
+    // Under load the dialog may still be opening when clicked: click again until it answers.
+    await app.clickUntil('[data-testid="export-confirm"]', 'the key offer', `return !!document.querySelector('input[data-testid="ranking-passphrase-again"]')`)
     await app.type('input[data-testid="ranking-passphrase-again"]', '秘书处的口令2026')
     await app.click('[data-testid="export-confirm"]')
     await app.waitForText('已导出', 30000)

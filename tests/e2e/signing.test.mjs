@@ -96,6 +96,13 @@ test('signing: create a key, draw a signature, export a signed sheet that pdfsig
     assert.match(await app.text(), /专家评分表，应由 E004 王立新 签署/)
     assert.match(await app.text(), /按本机数据库登记的证书和签发记录核实签名人/)
     await app.screenshot('signing-verified')
+    // A sheet wrapped by an attacker (tests/hostile/): refused, with the reason, at a laptop's size.
+    await app.setWindowSize(1366, 768)
+    await app.type('input[data-testid="verify-file"]', join(process.cwd(), 'tests', 'hostile', 'swa-wrapped.pdf'))
+    await app.waitFor('the refusal', `return document.querySelector('[data-testid="verdict"]')?.innerText.includes('核验未通过')`, 30000)
+    assert.match(await app.text(), /签名包装攻击的特征/)
+    await app.screenshot('signing-wrapped-refused-1366x768')
+    await app.setWindowSize(1920, 1080)
     // The secretariat collects every signed sheet of the round.
     await app.click('[data-testid="collect-sheets"]')
     await app.waitForText('已导出 1 份已签名评分表')
