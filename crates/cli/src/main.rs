@@ -3,7 +3,7 @@
 //! Everything the app can do, the CLI can do, so that a secretariat can script batch work, tests
 //! and benchmarks can drive the product, and an auditor can verify a file. Human output is
 //! Chinese; `--json` prints machine-readable JSON on stdout. Errors go to stderr as
-//! `错误 [CODE]：message` (or `{"code", "message"}` with `--json`) and the exit status is 1
+//! `错误 [CODE]：message` (or `{"code", "message", "args"}` with `--json`) and the exit status is 1
 //! (2 for a command line that could not be parsed).
 //!
 //! One module per command group. A command parses its arguments, makes one call — a store

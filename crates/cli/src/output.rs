@@ -30,9 +30,13 @@ macro_rules! say {
 /// `--json`); the exit status is 2 for a command line that could not be used, else 1.
 pub fn report(error: &CodedError, json: bool) -> ExitCode {
     if json {
+        // The same object the app receives: code, message, and `args` when there are any.
         eprintln!(
             "{}",
-            serde_json::json!({"code": error.code.as_str(), "message": error.message})
+            serde_json::to_string(error).unwrap_or_else(|_| format!(
+                "{{\"code\":\"{}\"}}",
+                error.code.as_str()
+            ))
         );
     } else {
         eprintln!("错误 [{}]：{}", error.code, error.message);

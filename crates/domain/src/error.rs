@@ -155,6 +155,20 @@ impl std::fmt::Display for ErrorCode {
 pub trait Coded: std::fmt::Display {
     /// The stable code of this error.
     fn code(&self) -> ErrorCode;
+
+    /// What the message is about, as named values (`what`, `key`, `path` …), so a front end can
+    /// say it in another language; empty when the message has nothing to fill in.
+    fn args(&self) -> ErrorArgs {
+        ErrorArgs::new()
+    }
+}
+
+/// The named values of an error's message.
+pub type ErrorArgs = std::collections::BTreeMap<String, String>;
+
+/// Builds [`ErrorArgs`] from pairs.
+pub fn error_args<const N: usize>(pairs: [(&str, String); N]) -> ErrorArgs {
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
 /// A failure as every surface reports it: the CLI prints `错误 [CODE]：message` (or the JSON
@@ -165,7 +179,13 @@ pub trait Coded: std::fmt::Display {
 #[ts(export)]
 pub struct CodedError {
     pub code: ErrorCode,
+    /// Chinese, complete: what happened and what to do.
     pub message: String,
+    /// The message's named values, for a front end that says it in another language (the
+    /// English UI); absent when there are none.
+    #[serde(default, skip_serializing_if = "ErrorArgs::is_empty")]
+    #[ts(optional, type = "Record<string, string>")]
+    pub args: ErrorArgs,
 }
 
 impl CodedError {
@@ -173,7 +193,14 @@ impl CodedError {
         CodedError {
             code,
             message: message.into(),
+            args: ErrorArgs::new(),
         }
+    }
+
+    /// The same error with one more named value.
+    pub fn with_arg(mut self, name: &str, value: impl std::fmt::Display) -> CodedError {
+        self.args.insert(name.to_owned(), value.to_string());
+        self
     }
 
     /// A bug or a broken invariant, reported with its detail.
@@ -192,6 +219,7 @@ impl<E: Coded> From<E> for CodedError {
         CodedError {
             code: e.code(),
             message: e.to_string(),
+            args: e.args(),
         }
     }
 }
@@ -249,6 +277,32 @@ impl Coded for DomainError {
             Self::OffStep { .. } => ErrorCode::PointsOffStep,
         }
     }
+
+    fn args(&self) -> ErrorArgs {
+        match self {
+            Self::InvalidYear(year) => error_args([("year", year.to_string())]),
+            Self::InvalidRoundKind(kind) => error_args([("kind", kind.clone())]),
+            Self::InvalidTransition { from, to } => {
+                error_args([("from", (*from).to_owned()), ("to", (*to).to_owned())])
+            }
+            Self::UnknownCity(city) => error_args([("city", city.clone())]),
+            Self::InvalidCreditCode { code, .. } => error_args([("code", code.clone())]),
+            Self::OutOfRange { field, value, .. } => {
+                error_args([("field", field.clone()), ("value", value.clone())])
+            }
+            Self::DuplicateCode(code) => error_args([("code", code.clone())]),
+            Self::OffStep {
+                criterion,
+                points,
+                step,
+            } => error_args([
+                ("criterion", criterion.clone()),
+                ("points", points.clone()),
+                ("step", step.clone()),
+            ]),
+            Self::InvalidRubric(_) | Self::Malformed(_) => ErrorArgs::new(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -274,5 +328,9 @@ mod tests {
         assert!(e.message.contains("火星市"), "{}", e.message);
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["code"], "UNKNOWN_CITY");
+        // The named values travel too, for the English UI.
+        assert_eq!(json["args"]["city"], "火星市");
+        let plain = serde_json::to_value(CodedError::new(ErrorCode::Io, "x")).unwrap();
+        assert!(plain.get("args").is_none(), "{plain}");
     }
 }

@@ -71,6 +71,32 @@ impl Coded for StoreError {
             StoreError::Internal(_) => ErrorCode::Internal,
         }
     }
+
+    fn args(&self) -> park_review_domain::error::ErrorArgs {
+        use park_review_domain::error::{error_args, ErrorArgs};
+        let path = |p: &std::path::Path| p.display().to_string();
+        match self {
+            StoreError::DirMissing(p) | StoreError::NotSqlite(p) => error_args([("path", path(p))]),
+            StoreError::Unreadable { path: p, .. } => error_args([("path", path(p))]),
+            StoreError::SchemaTooNew {
+                path: p,
+                found,
+                supported,
+            } => error_args([
+                ("path", path(p)),
+                ("found", found.to_string()),
+                ("supported", supported.to_string()),
+            ]),
+            StoreError::Domain(e) => e.args(),
+            StoreError::NotFound { key, .. } => error_args([("key", key.clone())]),
+            StoreError::RoundExists { year, code, .. } => {
+                error_args([("year", year.to_string()), ("code", code.clone())])
+            }
+            StoreError::DemoAlreadyLoaded(code) => error_args([("code", code.clone())]),
+            StoreError::Invalid(problems) => error_args([("count", problems.len().to_string())]),
+            _ => ErrorArgs::new(),
+        }
+    }
 }
 
 pub(crate) fn is_not_a_database(e: &rusqlite::Error) -> bool {

@@ -252,6 +252,17 @@ fn an_experts_copy_refuses_the_secretariat() {
     assert_eq!(store.recent_audit(1000).unwrap().len(), before + 1);
 }
 
+/// An error carries its message's values, so the English UI can say it in English.
+#[test]
+fn a_not_found_error_names_what_was_not_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("args.sqlite3")).unwrap();
+    let e: park_review_domain::CodedError = store.find_round("NOPE-2026").unwrap_err().into();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    assert_eq!(e.args.get("key").map(String::as_str), Some("NOPE-2026"));
+    assert!(e.message.contains("NOPE-2026"), "{}", e.message);
+}
+
 /// The database holds every encrypted key and every score: it, its WAL and SHM, and what the
 /// product exports are readable by their owner only.
 #[cfg(unix)]

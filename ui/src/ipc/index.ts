@@ -107,13 +107,16 @@ export type {
   Status,
 }
 
-/** An error from a command: a stable code to branch on, and a Chinese message to show. */
+/** An error from a command: a stable code to branch on, a Chinese message to show, and the
+ * message's named values (for saying it in English). */
 export class AppError extends Error {
   readonly code: ErrorCode | 'IPC_FAILURE'
+  readonly args: Record<string, string>
 
-  constructor(code: ErrorCode | 'IPC_FAILURE', message: string) {
+  constructor(code: ErrorCode | 'IPC_FAILURE', message: string, args: Record<string, string> = {}) {
     super(message)
     this.code = code
+    this.args = args
     this.name = 'AppError'
   }
 }
@@ -123,8 +126,8 @@ export class AppError extends Error {
 export function toAppError(raw: unknown): AppError {
   if (raw instanceof AppError) return raw
   if (raw && typeof raw === 'object' && 'code' in raw && 'message' in raw) {
-    const { code, message } = raw as { code: ErrorCode; message: string }
-    return new AppError(code, String(message))
+    const { code, message, args } = raw as { code: ErrorCode; message: string; args?: Record<string, string> }
+    return new AppError(code, String(message), args ?? {})
   }
   const detail = raw instanceof Error ? raw.message : String(raw)
   return new AppError('IPC_FAILURE', `与程序后台通信失败：${detail}`)

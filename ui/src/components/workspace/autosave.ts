@@ -5,6 +5,7 @@ import { reactive } from 'vue'
 import { api, assignmentKey, toAppError } from '../../ipc'
 import { LatestSaver } from '../../lib/saver'
 import { i18n } from '../../i18n'
+import { errorText } from '../../lib/notify'
 
 declare global {
   interface Window {
@@ -44,7 +45,7 @@ export function useAutosave(target: () => Target, onPointsFailed: (code: string,
       failed: (key, err) => {
         state.pending = saver.pending
         const e = toAppError(err)
-        state.failed = `${e.message}（${e.code}）`
+        state.failed = errorText(e)
         if (key.startsWith('points:')) onPointsFailed(key.slice(7), state.failed)
       },
       settled: () => {

@@ -6,4 +6,13 @@ import type { ErrorCode } from "./ErrorCode";
  * object), the app sends `{code, message}` across IPC, and the operations return it. The
  * message is Chinese and says what to do next; the code is what programs branch on.
  */
-export type CodedError = { code: ErrorCode, message: string, };
+export type CodedError = { code: ErrorCode, 
+/**
+ * Chinese, complete: what happened and what to do.
+ */
+message: string, 
+/**
+ * The message's named values, for a front end that says it in another language (the
+ * English UI); absent when there are none.
+ */
+args?: Record<string, string>, };
