@@ -160,7 +160,7 @@ fn sheets(cli: &Cli, n: usize, threads: Option<usize>) -> Outcome {
         .sections
         .iter()
         .flat_map(|s| &s.criteria)
-        .map(|c| (c.code.clone(), c.max_points))
+        .map(|c| (c.code.clone(), c.max_points.to_f64()))
         .collect();
     let expert = Actor::expert("E004", Surface::Program);
     for row in &rows {
@@ -466,7 +466,7 @@ fn autosave(cli: &Cli, n: usize) -> Outcome {
         .sections
         .iter()
         .flat_map(|s| &s.criteria)
-        .map(|c| (c.code.clone(), c.max_points))
+        .map(|c| (c.code.clone(), c.max_points.to_f64()))
         .collect();
     let mut samples = Vec::with_capacity(n);
     for i in 0..n {

@@ -33,10 +33,8 @@ pub fn report(error: &CodedError, json: bool) -> ExitCode {
         // The same object the app receives: code, message, and `args` when there are any.
         eprintln!(
             "{}",
-            serde_json::to_string(error).unwrap_or_else(|_| format!(
-                "{{\"code\":\"{}\"}}",
-                error.code.as_str()
-            ))
+            serde_json::to_string(error)
+                .unwrap_or_else(|_| format!("{{\"code\":\"{}\"}}", error.code.as_str()))
         );
     } else {
         eprintln!("错误 [{}]：{}", error.code, error.message);

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use park_review_domain::rubric::format_points;
 use park_review_operations::ExportFormat;
 
 use crate::{files, Cli, Outcome, RoundArg, CALLER};
@@ -52,8 +51,8 @@ pub fn run(cli: &Cli, command: &RubricCommand) -> Outcome {
                             "  {}\t{}\t满分 {}\t步长 {}\t{}",
                             c.code,
                             c.title,
-                            format_points(c.max_points),
-                            format_points(c.step),
+                            c.max_points,
+                            c.step,
                             c.clauses.join(",")
                         );
                     }

@@ -201,7 +201,7 @@ pub fn run(cli: &Cli, command: &ScoreCommand) -> Outcome {
                             .points
                             .map(|p| p.to_string())
                             .unwrap_or_else(|| "—".into()),
-                        format_points(criterion.max_points),
+                        criterion.max_points,
                         if score.comment.is_empty() {
                             String::new()
                         } else {

@@ -5,7 +5,6 @@
 //! The cryptographic signature is added afterwards (park-review-signing).
 
 use park_review_domain::model::Rubric;
-use park_review_domain::rubric::format_points;
 use park_review_domain::Points;
 use printpdf::{Mm, PdfPage, PdfSaveOptions};
 
@@ -125,7 +124,7 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
 
     let mut index = 0;
     for section in &data.rubric.sections {
-        let subtotal: f64 = section.criteria.iter().map(|c| c.max_points).sum();
+        let subtotal: Points = section.criteria.iter().map(|c| c.max_points).sum();
         if y + 6.0 + LINE_H * 2.0 > BOTTOM {
             pages.push(Canvas::new(font.clone(), PAGE_H));
             y = 20.0;
@@ -140,12 +139,7 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
                 y + 5.0,
                 9.5,
                 black.clone(),
-                &format!(
-                    "{} {}（{} 分）",
-                    section.code,
-                    section.title,
-                    format_points(subtotal)
-                ),
+                &format!("{} {}（{} 分）", section.code, section.title, subtotal),
             );
             y += 6.0;
         }
@@ -181,7 +175,7 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
                 base,
                 9.0,
                 grey.clone(),
-                &format_points(criterion.max_points),
+                &criterion.max_points.to_string(),
             );
             c.text_centred(
                 x_max + COLS[2],
@@ -206,21 +200,11 @@ pub fn scoring_sheet(data: &SheetData, generated: &GeneratedAt) -> Vec<u8> {
     }
 
     // Total, opinion, pledge, signature.
-    let max_total: f64 = data
-        .rubric
-        .sections
-        .iter()
-        .flat_map(|s| &s.criteria)
-        .map(|c| c.max_points)
-        .sum();
+    let max_total = data.rubric.max_total();
     let mut blocks: Vec<(f32, String, f32)> = Vec::new(); // (size, text, gap after)
     blocks.push((
         11.0,
-        format!(
-            "合计：{} 分（满分 {} 分）",
-            data.total,
-            format_points(max_total)
-        ),
+        format!("合计：{} 分（满分 {} 分）", data.total, max_total),
         3.0,
     ));
     blocks.push((10.0, "评审意见：".into(), 0.0));

@@ -295,8 +295,8 @@ pub struct ExpertRecord {
 #[ts(export)]
 pub struct Band {
     pub label: String,
-    pub min_points: f64,
-    pub max_points: f64,
+    pub min_points: crate::Points,
+    pub max_points: crate::Points,
     pub description: String,
 }
 
@@ -309,10 +309,10 @@ pub struct Criterion {
     pub title: String,
     #[serde(default)]
     pub guidance: String,
-    pub max_points: f64,
+    pub max_points: crate::Points,
     /// Points must be a multiple of the step (default 0.5).
     #[serde(default = "default_step")]
-    pub step: f64,
+    pub step: crate::Points,
     #[serde(default)]
     pub bands: Vec<Band>,
     /// The clauses of the guide this criterion assesses, e.g. `["C3", "T4"]`.
@@ -320,8 +320,8 @@ pub struct Criterion {
     pub clauses: Vec<String>,
 }
 
-fn default_step() -> f64 {
-    0.5
+fn default_step() -> crate::Points {
+    crate::Points::from_centi(50)
 }
 
 /// A section of a rubric: a group of criteria with a title.
@@ -343,21 +343,11 @@ pub struct Rubric {
 
 impl Rubric {
     /// The sum of every criterion's maximum.
-    pub fn max_total(&self) -> f64 {
+    pub fn max_total(&self) -> crate::Points {
         self.sections
             .iter()
             .flat_map(|s| &s.criteria)
             .map(|c| c.max_points)
-            .sum()
-    }
-
-    /// The sum of every criterion's maximum, exactly (a maximum that is not a number of
-    /// hundredths — refused when the rubric is checked — counts as 0).
-    pub fn max_total_points(&self) -> crate::Points {
-        self.sections
-            .iter()
-            .flat_map(|s| &s.criteria)
-            .filter_map(|c| crate::Points::from_f64(c.max_points))
             .sum()
     }
 }

@@ -12,7 +12,7 @@ use crate::model::{Band, Criterion, Rubric};
 use crate::{DomainError, Points};
 
 /// The total every rubric must add up to.
-pub const RUBRIC_TOTAL: f64 = 100.0;
+pub const RUBRIC_TOTAL: Points = Points::from_centi(10_000);
 
 /// Points as integer hundredths, if the value is finite and has at most two decimals.
 pub fn to_centi(points: f64) -> Option<i64> {
@@ -36,7 +36,7 @@ pub fn rubric_problems(rubric: &Rubric) -> Vec<String> {
     }
     let mut section_codes = std::collections::HashSet::new();
     let mut criterion_codes = std::collections::HashSet::new();
-    let mut total_centi: i64 = 0;
+    let mut total = Points::ZERO;
     for (i, section) in rubric.sections.iter().enumerate() {
         let at = if section.code.trim().is_empty() {
             format!("第 {} 部分", i + 1)
@@ -76,15 +76,12 @@ pub fn rubric_problems(rubric: &Rubric) -> Vec<String> {
                     .into_iter()
                     .map(|p| format!("{at}：{p}")),
             );
-            total_centi += to_centi(criterion.max_points).unwrap_or(0);
+            total = total + criterion.max_points;
         }
     }
-    let expected = (RUBRIC_TOTAL * 100.0) as i64;
-    if !rubric.sections.is_empty() && total_centi != expected {
+    if !rubric.sections.is_empty() && total != RUBRIC_TOTAL {
         problems.push(format!(
-            "各评分项满分合计为 {} 分，应为 {} 分",
-            format_points(total_centi as f64 / 100.0),
-            format_points(RUBRIC_TOTAL)
+            "各评分项满分合计为 {total} 分，应为 {RUBRIC_TOTAL} 分"
         ));
     }
     problems
@@ -92,10 +89,7 @@ pub fn rubric_problems(rubric: &Rubric) -> Vec<String> {
 
 fn criterion_problems(c: &Criterion) -> Vec<String> {
     let mut problems = Vec::new();
-    let (Some(max), Some(step)) = (to_centi(c.max_points), to_centi(c.step)) else {
-        problems.push("满分和步长须为最多两位小数的数字".to_owned());
-        return problems;
-    };
+    let (max, step) = (c.max_points.centi(), c.step.centi());
     if max <= 0 {
         problems.push("满分须大于 0".to_owned());
     }
@@ -106,8 +100,7 @@ fn criterion_problems(c: &Criterion) -> Vec<String> {
     if max % step != 0 {
         problems.push(format!(
             "满分 {} 不是步长 {} 的整数倍",
-            format_points(c.max_points),
-            format_points(c.step)
+            c.max_points, c.step
         ));
     }
     for clause in &c.clauses {
@@ -126,8 +119,8 @@ fn criterion_problems(c: &Criterion) -> Vec<String> {
         } else if !labels.insert(label) {
             problems.push(format!("档次“{label}”重复"));
         }
-        match (to_centi(band.min_points), to_centi(band.max_points)) {
-            (Some(lo), Some(hi)) if lo <= hi && lo >= 0 && hi <= max => {
+        match (band.min_points.centi(), band.max_points.centi()) {
+            (lo, hi) if lo <= hi && lo >= 0 && hi <= max => {
                 if lo % step != 0 || hi % step != 0 {
                     problems.push(format!("档次“{label}”的分数不是步长的整数倍"));
                 }
@@ -135,8 +128,7 @@ fn criterion_problems(c: &Criterion) -> Vec<String> {
             }
             _ => problems.push(format!(
                 "档次“{label}”的分数范围 {}–{} 无效：须在 0 到满分之间，且下限不大于上限",
-                format_points(band.min_points),
-                format_points(band.max_points)
+                band.min_points, band.max_points
             )),
         }
     }
@@ -190,22 +182,22 @@ pub fn check_points(criterion: &Criterion, points: f64) -> Result<Points, Domain
         },
         rule,
     };
-    let max = to_centi(criterion.max_points).unwrap_or(0);
+    let max = criterion.max_points.centi();
     let Some(centi) = to_centi(points) else {
         return Err(out_of_range("分数须为数字，最多两位小数".to_owned()));
     };
     if centi < 0 || centi > max {
         return Err(out_of_range(format!(
             "须在 0 到满分 {} 之间",
-            format_points(criterion.max_points)
+            criterion.max_points
         )));
     }
-    let step = to_centi(criterion.step).unwrap_or(1).max(1);
+    let step = criterion.step.centi().max(1);
     if centi % step != 0 {
         return Err(DomainError::OffStep {
             criterion: criterion.code.clone(),
             points: format_points(points),
-            step: format_points(criterion.step),
+            step: criterion.step.to_string(),
         });
     }
     Ok(Points::from_centi(centi))
@@ -214,9 +206,10 @@ pub fn check_points(criterion: &Criterion, points: f64) -> Result<Points, Domain
 /// The band (档次) the points fall in, for the hint beside the field.
 pub fn band_for(criterion: &Criterion, points: Points) -> Option<&Band> {
     let centi = points.centi();
-    criterion.bands.iter().find(|b| {
-        matches!((to_centi(b.min_points), to_centi(b.max_points)), (Some(lo), Some(hi)) if lo <= centi && centi <= hi)
-    })
+    criterion
+        .bands
+        .iter()
+        .find(|b| b.min_points.centi() <= centi && centi <= b.max_points.centi())
 }
 
 #[cfg(test)]

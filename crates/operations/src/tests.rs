@@ -41,7 +41,7 @@ fn score_all(store: &mut Store, round: RoundId, expert: &str) -> Vec<String> {
         .sections
         .iter()
         .flat_map(|s| &s.criteria)
-        .map(|c| (c.code.clone(), c.max_points - 1.0))
+        .map(|c| (c.code.clone(), c.max_points.to_f64() - 1.0))
         .collect();
     let apps: Vec<String> = store
         .expert_assignments(round, expert)

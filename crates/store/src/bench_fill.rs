@@ -6,6 +6,7 @@
 use park_review_domain::exchange::parse_demo_round;
 use park_review_domain::ids::RoundId;
 use park_review_domain::model::{Criterion, Rubric, RubricSection};
+use park_review_domain::Points;
 use rusqlite::params;
 use serde_json::json;
 
@@ -36,12 +37,12 @@ impl Store {
                         code: format!("K{i}"),
                         title: format!("评分项 {i}"),
                         guidance: String::new(),
-                        max_points: if i + 1 == criteria {
-                            (10_000 - per * (criteria as i64 - 1)) as f64 / 100.0
+                        max_points: Points::from_centi(if i + 1 == criteria {
+                            10_000 - per * (criteria as i64 - 1)
                         } else {
-                            per as f64 / 100.0
-                        },
-                        step: 0.01,
+                            per
+                        }),
+                        step: Points::from_centi(1),
                         bands: vec![],
                         clauses: vec!["C3".into()],
                     })

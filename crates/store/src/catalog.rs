@@ -10,11 +10,6 @@ use serde_json::json;
 use crate::error::Result;
 use crate::WriteTx;
 
-/// Points are stored as integer hundredths so that sums are exact.
-pub(crate) fn to_centi(points: f64) -> i64 {
-    (points * 100.0).round() as i64
-}
-
 pub(crate) fn insert_rubric(
     tx: &mut WriteTx<'_>,
     round_id: RoundId,
@@ -49,8 +44,8 @@ pub(crate) fn insert_rubric(
                     criterion.code,
                     criterion.title,
                     criterion.guidance,
-                    to_centi(criterion.max_points),
-                    to_centi(criterion.step),
+                    criterion.max_points.centi(),
+                    criterion.step.centi(),
                     serde_json::to_string(&criterion.bands).unwrap_or_else(|_| "[]".into()),
                     serde_json::to_string(&criterion.clauses).unwrap_or_else(|_| "[]".into()),
                 ],
@@ -130,10 +125,6 @@ impl StoredRubric {
     }
 }
 
-fn from_centi(centi: i64) -> f64 {
-    centi as f64 / 100.0
-}
-
 pub(crate) fn load_rubric(
     conn: &rusqlite::Connection,
     round_id: RoundId,
@@ -179,8 +170,8 @@ pub(crate) fn load_rubric(
                 code: r.get(2)?,
                 title: r.get(3)?,
                 guidance: r.get(4)?,
-                max_points: from_centi(r.get(5)?),
-                step: from_centi(r.get(6)?),
+                max_points: park_review_domain::Points::from_centi(r.get(5)?),
+                step: park_review_domain::Points::from_centi(r.get(6)?),
                 bands: serde_json::from_str(&bands).unwrap_or_default(),
                 clauses: serde_json::from_str(&clauses).unwrap_or_default(),
             },
@@ -226,7 +217,7 @@ impl crate::Store {
             }
         })?;
         Ok(RoundRubric {
-            max_total: stored.rubric.max_total_points(),
+            max_total: stored.rubric.max_total(),
             problems: park_review_domain::rubric::rubric_problems(&stored.rubric),
             rubric: stored.rubric,
             frozen_sha256: stored.frozen_sha256,

@@ -325,11 +325,7 @@ impl Store {
                     .map(|s| SectionDef {
                         code: s.code.clone(),
                         title: s.title.clone(),
-                        max_centi: s
-                            .criteria
-                            .iter()
-                            .filter_map(|c| to_centi(c.max_points))
-                            .sum(),
+                        max_centi: s.criteria.iter().map(|c| c.max_points.centi()).sum(),
                     })
                     .collect()
             })

@@ -32,7 +32,7 @@ fn scored_demo() -> (tempfile::TempDir, Store, RoundId) {
         .sections
         .iter()
         .flat_map(|s| &s.criteria)
-        .map(|c| (c.code.clone(), c.max_points))
+        .map(|c| (c.code.clone(), c.max_points.to_f64()))
         .collect();
     let pairs: Vec<(String, String)> = store
         .list_scores(round)

@@ -60,7 +60,7 @@ fn all_criteria(store: &Store, round: RoundId) -> Vec<(String, f64)> {
         .sections
         .iter()
         .flat_map(|s| &s.criteria)
-        .map(|c| (c.code.clone(), c.max_points))
+        .map(|c| (c.code.clone(), c.max_points.to_f64()))
         .collect()
 }
 
@@ -112,7 +112,8 @@ fn an_invalid_rubric_is_refused_and_the_old_one_kept() {
     let (_dir, mut store, round) = demo();
     let before = store.rubric(round).unwrap();
     let mut rubric = before.rubric.clone();
-    rubric.sections[0].criteria[0].max_points += 1.0;
+    rubric.sections[0].criteria[0].max_points =
+        rubric.sections[0].criteria[0].max_points + park_review_domain::Points::from_centi(100);
     let err = store
         .replace_rubric(&secretariat(), round, &rubric)
         .unwrap_err();

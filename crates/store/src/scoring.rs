@@ -242,7 +242,7 @@ impl Store {
             application: app,
             expert_code: expert.code,
             expert_name: expert.name,
-            max_total: rubric.rubric.max_total_points(),
+            max_total: rubric.rubric.max_total(),
             criteria: rubric.criterion_ids.len() as u32,
             rubric: rubric.rubric,
             scores,

@@ -464,8 +464,11 @@ fn the_default_rubric_adds_up_to_100_points_with_industrial_base_weighted_highes
         "../../../assets/rubrics/default-designation.json"
     ))
     .unwrap();
-    assert!((rubric.max_total() - 100.0).abs() < 1e-9);
-    let section_max = |s: &park_review_domain::model::RubricSection| -> f64 {
+    assert_eq!(
+        rubric.max_total(),
+        park_review_domain::Points::from_centi(10_000)
+    );
+    let section_max = |s: &park_review_domain::model::RubricSection| -> park_review_domain::Points {
         s.criteria.iter().map(|c| c.max_points).sum()
     };
     let industrial = rubric

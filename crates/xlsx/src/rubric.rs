@@ -11,6 +11,7 @@ use calamine::{open_workbook_auto_from_rs, Data, Range, Reader};
 use park_review_domain::exchange::FieldProblem;
 use park_review_domain::model::{Band, Criterion, Rubric, RubricSection};
 use park_review_domain::ErrorCode;
+use park_review_domain::Points;
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::XlsxError;
@@ -71,9 +72,11 @@ pub fn write_rubric(rubric: &Rubric) -> Result<Vec<u8>, XlsxError> {
             sheet.write_string(row, 2, &criterion.code).map_err(wrap)?;
             sheet.write_string(row, 3, &criterion.title).map_err(wrap)?;
             sheet
-                .write_number(row, 4, criterion.max_points)
+                .write_number(row, 4, criterion.max_points.to_f64())
                 .map_err(wrap)?;
-            sheet.write_number(row, 5, criterion.step).map_err(wrap)?;
+            sheet
+                .write_number(row, 5, criterion.step.to_f64())
+                .map_err(wrap)?;
             sheet
                 .write_string(row, 6, criterion.clauses.join(","))
                 .map_err(wrap)?;
@@ -99,8 +102,12 @@ pub fn write_rubric(rubric: &Rubric) -> Result<Vec<u8>, XlsxError> {
         for band in &criterion.bands {
             bands.write_string(row, 0, &criterion.code).map_err(wrap)?;
             bands.write_string(row, 1, &band.label).map_err(wrap)?;
-            bands.write_number(row, 2, band.min_points).map_err(wrap)?;
-            bands.write_number(row, 3, band.max_points).map_err(wrap)?;
+            bands
+                .write_number(row, 2, band.min_points.to_f64())
+                .map_err(wrap)?;
+            bands
+                .write_number(row, 3, band.max_points.to_f64())
+                .map_err(wrap)?;
             bands
                 .write_string(row, 4, &band.description)
                 .map_err(wrap)?;
@@ -148,21 +155,25 @@ pub fn read_rubric(bytes: &[u8]) -> Result<Rubric, XlsxError> {
                   header: &str,
                   cell: Option<&Data>,
                   problems: &mut Vec<FieldProblem>|
-     -> f64 {
-        match cell {
-            Some(Data::Float(f)) => *f,
-            Some(Data::Int(i)) => *i as f64,
-            other => {
-                let t = text(other);
-                t.parse::<f64>().unwrap_or_else(|_| {
-                    problems.push(FieldProblem {
-                        record: format!("工作表“{sheet}”第 {} 行", r + 1),
-                        field: header.to_owned(),
-                        code: ErrorCode::ImportMalformed,
-                        message: format!("“{t}”不是数字"),
-                    });
-                    0.0
-                })
+     -> Points {
+        let value = match cell {
+            Some(Data::Float(f)) => Some(*f),
+            Some(Data::Int(i)) => Some(*i as f64),
+            other => text(other).parse::<f64>().ok(),
+        };
+        match value.map(|v| (v, Points::from_f64(v))) {
+            Some((_, Some(points))) => points,
+            problem => {
+                problems.push(FieldProblem {
+                    record: format!("工作表“{sheet}”第 {} 行", r + 1),
+                    field: header.to_owned(),
+                    code: ErrorCode::ImportMalformed,
+                    message: match problem {
+                        Some((v, None)) => format!("{v} 分须最多两位小数"),
+                        _ => format!("“{}”不是数字", text(cell)),
+                    },
+                });
+                Points::ZERO
             }
         }
     };
@@ -179,7 +190,7 @@ pub fn read_rubric(bytes: &[u8]) -> Result<Rubric, XlsxError> {
             guidance: text(cell("评分指引")),
             max_points: number(CRITERIA_SHEET, r, "满分", cell("满分"), &mut problems),
             step: if text(cell("步长")).is_empty() {
-                0.5
+                Points::from_centi(50)
             } else {
                 number(CRITERIA_SHEET, r, "步长", cell("步长"), &mut problems)
             },

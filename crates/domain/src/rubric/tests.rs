@@ -5,13 +5,17 @@ use crate::{Coded, Points};
 
 const DEFAULT: &str = include_str!("../../../../assets/rubrics/default-designation.json");
 
+fn p(points: f64) -> Points {
+    Points::from_f64(points).unwrap()
+}
+
 fn criterion(code: &str, max: f64) -> Criterion {
     Criterion {
         code: code.into(),
         title: format!("评分项 {code}"),
         guidance: String::new(),
-        max_points: max,
-        step: 0.5,
+        max_points: p(max),
+        step: p(0.5),
         bands: vec![],
         clauses: vec!["C3".into()],
     }
@@ -31,8 +35,8 @@ fn rubric(criteria: Vec<Criterion>) -> Rubric {
 fn band(label: &str, lo: f64, hi: f64) -> Band {
     Band {
         label: label.into(),
-        min_points: lo,
-        max_points: hi,
+        min_points: p(lo),
+        max_points: p(hi),
         description: String::new(),
     }
 }
@@ -41,7 +45,7 @@ fn band(label: &str, lo: f64, hi: f64) -> Band {
 fn the_shipped_rubric_is_valid_and_weights_industrial_base_highest() {
     let r = parse_rubric(DEFAULT).unwrap();
     assert_eq!(rubric_problems(&r), Vec::<String>::new());
-    let section_total = |s: &RubricSection| s.criteria.iter().map(|c| c.max_points).sum::<f64>();
+    let section_total = |s: &RubricSection| s.criteria.iter().map(|c| c.max_points).sum::<Points>();
     let industrial = r
         .sections
         .iter()
@@ -88,12 +92,9 @@ fn each_broken_criterion_rule_is_reported() {
             "expected “{expected}” in {problems:?}"
         );
     };
-    check(|c| c.step = 0.0, "步长须大于 0");
-    check(|c| c.step = 3.0, "不是步长 3 的整数倍");
-    check(
-        |c| c.max_points = f64::NAN,
-        "满分和步长须为最多两位小数的数字",
-    );
+    check(|c| c.step = Points::ZERO, "步长须大于 0");
+    check(|c| c.step = p(3.0), "不是步长 3 的整数倍");
+    check(|c| c.max_points = p(-5.0), "满分须大于 0");
     check(|c| c.clauses = vec!["C8".into()], "条款“C8”");
     check(|c| c.title = " ".into(), "缺少名称");
     check(
@@ -179,4 +180,18 @@ fn points_print_without_trailing_zeros() {
     assert_eq!(format_points(7.0), "7");
     assert_eq!(format_points(7.5), "7.5");
     assert_eq!(format_points(7.25), "7.25");
+}
+
+/// Points in a rubric file are exact hundredths: a maximum with three decimals is refused when
+/// the file is read, saying why, instead of being rounded.
+#[test]
+fn a_rubric_file_with_three_decimals_is_refused() {
+    let text = DEFAULT.replacen("\"max_points\": 8,", "\"max_points\": 7.333,", 1);
+    assert_ne!(
+        text, DEFAULT,
+        "the shipped rubric has a criterion of 8 points"
+    );
+    let err = parse_rubric(&text).unwrap_err();
+    assert_eq!(err.code(), crate::ErrorCode::ImportMalformed);
+    assert!(err.to_string().contains("最多两位小数"), "{err}");
 }
