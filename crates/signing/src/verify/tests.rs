@@ -213,6 +213,19 @@ fn the_committed_hostile_corpus_is_what_the_generator_makes() {
         corpus.trust_pem,
         "{regenerate}"
     );
+    // Nothing else in the folder (a fuzzer's findings belong in fuzz/corpus, not here).
+    let mut present: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    present.sort();
+    let mut expected: Vec<String> = corpus.files.iter().map(|f| f.name.to_owned()).collect();
+    expected.extend(["expected.json".to_owned(), "trust.pem".to_owned()]);
+    expected.sort();
+    assert_eq!(
+        present, expected,
+        "tests/hostile holds exactly the generated corpus"
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join("expected.json")).unwrap_or_default(),
         crate::hostile::expectations(&corpus),
