@@ -14,7 +14,7 @@ export default {
     finalisedAt: '已于 {at} 由 {by} 确定',
     export: '导出报告',
     exportHint: '将导出 Excel 报告；输入秘书处私钥口令可同时生成签名的排名报告 PDF（留空则只导出 Excel）。',
-    needKey: '秘书处还没有签名密钥：设置口令（至少 8 个字符）创建后再导出签名的排名报告。',
+    needKey: '秘书处还没有签名密钥：设置口令（除空格外至少 8 个字符、至少 5 个不同的字符）创建后再导出签名的排名报告。',
     createAndExport: '创建密钥并导出',
     exported: '已导出：{list}',
     finalise: '确定排名',
