@@ -2,6 +2,7 @@
 //! their verification (`verify`). The only crate that reads the operating system's random
 //! number generator (for keys, serial numbers and key-encryption salts).
 
+pub mod detached;
 mod error;
 #[cfg(any(test, feature = "hostile"))]
 pub mod hostile;

@@ -253,7 +253,7 @@ fn sha256_algorithm() -> AlgorithmIdentifierOwned {
 }
 
 /// The detached CMS SignedData over `digest`, with signing-certificate-v2.
-fn cms_signature(
+pub(crate) fn cms_signature(
     digest: &[u8],
     key: &SigningKey,
     certificate: &Certificate,

@@ -69,6 +69,36 @@ impl SignatureReport {
     pub fn is_valid(&self) -> bool {
         self.problems.is_empty()
     }
+
+    /// A report with nothing found yet.
+    pub(crate) fn empty() -> SignatureReport {
+        SignatureReport {
+            field: String::new(),
+            signer: String::new(),
+            signer_unit: String::new(),
+            signing_time: String::new(),
+            signing_time_unix: None,
+            reason: String::new(),
+            claim: None,
+            certificate_der: Vec::new(),
+            certificate_sha256: String::new(),
+            certificate_not_before: 0,
+            certificate_not_after: 0,
+            certificate_usage_ok: false,
+            byte_range: Vec::new(),
+            signed_end: 0,
+            digest_matches: false,
+            signature_valid: false,
+            certificate_bound: false,
+            covers_whole_file: false,
+            problems: Vec::new(),
+        }
+    }
+}
+
+/// Checks a CMS SignedData against the digest of what it signs (used for detached signatures).
+pub(crate) fn check_cms(report: &mut SignatureReport, der: &[u8], digest: &[u8]) {
+    cms_check::check(report, der, digest)
 }
 
 /// Every signature of a file, in the order they were made, and what is wrong with the file as a
@@ -166,24 +196,7 @@ fn inspect(bytes: &[u8], doc: &Document, field_id: ObjectId, sig_id: ObjectId) -
         .unwrap_or_default();
     let mut report = SignatureReport {
         field,
-        signer: String::new(),
-        signer_unit: String::new(),
-        signing_time: String::new(),
-        signing_time_unix: None,
-        reason: String::new(),
-        claim: None,
-        certificate_der: Vec::new(),
-        certificate_sha256: String::new(),
-        certificate_not_before: 0,
-        certificate_not_after: 0,
-        certificate_usage_ok: false,
-        byte_range: Vec::new(),
-        signed_end: 0,
-        digest_matches: false,
-        signature_valid: false,
-        certificate_bound: false,
-        covers_whole_file: false,
-        problems: Vec::new(),
+        ..SignatureReport::empty()
     };
     let Ok(dict) = doc.get_dictionary(sig_id) else {
         report
