@@ -77,7 +77,7 @@ pub(crate) async fn with_store<T: Send + 'static>(
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut guard))).unwrap_or_else(
             |_| {
                 Err(CodedError::internal(
-                    "程序内部错误：本次操作未完成，已保存的数据未受影响",
+                    "本次操作中途出错而中止，已保存的数据未受影响",
                 ))
             },
         )
