@@ -193,10 +193,7 @@ fn a_signed_sheet_is_judged_valid_by_pdfsig_pyhanko_and_verify_and_any_change_is
 fn a_wrong_passphrase_is_refused_and_nothing_changes() {
     let sb = Sandbox::new();
     let (e, a) = submitted_sheet(&sb);
-    assert!(sb
-        .run_with_passphrase(&["key", "create", "--expert", &e], PASSPHRASE)
-        .status
-        .success());
+    sb.create_key(&e, PASSPHRASE);
     let key_before = sb.json(&["key", "show", "--expert", &e, "--json"]);
     let pdf = sb.path("sheet.pdf");
     let out = sb.run_with_passphrase(
@@ -333,10 +330,7 @@ fn a_wrong_passphrase_is_refused_and_nothing_changes() {
 fn a_revoked_key_keeps_what_it_signed_before() {
     let sb = Sandbox::new();
     let (e, a) = submitted_sheet(&sb);
-    assert!(sb
-        .run_with_passphrase(&["key", "create", "--expert", &e], PASSPHRASE)
-        .status
-        .success());
+    sb.create_key(&e, PASSPHRASE);
     let sheet = |name: &str| {
         let pdf = sb.path(name);
         let out = sb.run_with_passphrase(
@@ -381,8 +375,7 @@ fn a_revoked_key_keeps_what_it_signed_before() {
     let keys = sb.json(&["key", "list", "--expert", &e, "--json"]);
     assert_eq!(keys[0]["revoked_reason"], "笔记本电脑遗失");
     // A new key, then `key replace`: the second key is revoked and a third made in one step.
-    let out = sb.run_with_passphrase(&["key", "create", "--expert", &e], "新钥匙的口令 2027");
-    assert!(out.status.success(), "{}", stderr(&out));
+    sb.create_key(&e, "新钥匙的口令 2027");
     let out = sb.run_with_passphrase(
         &[
             "key",
@@ -443,10 +436,7 @@ fn only_submitted_scores_are_signed() {
         &a,
         "--json",
     ]);
-    assert!(sb
-        .run_with_passphrase(&["key", "create", "--expert", &e], PASSPHRASE)
-        .status
-        .success());
+    sb.create_key(&e, PASSPHRASE);
     let out = sb.run_with_passphrase(
         &[
             "sheet",
@@ -472,10 +462,7 @@ fn only_submitted_scores_are_signed() {
 fn an_experts_summary_sheet_lists_every_submitted_application_and_verifies() {
     let sb = Sandbox::new();
     let (e, a) = submitted_sheet(&sb);
-    assert!(sb
-        .run_with_passphrase(&["key", "create", "--expert", &e], PASSPHRASE)
-        .status
-        .success());
+    sb.create_key(&e, PASSPHRASE);
     let pdf = sb.path("summary.pdf");
     let out = sb.run_with_passphrase(
         &[

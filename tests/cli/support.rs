@@ -114,6 +114,12 @@ impl Sandbox {
             .unwrap()
     }
 
+    /// Creates an expert's signing key with `passphrase`; the command must succeed.
+    pub fn create_key(&self, expert: &str, passphrase: &str) {
+        let out = self.run_with_passphrase(&["key", "create", "--expert", expert], passphrase);
+        assert!(out.status.success(), "key create: {}", stderr(&out));
+    }
+
     pub fn path(&self, name: &str) -> String {
         self.dir.path().join(name).to_str().unwrap().to_owned()
     }

@@ -5,9 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use park_review_domain::ids::AssignmentKey;
 use park_review_domain::{CodedError, ErrorCode};
-use park_review_operations::{
-    judge, read_signatures, read_trusted_certificates, Trust, TrustBasis,
-};
+use park_review_operations::{judge, read_signatures, read_trusted_certificates, Trust};
 
 use crate::passphrase::{self, PassphraseArgs};
 use crate::{files, Cli, Outcome, RoundArg, CALLER};
@@ -213,26 +211,20 @@ pub fn verify(cli: &Cli, args: &VerifyArgs) -> Outcome {
         for p in &verdict.problems {
             crate::say!("问题：{p}");
         }
-        let integrity_only = verdict.trust == TrustBasis::None
-            && verdict.signatures.iter().all(|s| s.problems.is_empty());
         crate::say!(
             "{}",
             if verdict.valid {
                 "结论：签名有效。"
-            } else if integrity_only {
+            } else if verdict.integrity_only() {
                 "结论：仅校验了完整性，签名人未经核实。"
             } else {
                 "结论：签名无效或文件被改动。"
             }
         );
     })?;
-    let integrity_only = verdict.trust == TrustBasis::None
-        && !verdict.signatures.is_empty()
-        && verdict.signatures.iter().all(|s| s.problems.is_empty())
-        && verdict.problems.len() == 1;
     if verdict.valid && verdict.matches_database != Some(false) {
         Ok(())
-    } else if integrity_only {
+    } else if verdict.integrity_only() {
         Err(CodedError::new(
             ErrorCode::NoTrustSource,
             format!(

@@ -20,10 +20,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 
+use park_review_domain::digest::sha256_hex;
 use park_review_domain::{Coded, ErrorCode};
 use park_review_signing::detached::{sign_detached, verify_detached, DetachedSigner};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// The manifest's name inside the ZIP.
 pub const MANIFEST: &str = "manifest.json";
@@ -117,10 +117,6 @@ impl Coded for ContainerError {
 
 type Result<T> = std::result::Result<T, ContainerError>;
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A member name is a relative path of plain components: no `..`, `.`, empty component,
 /// backslash, leading slash, drive letter or control character.
 pub fn safe_member_name(name: &str) -> bool {
@@ -164,14 +160,14 @@ pub fn seal(
         format: seal.format.to_owned(),
         uid: seal.uid.to_owned(),
         created_at: seal.created_at.to_owned(),
-        signer_sha256: hex(&Sha256::digest(certificate_der)),
+        signer_sha256: sha256_hex(certificate_der),
         header: seal.header,
         members: seal
             .members
             .iter()
             .map(|(name, bytes)| MemberEntry {
                 name: name.clone(),
-                sha256: hex(&Sha256::digest(bytes)),
+                sha256: sha256_hex(bytes),
                 size: bytes.len() as u64,
             })
             .collect(),
@@ -301,7 +297,7 @@ pub fn open(bytes: &[u8], format: &str, limits: Limits) -> Result<Opened> {
         let Some(data) = members.get(&entry.name) else {
             return Err(ContainerError::Tampered(format!("缺少成员 {}", entry.name)));
         };
-        if data.len() as u64 != entry.size || hex(&Sha256::digest(data)) != entry.sha256 {
+        if data.len() as u64 != entry.size || sha256_hex(data) != entry.sha256 {
             return Err(ContainerError::Tampered(format!(
                 "成员 {} 的内容与清单所记的 SHA-256 不符",
                 entry.name

@@ -12,6 +12,7 @@ pub mod claim;
 pub mod clause;
 pub mod code;
 pub mod credit_code;
+pub mod digest;
 pub mod eligibility;
 pub mod error;
 pub mod exchange;

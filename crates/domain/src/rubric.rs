@@ -5,8 +5,6 @@
 //! 100-point rubric whose criteria each cite the clauses (C1–C7, T1–T8 …) they assess. Points are
 //! checked in integer hundredths so that 0.1 + 0.2 never matters.
 
-use sha2::{Digest, Sha256};
-
 use crate::exchange::{RubricFile, RUBRIC_FORMAT};
 use crate::model::{Band, Criterion, Rubric};
 use crate::{DomainError, Points};
@@ -166,8 +164,7 @@ pub fn rubric_file_text(rubric: &Rubric) -> String {
 /// The SHA-256 (hex) of the rubric's file text: recorded when a round opens and printed on
 /// every scoring sheet, so that anyone can check a sheet was scored against this rubric.
 pub fn rubric_sha256(rubric: &Rubric) -> String {
-    let digest = Sha256::digest(rubric_file_text(rubric).as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::sha256_hex(rubric_file_text(rubric).as_bytes())
 }
 
 /// Checks the points an expert gives a criterion and returns them exactly.

@@ -91,12 +91,7 @@ pub fn replace_key(
     passphrase: impl FnOnce() -> Result<String>,
 ) -> Result<StoredKey> {
     store.signing_key(owner)?;
-    if reason.trim().is_empty() {
-        return Err(park_review_domain::CodedError::new(
-            park_review_domain::ErrorCode::OutOfRange,
-            "更换密钥须写明原因（例如：笔记本电脑遗失）。",
-        ));
-    }
+    store.revocation(reason, None)?;
     let (key, sha) = new_key(store, owner, passphrase()?)?;
     Ok(store.replace_key(
         &owner_actor(caller, owner),

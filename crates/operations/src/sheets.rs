@@ -6,22 +6,18 @@
 use chrono::{DateTime, FixedOffset};
 use park_review_documents::GeneratedAt;
 use park_review_domain::claim::{ClaimedSigner, DocumentKind, SignedClaim, CLAIM_FORMAT};
+use park_review_domain::digest::sha256_hex;
 use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::{CodedError, ErrorCode, Points};
 use park_review_signing::keys::{common_name, parse_certificate, unlock};
 use park_review_signing::pades::{pdf_date, sign_pdf, SignatureInfo};
 use park_review_store::{sheet_snapshot, Actor, KeyOwner, NewIssuedDocument, Store};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::files::{sheet_file_name, summary_file_name, Document};
 use crate::{Caller, Result};
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// `2026-11-27T09:30:00+08:00` as printed on a sheet: `2026-11-27 09:30:00+08:00`.
 fn printed_time(stamp: &Option<String>) -> String {
@@ -104,11 +100,21 @@ impl Signer {
         now: DateTime<FixedOffset>,
         claim: &SignedClaim,
     ) -> Result<Vec<u8>> {
+        self.sign_with(pdf, reason, now, Some(claim.to_text()))
+    }
+
+    fn sign_with(
+        &self,
+        pdf: &[u8],
+        reason: String,
+        now: DateTime<FixedOffset>,
+        claim: Option<String>,
+    ) -> Result<Vec<u8>> {
         let info = SignatureInfo {
             name: self.name.clone(),
             reason,
             pdf_date: pdf_date(&now),
-            claim: Some(claim.to_text()),
+            claim,
         };
         Ok(sign_pdf(pdf, &self.key, &self.certificate_der, &info)?)
     }
@@ -118,13 +124,8 @@ impl Signer {
 impl Signer {
     /// A signature as this product made them before claims existed.
     pub(crate) fn sign_without_claim(&self, pdf: &[u8], now: DateTime<FixedOffset>) -> Vec<u8> {
-        let info = SignatureInfo {
-            name: self.name.clone(),
-            reason: "评审专家评分表".into(),
-            pdf_date: pdf_date(&now),
-            claim: None,
-        };
-        sign_pdf(pdf, &self.key, &self.certificate_der, &info).unwrap()
+        self.sign_with(pdf, "评审专家评分表".into(), now, None)
+            .unwrap()
     }
 }
 
@@ -248,7 +249,7 @@ fn record_prepared(
         application: d.application_code.clone(),
         expert: d.expert_code.clone(),
         total: d.total,
-        file_sha256: hex(&Sha256::digest(&signed)),
+        file_sha256: sha256_hex(&signed),
         file_name: sheet_file_name(&prepared.round_code, &d.application_code, &d.expert_code),
         bytes: signed,
     })
@@ -476,7 +477,7 @@ pub fn issue_summary(
         application: String::new(),
         expert: expert_row.code.clone(),
         total: rows.iter().map(|r| r.total).sum(),
-        file_sha256: hex(&Sha256::digest(&signed)),
+        file_sha256: sha256_hex(&signed),
         file_name: summary_file_name(&round.code, &expert_row.code),
         bytes: signed,
     })

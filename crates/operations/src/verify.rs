@@ -11,13 +11,13 @@
 //! * **nothing** — only the file's integrity is checked; the verdict says so and is not "valid".
 
 use park_review_domain::claim::{DocumentKind, SignedClaim};
+use park_review_domain::digest::sha256_hex;
 use park_review_signing::verify::{verify_pdf, PdfVerification, SignatureReport};
 use park_review_store::{sheet_snapshot, Store};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::sheets::{hex, summary_rows, summary_snapshot};
+use crate::sheets::{summary_rows, summary_snapshot};
 use crate::Result;
 
 /// Against what the signers were checked.
@@ -69,6 +69,16 @@ pub struct Verification {
     pub problems: Vec<String>,
 }
 
+impl Verification {
+    /// Every signature is intact and the only problem is that nothing says who may sign.
+    pub fn integrity_only(&self) -> bool {
+        self.trust == TrustBasis::None
+            && !self.signatures.is_empty()
+            && self.signatures.iter().all(|s| s.problems.is_empty())
+            && self.problems.len() == 1
+    }
+}
+
 /// What the verifier trusts.
 pub enum Trust<'a> {
     Database(&'a Store),
@@ -92,11 +102,7 @@ pub fn read_signatures(bytes: &[u8]) -> ReadFile {
             revision_sha256: pdf
                 .signatures
                 .iter()
-                .map(|s| {
-                    hex(&Sha256::digest(
-                        bytes.get(..s.signed_end).unwrap_or_default(),
-                    ))
-                })
+                .map(|s| sha256_hex(bytes.get(..s.signed_end).unwrap_or_default()))
                 .collect(),
             pdf: Ok(pdf),
         },
@@ -112,44 +118,12 @@ pub fn verify_file(bytes: &[u8], trust: Trust<'_>) -> Result<Verification> {
     judge(&read_signatures(bytes), trust)
 }
 
-/// A PDF date (`D:20261127093000+08'00'`) as people read it (`2026-11-27 09:30:00 +08:00`).
+/// A PDF date (`D:20261127093000+08'00'`) as people read it (`2026-11-27 09:30:00 +08:00`),
+/// in the signer's own offset; anything that is not a date is shown as written.
 pub fn readable_pdf_date(date: &str) -> String {
-    let Some(unix) = park_review_signing::verify::syntax::pdf_date_unix(date) else {
-        return date.to_owned();
-    };
-    // The offset as written, so the time reads as the signer's clock showed it.
-    let d = date.as_bytes();
-    let zone = d.get(16..).unwrap_or_default();
-    let offset = match zone.first() {
-        Some(sign @ (b'+' | b'-')) => {
-            let digits: Vec<i32> = zone[1..]
-                .iter()
-                .filter(|b| b.is_ascii_digit())
-                .map(|b| i32::from(b - b'0'))
-                .collect();
-            let minutes = match digits.as_slice() {
-                [h1, h2, m1, m2, ..] => (h1 * 10 + h2) * 60 + m1 * 10 + m2,
-                [h1, h2, ..] => (h1 * 10 + h2) * 60,
-                _ => 0,
-            };
-            if *sign == b'-' {
-                -minutes
-            } else {
-                minutes
-            }
-        }
-        _ => 0,
-    };
-    let Some(zone) = chrono::FixedOffset::east_opt(offset * 60) else {
-        return date.to_owned();
-    };
-    match chrono::DateTime::from_timestamp(unix, 0) {
-        Some(t) => t
-            .with_timezone(&zone)
-            .format("%Y-%m-%d %H:%M:%S %:z")
-            .to_string(),
-        None => date.to_owned(),
-    }
+    park_review_signing::verify::syntax::pdf_date(date)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S %:z").to_string())
+        .unwrap_or_else(|| date.to_owned())
 }
 
 fn integrity_ok(report: &SignatureReport) -> bool {

@@ -67,7 +67,7 @@ fn person(label: &str, name: &'static str, unit: &str, not_before: u64, not_afte
 }
 
 /// A one-page PDF that says `line` (the scoring sheet, reduced to what the attacks need).
-fn sheet(line: &str) -> Vec<u8> {
+pub(crate) fn sheet(line: &str) -> Vec<u8> {
     let mut doc = Document::with_version("1.7");
     let pages_id = doc.new_object_id();
     let font_id = doc.add_object(
@@ -201,9 +201,9 @@ fn wrapped(genuine: &[u8]) -> Vec<u8> {
         panic!("the signature has contents")
     };
     let der_len = cms.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
-    let hex: String = cms[..der_len].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = park_review_domain::digest::hex(&cms[..der_len]);
     let claim_hex: String = match sig.get(crate::verify::CLAIM_KEY) {
-        Ok(Object::String(s, _)) => s.iter().map(|b| format!("{b:02x}")).collect(),
+        Ok(Object::String(s, _)) => park_review_domain::digest::hex(s),
         _ => String::new(),
     };
     let extra = 4096usize;

@@ -266,11 +266,7 @@ pub fn certificate_der_from_pem(pem: &str) -> Result<Vec<u8>, SigningError> {
 
 /// The SHA-256 of the certificate (hex): how a certificate is recognised and compared.
 pub fn certificate_fingerprint(der: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(der)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    park_review_domain::digest::sha256_hex(der)
 }
 
 /// The common name (CN) of a certificate's subject, for messages.

@@ -97,7 +97,7 @@ pub fn sign_pdf(
     hasher.update(&signed[end..]);
     let digest = hasher.finalize();
     let cms = cms_signature(&digest, key, &certificate)?;
-    let hex: String = cms.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = park_review_domain::digest::hex(&cms);
     if hex.len() > 2 * CONTENTS_BYTES {
         return Err(SigningError::Sign("签名数据超出预留空间".into()));
     }
@@ -120,19 +120,7 @@ fn prepare(pdf: &[u8], info: &SignatureInfo) -> Result<Vec<u8>, SigningError> {
         .values()
         .next()
         .ok_or_else(|| SigningError::BadPdf("PDF 没有页面".into()))?;
-    let existing_fields: Vec<Object> = previous
-        .catalog()
-        .ok()
-        .and_then(|c| c.get(b"AcroForm").ok())
-        .and_then(|a| match a {
-            Object::Reference(id) => previous.get_dictionary(*id).ok(),
-            Object::Dictionary(d) => Some(d),
-            _ => None,
-        })
-        .and_then(|a| a.get(b"Fields").ok())
-        .and_then(|f| f.as_array().ok())
-        .cloned()
-        .unwrap_or_default();
+    let existing_fields = crate::verify::revisions::acroform_fields(&previous);
     let mut doc = IncrementalDocument::create_from(pdf.to_vec(), previous);
 
     let mut sig = Dictionary::new();

@@ -7,12 +7,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use park_review_domain::digest::sha256_hex;
 use park_review_domain::ids::{ApplicationId, RoundId, Uid};
 use park_review_domain::ErrorCode;
 use rusqlite::params;
 use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::error::{Result, StoreError};
@@ -103,7 +103,7 @@ impl Store {
                 format!("文件“{file_name}”不是 PDF、PNG 或 JPEG 文件，不能作为证明材料。"),
             )
         })?;
-        let sha256 = hex(&Sha256::digest(bytes));
+        let sha256 = sha256_hex(bytes);
         let path = self.attachment_path(&sha256);
         if !path.exists() {
             write_atomically(&path, bytes).map_err(|e| {
@@ -222,7 +222,7 @@ impl Store {
                 ),
             )
         })?;
-        if hex(&Sha256::digest(&bytes)) != attachment.sha256 {
+        if sha256_hex(&bytes) != attachment.sha256 {
             return Err(invalid(
                 ErrorCode::AttachmentTampered,
                 format!(
@@ -233,10 +233,6 @@ impl Store {
         }
         Ok((attachment, bytes))
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Writes a whole file: temporary name, sync, rename. A crash or a full disk never leaves half a

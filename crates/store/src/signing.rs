@@ -242,7 +242,10 @@ impl Store {
         self.signing_key(owner)
     }
 
-    fn revocation(&self, reason: &str, effective_at: Option<&str>) -> Result<(String, String)> {
+    /// The reason (trimmed) and the moment (RFC 3339) of a revocation: OUT_OF_RANGE for an empty
+    /// reason, an unreadable moment or one in the future. Callers check it before asking for a
+    /// passphrase; revoking and replacing check it again.
+    pub fn revocation(&self, reason: &str, effective_at: Option<&str>) -> Result<(String, String)> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(rule(
@@ -399,11 +402,7 @@ impl Store {
 
     /// Records a signed document as issued.
     pub fn record_document(&mut self, actor: &Actor, doc: &NewIssuedDocument<'_>) -> Result<()> {
-        use sha2::Digest;
-        let file_sha256: String = sha2::Sha256::digest(doc.pdf)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let file_sha256 = park_review_domain::digest::sha256_hex(doc.pdf);
         let expert = doc.expert.map(|e| self.registry_expert(e)).transpose()?;
         let app_id = doc
             .application

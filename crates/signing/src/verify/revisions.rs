@@ -12,13 +12,11 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 /// `/AcroForm /Fields` and their `/Kids`), with its `/V` if it has one.
 pub fn signature_fields(doc: &Document) -> Vec<(ObjectId, Option<ObjectId>)> {
     let mut out = Vec::new();
-    let Some(fields) = acroform(doc).and_then(|a| a.get(b"Fields").ok()) else {
-        return out;
-    };
-    let mut stack: Vec<(Object, usize)> = match fields.as_array() {
-        Ok(items) => items.iter().rev().map(|o| (o.clone(), 0)).collect(),
-        Err(_) => return out,
-    };
+    let mut stack: Vec<(Object, usize)> = acroform_fields(doc)
+        .into_iter()
+        .rev()
+        .map(|o| (o, 0))
+        .collect();
     let mut seen = BTreeSet::new();
     while let Some((item, depth)) = stack.pop() {
         let Ok(id) = item.as_reference() else {
@@ -49,12 +47,21 @@ fn acroform(doc: &Document) -> Option<&Dictionary> {
     }
 }
 
-fn field_refs(doc: &Document) -> Vec<ObjectId> {
+/// The `/Fields` of the document's AcroForm, as written (empty without a form); signing
+/// appends to them, verification compares them between revisions.
+pub(crate) fn acroform_fields(doc: &Document) -> Vec<Object> {
     acroform(doc)
         .and_then(|a| a.get(b"Fields").ok())
         .and_then(|f| f.as_array().ok())
-        .map(|f| f.iter().filter_map(|o| o.as_reference().ok()).collect())
+        .cloned()
         .unwrap_or_default()
+}
+
+fn field_refs(doc: &Document) -> Vec<ObjectId> {
+    acroform_fields(doc)
+        .iter()
+        .filter_map(|o| o.as_reference().ok())
+        .collect()
 }
 
 fn type_of(object: &Object) -> String {

@@ -4,6 +4,8 @@
 //! gap's first and last byte accepts signature wrapping). Every read is bounds-checked: this
 //! code runs on files from anyone.
 
+use chrono::TimeZone;
+
 /// The byte span of one token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Token {
@@ -225,9 +227,10 @@ pub fn is_plain_hex_string(bytes: &[u8], start: usize, end: usize) -> bool {
     }
 }
 
-/// A PDF date (`D:20261127093000+08'00'`) as Unix seconds; None unless it has at least the full
-/// date and time. Reads bytes, so a multi-byte character anywhere is simply not a date.
-pub fn pdf_date_unix(date: &str) -> Option<i64> {
+/// A PDF date (`D:20261127093000+08'00'`) as the time it says, with its offset; None unless it
+/// has at least the full date and time and a well-formed zone. Reads bytes, so a multi-byte
+/// character anywhere is simply not a date.
+pub fn pdf_date(date: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     let d = date.as_bytes();
     let d = d.strip_prefix(b"D:").unwrap_or(d);
     let digits = d.get(..14)?;
@@ -244,14 +247,14 @@ pub fn pdf_date_unix(date: &str) -> Option<i64> {
     let time = date.and_hms_opt(number(8, 10)?, number(10, 12)?, number(12, 14)?)?;
     let zone = d.get(14..).unwrap_or_default();
     let offset_seconds = match zone.first() {
-        None | Some(b'Z') => 0i64,
+        None | Some(b'Z') => 0i32,
         Some(sign @ (b'+' | b'-')) => {
             // HH'mm' (the apostrophes and the minutes may be left out), nothing else.
-            let two = |b: &[u8]| -> Option<i64> {
+            let two = |b: &[u8]| -> Option<i32> {
                 let d = b.get(..2)?;
                 d.iter()
                     .all(u8::is_ascii_digit)
-                    .then(|| i64::from((d[0] - b'0') * 10 + d[1] - b'0'))
+                    .then(|| i32::from((d[0] - b'0') * 10 + d[1] - b'0'))
             };
             let rest = zone.get(1..)?;
             let hours = two(rest)?;
@@ -273,7 +276,14 @@ pub fn pdf_date_unix(date: &str) -> Option<i64> {
         }
         Some(_) => return None,
     };
-    Some(time.and_utc().timestamp() - offset_seconds)
+    chrono::FixedOffset::east_opt(offset_seconds)?
+        .from_local_datetime(&time)
+        .single()
+}
+
+/// A PDF date as Unix seconds (see [`pdf_date`]).
+pub fn pdf_date_unix(date: &str) -> Option<i64> {
+    pdf_date(date).map(|t| t.timestamp())
 }
 
 #[cfg(test)]

@@ -1,44 +1,8 @@
-use lopdf::content::{Content, Operation};
-use lopdf::{dictionary, Document, Object, Stream};
+use lopdf::Document;
 
 use super::*;
 use crate::keys::{create_key, unlock, Subject};
 use crate::pades::{sign_pdf, SignatureInfo};
-
-/// A one-page PDF, as lopdf writes it.
-fn minimal_pdf() -> Vec<u8> {
-    let mut doc = Document::with_version("1.7");
-    let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(
-        dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" },
-    );
-    let content = Content {
-        operations: vec![
-            Operation::new("BT", vec![]),
-            Operation::new("Tf", vec!["F1".into(), 24.into()]),
-            Operation::new("Td", vec![72.into(), 720.into()]),
-            Operation::new("Tj", vec![Object::string_literal("Scoring sheet")]),
-            Operation::new("ET", vec![]),
-        ],
-    };
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(
-            dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 },
-        ),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
-}
 
 fn signed() -> (Vec<u8>, Vec<u8>) {
     let key = create_key(
@@ -59,7 +23,13 @@ fn signed() -> (Vec<u8>, Vec<u8>) {
         claim: Some(r#"{"claim":1}"#.into()),
     };
     (
-        sign_pdf(&minimal_pdf(), &signing_key, &key.certificate_der, &info).unwrap(),
+        sign_pdf(
+            &crate::hostile::sheet("Scoring sheet"),
+            &signing_key,
+            &key.certificate_der,
+            &info,
+        )
+        .unwrap(),
         key.certificate_der,
     )
 }
