@@ -89,6 +89,14 @@ pub enum ErrorCode {
     RankingFinalised,
     /// Outlier totals are flagged without a recorded resolution.
     OutliersUnresolved,
+    /// A review package signed by a certificate other than the secretariat's pinned one.
+    PackageSignerChanged,
+    /// A review package older than one already imported here.
+    PackageOutdated,
+    /// A score bundle older than one of the same expert already imported here.
+    BundleOutdated,
+    /// A bundle's signer is not the certificate registered here for its expert.
+    CertNotRegistered,
     /// Reading or writing a file outside the database failed.
     Io,
     /// An unexpected internal failure: a bug, reported with its detail.
@@ -137,6 +145,10 @@ impl ErrorCode {
             Self::SignatureInvalid => "SIGNATURE_INVALID",
             Self::RankingFinalised => "RANKING_FINALISED",
             Self::OutliersUnresolved => "OUTLIERS_UNRESOLVED",
+            Self::PackageSignerChanged => "PACKAGE_SIGNER_CHANGED",
+            Self::PackageOutdated => "PACKAGE_OUTDATED",
+            Self::BundleOutdated => "BUNDLE_OUTDATED",
+            Self::CertNotRegistered => "CERT_NOT_REGISTERED",
             Self::Io => "IO",
             Self::Internal => "INTERNAL",
         }

@@ -18,6 +18,7 @@ pub mod error;
 pub mod exchange;
 pub mod ids;
 pub mod model;
+pub mod offline;
 pub mod points;
 pub mod ranking;
 pub mod recusal;

@@ -116,7 +116,7 @@ pub fn change_passphrase(
     let stored = store.signing_key(owner)?;
     let (old, new) = passphrases()?;
     let (old, new) = (Zeroizing::new(old), Zeroizing::new(new));
-    let pem = park_review_signing::keys::change_passphrase(&stored.encrypted_key_pem, &old, &new)?;
+    let pem = park_review_signing::keys::change_passphrase(stored.private_key_pem()?, &old, &new)?;
     store.update_encrypted_key(&owner_actor(caller, owner), owner, &pem)?;
     Ok(stored)
 }

@@ -15,6 +15,7 @@
 
 mod applications;
 mod eligibility;
+mod exchange;
 mod experts;
 mod files;
 mod keys;
@@ -29,6 +30,11 @@ pub use applications::{
     update_application_from_file, ApplicationsImported, CityInfo,
 };
 pub use eligibility::eligibility_summary;
+pub use exchange::{
+    export_bundle, export_package, import_bundle, import_certificate, import_package,
+    package_recipients, read_bundle, read_certificate, read_package, CertificateRegistered,
+    CertificateSource, OpenedBundle, OpenedPackage, Sealed, BUNDLE_EXTENSION, PACKAGE_EXTENSION,
+};
 pub use experts::{import_experts, read_experts_file, ExpertsImported};
 pub use files::{Document, ExportFormat};
 pub use keys::{change_passphrase, create_key, replace_key, revoke_key};
@@ -96,5 +102,7 @@ impl Caller {
     }
 }
 
+#[cfg(test)]
+mod exchange_tests;
 #[cfg(test)]
 mod tests;

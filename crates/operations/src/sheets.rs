@@ -72,6 +72,11 @@ impl Signer {
         &self.certificate_der
     }
 
+    /// The unlocked key, for sealing a container (review package, score bundle).
+    pub(crate) fn key(&self) -> &park_review_signing::SigningKeyP256 {
+        &self.key
+    }
+
     /// Reads the stored key of `owner` (NO_KEY before asking), then asks for its passphrase
     /// and unlocks it, so a user is never asked for a passphrase of a key that does not exist.
     pub(crate) fn ask(
@@ -82,7 +87,7 @@ impl Signer {
         let stored = store.signing_key(owner)?;
         // The passphrase is wiped from memory when this function returns.
         let passphrase = Zeroizing::new(passphrase()?);
-        let key = unlock(&stored.encrypted_key_pem, &passphrase)?;
+        let key = unlock(stored.private_key_pem()?, &passphrase)?;
         let name = common_name(&parse_certificate(&stored.certificate_der)?);
         Ok(Signer {
             key,

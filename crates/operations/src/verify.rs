@@ -95,6 +95,20 @@ pub struct ReadFile {
     revision_sha256: Vec<String>,
 }
 
+impl ReadFile {
+    /// The claim of each signature, in order (None: a signature without one, or not ours).
+    pub fn claims(&self) -> Vec<Option<SignedClaim>> {
+        match &self.pdf {
+            Ok(pdf) => pdf
+                .signatures
+                .iter()
+                .map(|s| s.claim.as_deref().and_then(SignedClaim::parse))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
 /// Reads a PDF and checks its signatures' integrity (no database, no trust decision).
 pub fn read_signatures(bytes: &[u8]) -> ReadFile {
     match verify_pdf(bytes) {

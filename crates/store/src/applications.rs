@@ -69,7 +69,12 @@ pub(crate) fn insert_application(
 }
 
 /// Writes every declared field of an application's row (all but its identity and order).
-fn write_facts(tx: &WriteTx<'_>, id: i64, app: &ApplicationRecord, now: &str) -> Result<()> {
+pub(crate) fn write_facts(
+    tx: &WriteTx<'_>,
+    id: i64,
+    app: &ApplicationRecord,
+    now: &str,
+) -> Result<()> {
     tx.tx.execute(
         "UPDATE applications SET
             code = ?2, park_name = ?3, city = ?4, district = ?5, management_body = ?6,
@@ -113,7 +118,11 @@ fn write_facts(tx: &WriteTx<'_>, id: i64, app: &ApplicationRecord, now: &str) ->
 }
 
 /// The lists of an application: enterprises, platforms, cooperations.
-fn insert_children(tx: &mut WriteTx<'_>, id: i64, app: &ApplicationRecord) -> Result<()> {
+pub(crate) fn insert_children(
+    tx: &mut WriteTx<'_>,
+    id: i64,
+    app: &ApplicationRecord,
+) -> Result<()> {
     for (position, e) in app.enterprises.iter().enumerate() {
         let child_uid = tx.new_uid();
         tx.tx.execute(

@@ -18,6 +18,7 @@ mod catalog;
 mod demo;
 mod eligibility;
 pub mod error;
+pub mod exchange;
 mod experts;
 pub mod migrate;
 mod ranking;
@@ -51,8 +52,8 @@ pub use recusal::Dismissal;
 pub use rounds::RoundOpened;
 pub use scoring::{CriterionScore, ExpertAssignment, ScoreRow, ScoreSaved, ScoreSheet};
 pub use signing::{
-    fresh_uid, sheet_snapshot, CertificateRecord, IssuedSheet, KeyOwner, NewIssuedDocument,
-    RoundSheet, StoredKey,
+    fresh_uid, sheet_snapshot, CertificateRecord, IssuedSheet, KeyOrigin, KeyOwner,
+    NewIssuedDocument, RoundSheet, StoredKey,
 };
 pub use status::Status;
 pub use write::{Actor, Role, Surface, WriteTx};

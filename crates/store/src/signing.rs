@@ -32,13 +32,64 @@ pub struct StoredKey {
     #[ts(skip)]
     pub certificate_der: Vec<u8>,
     pub certificate_sha256: String,
+    /// The private key, encrypted; None for a certificate registered or pinned here whose key
+    /// lives on its owner's own laptop.
     #[serde(skip)]
     #[ts(skip)]
-    pub encrypted_key_pem: String,
+    pub encrypted_key_pem: Option<String>,
+    /// Where it came from: made here, registered by the secretariat, or pinned from a package.
+    pub origin: KeyOrigin,
     pub created_at: String,
     /// When the key stopped counting and why (None: the active key).
     pub revoked_at: Option<String>,
     pub revoked_reason: Option<String>,
+}
+
+/// Where a stored certificate came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum KeyOrigin {
+    /// The key was made on this laptop and is stored here, encrypted.
+    Created,
+    /// An expert's certificate the secretariat registered (the key is on the expert's laptop).
+    Registered,
+    /// The secretariat's certificate, pinned on an expert's copy by the first review package.
+    Pinned,
+}
+
+impl KeyOrigin {
+    fn as_str(self) -> &'static str {
+        match self {
+            KeyOrigin::Created => "created",
+            KeyOrigin::Registered => "registered",
+            KeyOrigin::Pinned => "pinned",
+        }
+    }
+
+    fn parse(text: &str) -> KeyOrigin {
+        match text {
+            "registered" => KeyOrigin::Registered,
+            "pinned" => KeyOrigin::Pinned,
+            _ => KeyOrigin::Created,
+        }
+    }
+}
+
+impl StoredKey {
+    /// The encrypted private key; NO_KEY for a certificate whose key is not on this laptop.
+    pub fn private_key_pem(&self) -> Result<&str> {
+        self.encrypted_key_pem.as_deref().ok_or_else(|| {
+            rule(
+                ErrorCode::NoKey,
+                format!(
+                    "{} 的证书（SHA-256 {}…）在这里只是登记，私钥在其本人的电脑上：只能在那台电脑上签名。",
+                    self.owner,
+                    &self.certificate_sha256[..16]
+                ),
+            )
+        })
+    }
 }
 
 /// What this database knows of a certificate: whose it is and whether it was revoked.
@@ -142,13 +193,15 @@ impl Store {
         let row = self
             .conn()
             .query_row(
-                "SELECT certificate_der, certificate_sha256, encrypted_key_pem, created_at FROM signing_keys
+                "SELECT certificate_der, certificate_sha256, encrypted_key_pem, created_at, origin FROM signing_keys
                  WHERE ((expert_id = ?1) OR (?1 IS NULL AND is_secretariat = 1)) AND revoked_at IS NULL",
                 params![expert_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?)),
             )
             .optional()?;
-        let Some((certificate_der, certificate_sha256, encrypted_key_pem, created_at)) = row else {
+        let Some((certificate_der, certificate_sha256, encrypted_key_pem, created_at, origin)) =
+            row
+        else {
             return Err(rule(
                 ErrorCode::NoKey,
                 format!(
@@ -165,6 +218,7 @@ impl Store {
             certificate_der,
             certificate_sha256,
             encrypted_key_pem,
+            origin: KeyOrigin::parse(&origin),
             created_at,
             revoked_at: None,
             revoked_reason: None,
@@ -175,7 +229,7 @@ impl Store {
     pub fn key_history(&self, owner: KeyOwner<'_>) -> Result<Vec<StoredKey>> {
         let (expert_id, name) = self.owner_name(owner)?;
         let mut stmt = self.conn().prepare(
-            "SELECT certificate_der, certificate_sha256, encrypted_key_pem, created_at, revoked_at, revoked_reason
+            "SELECT certificate_der, certificate_sha256, encrypted_key_pem, created_at, revoked_at, revoked_reason, origin
              FROM signing_keys WHERE (expert_id = ?1) OR (?1 IS NULL AND is_secretariat = 1)
              ORDER BY revoked_at IS NOT NULL, id DESC",
         )?;
@@ -188,6 +242,7 @@ impl Store {
                 created_at: r.get(3)?,
                 revoked_at: r.get(4)?,
                 revoked_reason: r.get(5)?,
+                origin: KeyOrigin::parse(&r.get::<_, String>(6)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -505,23 +560,54 @@ fn insert_key(
     certificate_sha256: &str,
     encrypted_key_pem: &str,
 ) -> Result<()> {
+    insert_certificate(
+        tx,
+        expert_id,
+        name,
+        certificate_der,
+        certificate_sha256,
+        Some(encrypted_key_pem),
+        KeyOrigin::Created,
+    )
+}
+
+/// Stores a certificate, with its encrypted key when it was made here.
+pub(crate) fn insert_certificate(
+    tx: &mut crate::write::WriteTx<'_>,
+    expert_id: Option<i64>,
+    name: &str,
+    certificate_der: &[u8],
+    certificate_sha256: &str,
+    encrypted_key_pem: Option<&str>,
+    origin: KeyOrigin,
+) -> Result<()> {
     let uid = tx.new_uid();
     let now = tx.now();
     tx.tx.execute(
-        "INSERT INTO signing_keys (uid, expert_id, is_secretariat, certificate_der, certificate_sha256, encrypted_key_pem, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![uid, expert_id, expert_id.is_none(), certificate_der, certificate_sha256, encrypted_key_pem, now],
-    )?;
+        "INSERT INTO signing_keys (uid, expert_id, is_secretariat, certificate_der, certificate_sha256, encrypted_key_pem, origin, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![uid, expert_id, expert_id.is_none(), certificate_der, certificate_sha256, encrypted_key_pem, origin.as_str(), now],
+    ).map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => rule(
+            ErrorCode::KeyExists,
+            format!("证书 SHA-256 {}… 已登记在本数据库中（可能属于另一位签名人），不能重复登记。", &certificate_sha256[..16]),
+        ),
+        _ => e.into(),
+    })?;
     // The audit entry names the certificate, never the key.
     tx.audit(
-        "key.create",
+        match origin {
+            KeyOrigin::Created => "key.create",
+            KeyOrigin::Registered => "certificate.register",
+            KeyOrigin::Pinned => "certificate.pin",
+        },
         "signing_key",
         &uid,
         json!({"owner": name, "certificate_sha256": certificate_sha256}),
     )
 }
 
-fn revoke_in(
+pub(crate) fn revoke_in(
     tx: &mut crate::write::WriteTx<'_>,
     key: &StoredKey,
     reason: &str,
