@@ -4,6 +4,7 @@ CREATE INDEX assignments_expert ON assignments(expert_id);
 CREATE INDEX assignments_round ON assignments(round_id);
 CREATE INDEX attachments_application ON attachments(application_id);
 CREATE INDEX audit_log_entity ON audit_log(entity_uid);
+CREATE INDEX exchanges_round ON exchanges(round_id, expert_id);
 CREATE INDEX formal_review_cache_round ON formal_review_cache(round_id);
 CREATE INDEX recusals_round ON recusals(round_id);
 CREATE INDEX signed_sheets_file ON signed_sheets(file_sha256);
@@ -187,6 +188,23 @@ CREATE TABLE eligibility_overrides (
     overridden_at   TEXT NOT NULL,
     UNIQUE (application_id, rule)
 );
+CREATE TABLE exchanges (
+    id              INTEGER PRIMARY KEY,
+    -- The container's uid, from its signed manifest.
+    uid             TEXT NOT NULL,
+    direction       TEXT NOT NULL CHECK (direction IN ('package_out', 'package_in', 'bundle_out', 'bundle_in')),
+    round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    expert_id       INTEGER NOT NULL REFERENCES experts(id),
+    sequence        INTEGER NOT NULL CHECK (sequence >= 1),
+    signer_sha256   TEXT NOT NULL CHECK (length(signer_sha256) = 64),
+    file_sha256     TEXT NOT NULL CHECK (length(file_sha256) = 64),
+    -- When the container was made (its manifest's time), and when it was logged here.
+    created_at      TEXT NOT NULL,
+    recorded_at     TEXT NOT NULL,
+    report          TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(report)),
+    UNIQUE (direction, uid),
+    UNIQUE (direction, round_id, expert_id, sequence)
+);
 CREATE TABLE experts (
     id          INTEGER PRIMARY KEY,
     uid         TEXT NOT NULL UNIQUE,
@@ -344,14 +362,18 @@ CREATE TABLE "signing_keys" (
     is_secretariat      INTEGER NOT NULL DEFAULT 0 CHECK (is_secretariat IN (0, 1)),
     certificate_der     BLOB NOT NULL,
     certificate_sha256  TEXT NOT NULL UNIQUE CHECK (length(certificate_sha256) = 64),
-    encrypted_key_pem   TEXT NOT NULL CHECK (encrypted_key_pem LIKE '-----BEGIN ENCRYPTED PRIVATE KEY-----%'),
+    encrypted_key_pem   TEXT CHECK (encrypted_key_pem IS NULL OR encrypted_key_pem LIKE '-----BEGIN ENCRYPTED PRIVATE KEY-----%'),
+    origin              TEXT NOT NULL DEFAULT 'created' CHECK (origin IN ('created', 'registered', 'pinned')),
     created_at          TEXT NOT NULL,
     revoked_at          TEXT,
     revoked_reason      TEXT,
     revoked_by          TEXT,
     CHECK ((expert_id IS NULL) = (is_secretariat = 1)),
     CHECK ((revoked_at IS NULL) = (revoked_reason IS NULL)),
-    CHECK (revoked_reason IS NULL OR length(trim(revoked_reason)) > 0)
+    CHECK (revoked_reason IS NULL OR length(trim(revoked_reason)) > 0),
+    CHECK ((origin = 'created') = (encrypted_key_pem IS NOT NULL)),
+    CHECK (origin != 'pinned' OR is_secretariat = 1),
+    CHECK (origin != 'registered' OR is_secretariat = 0)
 );
 CREATE TABLE site_scores (
     id              INTEGER PRIMARY KEY,

@@ -6,6 +6,7 @@
 
 mod applications;
 mod database;
+mod exchange;
 mod hostile;
 mod ranking;
 mod review;

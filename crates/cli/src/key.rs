@@ -90,6 +90,27 @@ pub enum CertCommand {
         #[arg(long, value_name = "F")]
         out: PathBuf,
     },
+    /// 秘书处：登记专家在自己电脑上创建的证书（.pem/.der，或取自评分包），用于核验其评分包；请先与专家本人核对指纹
+    Import {
+        #[arg(long, value_name = "E")]
+        expert: String,
+        /// 证书文件（.pem 或 .der）
+        #[arg(
+            value_name = "F",
+            required_unless_present = "from_bundle",
+            conflicts_with = "from_bundle"
+        )]
+        file: Option<PathBuf>,
+        /// 从评分包中取签名人的证书（指纹须已与专家核对）
+        #[arg(long, value_name = "F.prbundle")]
+        from_bundle: Option<PathBuf>,
+        /// 更换已登记的证书（旧证书吊销，须写明 --reason）
+        #[arg(long, requires = "reason")]
+        replace: bool,
+        /// 更换原因
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,10 +240,11 @@ pub fn key(cli: &Cli, command: &KeyCommand) -> Outcome {
             let stored = cli.store()?.signing_key(owner.owner())?;
             cli.emit(&stored, |k| {
                 crate::say!(
-                    "{}：证书 SHA-256 {}，创建于 {}",
+                    "{}：证书 SHA-256 {}，创建于 {}\n指纹（供对方核对）：{}",
                     k.owner,
                     k.certificate_sha256,
-                    k.created_at
+                    k.created_at,
+                    park_review_domain::offline::fingerprint_groups(&k.certificate_sha256)
                 )
             })
         }
@@ -230,7 +252,45 @@ pub fn key(cli: &Cli, command: &KeyCommand) -> Outcome {
 }
 
 pub fn cert(cli: &Cli, command: &CertCommand) -> Outcome {
-    let CertCommand::Export { owner, out } = command;
+    let (owner, out) = match command {
+        CertCommand::Export { owner, out } => (owner, out),
+        CertCommand::Import {
+            expert,
+            file,
+            from_bundle,
+            replace,
+            reason,
+        } => {
+            let (_, bytes) =
+                files::read(file.as_ref().or(from_bundle.as_ref()).ok_or_else(|| {
+                    park_review_domain::CodedError::new(
+                        park_review_domain::ErrorCode::CliUsage,
+                        "请给出证书文件，或用 --from-bundle 指定评分包。",
+                    )
+                })?)?;
+            let source = if from_bundle.is_some() {
+                park_review_operations::CertificateSource::Bundle(&bytes)
+            } else {
+                park_review_operations::CertificateSource::File(&bytes)
+            };
+            let mut store = cli.store()?;
+            let registered = park_review_operations::import_certificate(
+                &mut store,
+                CALLER,
+                expert,
+                source,
+                if *replace { reason.as_deref() } else { None },
+            )?;
+            return cli.emit(&registered, |r| {
+                crate::say!(
+                    "已登记 {} 的证书（{}）。\n指纹：{}\n此后只接受这张证书签名的评分包。",
+                    r.expert,
+                    r.subject,
+                    r.fingerprint
+                )
+            });
+        }
+    };
     let stored = cli.store()?.signing_key(owner.owner())?;
     let der = files::name_of(out)
         .rsplit_once('.')

@@ -15,6 +15,7 @@ mod assign;
 mod bench;
 mod database;
 mod eligibility;
+mod exchange;
 mod expert;
 mod files;
 mod key;
@@ -107,9 +108,15 @@ enum Command {
     /// 签名密钥：创建、查看
     #[command(subcommand)]
     Key(key::KeyCommand),
-    /// 证书：导出
+    /// 证书：导出；秘书处登记专家的证书（核对指纹后）
     #[command(subcommand)]
     Cert(key::CertCommand),
+    /// 评审包（秘书处 → 专家的电脑）：导出、导入
+    #[command(subcommand)]
+    Package(exchange::PackageCommand),
+    /// 评分包（专家 → 秘书处）：导出、导入
+    #[command(subcommand)]
+    Bundle(exchange::BundleCommand),
     /// 手写签名：保存
     #[command(subcommand)]
     Signature(key::SignatureCommand),
@@ -174,6 +181,8 @@ fn run(cli: &Cli) -> Outcome {
         Command::Scores(RoundArg { round }) => score::list(cli, round),
         Command::Key(command) => key::key(cli, command),
         Command::Cert(command) => key::cert(cli, command),
+        Command::Package(command) => exchange::package(cli, command),
+        Command::Bundle(command) => exchange::bundle(cli, command),
         Command::Signature(command) => key::signature(cli, command),
         Command::Sheet(args) => sheet::sheet(cli, args),
         Command::Sheets(args) => sheet::sheets(cli, args),

@@ -79,7 +79,7 @@ impl Signer {
 
     /// Reads the stored key of `owner` (NO_KEY before asking), then asks for its passphrase
     /// and unlocks it, so a user is never asked for a passphrase of a key that does not exist.
-    pub(crate) fn ask(
+    pub fn ask(
         store: &Store,
         owner: KeyOwner<'_>,
         passphrase: impl FnOnce() -> Result<String>,

@@ -470,6 +470,7 @@ impl Store {
         key: &str,
         record: &ApplicationRecord,
     ) -> Result<()> {
+        self.permits(actor)?;
         let round = self.round(round_id)?;
         if round.status == park_review_domain::RoundStatus::Closed {
             return Err(crate::StoreError::Conflict(format!(
@@ -536,6 +537,7 @@ impl Store {
         round_id: RoundId,
         records: &[ApplicationRecord],
     ) -> Result<Vec<ApplicationId>> {
+        self.permits(actor)?;
         let round = self.round(round_id)?;
         if round.status == park_review_domain::RoundStatus::Closed {
             return Err(crate::StoreError::Conflict(format!(

@@ -308,6 +308,7 @@ impl Store {
         per_application: Option<u32>,
         seed: u64,
     ) -> Result<AssignOutcome> {
+        self.permits(actor)?;
         if let Some(n) = per_application {
             if !(1..=50).contains(&n) {
                 return Err(park_review_domain::DomainError::OutOfRange {
@@ -472,6 +473,7 @@ impl Store {
         application: &str,
         expert_codes: &[String],
     ) -> Result<Vec<String>> {
+        self.permits(actor)?;
         let round = self.round(round_id)?;
         let app = self.find_application(round_id, application)?;
         let mut wanted = Vec::new();
@@ -556,6 +558,7 @@ impl Store {
         expert: &str,
         reason: &str,
     ) -> Result<PanelRemoval> {
+        self.permits(actor)?;
         let round = self.round(round_id)?;
         let expert = self.find_panel_expert(round_id, expert)?;
         if reason.trim().is_empty() {

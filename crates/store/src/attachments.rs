@@ -75,6 +75,7 @@ impl Store {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<Attachment> {
+        self.permits(actor)?;
         let application = self.find_application(round_id, application)?.id;
         let clause = match park_review_domain::Clause::parse(&clause.trim().to_ascii_uppercase()) {
             Some(c) if park_review_domain::Clause::ATTACHABLE.contains(&c) => c.as_str(),

@@ -231,6 +231,7 @@ impl crate::Store {
         round_id: RoundId,
         rubric: &Rubric,
     ) -> Result<RoundRubric> {
+        self.permits(actor)?;
         park_review_domain::rubric::validate_rubric(rubric)?;
         let round = self.round(round_id)?;
         refuse_if_frozen(&round)?;

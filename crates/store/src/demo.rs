@@ -35,6 +35,7 @@ impl Store {
     /// Loads the demo round in one transaction. Refused if it is already loaded, or if one of
     /// its expert codes is taken; nothing is stored then.
     pub fn load_demo(&mut self, actor: &Actor) -> Result<DemoLoaded> {
+        self.permits(actor)?;
         let demo = parse_demo_round(DEMO_ROUND)?;
         let rubric = parse_rubric(DEFAULT_RUBRIC)?;
         let checklist = parse_checklist(DESIGNATION_CHECKLIST)?;

@@ -185,6 +185,7 @@ impl Store {
         result: RuleResult,
         reason: &str,
     ) -> Result<()> {
+        self.permits(actor)?;
         let application = self.find_application(round_id, application)?.id;
         let reason = reason.trim();
         if reason.is_empty() {
@@ -235,6 +236,7 @@ impl Store {
         rule: RuleId,
         note: &str,
     ) -> Result<()> {
+        self.permits(actor)?;
         let application = self.find_application(round_id, application)?.id;
         if !rule.needs_documents() {
             return Err(StoreError::Domain(

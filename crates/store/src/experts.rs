@@ -260,6 +260,7 @@ impl Store {
         round_id: RoundId,
         experts: &[ExpertRecord],
     ) -> Result<Vec<ExpertAdded>> {
+        self.permits(actor)?;
         let mut problems = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for (i, e) in experts.iter().enumerate() {

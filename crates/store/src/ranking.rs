@@ -104,6 +104,7 @@ impl Store {
         selection_count: Option<u32>,
         selection_cutoff: Option<f64>,
     ) -> Result<RankingSettings> {
+        self.permits(actor)?;
         self.refuse_if_finalised(round_id)?;
         let out_of_range = |field: &str, value: f64, rule: &str| {
             StoreError::from(DomainError::OutOfRange {
@@ -158,6 +159,7 @@ impl Store {
         score: f64,
         record_ref: &str,
     ) -> Result<()> {
+        self.permits(actor)?;
         self.refuse_if_finalised(round_id)?;
         let app = self.find_application(round_id, application)?;
         let centi = to_centi(score)
@@ -201,6 +203,7 @@ impl Store {
         resolution: &str,
         note: &str,
     ) -> Result<()> {
+        self.permits(actor)?;
         let (round_id, expert, application) =
             (key.round_id, key.expert.as_str(), key.application.as_str());
         self.refuse_if_finalised(round_id)?;
@@ -256,6 +259,7 @@ impl Store {
 
     /// Finalises the ranking (locks it, records who and when); refused while outliers are open.
     pub fn finalise_ranking(&mut self, actor: &Actor, round_id: RoundId) -> Result<RankingReport> {
+        self.permits(actor)?;
         self.refuse_if_finalised(round_id)?;
         let report = self.ranking(round_id)?;
         if report.unresolved_outliers > 0 {

@@ -150,6 +150,7 @@ impl Store {
 
     /// Records a conflict by hand (秘书处认定). Any assignment of the pair is removed.
     pub fn add_conflict(&mut self, actor: &Actor, key: &AssignmentKey, reason: &str) -> Result<()> {
+        self.permits(actor)?;
         self.record_conflict(actor, key, reason, "added")
     }
 
@@ -224,6 +225,7 @@ impl Store {
         conflict_key: &str,
         reason: &str,
     ) -> Result<()> {
+        self.permits(actor)?;
         let reason = require_reason(reason)?;
         let (round, app, expert) = self.resolve_key(key)?;
         let conflicts = self.pair_conflicts(&round, app.id, &expert)?;

@@ -41,6 +41,7 @@ impl Store {
         year: i32,
         kind: RoundKind,
     ) -> Result<Round> {
+        self.permits(actor)?;
         validate_year(year)?;
         self.write(actor, |tx| {
             insert_round(
@@ -194,6 +195,7 @@ pub struct RoundOpened {
 impl Store {
     /// Opens a draft round: checks its rubric and freezes it, recording its SHA-256.
     pub fn open_round(&mut self, actor: &crate::Actor, round_id: RoundId) -> Result<RoundOpened> {
+        self.permits(actor)?;
         let round = self.round(round_id)?;
         round.status.transition_to(RoundStatus::Open)?;
         let stored = crate::catalog::load_rubric(self.conn(), round_id)?.ok_or_else(|| {
@@ -232,6 +234,7 @@ impl Store {
 
     /// Closes an open round: no more scoring.
     pub fn close_round(&mut self, actor: &crate::Actor, round_id: RoundId) -> Result<Round> {
+        self.permits(actor)?;
         let round = self.round(round_id)?;
         round.status.transition_to(RoundStatus::Closed)?;
         self.write(actor, |tx| {
@@ -259,6 +262,7 @@ impl Store {
         experts_per_application: u32,
         recuse_same_city: bool,
     ) -> Result<Round> {
+        self.permits(actor)?;
         let round = self.round(round_id)?;
         if !(1..=50).contains(&experts_per_application) {
             return Err(park_review_domain::DomainError::OutOfRange {

@@ -413,6 +413,7 @@ impl Store {
         key: &AssignmentKey,
         reason: &str,
     ) -> Result<()> {
+        self.permits(actor)?;
         if actor.role != Role::Secretariat {
             return Err(rule(
                 ErrorCode::ScoresLocked,
@@ -574,6 +575,7 @@ impl Store {
     /// Imports paper-entered scores (`park-review/scores@1`), all or nothing: every entry is
     /// checked (round, assignment, conflicts, pledge on paper, points) before anything is written.
     pub fn import_scores(&mut self, actor: &Actor, entries: &[ScoresEntry]) -> Result<u32> {
+        self.permits(actor)?;
         struct Plan {
             row: AssignmentRow,
             scores: Vec<(i64, String, i64, Option<String>)>,

@@ -259,6 +259,7 @@ impl Store {
         reason: &str,
         effective_at: Option<&str>,
     ) -> Result<StoredKey> {
+        self.permits(actor)?;
         let key = self.signing_key(owner)?;
         let (reason, at) = self.revocation(reason, effective_at)?;
         self.write(actor, |tx| revoke_in(tx, &key, &reason, &at))?;
@@ -280,6 +281,7 @@ impl Store {
         certificate_sha256: &str,
         encrypted_key_pem: &str,
     ) -> Result<StoredKey> {
+        self.permits(actor)?;
         let old = self.signing_key(owner)?;
         let (expert_id, name) = self.owner_name(owner)?;
         let (reason, at) = self.revocation(reason, None)?;

@@ -189,6 +189,10 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
         "0010_database_copy.sql",
         "7ea24375d1fa8aab81663f4975b123b6d1185214ce056e067f3bf0626104890f",
     ),
+    (
+        "0011_exchange.sql",
+        "3a0b9093f7ecf1857745fd86987eb81d2ceef15579c6ebc181d8b5b809ad2bc8",
+    ),
 ];
 
 /// On an expert's copy (a review package) the secretariat's actions and its ungated reads of
