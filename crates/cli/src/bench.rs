@@ -58,6 +58,27 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 500)]
         n: usize,
     },
+    /// 评分包：导入并核验一个含 s 条评分、p 份签名评分表的评分包（目标 ≤ 1 s）；另计为 e 位专家 × a 个申报导出评审包的耗时和大小
+    Bundle {
+        /// 评分包中的评分条数（申报数 = 评分条数 ÷ 评分项数）
+        #[arg(long, default_value_t = 100_000)]
+        scores: usize,
+        /// 每张评分表的评分项数
+        #[arg(long, default_value_t = 20)]
+        criteria: usize,
+        /// 评分包中的签名评分表份数
+        #[arg(long, default_value_t = 200)]
+        signed: usize,
+        /// 导出评审包的专家数
+        #[arg(long, default_value_t = 20)]
+        package_experts: usize,
+        /// 每个评审包的申报数
+        #[arg(long, default_value_t = 10)]
+        package_applications: usize,
+        /// 每个申报的证明材料大小（KB，模拟扫描件）
+        #[arg(long, default_value_t = 1024)]
+        attachment_kb: usize,
+    },
 }
 
 /// How long unlocking a key takes at the configured scrypt cost: the deliberate price of every
@@ -108,6 +129,18 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 pub fn run(cli: &Cli, command: &BenchCommand) -> Outcome {
     match command {
         BenchCommand::Autosave { n } => autosave(cli, *n),
+        BenchCommand::Bundle {
+            scores,
+            criteria,
+            signed,
+            package_experts,
+            package_applications,
+            attachment_kb,
+        } => bundle(
+            cli,
+            (*scores, *criteria, *signed),
+            (*package_experts, *package_applications, *attachment_kb),
+        ),
         BenchCommand::Keys { n } => keys(cli, *n),
         BenchCommand::Sheets { n, threads } => sheets(cli, *n, *threads),
         BenchCommand::Rank {
@@ -491,6 +524,176 @@ fn autosave(cli: &Cli, n: usize) -> Outcome {
             percentile(&samples, 50.0),
             percentile(&samples, 95.0),
             samples[samples.len() - 1]
+        );
+    })
+}
+
+fn temp_dir() -> Result<tempfile::TempDir, CodedError> {
+    tempfile::tempdir()
+        .map_err(|e| CodedError::new(ErrorCode::Io, format!("无法创建临时目录：{e}")))
+}
+
+fn copy_database(from: &std::path::Path, to: &std::path::Path) -> Result<(), CodedError> {
+    for suffix in ["", "-wal"] {
+        let (mut a, mut b) = (from.as_os_str().to_owned(), to.as_os_str().to_owned());
+        a.push(suffix);
+        b.push(suffix);
+        if std::path::Path::new(&a).exists() {
+            std::fs::copy(&a, &b)
+                .map_err(|e| CodedError::new(ErrorCode::Io, format!("无法复制数据库：{e}")))?;
+        }
+    }
+    Ok(())
+}
+
+/// Importing one expert's score bundle (checks and one transaction) and exporting review
+/// packages, on temporary databases.
+fn bundle(
+    cli: &Cli,
+    (scores, criteria, signed): (usize, usize, usize),
+    (package_experts, package_applications, attachment_kb): (usize, usize, usize),
+) -> Outcome {
+    use park_review_operations::{Caller, Signer};
+    use park_review_store::KeyOwner;
+    let caller = Caller {
+        surface: Surface::Program,
+    };
+    let passphrase = "基准测试口令 2026";
+    let criteria = criteria.max(1);
+    let applications = (scores / criteria).max(1);
+    let dir = temp_dir()?;
+    // The expert's side: every application scored and submitted, `signed` sheets signed.
+    let mut laptop = Store::open(&dir.path().join("expert.sqlite3"))?;
+    let round = laptop.fill_for_benchmark(applications, 1, criteria)?;
+    let expert = "B0000";
+    park_review_operations::create_key(&mut laptop, caller, KeyOwner::Expert(expert), || {
+        Ok(passphrase.to_owned())
+    })?;
+    // The secretariat: the same round, key registered, nothing scored yet.
+    copy_database(laptop.path(), &dir.path().join("secretariat.sqlite3"))?;
+    let signer = Signer::unlock(&laptop, KeyOwner::Expert(expert), passphrase)?;
+    let apps: Vec<String> = laptop
+        .list_applications(round)?
+        .into_iter()
+        .map(|a| a.code)
+        .collect();
+    let prepared = apps
+        .iter()
+        .take(signed)
+        .map(|a| {
+            park_review_operations::prepare_sheet(&laptop, &AssignmentKey::new(round, expert, a))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    park_review_operations::issue_prepared(
+        &mut laptop,
+        &Actor::expert(expert, Surface::Program),
+        &signer,
+        prepared,
+        threads,
+        |_, _, _| Ok(()),
+    )?;
+    let data = laptop.bench_bundle_data(round, expert)?;
+    let started = Instant::now();
+    let (sealed, file) = park_review_operations::seal_bundle(&mut laptop, caller, data, &signer)?;
+    let export_s = started.elapsed().as_secs_f64();
+    drop(laptop);
+    let mut office = Store::open(&dir.path().join("secretariat.sqlite3"))?;
+    office.bench_clear_scores(round)?;
+    let started = Instant::now();
+    let opened = park_review_operations::read_bundle(&file.bytes)?;
+    let open_s = started.elapsed().as_secs_f64();
+    let report = park_review_operations::import_bundle(&mut office, &opened)?;
+    let import_s = started.elapsed().as_secs_f64();
+    let stored = office
+        .list_scores(round)?
+        .iter()
+        .map(|r| r.scored as usize)
+        .sum::<usize>();
+    if stored != applications * criteria || report.signed_sheets as usize != signed.min(apps.len())
+    {
+        return Err(CodedError::internal(format!(
+            "评分包导入后数据库中有 {stored} 条评分、{} 份签名评分表，与评分包不符",
+            report.signed_sheets
+        )));
+    }
+    drop(office);
+
+    // Packages: `package_experts` experts × `package_applications` applications, each with a
+    // scanned attachment of `attachment_kb` KB.
+    let mut office = Store::open(&dir.path().join("packages.sqlite3"))?;
+    let round = office.fill_for_benchmark(package_applications, package_experts, criteria)?;
+    let mut noise: u64 = 0x9E37_79B9_7F4A_7C15;
+    for app in office.list_applications(round)? {
+        let mut scan = b"%PDF-1.7\n".to_vec();
+        scan.extend((0..attachment_kb * 1024).map(|_| {
+            noise ^= noise << 13;
+            noise ^= noise >> 7;
+            noise ^= noise << 17;
+            noise as u8
+        }));
+        office.add_attachment(
+            &Actor::system(),
+            round,
+            &app.code,
+            "C3",
+            "扫描件.pdf",
+            &scan,
+        )?;
+    }
+    park_review_operations::create_key(&mut office, caller, KeyOwner::Secretariat, || {
+        Ok(passphrase.to_owned())
+    })?;
+    let secretariat = Signer::unlock(&office, KeyOwner::Secretariat, passphrase)?;
+    let started = Instant::now();
+    let mut package_bytes = Vec::new();
+    for code in park_review_operations::package_recipients(&office, round)? {
+        let (made, _) = park_review_operations::export_package(
+            &mut office,
+            caller,
+            round,
+            &code,
+            &secretariat,
+        )?;
+        package_bytes.push(made.bytes);
+    }
+    let packages_s = started.elapsed().as_secs_f64();
+    let result = serde_json::json!({
+        "bundle": {
+            "scores": applications * criteria,
+            "sheets": applications,
+            "signed_pdfs": report.signed_sheets,
+            "bytes": sealed.bytes,
+            "export_seconds": export_s,
+            "open_and_check_signature_seconds": open_s,
+            "import_seconds": import_s,
+            "target_import_seconds": 1.0,
+        },
+        "packages": {
+            "experts": package_experts,
+            "applications_each": package_applications,
+            "attachment_kb": attachment_kb,
+            "seconds": packages_s,
+            "bytes_each_max": package_bytes.iter().max(),
+            "bytes_total": package_bytes.iter().sum::<u64>(),
+        },
+    });
+    cli.emit(&result, |_| {
+        crate::say!(
+            "评分包：{} 条评分、{} 张评分表、{} 份签名 PDF，文件 {:.1} MB；导出 {:.2} s；导入 {:.2} s（其中打开并核验签名 {:.2} s）。目标：导入 ≤ 1 s。",
+            applications * criteria,
+            applications,
+            report.signed_sheets,
+            sealed.bytes as f64 / 1_048_576.0,
+            export_s,
+            import_s,
+            open_s
+        );
+        crate::say!(
+            "评审包：{package_experts} 位专家 × {package_applications} 个申报（每个申报一份 {attachment_kb} KB 材料）：{:.2} s，每个 {:.1} MB，合计 {:.1} MB。",
+            packages_s,
+            *package_bytes.iter().max().unwrap_or(&0) as f64 / 1_048_576.0,
+            package_bytes.iter().sum::<u64>() as f64 / 1_048_576.0
         );
     })
 }

@@ -12,7 +12,7 @@ use park_review_domain::digest::sha256_hex;
 use park_review_domain::ids::RoundId;
 use park_review_domain::offline::{
     attachment_member, fingerprint_groups, parse_bundle, parse_package, signed_member,
-    BundleContent, BundleDocumentKind, ExchangeHeader, BUNDLE_FORMAT, BUNDLE_MEMBER,
+    BundleContent, BundleDocumentKind, BundleSigned, ExchangeHeader, BUNDLE_FORMAT, BUNDLE_MEMBER,
     CERTIFICATE_MEMBER, PACKAGE_FORMAT, PACKAGE_MEMBER,
 };
 use park_review_domain::{CodedError, ErrorCode};
@@ -256,6 +256,17 @@ pub fn export_bundle(
     signer: &Signer,
 ) -> Result<(Sealed, Document)> {
     let data = store.bundle_data(round_id)?;
+    seal_bundle(store, caller, data, signer)
+}
+
+/// Seals a bundle's data with the expert's key and logs it as sent (what [`export_bundle`]
+/// does once it has read the data; the benchmark calls it with data of its own making).
+pub fn seal_bundle(
+    store: &mut Store,
+    caller: Caller,
+    data: park_review_store::exchange::BundleData,
+    signer: &Signer,
+) -> Result<(Sealed, Document)> {
     let registered = store.signing_key(KeyOwner::Expert(&data.header.expert_code))?;
     if registered.certificate_sha256 != sha256_hex(signer.certificate_der()) {
         return Err(CodedError::internal("签名密钥不是本专家当前的密钥"));
@@ -348,9 +359,30 @@ pub fn read_bundle(bytes: &[u8]) -> Result<OpenedBundle> {
 /// Checks every signed PDF of a bundle: a valid signature by the bundle's own signer, with a
 /// claim naming this round, this expert, the document's uid, kind and application.
 fn verify_signed_pdfs(bundle: &OpenedBundle) -> Result<()> {
+    // Each PDF is checked on its own: split over the cores.
+    // One core stays with the store, which works meanwhile.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .saturating_sub(1)
+        .max(1);
+    let signed: Vec<&BundleSigned> = bundle.content.signed.iter().collect();
+    let chunk = signed.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = signed
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || verify_some(bundle, part)))
+            .collect();
+        workers.into_iter().try_for_each(|w| {
+            w.join()
+                .unwrap_or_else(|_| Err(CodedError::internal("核验线程失败")))
+        })
+    })
+}
+
+fn verify_some(bundle: &OpenedBundle, entries: &[&BundleSigned]) -> Result<()> {
     let header = &bundle.facts.header;
     let trusted = [bundle.facts.signer_der.clone()];
-    for entry in &bundle.content.signed {
+    for entry in entries {
         let pdf = &bundle.pdfs[&entry.uid];
         let read = crate::verify::read_signatures(pdf);
         let verdict = crate::verify::judge(&read, crate::verify::Trust::Certificates(&trusted))?;
@@ -405,7 +437,6 @@ fn verify_signed_pdfs(bundle: &OpenedBundle) -> Result<()> {
 /// store checks and applies everything in one transaction (see [`Store::apply_bundle`]).
 pub fn import_bundle(store: &mut Store, bundle: &OpenedBundle) -> Result<BundleImported> {
     store.check_bundle_signer(&bundle.facts)?;
-    verify_signed_pdfs(bundle)?;
     let signed: Vec<VerifiedSigned<'_>> = bundle
         .content
         .signed
@@ -415,7 +446,17 @@ pub fn import_bundle(store: &mut Store, bundle: &OpenedBundle) -> Result<BundleI
             pdf: &bundle.pdfs[&entry.uid],
         })
         .collect();
-    Ok(store.apply_bundle(&bundle.facts, &bundle.content, &signed)?)
+    // The signed PDFs are verified on the other cores while the store checks and writes the
+    // scores; the store commits only once they all passed.
+    std::thread::scope(|scope| {
+        let verified = scope.spawn(|| verify_signed_pdfs(bundle));
+        let outcome = store.apply_bundle(&bundle.facts, &bundle.content, &signed, || {
+            verified
+                .join()
+                .unwrap_or_else(|_| Err(CodedError::internal("核验线程失败")))
+        });
+        Ok(outcome?)
+    })
 }
 
 /// Where a certificate to register comes from.

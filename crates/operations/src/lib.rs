@@ -32,8 +32,9 @@ pub use applications::{
 pub use eligibility::eligibility_summary;
 pub use exchange::{
     export_bundle, export_package, import_bundle, import_certificate, import_package,
-    package_recipients, read_bundle, read_certificate, read_package, CertificateRegistered,
-    CertificateSource, OpenedBundle, OpenedPackage, Sealed, BUNDLE_EXTENSION, PACKAGE_EXTENSION,
+    package_recipients, read_bundle, read_certificate, read_package, seal_bundle,
+    CertificateRegistered, CertificateSource, OpenedBundle, OpenedPackage, Sealed,
+    BUNDLE_EXTENSION, PACKAGE_EXTENSION,
 };
 pub use experts::{import_experts, read_experts_file, ExpertsImported};
 pub use files::{Document, ExportFormat};

@@ -162,3 +162,32 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// What expert `code`'s score bundle would hold, read on this (secretariat's) database: the
+    /// benchmark seals it as if the expert's laptop had.
+    pub fn bench_bundle_data(
+        &self,
+        round_id: RoundId,
+        code: &str,
+    ) -> Result<crate::exchange::BundleData> {
+        self.bundle_data_of(round_id, code)
+    }
+
+    /// Removes every score, pledge, opinion and submission of a round: the secretariat's
+    /// database before the bundle that the benchmark imports.
+    pub fn bench_clear_scores(&mut self, round_id: RoundId) -> Result<()> {
+        let round = self.round(round_id)?;
+        self.write(&Actor::system(), |tx| {
+            tx.tx.execute(
+                "DELETE FROM scores WHERE assignment_id IN (SELECT id FROM assignments WHERE round_id = ?1)",
+                [round_id.0],
+            )?;
+            tx.tx.execute(
+                "UPDATE assignments SET declared_no_conflict_at = NULL, submitted_at = NULL, opinion = '' WHERE round_id = ?1",
+                [round_id.0],
+            )?;
+            tx.audit("bench.clear_scores", "round", &round.uid.0, json!({}))
+        })
+    }
+}
