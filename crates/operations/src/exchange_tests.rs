@@ -752,3 +752,89 @@ fn a_bundle_cannot_score_what_is_not_the_experts_or_change_a_submitted_sheet() {
     );
     assert_eq!(dump(&secretariat), before);
 }
+
+/// A person with Python's zipfile, OpenSSL and sha256sum alone checks a bundle as
+/// docs/formats/bundle.md shows: the signature over the manifest, the signer's fingerprint, and
+/// every member's hash.
+#[test]
+fn a_bundle_verifies_by_hand_with_openssl_and_sha256sum() {
+    let mut l = laptops();
+    let a = l.experts[0].0.clone();
+    let (sealed, bundle) = score_sign_export(&mut l.experts[0].1, &a);
+    let dir = l.path("by-hand");
+    std::fs::create_dir(&dir).unwrap();
+    let file = dir.join(&bundle.file_name);
+    std::fs::write(&file, &bundle.bytes).unwrap();
+    let run = |program: &str, args: &[&str]| {
+        let out = std::process::Command::new(program)
+            .current_dir(&dir)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{program}: {e}"));
+        assert!(
+            out.status.success(),
+            "{program} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    run(
+        "python3",
+        &["-m", "zipfile", "-e", file.to_str().unwrap(), "b"],
+    );
+    let (_, err) = run(
+        "openssl",
+        &[
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "b/manifest.p7s",
+            "-content",
+            "b/manifest.json",
+            "-CAfile",
+            "b/members/signer.pem",
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+        ],
+    );
+    assert!(err.contains("Verification successful"), "{err}");
+    run(
+        "openssl",
+        &[
+            "x509",
+            "-in",
+            "b/members/signer.pem",
+            "-outform",
+            "DER",
+            "-out",
+            "signer.der",
+        ],
+    );
+    let (out, _) = run("sha256sum", &["signer.der"]);
+    let fingerprint =
+        park_review_domain::offline::fingerprint_groups(out.split_whitespace().next().unwrap());
+    assert_eq!(fingerprint, sealed.signer_fingerprint);
+    let manifest: park_review_container::Manifest =
+        serde_json::from_slice(&std::fs::read(dir.join("b/manifest.json")).unwrap()).unwrap();
+    assert!(
+        manifest.members.len() >= 3,
+        "bundle.json, signer.pem and the signed sheets"
+    );
+    for member in &manifest.members {
+        let (out, _) = run("sha256sum", &[&format!("b/members/{}", member.name)]);
+        assert_eq!(
+            out.split_whitespace().next().unwrap(),
+            member.sha256,
+            "{}",
+            member.name
+        );
+    }
+}
