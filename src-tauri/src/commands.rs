@@ -45,6 +45,8 @@ pub enum Entity {
     Sheet,
     /// Ranking settings, site scores, outlier resolutions, finalisation.
     Ranking,
+    /// Review packages and score bundles sent.
+    Exchange,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

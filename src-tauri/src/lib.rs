@@ -3,6 +3,7 @@
 //! ([`CodedError`]).
 
 pub mod commands;
+pub mod exchange;
 pub mod ranking;
 pub mod review;
 pub mod sheets;
@@ -103,6 +104,13 @@ pub fn run() {
             sheets::export_summary,
             sheets::export_round_sheets,
             sheets::verify_sheet,
+            exchange::database_copy,
+            exchange::import_package,
+            exchange::export_packages,
+            exchange::export_bundle,
+            exchange::import_bundles,
+            exchange::preview_certificate,
+            exchange::register_certificate,
             sheets::create_secretariat_key,
             ranking::ranking,
             ranking::set_ranking_settings,

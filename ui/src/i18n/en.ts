@@ -1,3 +1,4 @@
+import exchangeEn from './exchange.en'
 import signingEn from './signing.en'
 import reviewEn from './review.en'
 // English: the second language, for reviewers and auditors who do not read Chinese.
@@ -6,6 +7,7 @@ import type zh from './zh-CN'
 const en: typeof zh = {
   ...reviewEn,
   ...signingEn,
+  ...exchangeEn,
   app: {
     title: 'Guangdong AI Industrial Park Review',
     shortTitle: 'Park Review',

@@ -1,9 +1,11 @@
+import exchangeZh from './exchange.zh-CN'
 import signingZh from './signing.zh-CN'
 import reviewZh from './review.zh-CN'
 // Simplified Chinese: the product's language. Terms follow the glossary in ARCHITECTURE.md.
 export default {
   ...reviewZh,
   ...signingZh,
+  ...exchangeZh,
   app: {
     title: '广东省人工智能产业园区评审',
     shortTitle: '园区评审',

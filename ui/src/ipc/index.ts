@@ -7,6 +7,13 @@ import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 import type { AppInfo } from './bindings/AppInfo'
+import type { CopyInfo } from './bindings/CopyInfo'
+import type { PackageImportedView } from './bindings/PackageImportedView'
+import type { SavedContainer } from './bindings/SavedContainer'
+import type { BundleRow } from './bindings/BundleRow'
+import type { CertificatePreview } from './bindings/CertificatePreview'
+import type { CertificateRegistered } from './bindings/CertificateRegistered'
+import type { PackageProgress } from './bindings/PackageProgress'
 import type { CityInfo } from './bindings/CityInfo'
 import type { Clause } from './bindings/Clause'
 import type { ApplicationRecord } from './bindings/ApplicationRecord'
@@ -57,6 +64,11 @@ import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  BundleRow,
+  CertificatePreview,
+  CopyInfo,
+  PackageImportedView,
+  SavedContainer,
   AssignmentKey,
   Clause,
   Entity,
@@ -275,6 +287,28 @@ export const rankingApi = {
     call<string[]>('export_publicity', { roundId, start, days, contact }),
   createSecretariatKey: (passphrase: string) => call<string>('create_secretariat_key', { passphrase }),
   saveChart: (name: string, png: Uint8Array) => call<string>('save_chart', { name, png: Array.from(png) }),
+}
+
+/** The offline exchange (docs/formats/package.md, bundle.md). */
+export const exchangeApi = {
+  /** Whose copy this database is: the secretariat's, or one expert's (with the pinned fingerprint). */
+  databaseCopy: () => call<CopyInfo>('database_copy'),
+  importPackage: (bytes: Uint8Array) => call<PackageImportedView>('import_package', { bytes: Array.from(bytes) }),
+  /** Packages for the named experts (every expert with assignments when empty), to exports/. */
+  exportPackages: (roundId: number, experts: string[], passphrase: string) =>
+    call<SavedContainer[]>('export_packages', { roundId, experts, passphrase }),
+  exportBundle: (roundId: number, passphrase: string) => call<SavedContainer>('export_bundle', { roundId, passphrase }),
+  importBundles: (files: { name: string; bytes: Uint8Array }[]) =>
+    call<BundleRow[]>('import_bundles', { files: files.map((f) => ({ name: f.name, bytes: Array.from(f.bytes) })) }),
+  previewCertificate: (bytes: Uint8Array, fromBundle: boolean) =>
+    call<CertificatePreview>('preview_certificate', { bytes: Array.from(bytes), fromBundle }),
+  registerCertificate: (expert: string, bytes: Uint8Array, fromBundle: boolean, replaceReason: string | null) =>
+    call<CertificateRegistered>('register_certificate', { expert, bytes: Array.from(bytes), fromBundle, replaceReason }),
+}
+
+/** Calls `handler` as each review package of a batch is written. */
+export function onPackageProgress(handler: (progress: PackageProgress) => void): Promise<UnlistenFn> {
+  return listen<PackageProgress>('package-progress', (event) => handler(event.payload))
 }
 
 /** Calls `handler` for each signed sheet of a batch as it is written. */

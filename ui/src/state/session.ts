@@ -2,12 +2,15 @@
 // working on. Data always comes from the Rust side; this module only caches the last answer
 // and refreshes it when the database reports a change.
 import { computed, reactive } from 'vue'
-import { AppError, api, onStoreChanged, toAppError, type AppInfo, type Entity, type Round } from '../ipc'
+import { AppError, api, exchangeApi, onStoreChanged, toAppError, type AppInfo, type CopyInfo, type Entity, type Round } from '../ipc'
 
 const ROUND_KEY = 'park-review.round'
 
 export const session = reactive({
   info: null as AppInfo | null,
+  /** Whose copy the database is: on an expert's laptop (a review package imported), that
+   * expert's code and the secretariat's pinned fingerprint. */
+  copy: null as CopyInfo | null,
   rounds: [] as Round[],
   currentRoundId: null as number | null,
   loaded: false,
@@ -26,6 +29,7 @@ export async function refreshSession(): Promise<void> {
   try {
     session.info ??= await api.appInfo()
     session.rounds = await api.listRounds()
+    session.copy = await exchangeApi.databaseCopy()
     session.fatal = null
     const remembered = Number(localStorage.getItem(ROUND_KEY))
     const keep = session.rounds.find((r) => r.id === (session.currentRoundId ?? remembered))
