@@ -838,3 +838,39 @@ fn a_bundle_verifies_by_hand_with_openssl_and_sha256sum() {
         );
     }
 }
+
+/// An application whose facts changed after assignment so that the expert now has a conflict
+/// of interest (the park's management body is the expert's employer) does not travel: the
+/// package holds the expert's other assignments only.
+#[test]
+fn a_package_leaves_out_an_assignment_with_a_standing_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("office.sqlite3"))
+        .unwrap()
+        .with_clock(pinned);
+    let round = store.load_demo(&Actor::system()).unwrap().round.id;
+    store.open_round(&CLI.secretariat(), round).unwrap();
+    store
+        .auto_assign(&CLI.secretariat(), round, None, 1)
+        .unwrap();
+    let row = store.list_scores(round).unwrap().remove(0);
+    let travelling = |store: &Store| -> Vec<String> {
+        let data = store.package_data(round, &row.expert).unwrap();
+        data.content
+            .applications
+            .iter()
+            .map(|a| a.record.code.clone())
+            .collect()
+    };
+    let before = travelling(&store);
+    assert!(before.contains(&row.application));
+    let employer = store.expert_by_code(&row.expert).unwrap().employer;
+    let mut record = store.application_record(round, &row.application).unwrap();
+    record.management_body = employer;
+    store
+        .update_application(&CLI.secretariat(), round, &row.application, &record)
+        .unwrap();
+    let after = travelling(&store);
+    assert!(!after.contains(&row.application), "{after:?}");
+    assert_eq!(after.len(), before.len() - 1);
+}
