@@ -7,7 +7,7 @@ use park_review_domain::ids::RoundId;
 use park_review_domain::offline::fingerprint_groups;
 use park_review_domain::CodedError;
 use park_review_operations::{CertificateRegistered, CertificateSource, Sealed, Signer};
-use park_review_store::exchange::{BundleImported, PackageImported};
+use park_review_store::exchange::{BundleImported, ExchangeStatus, PackageImported};
 use park_review_store::{DatabaseCopy, KeyOwner};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State};
@@ -43,6 +43,15 @@ pub async fn database_copy(state: State<'_, AppState>) -> Result<CopyInfo, Coded
         })
     })
     .await
+}
+
+/// Every panel expert's place in the exchange: package sent, certificate, bundle back.
+#[tauri::command]
+pub async fn exchange_status(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<Vec<ExchangeStatus>, CodedError> {
+    with_store(&state, move |store| Ok(store.exchange_status(round_id)?)).await
 }
 
 /// A package imported, with the fingerprint of the secretariat's certificate to compare.

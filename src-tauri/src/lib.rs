@@ -105,6 +105,7 @@ pub fn run() {
             sheets::export_round_sheets,
             sheets::verify_sheet,
             exchange::database_copy,
+            exchange::exchange_status,
             exchange::import_package,
             exchange::export_packages,
             exchange::export_bundle,

@@ -182,6 +182,21 @@ fn a_package_goes_out_and_a_bundle_comes_back_on_the_command_line() {
     );
     let again = office.json(&["bundle", "import", &bundle, "--json"]);
     assert_eq!(again["already_imported"], Value::Bool(true));
+    let status = office.json(&["package", "status", "--round", "DEMO-2026", "--json"]);
+    let row = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["expert"] == expert.as_str())
+        .unwrap();
+    assert_eq!(
+        (
+            row["package_sequence"].as_u64(),
+            row["bundle_sequence"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert_eq!(row["submitted"], row["assigned"]);
     // The signed sheets are collected with the others and verify against the office database.
     let collected = office.path("collected");
     let out = office.run(&["sheets", "--round", "DEMO-2026", "--out", &collected]);

@@ -101,6 +101,8 @@ test('exchange: a package goes to a second app on its own database and a signed 
     assert.ok(rows.length > 0 && rows.every((r) => r.stage === 'submitted'), 'every sheet arrived submitted')
     // The same bundle again: already imported, nothing changes.
     await office.type('input[data-testid="bundle-input"]', bundle)
+    // The progress table shows the bundle back and every sheet submitted.
+    await office.waitFor('the progress row', `return [...document.querySelectorAll('[data-testid="exchange-status"] tr')].some((tr) => tr.innerText.includes('E004') && tr.innerText.includes('已登记') && !tr.innerText.includes('未收回'))`)
     await office.waitFor('already imported', `return document.querySelector('[data-testid="bundle-report"]')?.innerText.includes('已导入过')`, 30000)
     failed = false
   } finally {

@@ -44,6 +44,11 @@ pub enum PackageCommand {
         /// 评审包文件（.prpkg）
         file: PathBuf,
     },
+    /// 秘书处：各专家的进度——评审包已发出的序号、证书是否登记、评分包已收回的序号、已提交的评分表
+    Status {
+        #[command(flatten)]
+        round: RoundArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,6 +142,31 @@ pub fn package(cli: &Cli, command: &PackageCommand) -> Outcome {
                         .and_then(|m| m["package"]["signer_fingerprint"].as_str())
                         .unwrap_or("—")
                 )
+            })
+        }
+        PackageCommand::Status { round } => {
+            let (store, round) = cli.round(&round.round)?;
+            let rows = store.exchange_status(round.id)?;
+            cli.emit(&rows, |rows| {
+                for r in rows {
+                    crate::say!(
+                        "{} {}\t分配 {}\t评审包 {}\t证书 {}\t评分包 {}\t已提交 {}/{}",
+                        r.expert,
+                        r.name,
+                        r.assigned,
+                        r.package_sequence
+                            .map_or("未发出".to_owned(), |n| format!("第 {n} 号")),
+                        if r.certificate.is_some() {
+                            "已登记"
+                        } else {
+                            "未登记"
+                        },
+                        r.bundle_sequence
+                            .map_or("未收回".to_owned(), |n| format!("第 {n} 号")),
+                        r.submitted,
+                        r.assigned
+                    );
+                }
             })
         }
         PackageCommand::Import { file } => {

@@ -283,6 +283,17 @@ fn a_round_across_three_laptops_ranks_as_on_one_database() {
         assert_eq!(sealed.sequence, 1);
         bundles.push((code.clone(), sealed, file));
     }
+    // Where each expert stands: packages sent, nothing registered or back yet.
+    let status = l.secretariat.exchange_status(round).unwrap();
+    let of = |code: &str| status.iter().find(|s| s.expert == code).unwrap().clone();
+    assert_eq!(of(&bundles[0].0).package_sequence, Some(1));
+    assert_eq!(
+        (
+            of(&bundles[0].0).certificate.clone(),
+            of(&bundles[0].0).bundle_sequence
+        ),
+        (None, None)
+    );
     // Not registered yet: refused with the fingerprint and the command, nothing changed.
     let before = dump(&l.secretariat_path());
     let err = import(&mut l.secretariat, &bundles[0].2.bytes).unwrap_err();
@@ -320,6 +331,16 @@ fn a_round_across_three_laptops_ranks_as_on_one_database() {
         assert!(again.already_imported);
         assert_eq!(again.scores, report.scores);
         assert_eq!(dump(&l.secretariat_path()), before);
+    }
+    let status = l.secretariat.exchange_status(round).unwrap();
+    for (code, sealed, _) in &bundles {
+        let s = status.iter().find(|s| s.expert == *code).unwrap();
+        assert_eq!(s.bundle_sequence, Some(1));
+        assert_eq!(
+            s.certificate.as_deref(),
+            Some(sealed.signer_fingerprint.as_str())
+        );
+        assert_eq!(s.submitted, s.assigned);
     }
     // The other experts score on the secretariat's laptop, as before.
     let travelling: Vec<String> = l.experts.iter().map(|(c, _)| c.clone()).collect();

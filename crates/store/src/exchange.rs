@@ -145,6 +145,27 @@ pub struct BundleImported {
     pub signed_sheets: u32,
 }
 
+/// Where one panel expert stands in the exchange: for the secretariat to see who has their
+/// package, whose certificate is registered, and whose scores came back.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ExchangeStatus {
+    pub expert: String,
+    pub name: String,
+    /// Applications assigned.
+    pub assigned: u32,
+    /// The newest package sent: its sequence number and when it was made.
+    pub package_sequence: Option<u32>,
+    pub package_at: Option<String>,
+    /// The registered certificate, in groups of four (None: not registered yet).
+    pub certificate: Option<String>,
+    /// The newest bundle imported: its sequence number and when it was made on the laptop.
+    pub bundle_sequence: Option<u32>,
+    pub bundle_at: Option<String>,
+    /// Sheets submitted, as this database has them.
+    pub submitted: u32,
+}
+
 /// One signed PDF of a bundle that the operations verified (signature, certificate, claim).
 #[derive(Debug, Clone)]
 pub struct VerifiedSigned<'a> {
@@ -281,6 +302,51 @@ impl Store {
                        "file_sha256": facts.file_sha256}),
             )
         })
+    }
+
+    /// Every panel expert's place in the exchange of a round (the secretariat's view).
+    pub fn exchange_status(&self, round_id: RoundId) -> Result<Vec<ExchangeStatus>> {
+        self.require_secretariat_copy()?;
+        let newest = |direction: Direction,
+                      expert_id: i64|
+         -> Result<(Option<u32>, Option<String>)> {
+            Ok(self
+                .conn()
+                .query_row(
+                    "SELECT sequence, created_at FROM exchanges WHERE direction = ?1 AND round_id = ?2 AND expert_id = ?3
+                     ORDER BY sequence DESC LIMIT 1",
+                    params![direction.as_str(), round_id.0, expert_id],
+                    |r| Ok((Some(r.get(0)?), Some(r.get(1)?))),
+                )
+                .optional()?
+                .unwrap_or((None, None)))
+        };
+        let mut out = Vec::new();
+        for expert in self.list_panel(round_id)? {
+            let (assigned, submitted): (u32, u32) = self.conn().query_row(
+                "SELECT count(*), count(submitted_at) FROM assignments WHERE round_id = ?1 AND expert_id = ?2",
+                params![round_id.0, expert.id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let (package_sequence, package_at) = newest(Direction::PackageOut, expert.id.0)?;
+            let (bundle_sequence, bundle_at) = newest(Direction::BundleIn, expert.id.0)?;
+            let certificate = self
+                .signing_key(KeyOwner::Expert(&expert.code))
+                .ok()
+                .map(|k| park_review_domain::offline::fingerprint_groups(&k.certificate_sha256));
+            out.push(ExchangeStatus {
+                expert: expert.code.clone(),
+                name: expert.name.clone(),
+                assigned,
+                package_sequence,
+                package_at,
+                certificate,
+                bundle_sequence,
+                bundle_at,
+                submitted,
+            });
+        }
+        Ok(out)
     }
 
     /// The secretariat's certificate pinned on this expert's copy, if a package was imported.

@@ -1,6 +1,18 @@
 // The offline exchange, in English.
 export default {
   exchange: {
+    statusTitle: 'Where each expert stands',
+    statusEmpty: 'No expert on this round’s panel yet.',
+    assigned: 'Assigned',
+    packageSent: 'Package',
+    numbered: 'No. {n}',
+    notSent: 'Not sent',
+    certificate: 'Certificate',
+    registered: 'Registered',
+    notRegistered: 'Not registered',
+    bundleBack: 'Bundle',
+    notBack: 'Not back',
+    submitted: 'Submitted',
     nav: 'Packages & bundles',
     title: 'Review packages and score bundles',
     subtitle: 'Experts review offline on their own laptops: export a package for each (USB stick or shared folder), then import the score bundles they send back.',

@@ -1,6 +1,18 @@
 // The offline exchange: review packages and score bundles (docs/formats/package.md, bundle.md).
 export default {
   exchange: {
+    statusTitle: '各专家进度',
+    statusEmpty: '本批次还没有评审专家。',
+    assigned: '分配',
+    packageSent: '评审包',
+    numbered: '第 {n} 号',
+    notSent: '未发出',
+    certificate: '证书',
+    registered: '已登记',
+    notRegistered: '未登记',
+    bundleBack: '评分包',
+    notBack: '未收回',
+    submitted: '已提交',
     nav: '评审包与评分包',
     title: '评审包与评分包',
     subtitle: '专家在自己的电脑上离线评审：导出评审包交给专家（U 盘或共享文件夹），收回评分包后导入。',

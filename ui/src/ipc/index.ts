@@ -8,6 +8,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 import type { AppInfo } from './bindings/AppInfo'
 import type { CopyInfo } from './bindings/CopyInfo'
+import type { ExchangeStatus } from './bindings/ExchangeStatus'
 import type { PackageImportedView } from './bindings/PackageImportedView'
 import type { SavedContainer } from './bindings/SavedContainer'
 import type { BundleRow } from './bindings/BundleRow'
@@ -64,6 +65,7 @@ import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  ExchangeStatus,
   BundleRow,
   CertificatePreview,
   CopyInfo,
@@ -293,6 +295,8 @@ export const rankingApi = {
 export const exchangeApi = {
   /** Whose copy this database is: the secretariat's, or one expert's (with the pinned fingerprint). */
   databaseCopy: () => call<CopyInfo>('database_copy'),
+  /** Every panel expert's place in the exchange: package sent, certificate, bundle back. */
+  status: (roundId: number) => call<ExchangeStatus[]>('exchange_status', { roundId }),
   importPackage: (bytes: Uint8Array) => call<PackageImportedView>('import_package', { bytes: Array.from(bytes) }),
   /** Packages for the named experts (every expert with assignments when empty), to exports/. */
   exportPackages: (roundId: number, experts: string[], passphrase: string) =>

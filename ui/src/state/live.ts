@@ -19,6 +19,7 @@ export const ALL_BUT_DRAFTS: readonly Entity[] = [
   'key',
   'sheet',
   'ranking',
+  'exchange',
 ]
 
 /** Calls `load` now, when the current round changes, when one of `entities` changes, and when
