@@ -4,8 +4,11 @@ CREATE INDEX assignments_expert ON assignments(expert_id);
 CREATE INDEX assignments_round ON assignments(round_id);
 CREATE INDEX attachments_application ON attachments(application_id);
 CREATE INDEX audit_log_entity ON audit_log(entity_uid);
+CREATE UNIQUE INDEX checklists_one_per_round ON checklists(round_id);
 CREATE INDEX exchanges_round ON exchanges(round_id, expert_id);
 CREATE INDEX formal_review_cache_round ON formal_review_cache(round_id);
+CREATE UNIQUE INDEX inspection_members_one_leader ON inspection_members(inspection_id) WHERE role = 'leader';
+CREATE INDEX inspections_round ON inspections(round_id);
 CREATE INDEX recusals_round ON recusals(round_id);
 CREATE INDEX signed_sheets_file ON signed_sheets(file_sha256);
 CREATE INDEX signed_sheets_round ON signed_sheets(round_id, kind);
@@ -126,24 +129,13 @@ CREATE TABLE audit_log (
     entity_uid  TEXT NOT NULL,
     detail      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail))
 , actor_surface TEXT NOT NULL DEFAULT '');
-CREATE TABLE checklist_items (
-    id              INTEGER PRIMARY KEY,
-    uid             TEXT NOT NULL UNIQUE,
-    checklist_id    INTEGER NOT NULL REFERENCES checklists(id) ON DELETE CASCADE,
-    position        INTEGER NOT NULL,
-    code            TEXT NOT NULL,
-    title           TEXT NOT NULL,
-    guidance        TEXT NOT NULL DEFAULT '',
-    clauses         TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(clauses)),
-    UNIQUE (checklist_id, code)
-);
 CREATE TABLE checklists (
     id          INTEGER PRIMARY KEY,
     uid         TEXT NOT NULL UNIQUE,
     round_id    INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
     code        TEXT NOT NULL,
     title       TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
+    created_at  TEXT NOT NULL, body TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(body)), frozen_sha256 TEXT, frozen_at TEXT, updated_at TEXT,
     UNIQUE (round_id, code)
 );
 CREATE TABLE criteria (
@@ -234,30 +226,60 @@ CREATE TABLE hand_signatures (
     png         BLOB NOT NULL CHECK (substr(png, 1, 8) = X'89504E470D0A1A0A'),
     created_at  TEXT NOT NULL
 );
-CREATE TABLE inspection_items (
-    id                  INTEGER PRIMARY KEY,
-    uid                 TEXT NOT NULL UNIQUE,
-    inspection_id       INTEGER NOT NULL REFERENCES inspections(id) ON DELETE CASCADE,
-    checklist_item_id   INTEGER NOT NULL REFERENCES checklist_items(id),
-    status              TEXT NOT NULL DEFAULT 'unchecked'
-                        CHECK (status IN ('unchecked', 'confirmed', 'partly', 'not_met', 'not_applicable')),
-    note                TEXT NOT NULL DEFAULT '',
-    updated_at          TEXT NOT NULL,
-    UNIQUE (inspection_id, checklist_item_id)
-);
-CREATE TABLE inspections (
+CREATE TABLE inspection_answers (
+    inspection_id   INTEGER NOT NULL REFERENCES inspections(id) ON DELETE CASCADE,
+    item_code       TEXT NOT NULL,
+    status          TEXT CHECK (status IS NULL OR status IN ('confirmed', 'partly', 'not_met', 'not_applicable')),
+    value           REAL,
+    text            TEXT NOT NULL DEFAULT '',
+    note            TEXT NOT NULL DEFAULT '',
+    updated_at      TEXT NOT NULL,
+    updated_by      TEXT NOT NULL,
+    PRIMARY KEY (inspection_id, item_code)
+) WITHOUT ROWID;
+CREATE TABLE inspection_evidence (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,
-    round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
-    application_id  INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
-    checklist_id    INTEGER NOT NULL REFERENCES checklists(id),
-    status          TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'in_progress', 'signed')),
-    team            TEXT NOT NULL DEFAULT '',
-    started_at      TEXT,
-    signed_at       TEXT,
-    created_at      TEXT NOT NULL,
-    updated_at      TEXT NOT NULL,
-    UNIQUE (application_id, checklist_id)
+    inspection_id   INTEGER NOT NULL REFERENCES inspections(id) ON DELETE CASCADE,
+    item_code       TEXT NOT NULL,
+    file_name       TEXT NOT NULL,
+    media_type      TEXT NOT NULL CHECK (media_type IN ('application/pdf', 'image/png', 'image/jpeg')),
+    size_bytes      INTEGER NOT NULL CHECK (size_bytes > 0),
+    sha256          TEXT NOT NULL CHECK (length(sha256) = 64),
+    -- From the photo's EXIF, when present: capture time (as written, local) and position.
+    captured_at     TEXT,
+    latitude        REAL CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90),
+    longitude       REAL CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180),
+    added_by        TEXT NOT NULL,
+    added_at        TEXT NOT NULL,
+    UNIQUE (inspection_id, item_code, sha256)
+);
+CREATE TABLE inspection_members (
+    inspection_id   INTEGER NOT NULL REFERENCES inspections(id) ON DELETE CASCADE,
+    expert_id       INTEGER NOT NULL REFERENCES experts(id),
+    role            TEXT NOT NULL CHECK (role IN ('leader', 'member')),
+    PRIMARY KEY (inspection_id, expert_id)
+) WITHOUT ROWID;
+CREATE TABLE inspections (
+    id                  INTEGER PRIMARY KEY,
+    uid                 TEXT NOT NULL UNIQUE,
+    round_id            INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    application_id      INTEGER NOT NULL UNIQUE REFERENCES applications(id) ON DELETE CASCADE,
+    status              TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'in_progress', 'finalised')),
+    visit_date          TEXT CHECK (visit_date IS NULL OR date(visit_date) = visit_date),
+    place               TEXT NOT NULL DEFAULT '',
+    -- The checklist the visit follows, frozen when it started.
+    checklist_sha256    TEXT CHECK (checklist_sha256 IS NULL OR length(checklist_sha256) = 64),
+    started_at          TEXT,
+    finalised_at        TEXT,
+    finalised_by        TEXT,
+    -- The site score recorded when finalised (hundredths of a point, 0–10000).
+    site_score_centi    INTEGER CHECK (site_score_centi IS NULL OR site_score_centi BETWEEN 0 AND 10000),
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL,
+    CHECK ((status = 'finalised') = (finalised_at IS NOT NULL)),
+    CHECK ((status = 'finalised') = (site_score_centi IS NOT NULL)),
+    CHECK ((status = 'planned') = (started_at IS NULL))
 );
 CREATE TABLE outlier_resolutions (
     id              INTEGER PRIMARY KEY,
@@ -309,7 +331,8 @@ CREATE TABLE rounds (
     CHECK (recuse_same_city IN (0, 1)), aggregation TEXT NOT NULL DEFAULT 'trimmed_mean'
     CHECK (aggregation IN ('mean', 'median', 'trimmed_mean', 'zscore')), material_weight_permille INTEGER NOT NULL DEFAULT 600
     CHECK (material_weight_permille BETWEEN 0 AND 1000), outlier_margin_centi INTEGER NOT NULL DEFAULT 1500
-    CHECK (outlier_margin_centi > 0), selection_count INTEGER CHECK (selection_count IS NULL OR selection_count > 0), selection_cutoff_centi INTEGER CHECK (selection_cutoff_centi IS NULL OR selection_cutoff_centi >= 0), ranking_finalised_at TEXT, ranking_finalised_by TEXT, facts_generation INTEGER NOT NULL DEFAULT 0);
+    CHECK (outlier_margin_centi > 0), selection_count INTEGER CHECK (selection_count IS NULL OR selection_count > 0), selection_cutoff_centi INTEGER CHECK (selection_cutoff_centi IS NULL OR selection_cutoff_centi >= 0), ranking_finalised_at TEXT, ranking_finalised_by TEXT, facts_generation INTEGER NOT NULL DEFAULT 0, site_factors TEXT NOT NULL
+    DEFAULT '{"confirmed":1000,"partly":600,"not_met":0}' CHECK (json_valid(site_factors)));
 CREATE TABLE rubric_sections (
     id          INTEGER PRIMARY KEY,
     uid         TEXT NOT NULL UNIQUE,

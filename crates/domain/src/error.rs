@@ -97,6 +97,14 @@ pub enum ErrorCode {
     BundleOutdated,
     /// A bundle's signer is not the certificate registered here for its expert.
     CertNotRegistered,
+    /// A checklist edit after the round left draft or after the first inspection started.
+    ChecklistFrozen,
+    /// An inspection cannot be finalised: required items or their evidence are missing.
+    InspectionIncomplete,
+    /// The inspection was finalised and is locked; only the secretariat reopens it.
+    InspectionFinalised,
+    /// A hand-entered site score for an application whose score comes from its finalised record.
+    SiteScoreFromRecord,
     /// Reading or writing a file outside the database failed.
     Io,
     /// An unexpected internal failure: a bug, reported with its detail.
@@ -149,6 +157,10 @@ impl ErrorCode {
             Self::PackageOutdated => "PACKAGE_OUTDATED",
             Self::BundleOutdated => "BUNDLE_OUTDATED",
             Self::CertNotRegistered => "CERT_NOT_REGISTERED",
+            Self::ChecklistFrozen => "CHECKLIST_FROZEN",
+            Self::InspectionIncomplete => "INSPECTION_INCOMPLETE",
+            Self::InspectionFinalised => "INSPECTION_FINALISED",
+            Self::SiteScoreFromRecord => "SITE_SCORE_FROM_RECORD",
             Self::Io => "IO",
             Self::Internal => "INTERNAL",
         }

@@ -238,6 +238,7 @@ pub fn parse_rubric(text: &str) -> Result<Rubric, DomainError> {
 pub fn parse_checklist(text: &str) -> Result<Checklist, DomainError> {
     let file: ChecklistFile = serde_json::from_str(text).map_err(malformed)?;
     check_format(&file.format, CHECKLIST_FORMAT)?;
+    crate::inspection::validate_checklist(&file.checklist)?;
     Ok(file.checklist)
 }
 

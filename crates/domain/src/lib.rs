@@ -17,6 +17,7 @@ pub mod eligibility;
 pub mod error;
 pub mod exchange;
 pub mod ids;
+pub mod inspection;
 pub mod model;
 pub mod offline;
 pub mod points;

@@ -64,7 +64,7 @@ pub enum PartnerKind {
     University,
     /// 科研院所
     Institute,
-    /// 人工智能龙头企业
+    /// 人工智能领军企业 (the guide's word, C4)
     LeadingEnterprise,
 }
 
@@ -352,24 +352,5 @@ impl Rubric {
     }
 }
 
-/// An item of a site-inspection checklist (考察清单).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ChecklistItem {
-    pub code: String,
-    pub title: String,
-    #[serde(default)]
-    pub guidance: String,
-    #[serde(default)]
-    pub clauses: Vec<String>,
-}
-
-/// A checklist for a round kind, `park-review/checklist@1`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Checklist {
-    pub code: String,
-    pub title: String,
-    pub round_kind: RoundKind,
-    pub items: Vec<ChecklistItem>,
-}
+/// Site-inspection checklists live with the inspection's rules.
+pub use crate::inspection::{Checklist, ChecklistItem, ChecklistSection};

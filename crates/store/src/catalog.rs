@@ -2,7 +2,7 @@
 //! inspection items can reference single criteria and items.
 
 use park_review_domain::ids::RoundId;
-use park_review_domain::model::{Checklist, Rubric};
+use park_review_domain::model::Rubric;
 use park_review_domain::Points;
 use rusqlite::params;
 use serde_json::json;
@@ -58,42 +58,6 @@ pub(crate) fn insert_rubric(
         "rubric",
         &uid,
         json!({"round_id": round_id.0, "title": rubric.title, "max_total": rubric.max_total()}),
-    )
-}
-
-pub(crate) fn insert_checklist(
-    tx: &mut WriteTx<'_>,
-    round_id: RoundId,
-    checklist: &Checklist,
-) -> Result<()> {
-    let uid = tx.new_uid();
-    let now = tx.now();
-    tx.tx.execute(
-        "INSERT INTO checklists (uid, round_id, code, title, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![uid, round_id.0, checklist.code, checklist.title, now],
-    )?;
-    let checklist_id = tx.tx.last_insert_rowid();
-    for (position, item) in checklist.items.iter().enumerate() {
-        let item_uid = tx.new_uid();
-        tx.tx.execute(
-            "INSERT INTO checklist_items (uid, checklist_id, position, code, title, guidance, clauses)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                item_uid,
-                checklist_id,
-                position,
-                item.code,
-                item.title,
-                item.guidance,
-                serde_json::to_string(&item.clauses).unwrap_or_else(|_| "[]".into())
-            ],
-        )?;
-    }
-    tx.audit(
-        "checklist.create",
-        "checklist",
-        &uid,
-        json!({"round_id": round_id.0, "code": checklist.code, "items": checklist.items.len()}),
     )
 }
 

@@ -9,9 +9,10 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::applications::insert_application;
-use crate::catalog::{insert_checklist, insert_rubric};
+use crate::catalog::insert_rubric;
 use crate::error::{Result, StoreError};
 use crate::experts::{expert_code_taken, upsert_panel_expert};
+use crate::inspection::insert_checklist;
 use crate::rounds::insert_round;
 use crate::{Actor, Store};
 
@@ -77,7 +78,7 @@ impl Store {
                     .iter()
                     .map(|s| s.criteria.len() as u32)
                     .sum(),
-                checklist_items: checklist.items.len() as u32,
+                checklist_items: checklist.items().count() as u32,
             })
         })
     }

@@ -20,6 +20,7 @@ mod eligibility;
 pub mod error;
 pub mod exchange;
 mod experts;
+pub mod inspection;
 pub mod migrate;
 mod ranking;
 mod recusal;
@@ -380,6 +381,8 @@ fn restrict_to_owner(path: &Path) {
     let _ = path;
 }
 
+#[cfg(test)]
+mod inspection_tests;
 #[cfg(test)]
 mod ranking_tests;
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_signed_documents.sql"),
     include_str!("../migrations/0010_database_copy.sql"),
     include_str!("../migrations/0011_exchange.sql"),
+    include_str!("../migrations/0012_inspection.sql"),
 ];
 
 /// The schema version this build writes.

@@ -78,7 +78,7 @@ impl Store {
         )?)
     }
 
-    fn refuse_if_finalised(&self, round_id: RoundId) -> Result<()> {
+    pub(crate) fn refuse_if_finalised(&self, round_id: RoundId) -> Result<()> {
         let s = self.ranking_settings(round_id)?;
         if let Some(at) = s.finalised_at {
             return Err(rule(
@@ -162,6 +162,7 @@ impl Store {
         self.permits(actor)?;
         self.refuse_if_finalised(round_id)?;
         let app = self.find_application(round_id, application)?;
+        self.refuse_if_recorded(&self.round(round_id)?, &app)?;
         let centi = to_centi(score)
             .filter(|c| (0..=10_000).contains(c))
             .ok_or_else(|| {

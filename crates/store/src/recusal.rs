@@ -49,7 +49,7 @@ impl Store {
 
     /// The conflicts between `apps` and `panel`: the rules' findings with the recorded
     /// decisions applied.
-    fn conflicts_of(
+    pub(crate) fn conflicts_of(
         &self,
         round: &Round,
         apps: &[(ApplicationId, &ApplicationRecord)],

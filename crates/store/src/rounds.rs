@@ -44,14 +44,24 @@ impl Store {
         self.permits(actor)?;
         validate_year(year)?;
         self.write(actor, |tx| {
-            insert_round(
+            let round = insert_round(
                 tx,
                 year,
                 kind,
                 &round_code(year, kind),
                 &round_title(year, kind),
                 false,
-            )
+            )?;
+            // Every designation round starts with the shipped site checklist (editable while a
+            // draft).
+            if kind == RoundKind::Designation {
+                crate::inspection::insert_checklist(
+                    tx,
+                    round.id,
+                    &crate::inspection::default_checklist(),
+                )?;
+            }
+            Ok(round)
         })
     }
 

@@ -54,7 +54,12 @@ impl Store {
             experts: count("experts")?,
             panel_members: count("round_experts")?,
             criteria: count("criteria")?,
-            checklist_items: count("checklist_items")?,
+            checklist_items: self.conn().query_row(
+                "SELECT COALESCE(SUM(json_array_length(s.value, '$.items')), 0)
+                 FROM checklists c, json_each(c.body, '$.sections') s",
+                [],
+                |row| row.get(0),
+            )?,
             assignments: count("assignments")?,
             scores: count("scores")?,
             inspections: count("inspections")?,

@@ -193,6 +193,10 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
         "0011_exchange.sql",
         "3a0b9093f7ecf1857745fd86987eb81d2ceef15579c6ebc181d8b5b809ad2bc8",
     ),
+    (
+        "0012_inspection.sql",
+        "83d5c86de7114d81403ad1a6b8ac1fbae7aec11e9a3d1126a90d9b1c09530ac7",
+    ),
 ];
 
 /// On an expert's copy (a review package) the secretariat's actions and its ungated reads of
