@@ -8,6 +8,7 @@ mod applications;
 mod database;
 mod exchange;
 mod hostile;
+mod inspection;
 mod ranking;
 mod review;
 mod signing;

@@ -18,6 +18,7 @@ mod eligibility;
 mod exchange;
 mod expert;
 mod files;
+mod inspection;
 mod key;
 mod output;
 mod passphrase;
@@ -130,7 +131,13 @@ enum Command {
     Rank(rank::RankArgs),
     /// 公示名单：拟认定的园区、公示期（工作日）和异议联系人，PDF 或文本
     Publicity(rank::PublicityArgs),
-    /// 实地考察得分：录入
+    /// 考察清单：查看、导出、导入（首次考察开始后冻结）
+    #[command(subcommand)]
+    Checklist(inspection::ChecklistCommand),
+    /// 实地考察：考察组、开始、逐项记录、佐证、定稿、退回
+    #[command(subcommand)]
+    Inspection(inspection::InspectionCommand),
+    /// 实地考察得分：手工录入（仅限纸质考察；有定稿的考察记录时取自记录）
     #[command(subcommand, name = "site-score")]
     SiteScore(rank::SiteScoreCommand),
     /// 离群分：记录处理方式
@@ -190,6 +197,8 @@ fn run(cli: &Cli) -> Outcome {
         Command::Rank(args) => rank::rank(cli, args),
         Command::Publicity(args) => rank::publicity(cli, args),
         Command::SiteScore(command) => rank::site_score(cli, command),
+        Command::Checklist(command) => inspection::checklist(cli, command),
+        Command::Inspection(command) => inspection::inspection(cli, command),
         Command::Outlier(command) => rank::outlier(cli, command),
         Command::Bench(command) => bench::run(cli, command),
     }

@@ -41,10 +41,10 @@ impl ItemStatus {
 
     pub fn parse(text: &str) -> Option<ItemStatus> {
         Some(match text.trim() {
-            "confirmed" | "符合" | "1" => ItemStatus::Confirmed,
-            "partly" | "基本符合" | "2" => ItemStatus::Partly,
-            "not_met" | "不符合" | "3" => ItemStatus::NotMet,
-            "not_applicable" | "不适用" | "4" => ItemStatus::NotApplicable,
+            "confirmed" | "符合" => ItemStatus::Confirmed,
+            "partly" | "基本符合" => ItemStatus::Partly,
+            "not_met" | "不符合" => ItemStatus::NotMet,
+            "not_applicable" | "不适用" => ItemStatus::NotApplicable,
             _ => return None,
         })
     }

@@ -18,6 +18,7 @@ mod eligibility;
 mod exchange;
 mod experts;
 mod files;
+mod inspection;
 mod keys;
 mod reports;
 mod rubric;
@@ -38,6 +39,10 @@ pub use exchange::{
 };
 pub use experts::{import_experts, read_experts_file, ExpertsImported};
 pub use files::{Document, ExportFormat};
+pub use inspection::{
+    attach_evidence, export_checklist, import_checklist, photo_meta, read_checklist_file,
+    read_evidence_file,
+};
 pub use keys::{change_passphrase, create_key, replace_key, revoke_key};
 pub use park_review_domain::CodedError;
 pub use reports::{publicity, ranking_report, ranking_workbook, Publicity};
@@ -84,6 +89,11 @@ impl Caller {
             user.trim().to_owned()
         };
         Actor::secretariat(name, self.surface)
+    }
+
+    /// A member of an inspection team (by expert code) recording the visit.
+    pub fn inspector(self, code: &str) -> Actor {
+        Actor::inspector(code, self.surface)
     }
 
     /// An expert acting for themself (a pledge, a score, a signature), named by their code.

@@ -485,6 +485,7 @@ impl Store {
         let app = self.find_application(round_id, application)?;
         let row = self.inspection_row(app.id)?.ok_or_else(|| no_team(&app))?;
         refuse_finalised(&row, &app)?;
+        self.check_inspector(actor, &row, &app)?;
         if row.status == InspectionStatus::InProgress {
             return self.inspection(round_id, &app.code);
         }
@@ -691,6 +692,36 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// NOT_PERMITTED for an inspector who is not on the application's team (the secretariat
+    /// may act for a team, e.g. entering a paper checklist).
+    fn check_inspector(
+        &self,
+        actor: &Actor,
+        row: &InspectionRow,
+        app: &ApplicationSummary,
+    ) -> Result<()> {
+        if actor.role != Role::Inspection {
+            return Ok(());
+        }
+        let member: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM inspection_members m JOIN experts e ON e.id = m.expert_id
+                            WHERE m.inspection_id = ?1 AND e.code = ?2)",
+            params![row.id, actor.name],
+            |r| r.get(0),
+        )?;
+        if member {
+            Ok(())
+        } else {
+            Err(rule(
+                ErrorCode::NotPermitted,
+                format!(
+                    "{} 不是申报 {} 考察组的成员，不能记录其考察情况。",
+                    actor.name, app.code
+                ),
+            ))
+        }
+    }
+
     /// The inspection row, checked for a change by the team: started, not finalised.
     fn editable_inspection(&self, app: &ApplicationSummary) -> Result<InspectionRow> {
         let row = self.inspection_row(app.id)?.ok_or_else(|| no_team(app))?;
@@ -721,6 +752,7 @@ impl Store {
         self.permits(actor)?;
         let app = self.find_application(round_id, application)?;
         let row = self.editable_inspection(&app)?;
+        self.check_inspector(actor, &row, &app)?;
         let checklist = self.checklist(round_id)?.checklist;
         let item = checklist
             .item(item_code)
@@ -817,6 +849,7 @@ impl Store {
         self.permits(actor)?;
         let app = self.find_application(round_id, application)?;
         let row = self.editable_inspection(&app)?;
+        self.check_inspector(actor, &row, &app)?;
         let checklist = self.checklist(round_id)?.checklist;
         let item = checklist
             .item(item_code)
@@ -942,6 +975,7 @@ impl Store {
         self.refuse_if_finalised(round_id)?;
         let app = self.find_application(round_id, application)?;
         let row = self.editable_inspection(&app)?;
+        self.check_inspector(actor, &row, &app)?;
         let view = self.inspection(round_id, &app.code)?;
         if !view.missing.is_empty() {
             return Err(rule(

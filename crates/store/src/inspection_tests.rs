@@ -12,12 +12,16 @@ fn office() -> Actor {
     Actor::secretariat("李秘书", Surface::Program)
 }
 
-fn inspector(code: &str) -> Actor {
-    Actor {
-        role: crate::Role::Inspection,
-        name: code.into(),
-        surface: Surface::Program,
-    }
+/// The team's leader in `started` (the first panel expert not from the park's city).
+fn inspector(_: &str) -> Actor {
+    Actor::inspector(
+        LEADER.with(|l| l.borrow().clone()).as_str(),
+        Surface::Program,
+    )
+}
+
+thread_local! {
+    static LEADER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// The demo round in a fresh database, a team set for its first application (an expert whose
@@ -50,6 +54,7 @@ fn started() -> (tempfile::TempDir, Store, RoundId, String, String) {
         )
         .unwrap();
     store.start_inspection(&office(), round, &app.code).unwrap();
+    LEADER.with(|l| *l.borrow_mut() = team[0].clone());
     (dir, store, round, app.code, team[0].clone())
 }
 
@@ -323,6 +328,23 @@ fn a_finalised_record_gives_the_ranking_its_site_score() {
     store
         .reopen_inspection(&office(), round, &app, "C2.1 面积复核")
         .unwrap();
+    // Someone not on the team cannot record anything.
+    let outsider = store
+        .list_panel(round)
+        .unwrap()
+        .into_iter()
+        .find(|e| !finalised.team.iter().any(|t| t.code == e.code))
+        .unwrap();
+    let err = store
+        .answer_item(
+            &Actor::inspector(&outsider.code, Surface::Program),
+            round,
+            &app,
+            "C1.1",
+            &status(ItemStatus::Partly),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotPermitted, "{err}");
     let row = store
         .ranking(round)
         .unwrap()

@@ -83,6 +83,15 @@ impl Actor {
         }
     }
 
+    /// A member of an inspection team (by expert code) acting through `surface`.
+    pub fn inspector(code: &str, surface: Surface) -> Actor {
+        Actor {
+            role: Role::Inspection,
+            name: code.trim().to_owned(),
+            surface,
+        }
+    }
+
     /// The program itself (the demo loader, benchmarks).
     pub fn system() -> Actor {
         Actor {

@@ -1,0 +1,581 @@
+//! `park-review checklist` and `inspection`: the site-inspection checklist of a round, and each
+//! application's inspection — team, visit, answers, evidence, finalising (docs/cli.md,
+//! docs/formats/checklist.md).
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use park_review_domain::inspection::{ItemStatus, Response, StatusFactors};
+use park_review_domain::{CodedError, ErrorCode};
+use park_review_store::inspection::{AnswerInput, InspectionView};
+use park_review_store::Actor;
+
+use crate::{files, Cli, Outcome, RoundArg, CALLER};
+
+#[derive(Debug, Subcommand)]
+pub enum ChecklistCommand {
+    /// 显示批次的考察清单（各部分、考察项、应答方式、权重；首次考察开始后冻结）
+    Show(RoundArg),
+    /// 导出考察清单（park-review/checklist@1 JSON）
+    Export {
+        #[command(flatten)]
+        round: RoundArg,
+        #[arg(long, value_name = "F.json")]
+        out: PathBuf,
+    },
+    /// 导入考察清单，替换批次现有的清单（仅限草稿批次，且尚无考察开始）
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        round: RoundArg,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct Target {
+    #[command(flatten)]
+    round: RoundArg,
+    /// 申报编号
+    #[arg(long, value_name = "A")]
+    application: String,
+}
+
+#[derive(Debug, Args)]
+pub struct By {
+    /// 记录人（考察组成员的专家编号）；不填为本机的秘书处人员（例如代为录入纸质考察表）
+    #[arg(long, value_name = "E")]
+    by: Option<String>,
+}
+
+impl By {
+    fn actor(&self) -> Actor {
+        match &self.by {
+            Some(code) => CALLER.inspector(code),
+            None => CALLER.secretariat(),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InspectionCommand {
+    /// 列出批次各申报的实地考察（考察组、日期、进度、得分）
+    List(RoundArg),
+    /// 组建（或调整）考察组：组长和成员来自专家库，回避规则与评审相同
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// 开始考察：冻结考察清单（批次的第一次开始时），之后可逐项记录
+    Start {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        by: By,
+    },
+    /// 记录一个考察项：状态（符合/基本符合/不符合/不适用）、核实的数值、文字或说明；每次立即保存
+    Answer {
+        #[command(flatten)]
+        target: Target,
+        /// 考察项编号，例如 C2.1
+        #[arg(long, value_name = "K")]
+        item: String,
+        /// confirmed|partly|not_met|not_applicable（或 符合/基本符合/不符合/不适用）
+        #[arg(long, value_name = "S")]
+        status: Option<String>,
+        /// 核实的数值（数值类考察项）
+        #[arg(long, value_name = "X", allow_hyphen_values = true)]
+        value: Option<f64>,
+        /// 文字记录（文字类考察项）
+        #[arg(long, value_name = "T")]
+        text: Option<String>,
+        /// 说明
+        #[arg(long, value_name = "T")]
+        note: Option<String>,
+        #[command(flatten)]
+        by: By,
+    },
+    /// 从标准输入逐行读取“考察项编号 状态或数值 [说明]”，每行立即保存并输出一行确认（供脚本批量录入）
+    Stream {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        by: By,
+    },
+    /// 为考察项添加佐证：照片（JPEG、PNG，保留拍摄时间和位置）或 PDF 文件
+    Attach {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, value_name = "K")]
+        item: String,
+        /// 文件
+        file: PathBuf,
+        #[command(flatten)]
+        by: By,
+    },
+    /// 显示考察情况：每项的申报数据与核实情况、佐证、尚缺内容、数据不符和当前得分
+    Show {
+        #[command(flatten)]
+        target: Target,
+    },
+    /// 定稿：必填项都已记录、佐证齐全后锁定，得分进入综合评分
+    Finalise {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        by: By,
+    },
+    /// 秘书处退回已定稿的考察记录（须写明理由），其得分随之退出综合评分
+    Reopen {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, value_name = "T")]
+        reason: String,
+    },
+    /// 设置本批次的计分系数（0–1）：符合、基本符合、不符合（默认 1、0.6、0）
+    Factors {
+        #[command(flatten)]
+        round: RoundArg,
+        #[arg(long, default_value_t = 1.0)]
+        confirmed: f64,
+        #[arg(long, default_value_t = 0.6)]
+        partly: f64,
+        #[arg(long = "not-met", default_value_t = 0.0)]
+        not_met: f64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// 设置考察组：--leader 组长，--members 其他成员（逗号分隔），考察日期与地点
+    Set {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, value_name = "E")]
+        leader: String,
+        #[arg(long, value_name = "E1,E2", value_delimiter = ',')]
+        members: Vec<String>,
+        /// 考察日期，如 2026-12-03
+        #[arg(long, value_name = "D")]
+        date: Option<String>,
+        /// 考察地点
+        #[arg(long, value_name = "T")]
+        place: Option<String>,
+    },
+}
+
+pub fn checklist(cli: &Cli, command: &ChecklistCommand) -> Outcome {
+    match command {
+        ChecklistCommand::Show(RoundArg { round }) => {
+            let (store, round) = cli.round(round)?;
+            let found = store.checklist(round.id)?;
+            cli.emit(&found, |c| {
+                crate::say!(
+                    "{}（{}）",
+                    c.checklist.title,
+                    c.frozen_sha256
+                        .as_ref()
+                        .map(|s| format!("已冻结，SHA-256 {s}"))
+                        .unwrap_or_else(|| "未冻结".into())
+                );
+                for section in &c.checklist.sections {
+                    crate::say!("{} {}", section.code, section.title);
+                    for item in &section.items {
+                        crate::say!(
+                            "  {}\t{}\t{}\t权重 {}\t{}{}\t{}",
+                            item.code,
+                            item.prompt,
+                            response_zh(&item.response),
+                            item.weight,
+                            if item.required { "必填" } else { "选填" },
+                            if item.evidence_required {
+                                "，须佐证"
+                            } else {
+                                ""
+                            },
+                            item.clauses.join(",")
+                        );
+                    }
+                }
+            })
+        }
+        ChecklistCommand::Export { round, out } => {
+            let (store, round) = cli.round(&round.round)?;
+            let document = park_review_operations::export_checklist(&store, round.id)?;
+            files::write(out, &document.bytes)?;
+            cli.emit(
+                &serde_json::json!({"round": round.code, "out": out}),
+                |_| {
+                    crate::say!(
+                        "已将批次 {} 的考察清单导出到 {}。",
+                        round.code,
+                        out.display()
+                    )
+                },
+            )
+        }
+        ChecklistCommand::Import { file, round } => {
+            let (name, bytes) = files::read(file)?;
+            let checklist = park_review_operations::read_checklist_file(&name, bytes)?;
+            let (mut store, round) = cli.round(&round.round)?;
+            let stored =
+                park_review_operations::import_checklist(&mut store, CALLER, round.id, &checklist)?;
+            cli.emit(&stored, |c| {
+                crate::say!(
+                    "已导入考察清单“{}”：{} 个部分、{} 个考察项。",
+                    c.checklist.title,
+                    c.checklist.sections.len(),
+                    c.checklist.items().count()
+                )
+            })
+        }
+    }
+}
+
+fn response_zh(response: &Response) -> String {
+    match response {
+        Response::Status => "状态".into(),
+        Response::Number { unit, at_least, .. } => match at_least {
+            Some(t) => format!("数值（{unit}，达标 ≥ {t}）"),
+            None => format!("数值（{unit}）"),
+        },
+        Response::Text => "文字".into(),
+    }
+}
+
+fn print_view(v: &InspectionView) {
+    crate::say!(
+        "{} {}：{}，考察组 {}，日期 {}，地点 {}",
+        v.application.code,
+        v.application.park_name,
+        v.status.name_zh(),
+        v.team
+            .iter()
+            .map(|t| format!(
+                "{} {}{}",
+                t.code,
+                t.name,
+                if t.leader { "（组长）" } else { "" }
+            ))
+            .collect::<Vec<_>>()
+            .join("、"),
+        v.visit_date.as_deref().unwrap_or("未定"),
+        if v.place.is_empty() {
+            "未定"
+        } else {
+            &v.place
+        }
+    );
+    for item in &v.items {
+        let found = match (&item.item.response, &item.answer) {
+            (Response::Number { unit, .. }, a) => a.value.map(|x| format!("{x} {unit}")),
+            (Response::Text, a) if !a.text.is_empty() => Some(a.text.clone()),
+            _ => None,
+        };
+        crate::say!(
+            "  {}\t{}\t{}{}{}{}",
+            item.item.code,
+            item.status.map(ItemStatus::name_zh).unwrap_or("未记录"),
+            item.item.prompt,
+            item.declared
+                .as_ref()
+                .map(|d| format!("\n      申报：{}", d.text))
+                .unwrap_or_default(),
+            found
+                .map(|f| format!("\n      核实：{f}"))
+                .unwrap_or_default(),
+            if item.evidence.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "\n      佐证：{}",
+                    item.evidence
+                        .iter()
+                        .map(|e| format!(
+                            "{}{}",
+                            e.file_name,
+                            if e.before_visit {
+                                "（拍摄早于考察日期）"
+                            } else {
+                                ""
+                            }
+                        ))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                )
+            }
+        );
+    }
+    for d in &v.discrepancies {
+        crate::say!(
+            "数据不符：{}（{}）申报 {} {}，核实 {} {}",
+            d.item,
+            d.clauses.join(","),
+            d.declared,
+            d.unit,
+            d.found,
+            d.unit
+        );
+    }
+    if !v.missing.is_empty() {
+        crate::say!("尚缺：{}", v.missing.join("、"));
+    }
+    crate::say!("实地考察得分：{}", v.site_score.total);
+}
+
+fn status_of(text: &str) -> Result<ItemStatus, CodedError> {
+    ItemStatus::parse(text).ok_or_else(|| {
+        CodedError::new(
+            ErrorCode::CliUsage,
+            format!("状态“{text}”无法识别：应为 confirmed、partly、not_met、not_applicable（或 符合、基本符合、不符合、不适用）。"),
+        )
+    })
+}
+
+fn factor(value: f64) -> Result<u32, CodedError> {
+    if !(0.0..=1.0).contains(&value) {
+        return Err(CodedError::new(
+            ErrorCode::OutOfRange,
+            format!("计分系数 {value} 须在 0 到 1 之间。"),
+        ));
+    }
+    Ok((value * 1000.0).round() as u32)
+}
+
+pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
+    match command {
+        InspectionCommand::List(RoundArg { round }) => {
+            let (store, round) = cli.round(round)?;
+            let list = store.list_inspections(round.id)?;
+            cli.emit(&list, |list| {
+                for s in list {
+                    crate::say!(
+                        "{}\t{}\t{}\t组长 {}\t{} 人\t日期 {}\t已记录 {}/{}\t得分 {}",
+                        s.application,
+                        s.park_name,
+                        s.status.map(|s| s.name_zh()).unwrap_or("未组建考察组"),
+                        s.leader.as_deref().unwrap_or("—"),
+                        s.members,
+                        s.visit_date.as_deref().unwrap_or("—"),
+                        s.answered,
+                        s.items,
+                        s.site_score
+                            .map(|p| p.to_string())
+                            .unwrap_or_else(|| "—".into())
+                    );
+                }
+            })
+        }
+        InspectionCommand::Team(TeamCommand::Set {
+            target,
+            leader,
+            members,
+            date,
+            place,
+        }) => {
+            let (mut store, round) = cli.round(&target.round.round)?;
+            let view = store.set_inspection_team(
+                &CALLER.secretariat(),
+                round.id,
+                &target.application,
+                leader,
+                members,
+                date.as_deref(),
+                place.as_deref(),
+            )?;
+            cli.emit(&view, print_view)
+        }
+        InspectionCommand::Start { target, by } => {
+            let (mut store, round) = cli.round(&target.round.round)?;
+            let view = store.start_inspection(&by.actor(), round.id, &target.application)?;
+            cli.emit(&view, |v| {
+                crate::say!(
+                    "已开始申报 {} 的实地考察；考察清单已冻结（SHA-256 {}）。",
+                    v.application.code,
+                    v.checklist_sha256.as_deref().unwrap_or("—")
+                )
+            })
+        }
+        InspectionCommand::Answer {
+            target,
+            item,
+            status,
+            value,
+            text,
+            note,
+            by,
+        } => {
+            let input = AnswerInput {
+                status: status.as_deref().map(status_of).transpose()?,
+                value: *value,
+                text: text.clone(),
+                note: note.clone(),
+            };
+            let (mut store, round) = cli.round(&target.round.round)?;
+            let saved =
+                store.answer_item(&by.actor(), round.id, &target.application, item, &input)?;
+            cli.emit(&saved, |i| {
+                crate::say!(
+                    "已保存 {}：{}（{}）",
+                    i.item.code,
+                    i.status.map(ItemStatus::name_zh).unwrap_or("未记录"),
+                    i.updated_at.as_deref().unwrap_or("")
+                )
+            })
+        }
+        InspectionCommand::Stream { target, by } => {
+            use std::io::BufRead;
+            let (mut store, round) = cli.round(&target.round.round)?;
+            let actor = by.actor();
+            let checklist = store.checklist(round.id)?.checklist;
+            let mut failures = 0;
+            for (n, line) in std::io::stdin().lock().lines().enumerate() {
+                let line = line.map_err(|e| {
+                    CodedError::new(ErrorCode::Io, format!("读取标准输入失败：{e}"))
+                })?;
+                let mut parts = line.trim().splitn(3, char::is_whitespace);
+                let (Some(item), Some(answer)) = (parts.next(), parts.next()) else {
+                    continue;
+                };
+                let note = parts.next().map(|n| n.trim().to_owned());
+                // A number item takes the verified value, a text item words, any other a status.
+                let input = match checklist.item(item).map(|i| &i.response) {
+                    Some(Response::Number { .. }) => answer
+                        .parse::<f64>()
+                        .map(|value| AnswerInput {
+                            value: Some(value),
+                            note,
+                            ..AnswerInput::default()
+                        })
+                        .map_err(|_| {
+                            CodedError::new(
+                                ErrorCode::OutOfRange,
+                                format!("考察项 {item} 应填写核实的数值，“{answer}”不是数字。"),
+                            )
+                        }),
+                    Some(Response::Text) => Ok(AnswerInput {
+                        text: Some(line.trim()[item.len()..].trim().to_owned()),
+                        ..AnswerInput::default()
+                    }),
+                    _ => status_of(answer).map(|status| AnswerInput {
+                        status: Some(status),
+                        note,
+                        ..AnswerInput::default()
+                    }),
+                };
+                let result = input.and_then(|input| {
+                    store
+                        .answer_item(&actor, round.id, &target.application, item, &input)
+                        .map_err(CodedError::from)
+                });
+                match result {
+                    Ok(saved) => crate::say!(
+                        "{}",
+                        serde_json::json!({"line": n + 1, "item": item, "answer": answer,
+                                           "status": saved.status, "saved_at": saved.updated_at})
+                    ),
+                    Err(f) => {
+                        failures += 1;
+                        crate::say!(
+                            "{}",
+                            serde_json::json!({"line": n + 1, "item": item, "code": f.code, "message": f.message})
+                        );
+                    }
+                }
+            }
+            if failures > 0 {
+                return Err(CodedError::new(
+                    ErrorCode::OutOfRange,
+                    format!("{failures} 行未能保存，见上方输出。"),
+                ));
+            }
+            Ok(())
+        }
+        InspectionCommand::Attach {
+            target,
+            item,
+            file,
+            by,
+        } => {
+            let (name, bytes) = files::read(file)?;
+            let (mut store, round) = cli.round(&target.round.round)?;
+            let evidence = park_review_operations::attach_evidence(
+                &mut store,
+                &by.actor(),
+                round.id,
+                &target.application,
+                item,
+                &name,
+                &bytes,
+            )?;
+            cli.emit(&evidence, |e| {
+                crate::say!(
+                    "已添加 {} 的佐证 {}（SHA-256 {}{}）{}",
+                    e.item,
+                    e.file_name,
+                    &e.sha256[..16],
+                    e.captured_at
+                        .as_ref()
+                        .map(|t| format!("，拍摄于 {}", t.replacen('T', " ", 1)))
+                        .unwrap_or_default(),
+                    if e.before_visit {
+                        "。注意：拍摄时间早于考察日期。"
+                    } else {
+                        ""
+                    }
+                )
+            })
+        }
+        InspectionCommand::Show { target } => {
+            let (store, round) = cli.round(&target.round.round)?;
+            let view = store.inspection(round.id, &target.application)?;
+            cli.emit(&view, print_view)
+        }
+        InspectionCommand::Finalise { target, by } => {
+            let (mut store, round) = cli.round(&target.round.round)?;
+            let view = store.finalise_inspection(&by.actor(), round.id, &target.application)?;
+            cli.emit(&view, |v| {
+                crate::say!(
+                    "申报 {} 的实地考察已定稿，实地考察得分 {}，已计入综合评分。",
+                    v.application.code,
+                    v.site_score.total
+                )
+            })
+        }
+        InspectionCommand::Reopen { target, reason } => {
+            let (mut store, round) = cli.round(&target.round.round)?;
+            let view = store.reopen_inspection(
+                &CALLER.secretariat(),
+                round.id,
+                &target.application,
+                reason,
+            )?;
+            cli.emit(&view, |v| {
+                crate::say!(
+                    "已退回申报 {} 的考察记录（理由：{reason}），其得分暂不计入综合评分。",
+                    v.application.code
+                )
+            })
+        }
+        InspectionCommand::Factors {
+            round,
+            confirmed,
+            partly,
+            not_met,
+        } => {
+            let factors = StatusFactors {
+                confirmed: factor(*confirmed)?,
+                partly: factor(*partly)?,
+                not_met: factor(*not_met)?,
+            };
+            let (mut store, round) = cli.round(&round.round)?;
+            let set = store.set_site_factors(&CALLER.secretariat(), round.id, factors)?;
+            cli.emit(&set, |f| {
+                crate::say!(
+                    "批次 {} 的计分系数：符合 {}，基本符合 {}，不符合 {}，不适用不计入。",
+                    round.code,
+                    f64::from(f.confirmed) / 1000.0,
+                    f64::from(f.partly) / 1000.0,
+                    f64::from(f.not_met) / 1000.0
+                )
+            })
+        }
+    }
+}
