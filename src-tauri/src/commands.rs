@@ -47,6 +47,10 @@ pub enum Entity {
     Ranking,
     /// Review packages and score bundles sent.
     Exchange,
+    /// Checklists and inspections: teams, starts, evidence, finalising.
+    Inspection,
+    /// One autosaved answer of a visit (announced on its own, like a score draft).
+    InspectionAnswer,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

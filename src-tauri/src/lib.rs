@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod exchange;
+pub mod inspection;
 pub mod ranking;
 pub mod review;
 pub mod sheets;
@@ -104,6 +105,19 @@ pub fn run() {
             sheets::export_summary,
             sheets::export_round_sheets,
             sheets::verify_sheet,
+            inspection::checklist,
+            inspection::import_checklist,
+            inspection::export_checklist,
+            inspection::list_inspections,
+            inspection::inspection,
+            inspection::set_inspection_team,
+            inspection::start_inspection,
+            inspection::answer_item,
+            inspection::attach_evidence,
+            inspection::read_evidence,
+            inspection::finalise_inspection,
+            inspection::reopen_inspection,
+            inspection::set_site_factors,
             exchange::database_copy,
             exchange::exchange_status,
             exchange::import_package,

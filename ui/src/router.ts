@@ -3,7 +3,8 @@ import HomeView from './views/HomeView.vue'
 import ApplicationsView from './views/ApplicationsView.vue'
 import ExpertsView from './views/ExpertsView.vue'
 import EligibilityView from './views/EligibilityView.vue'
-import ComingSoonView from './views/ComingSoonView.vue'
+import InspectionsView from './views/InspectionsView.vue'
+import VisitView from './views/VisitView.vue'
 import RubricView from './views/RubricView.vue'
 import AssignmentView from './views/AssignmentView.vue'
 import MyReviewsView from './views/MyReviewsView.vue'
@@ -27,6 +28,7 @@ export const router = createRouter({
     { path: '/my-reviews', name: 'my-reviews', component: MyReviewsView },
     { path: '/my-reviews/:application', name: 'workspace', component: WorkspaceView, props: true },
     { path: '/paper-entry/:expert/:application', name: 'paper-entry', component: WorkspaceView, props: true },
-    { path: '/inspections', name: 'inspections', component: ComingSoonView, props: { what: 'inspections' } },
+    { path: '/inspections', name: 'inspections', component: InspectionsView },
+    { path: '/inspections/:application', name: 'visit', component: VisitView, props: true },
   ],
 })

@@ -1,3 +1,4 @@
+import inspectionEn from './inspection.en'
 import exchangeEn from './exchange.en'
 import signingEn from './signing.en'
 import reviewEn from './review.en'
@@ -8,6 +9,7 @@ const en: typeof zh = {
   ...reviewEn,
   ...signingEn,
   ...exchangeEn,
+  ...inspectionEn,
   app: {
     title: 'Guangdong AI Industrial Park Review',
     shortTitle: 'Park Review',
@@ -261,13 +263,6 @@ const en: typeof zh = {
       C7: 'C7 Other',
       P4: 'P4 Other materials',
     },
-  },
-  comingSoon: {
-    title: 'This part is being built',
-    myReviews:
-      'Experts will see their assigned applications here, sign the no-conflict pledge, score against the rubric and export signed scoring sheets. Coming in a later version.',
-    inspections:
-      'Inspection teams will record each checklist item with notes and photos here and sign the record. Coming in a later version.',
   },
   errors: {
     title: 'Something went wrong',

@@ -1,3 +1,4 @@
+import inspectionZh from './inspection.zh-CN'
 import exchangeZh from './exchange.zh-CN'
 import signingZh from './signing.zh-CN'
 import reviewZh from './review.zh-CN'
@@ -6,6 +7,7 @@ export default {
   ...reviewZh,
   ...signingZh,
   ...exchangeZh,
+  ...inspectionZh,
   app: {
     title: '广东省人工智能产业园区评审',
     shortTitle: '园区评审',
@@ -258,13 +260,6 @@ export default {
       C7: 'C7 其它要求',
       P4: 'P4 其他支撑材料',
     },
-  },
-  comingSoon: {
-    title: '该功能正在开发中',
-    myReviews:
-      '评审专家在这里查看分配给自己的申报、签署无利益冲突承诺、对照评分细则打分，并导出带数字签名的评分表。此功能将在后续版本提供。',
-    inspections:
-      '实地考察组在这里按考察清单逐项记录核查情况、备注与照片，并签署考察记录。此功能将在后续版本提供。',
   },
   errors: {
     title: '出错了',

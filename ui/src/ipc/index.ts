@@ -7,6 +7,15 @@ import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 import type { AppInfo } from './bindings/AppInfo'
+import type { RoundChecklist } from './bindings/RoundChecklist'
+import type { InspectionSummary } from './bindings/InspectionSummary'
+import type { InspectionView } from './bindings/InspectionView'
+import type { ItemView } from './bindings/ItemView'
+import type { Evidence } from './bindings/Evidence'
+import type { TeamInput } from './bindings/TeamInput'
+import type { AnswerPatch } from './bindings/AnswerPatch'
+import type { ItemStatus } from './bindings/ItemStatus'
+import type { StatusFactors } from './bindings/StatusFactors'
 import type { CopyInfo } from './bindings/CopyInfo'
 import type { ExchangeStatus } from './bindings/ExchangeStatus'
 import type { PackageImportedView } from './bindings/PackageImportedView'
@@ -65,6 +74,15 @@ import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  AnswerPatch,
+  Evidence,
+  InspectionSummary,
+  InspectionView,
+  ItemStatus,
+  ItemView,
+  RoundChecklist,
+  StatusFactors,
+  TeamInput,
   ExchangeStatus,
   BundleRow,
   CertificatePreview,
@@ -308,6 +326,39 @@ export const exchangeApi = {
     call<CertificatePreview>('preview_certificate', { bytes: Array.from(bytes), fromBundle }),
   registerCertificate: (expert: string, bytes: Uint8Array, fromBundle: boolean, replaceReason: string | null) =>
     call<CertificateRegistered>('register_certificate', { expert, bytes: Array.from(bytes), fromBundle, replaceReason }),
+}
+
+/** Site inspection (实地考察): the checklist, each application's visit. `by` is the team member
+ * recording (null: the secretariat at this laptop). */
+export const inspectionApi = {
+  checklist: (roundId: number) => call<RoundChecklist>('checklist', { roundId }),
+  importChecklist: (roundId: number, fileName: string, bytes: Uint8Array) =>
+    call<RoundChecklist>('import_checklist', { roundId, fileName, bytes: Array.from(bytes) }),
+  /** Saves the checklist's JSON to exports/; resolves to the path. */
+  exportChecklist: (roundId: number) => call<string>('export_checklist', { roundId }),
+  list: (roundId: number) => call<InspectionSummary[]>('list_inspections', { roundId }),
+  get: (roundId: number, application: string) => call<InspectionView>('inspection', { roundId, application }),
+  setTeam: (roundId: number, application: string, team: TeamInput) =>
+    call<InspectionView>('set_inspection_team', { roundId, application, team }),
+  start: (roundId: number, application: string, by: string | null) =>
+    call<InspectionView>('start_inspection', { roundId, application, by }),
+  answer: (roundId: number, application: string, item: string, answer: AnswerPatch, by: string | null) =>
+    call<ItemView>('answer_item', { roundId, application, item, answer, by }),
+  attach: (roundId: number, application: string, item: string, fileName: string, bytes: Uint8Array, by: string | null) =>
+    callRaw<Evidence>('attach_evidence', bytes, {
+      'x-round-id': String(roundId),
+      'x-application': encodeURIComponent(application),
+      'x-item': encodeURIComponent(item),
+      'x-file-name': encodeURIComponent(fileName),
+      ...(by ? { 'x-by': encodeURIComponent(by) } : {}),
+    }),
+  /** The evidence file's bytes, verified against its SHA-256. */
+  readEvidence: (uid: string) => call<ArrayBuffer>('read_evidence', { uid }),
+  finalise: (roundId: number, application: string, by: string | null) =>
+    call<InspectionView>('finalise_inspection', { roundId, application, by }),
+  reopen: (roundId: number, application: string, reason: string) =>
+    call<InspectionView>('reopen_inspection', { roundId, application, reason }),
+  setFactors: (roundId: number, factors: StatusFactors) => call<StatusFactors>('set_site_factors', { roundId, factors }),
 }
 
 /** Calls `handler` as each review package of a batch is written. */

@@ -20,6 +20,7 @@ export const ALL_BUT_DRAFTS: readonly Entity[] = [
   'sheet',
   'ranking',
   'exchange',
+  'inspection',
 ]
 
 /** Calls `load` now, when the current round changes, when one of `entities` changes, and when

@@ -1,0 +1,269 @@
+//! Commands of site inspection: the round's checklist, each application's inspection (team,
+//! start, answers, evidence, finalise, reopen). Each answer is its own committed transaction,
+//! as in the scoring workspace.
+
+use park_review_domain::ids::RoundId;
+use park_review_domain::inspection::{Checklist, ItemStatus, StatusFactors};
+use park_review_domain::CodedError;
+use park_review_store::inspection::{
+    AnswerInput, Evidence, InspectionSummary, InspectionView, ItemView, RoundChecklist,
+};
+use park_review_store::Actor;
+use serde::Deserialize;
+use tauri::{AppHandle, State};
+use ts_rs::TS;
+
+use crate::commands::{read_file, save, with_store, write_store, Entity, APP};
+use crate::AppState;
+
+/// Who records: a team member (by expert code) or, when empty, the secretariat at this laptop.
+fn actor(by: Option<String>) -> Actor {
+    match by.filter(|b| !b.trim().is_empty()) {
+        Some(code) => APP.inspector(&code),
+        None => APP.secretariat(),
+    }
+}
+
+#[tauri::command]
+pub async fn checklist(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<RoundChecklist, CodedError> {
+    with_store(&state, move |store| Ok(store.checklist(round_id)?)).await
+}
+
+#[tauri::command]
+pub async fn import_checklist(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    file_name: String,
+    bytes: Vec<u8>,
+) -> Result<RoundChecklist, CodedError> {
+    let checklist: Checklist =
+        read_file(move || park_review_operations::read_checklist_file(&file_name, bytes)).await?;
+    write_store(&app, &state, Entity::Inspection, move |store| {
+        park_review_operations::import_checklist(store, APP, round_id, &checklist)
+    })
+    .await
+}
+
+/// Saves the checklist's JSON to `exports/`; returns the path.
+#[tauri::command]
+pub async fn export_checklist(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<String, CodedError> {
+    with_store(&state, move |store| {
+        let document = park_review_operations::export_checklist(store, round_id)?;
+        save(store, &document)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_inspections(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<Vec<InspectionSummary>, CodedError> {
+    with_store(&state, move |store| Ok(store.list_inspections(round_id)?)).await
+}
+
+#[tauri::command]
+pub async fn inspection(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+) -> Result<InspectionView, CodedError> {
+    with_store(&state, move |store| {
+        Ok(store.inspection(round_id, &application)?)
+    })
+    .await
+}
+
+/// The team of an application's inspection, its date and place.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct TeamInput {
+    pub leader: String,
+    pub members: Vec<String>,
+    pub visit_date: Option<String>,
+    pub place: Option<String>,
+}
+
+#[tauri::command]
+pub async fn set_inspection_team(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+    team: TeamInput,
+) -> Result<InspectionView, CodedError> {
+    write_store(&app, &state, Entity::Inspection, move |store| {
+        Ok(store.set_inspection_team(
+            &APP.secretariat(),
+            round_id,
+            &application,
+            &team.leader,
+            &team.members,
+            team.visit_date.as_deref(),
+            team.place.as_deref(),
+        )?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn start_inspection(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+    by: Option<String>,
+) -> Result<InspectionView, CodedError> {
+    write_store(&app, &state, Entity::Inspection, move |store| {
+        Ok(store.start_inspection(&actor(by), round_id, &application)?)
+    })
+    .await
+}
+
+/// One answer from the visit screen (fields left out stay as they are).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct AnswerPatch {
+    pub status: Option<ItemStatus>,
+    pub value: Option<f64>,
+    pub text: Option<String>,
+    pub note: Option<String>,
+}
+
+#[tauri::command]
+pub async fn answer_item(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+    item: String,
+    answer: AnswerPatch,
+    by: Option<String>,
+) -> Result<ItemView, CodedError> {
+    write_store(&app, &state, Entity::InspectionAnswer, move |store| {
+        Ok(store.answer_item(
+            &actor(by),
+            round_id,
+            &application,
+            &item,
+            &AnswerInput {
+                status: answer.status,
+                value: answer.value,
+                text: answer.text,
+                note: answer.note,
+            },
+        )?)
+    })
+    .await
+}
+
+/// Attaches evidence sent as a raw body (a 5 MB photo is not a JSON array), with the round,
+/// application, item, file name and recorder in percent-encoded headers.
+#[tauri::command]
+pub async fn attach_evidence(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<Evidence, CodedError> {
+    let tauri::ipc::InvokeBody::Raw(body) = request.body() else {
+        return Err(CodedError::internal("佐证内容应以二进制传入"));
+    };
+    let bytes = body.clone();
+    let header = |name: &str| -> Result<String, CodedError> {
+        let raw = request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| CodedError::internal(format!("缺少请求头 {name}")))?;
+        Ok(percent_encoding::percent_decode_str(raw)
+            .decode_utf8_lossy()
+            .into_owned())
+    };
+    let round_id = RoundId(
+        header("x-round-id")?
+            .parse()
+            .map_err(CodedError::internal)?,
+    );
+    let (application, item, file_name) = (
+        header("x-application")?,
+        header("x-item")?,
+        header("x-file-name")?,
+    );
+    let by = header("x-by").ok();
+    // Decoded and its EXIF read on a thread of its own, before the store is taken.
+    let (file_name, bytes, meta) = read_file(move || {
+        let meta = park_review_operations::read_evidence_file(&file_name, &bytes)?;
+        Ok((file_name, bytes, meta))
+    })
+    .await?;
+    write_store(&app, &state, Entity::Inspection, move |store| {
+        Ok(store.attach_evidence(
+            &actor(by),
+            round_id,
+            &application,
+            &item,
+            &file_name,
+            &bytes,
+            &meta,
+        )?)
+    })
+    .await
+}
+
+/// An evidence file's bytes (checked against its SHA-256), for its thumbnail or preview.
+#[tauri::command]
+pub async fn read_evidence(
+    state: State<'_, AppState>,
+    uid: String,
+) -> Result<tauri::ipc::Response, CodedError> {
+    let (_, bytes) = with_store(&state, move |store| Ok(store.read_evidence(&uid)?)).await?;
+    Ok(tauri::ipc::Response::new(bytes))
+}
+
+#[tauri::command]
+pub async fn finalise_inspection(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+    by: Option<String>,
+) -> Result<InspectionView, CodedError> {
+    write_store(&app, &state, Entity::Inspection, move |store| {
+        Ok(store.finalise_inspection(&actor(by), round_id, &application)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn reopen_inspection(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+    reason: String,
+) -> Result<InspectionView, CodedError> {
+    write_store(&app, &state, Entity::Inspection, move |store| {
+        Ok(store.reopen_inspection(&APP.secretariat(), round_id, &application, &reason)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn set_site_factors(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    factors: StatusFactors,
+) -> Result<StatusFactors, CodedError> {
+    write_store(&app, &state, Entity::Inspection, move |store| {
+        Ok(store.set_site_factors(&APP.secretariat(), round_id, factors)?)
+    })
+    .await
+}
