@@ -78,5 +78,11 @@ test('inspection: a team visits a demo park item by item with the keyboard, atta
     const row = cli(app.db, 'rank', '--round', 'DEMO-2026').find((r) => r.code === '2026-GZ-01')
     assert.equal(row.site_score, finalised.site_score.total)
     await app.screenshot('inspection-finalised')
+    // The formal review shows the discrepancy beside C2 (its result unchanged); the ranking too.
+    await app.click('[data-testid="nav-eligibility"]')
+    await app.waitFor('the discrepancy beside C2', `return !!document.querySelector('[data-testid="discrepancy-2026-GZ-01-C2"]')`)
+    await app.click('[data-testid="nav-ranking"]')
+    await app.waitFor('the record score and the discrepancy in the ranking', `return !!document.querySelector('[data-testid="discrepancy-2026-GZ-01"]') && document.querySelector('a[data-testid="site-2026-GZ-01"]')?.innerText.includes(${JSON.stringify(String(finalised.site_score.total))})`)
+    await app.screenshot('inspection-ranking')
   })
 })

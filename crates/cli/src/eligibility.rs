@@ -183,6 +183,20 @@ fn print_review(round: &str, review: &[Eligibility]) {
                     o.at
                 );
             }
+            for d in app
+                .discrepancies
+                .iter()
+                .filter(|d| d.clauses.iter().any(|c| c == rule.id.as_str()))
+            {
+                crate::say!(
+                    "      实地考察数据不符（{}）：申报 {} {}，核实 {} {}（结果未改动）",
+                    d.item,
+                    d.declared,
+                    d.unit,
+                    d.found,
+                    d.unit
+                );
+            }
         }
     }
 }

@@ -239,6 +239,16 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Outcome {
                     if let Some(t) = r.tie_break {
                         crate::say!("\t\t与上一名综合得分相同：{}", t.name_zh());
                     }
+                    for d in report.discrepancies.get(&r.code).into_iter().flatten() {
+                        crate::say!(
+                            "\t\t实地考察数据不符（{}）：申报 {} {}，核实 {} {}",
+                            d.item,
+                            d.declared,
+                            d.unit,
+                            d.found,
+                            d.unit
+                        );
+                    }
                 }
                 if report.unresolved_outliers > 0 {
                     crate::say!(

@@ -241,6 +241,9 @@ pub struct Eligibility {
     pub city: City,
     pub result: RuleResult,
     pub rules: Vec<RuleOutcome>,
+    /// What the site inspection found different from the declared figures, shown beside the
+    /// clause it concerns; the computed result above is never overwritten by it.
+    pub discrepancies: Vec<crate::inspection::Discrepancy>,
 }
 
 fn yes(flag: bool) -> &'static str {
@@ -568,6 +571,7 @@ pub fn review_round(apps: &[(ApplicationRecord, u32, ReviewRecords)]) -> Vec<Eli
                 city: app.city,
                 result: overall(&rules),
                 rules,
+                discrepancies: Vec::new(),
             }
         })
         .collect()

@@ -540,7 +540,7 @@ pub fn check_answer(item: &ChecklistItem, answer: &Answer) -> Result<(), DomainE
 }
 
 /// A verified number that differs from the declared one (declared 320 亩, found 280 亩).
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Discrepancy {
     pub item: String,

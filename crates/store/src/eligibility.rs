@@ -109,7 +109,12 @@ impl Store {
             .into_iter()
             .map(|(id, record, order)| (record, order, reviews.remove(&id).unwrap_or_default()))
             .collect();
-        Ok(review_round(&input))
+        let mut reviewed = review_round(&input);
+        let mut found = self.round_discrepancies(round_id)?;
+        for review in &mut reviewed {
+            review.discrepancies = found.remove(&review.code).unwrap_or_default();
+        }
+        Ok(reviewed)
     }
 
     /// The document checks and overrides people recorded, per application of the round.

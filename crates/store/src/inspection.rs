@@ -1061,6 +1061,31 @@ impl Store {
         self.inspection(round_id, &app.code)
     }
 
+    /// Every discrepancy the round's inspections found, by application code (for the formal
+    /// review, beside its clause, and the ranking).
+    pub fn round_discrepancies(
+        &self,
+        round_id: RoundId,
+    ) -> Result<BTreeMap<String, Vec<Discrepancy>>> {
+        let codes: Vec<String> = self
+            .conn()
+            .prepare(
+                "SELECT a.code FROM inspections i JOIN applications a ON a.id = i.application_id
+                 WHERE i.round_id = ?1 AND EXISTS (SELECT 1 FROM inspection_answers s
+                                                    WHERE s.inspection_id = i.id AND s.value IS NOT NULL)",
+            )?
+            .query_map([round_id.0], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = BTreeMap::new();
+        for code in codes {
+            let found = self.inspection(round_id, &code)?.discrepancies;
+            if !found.is_empty() {
+                out.insert(code, found);
+            }
+        }
+        Ok(out)
+    }
+
     /// SITE_SCORE_FROM_RECORD if the application's site score comes from a finalised
     /// inspection record (a hand-entered score is only for an inspection done on paper).
     pub(crate) fn refuse_if_recorded(&self, round: &Round, app: &ApplicationSummary) -> Result<()> {

@@ -54,6 +54,9 @@ pub struct RankingReport {
     pub unresolved_outliers: u32,
     /// The proposed list (拟入选名单), in rank order.
     pub selected: Vec<String>,
+    /// What site inspections found different from the declared figures, by application code.
+    pub discrepancies:
+        std::collections::BTreeMap<String, Vec<park_review_domain::inspection::Discrepancy>>,
 }
 
 impl Store {
@@ -302,6 +305,7 @@ impl Store {
             rows: ranking.rows,
             unresolved_outliers: ranking.unresolved_outliers,
             selected: ranking.selected,
+            discrepancies: self.round_discrepancies(round_id)?,
         })
     }
 

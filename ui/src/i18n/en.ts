@@ -168,6 +168,7 @@ const en: typeof zh = {
     emptyHint: "Click “Add expert”, or “Import experts” and pick a park-review/experts{'@'}1 JSON file; or load the demo round from the home page.",
   },
   eligibility: {
+    siteFound: 'Site: differs',
     title: 'Eligibility',
     subtitle: '{round} · conditions C1–C7 and the city quota P2 of the guide',
     pass: 'Pass',

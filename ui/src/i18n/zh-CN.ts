@@ -165,6 +165,7 @@ export default {
     emptyHint: "点击右上角“添加专家”逐个登记，或“导入专家”选择 park-review/experts{'@'}1 格式的 JSON 文件；也可以在首页载入示例批次来体验。",
   },
   eligibility: {
+    siteFound: '考察：数据不符',
     title: '形式审查',
     subtitle: '{round} · 依据申报指南一.(一) C1–C7 和一.(二) 推荐名额 P2',
     pass: '通过',

@@ -12,6 +12,7 @@ import type { InspectionSummary } from './bindings/InspectionSummary'
 import type { InspectionView } from './bindings/InspectionView'
 import type { ItemView } from './bindings/ItemView'
 import type { Evidence } from './bindings/Evidence'
+import type { Discrepancy } from './bindings/Discrepancy'
 import type { TeamInput } from './bindings/TeamInput'
 import type { AnswerPatch } from './bindings/AnswerPatch'
 import type { ItemStatus } from './bindings/ItemStatus'
@@ -74,6 +75,7 @@ import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  Discrepancy,
   AnswerPatch,
   Evidence,
   InspectionSummary,
