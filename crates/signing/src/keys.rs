@@ -222,15 +222,20 @@ fn encrypt(key: &SigningKey, passphrase: &str) -> Result<String, SigningError> {
 }
 
 /// Decrypts a private key. A wrong passphrase is `WrongPassphrase`; nothing is written anywhere.
+///
+/// Only a container that cannot be read is `BadKey`. Once it is read, any failure is the
+/// passphrase's: decrypting with a wrong one usually fails its padding check, but about once in
+/// 256 the padding happens to look right and the garbage fails to parse as a key instead — that
+/// too is a wrong passphrase, not a broken key.
 pub fn unlock(encrypted_key_pem: &str, passphrase: &str) -> Result<SigningKey, SigningError> {
-    SigningKey::from_pkcs8_encrypted_pem(encrypted_key_pem, passphrase.as_bytes()).map_err(|e| {
-        match e {
-            pkcs8::Error::EncryptedPrivateKey(_) | pkcs8::Error::KeyMalformed => {
-                SigningError::WrongPassphrase
-            }
-            other => SigningError::BadKey(other.to_string()),
-        }
-    })
+    let bad = |e: &dyn std::fmt::Display| SigningError::BadKey(e.to_string());
+    let (_, document) = pkcs8::SecretDocument::from_pem(encrypted_key_pem).map_err(|e| bad(&e))?;
+    let info =
+        pkcs8::EncryptedPrivateKeyInfo::try_from(document.as_bytes()).map_err(|e| bad(&e))?;
+    let plain = info
+        .decrypt(passphrase.as_bytes())
+        .map_err(|_| SigningError::WrongPassphrase)?;
+    SigningKey::from_pkcs8_der(plain.as_bytes()).map_err(|_| SigningError::WrongPassphrase)
 }
 
 /// Changes a key's passphrase; the old one must be right.
@@ -324,6 +329,33 @@ mod tests {
         assert!(matches!(
             create_key(&subject(), "short", 0),
             Err(SigningError::WeakPassphrase(_))
+        ));
+    }
+
+    /// Decrypting with a wrong passphrase sometimes passes the padding check and yields
+    /// garbage (about once in 256 tries); garbage that is not a key is a wrong passphrase too,
+    /// never "a broken key". Shown here with a container whose content is not a key.
+    #[test]
+    fn content_that_decrypts_but_is_not_a_key_is_a_wrong_passphrase() {
+        use pkcs8::pkcs5::{pbes2, scrypt};
+        let params = scrypt::Params::new(10, 8, 1, 32).unwrap();
+        let pbes2 = pbes2::Parameters::scrypt_aes256cbc(params, &[7u8; 16], &[9u8; 16]).unwrap();
+        let ciphertext = pbes2
+            .encrypt("口令", b"these bytes are not a PKCS#8 key")
+            .unwrap();
+        let info = pkcs8::EncryptedPrivateKeyInfo {
+            encryption_algorithm: pkcs8::pkcs5::EncryptionScheme::Pbes2(pbes2),
+            encrypted_data: &ciphertext,
+        };
+        let pem = der::EncodePem::to_pem(&info, LineEnding::LF).unwrap();
+        assert!(matches!(
+            unlock(&pem, "口令"),
+            Err(SigningError::WrongPassphrase)
+        ));
+        // A container that cannot be read at all is a broken key.
+        assert!(matches!(
+            unlock("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", "口令"),
+            Err(SigningError::BadKey(_))
         ));
     }
 
