@@ -50,8 +50,9 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
 
     await app.click('[data-testid="site-2026-SG-01"]')
     await app.retype('input[data-testid="site-ref"]', '韶关现场考察记录 2026-11-20')
-    await app.click('[data-testid="site-save"]')
-    await app.waitForText('实地考察得分已保存')
+    // A click that lands while the dialog is still settling is lost on a busy machine: click
+    // again, as a user would, until the score is saved.
+    await app.clickUntil('[data-testid="site-save"]', 'the site score saved', `return document.body.innerText.includes('实地考察得分已保存')`)
     assert.equal(cli(app.db, 'rank', '--round', 'DEMO-2026').find((r) => r.code === '2026-SG-01').site_score, 80)
 
     await app.click('[data-testid="finalise"]')
