@@ -237,6 +237,13 @@ CREATE TABLE inspection_answers (
     updated_by      TEXT NOT NULL,
     PRIMARY KEY (inspection_id, item_code)
 ) WITHOUT ROWID;
+CREATE TABLE inspection_dissents (
+    inspection_id   INTEGER NOT NULL REFERENCES inspections(id) ON DELETE CASCADE,
+    expert_id       INTEGER NOT NULL REFERENCES experts(id),
+    dissent         TEXT NOT NULL CHECK (length(trim(dissent)) > 0),
+    recorded_at     TEXT NOT NULL,
+    PRIMARY KEY (inspection_id, expert_id)
+) WITHOUT ROWID;
 CREATE TABLE inspection_evidence (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,
@@ -369,14 +376,14 @@ CREATE TABLE "signed_sheets" (
     round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
     expert_id       INTEGER REFERENCES experts(id),
     application_id  INTEGER REFERENCES applications(id) ON DELETE CASCADE,
-    kind            TEXT NOT NULL CHECK (kind IN ('sheet', 'summary', 'ranking-report')),
+    kind            TEXT NOT NULL CHECK (kind IN ('sheet', 'summary', 'ranking-report', 'inspection-record')),
     snapshot        TEXT NOT NULL CHECK (json_valid(snapshot)),
     file_sha256     TEXT NOT NULL CHECK (length(file_sha256) = 64),
     -- The signed file itself, so the secretariat can collect every sheet of a round.
     pdf             BLOB NOT NULL,
     issued_at       TEXT NOT NULL,
     CHECK ((kind = 'ranking-report') = (expert_id IS NULL)),
-    CHECK ((kind = 'sheet') = (application_id IS NOT NULL))
+    CHECK ((kind IN ('sheet', 'inspection-record')) = (application_id IS NOT NULL))
 );
 CREATE TABLE "signing_keys" (
     id                  INTEGER PRIMARY KEY,

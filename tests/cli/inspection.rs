@@ -333,3 +333,186 @@ fn acknowledged_answers_survive_a_killed_process() {
         }
     }
 }
+
+/// A finalised visit of 2026-GZ-01 by a team of three (none from Guangzhou): every item
+/// answered through `inspection stream`, a photo wherever evidence is required. Returns the
+/// team, leader first.
+fn finalised_visit(sb: &Sandbox) -> Vec<String> {
+    sb.json(&["demo", "--json"]);
+    let app = "2026-GZ-01";
+    let t = target(app);
+    let app_json = sb.json(&[
+        "application",
+        "show",
+        "--round",
+        ROUND,
+        "--application",
+        app,
+        "--json",
+    ]);
+    let city = app_json["city"].as_str().unwrap().to_owned();
+    let team: Vec<String> = sb
+        .json(&["expert", "list", "--round", ROUND, "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["city"].as_str() != Some(city.as_str()))
+        .take(3)
+        .map(|e| e["code"].as_str().unwrap().to_owned())
+        .collect();
+    let members = format!("{},{}", team[1], team[2]);
+    sb.json(&args(
+        &[
+            "inspection",
+            "team",
+            "set",
+            "--leader",
+            &team[0],
+            "--members",
+            &members,
+            "--date",
+            "2026-12-03",
+            "--json",
+        ],
+        &t,
+    ));
+    sb.json(&args(&["inspection", "start", "--json"], &t));
+    let view = sb.json(&args(&["inspection", "show", "--json"], &t));
+    let mut lines = String::new();
+    for item in view["items"].as_array().unwrap() {
+        let code = item["item"]["code"].as_str().unwrap();
+        let answer = match item["item"]["response"]["type"].as_str().unwrap() {
+            "number" => item["declared"]["number"]
+                .as_f64()
+                .unwrap_or(3.0)
+                .max(300.0)
+                .to_string(),
+            "text" => "园区建设有序".to_owned(),
+            _ => "confirmed".to_owned(),
+        };
+        lines.push_str(&format!("{code} {answer}\n"));
+        if item["item"]["evidence_required"] == Value::Bool(true) {
+            let mut bytes = PNG.to_vec();
+            bytes.extend(code.as_bytes());
+            let path = sb.path(&format!("{code}.png"));
+            std::fs::write(&path, &bytes).unwrap();
+            sb.json(&args(
+                &["inspection", "attach", "--item", code, &path, "--json"],
+                &t,
+            ));
+        }
+    }
+    let out = sb.run_stdin(&args(&["inspection", "stream"], &t), &lines);
+    assert!(out.status.success(), "{}", stdout(&out));
+    sb.json(&args(&["inspection", "finalise", "--json"], &t));
+    team
+}
+
+/// The record is signed by the leader and countersigned by both members, each signature its own
+/// revision: pdfsig and pyHanko judge all three valid, and `verify` accepts them; a byte changed
+/// between two signatures is caught.
+#[test]
+fn the_record_is_signed_by_the_leader_and_countersigned_by_each_member() {
+    let sb = Sandbox::new();
+    let team = finalised_visit(&sb);
+    let t = target("2026-GZ-01");
+    for code in &team {
+        sb.create_key(code, PASSPHRASE);
+    }
+    let record = sb.path("record.pdf");
+    let out = sb.run_with_passphrase(
+        &args(&["inspection", "record", "--out", &record, "--json"], &t),
+        PASSPHRASE,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let leader_only = std::fs::read(&record).unwrap();
+    // The leader cannot countersign; a member countersigns the newest revision only.
+    let out = sb.run_with_passphrase(
+        &args(
+            &[
+                "inspection",
+                "sign",
+                "--member",
+                &team[0],
+                "--record",
+                &record,
+            ],
+            &t,
+        ),
+        PASSPHRASE,
+    );
+    assert!(!out.status.success());
+    for member in &team[1..] {
+        let out = sb.run_with_passphrase(
+            &args(
+                &[
+                    "inspection",
+                    "sign",
+                    "--member",
+                    member,
+                    "--record",
+                    &record,
+                    "--json",
+                ],
+                &t,
+            ),
+            PASSPHRASE,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let stale = sb.path("stale.pdf");
+    std::fs::write(&stale, &leader_only).unwrap();
+    let out = sb.run_with_passphrase(
+        &args(
+            &[
+                "inspection",
+                "sign",
+                "--member",
+                &team[1],
+                "--record",
+                &stale,
+                "--json",
+            ],
+            &t,
+        ),
+        PASSPHRASE,
+    );
+    assert!(
+        !out.status.success(),
+        "an old revision is not countersigned"
+    );
+
+    // Tools nobody here wrote: three signatures, each valid, the last covering the whole file.
+    let pdfsig = tool("pdfsig", &[&record]);
+    assert_eq!(pdfsig.matches("Signature is Valid.").count(), 3, "{pdfsig}");
+    assert!(pdfsig.contains("Total document signed"), "{pdfsig}");
+    let mut trust = Vec::new();
+    for code in &team {
+        let cert = sb.path(&format!("{code}.pem"));
+        sb.json(&["cert", "export", "--expert", code, "--out", &cert, "--json"]);
+        trust.push(cert);
+    }
+    let mut hanko_args = vec!["sign", "validate", "--pretty-print"];
+    for cert in &trust {
+        hanko_args.extend(["--trust", cert.as_str()]);
+    }
+    hanko_args.extend(["--trust-replace", record.as_str()]);
+    let hanko = tool(&pyhanko(), &hanko_args);
+    assert!(hanko.contains("The signature is judged VALID"), "{hanko}");
+    assert!(!hanko.contains("INVALID"), "{hanko}");
+    let verdict = sb.json(&["verify", &record, "--json"]);
+    assert_eq!(verdict["valid"], Value::Bool(true), "{verdict}");
+    assert_eq!(verdict["signatures"].as_array().unwrap().len(), 3);
+    assert_eq!(verdict["matches_database"], Value::Bool(true), "{verdict}");
+
+    // A byte changed between the leader's signature and a countersignature.
+    let mut forged = std::fs::read(&record).unwrap();
+    let at = leader_only.len() + 40;
+    forged[at] = if forged[at] == b'0' { b'1' } else { b'0' };
+    let forged_path = sb.path("forged.pdf");
+    std::fs::write(&forged_path, &forged).unwrap();
+    let out = sb.run(&["verify", &forged_path, "--json"]);
+    let verdict: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    assert_ne!(verdict["valid"], Value::Bool(true), "{verdict}");
+    assert!(!out.status.success() || verdict["valid"] == Value::Bool(false));
+}

@@ -10,6 +10,7 @@ use park_review_domain::{CodedError, ErrorCode};
 use park_review_store::inspection::{AnswerInput, InspectionView};
 use park_review_store::Actor;
 
+use crate::passphrase::{self, PassphraseArgs};
 use crate::{files, Cli, Outcome, RoundArg, CALLER};
 
 #[derive(Debug, Subcommand)]
@@ -121,6 +122,34 @@ pub enum InspectionCommand {
         target: Target,
         #[command(flatten)]
         by: By,
+    },
+    /// 生成实地考察记录表（PDF），由组长签名（须已定稿；组长的私钥口令）
+    Record {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, value_name = "F.pdf")]
+        out: PathBuf,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+    },
+    /// 成员会签考察记录：在最新一版记录上追加自己的签名（不改动已有签名）；持不同意见时用 --dissent 写明（须印在记录上，先记录、再由组长重新生成）
+    Sign {
+        #[command(flatten)]
+        target: Target,
+        /// 会签的成员（专家编号）
+        #[arg(long, value_name = "E")]
+        member: String,
+        /// 组长签署（或上一位成员会签）后的考察记录
+        #[arg(long, value_name = "F.pdf")]
+        record: PathBuf,
+        /// 输出文件（默认覆盖 --record）
+        #[arg(long, value_name = "F.pdf")]
+        out: Option<PathBuf>,
+        /// 不同意见
+        #[arg(long, value_name = "T")]
+        dissent: Option<String>,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
     },
     /// 秘书处退回已定稿的考察记录（须写明理由），其得分随之退出综合评分
     Reopen {
@@ -536,6 +565,63 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
                     "申报 {} 的实地考察已定稿，实地考察得分 {}，已计入综合评分。",
                     v.application.code,
                     v.site_score.total
+                )
+            })
+        }
+        InspectionCommand::Record {
+            target,
+            out,
+            passphrase,
+        } => {
+            let (mut store, round) = cli.round(&target.round.round)?;
+            let issued = park_review_operations::issue_inspection_record(
+                &mut store,
+                CALLER,
+                round.id,
+                &target.application,
+                |leader| {
+                    passphrase::read(passphrase, &format!("组长 {leader} 的私钥口令："), false)
+                },
+            )?;
+            files::write(out, &issued.bytes)?;
+            cli.emit(&serde_json::json!({"record": issued, "out": out}), |_| {
+                crate::say!(
+                    "已生成并由组长 {} 签署申报 {} 的实地考察记录（编号 {}）：{}。请各成员会签（park-review inspection sign）。",
+                    issued.expert,
+                    issued.application,
+                    issued.sheet_id,
+                    out.display()
+                )
+            })
+        }
+        InspectionCommand::Sign {
+            target,
+            member,
+            record,
+            out,
+            dissent,
+            passphrase,
+        } => {
+            let (_, bytes) = files::read(record)?;
+            let (mut store, round) = cli.round(&target.round.round)?;
+            let issued = park_review_operations::countersign_inspection_record(
+                &mut store,
+                CALLER,
+                round.id,
+                &target.application,
+                member,
+                &bytes,
+                dissent.as_deref(),
+                |code| passphrase::read(passphrase, &format!("成员 {code} 的私钥口令："), false),
+            )?;
+            let out = out.clone().unwrap_or_else(|| record.clone());
+            files::write(&out, &issued.bytes)?;
+            cli.emit(&serde_json::json!({"record": issued, "out": out}), |_| {
+                crate::say!(
+                    "{} 已会签申报 {} 的实地考察记录：{}。",
+                    issued.expert,
+                    issued.application,
+                    out.display()
                 )
             })
         }

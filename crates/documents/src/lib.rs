@@ -6,6 +6,7 @@
 //! share the page and text helpers in [`page`].
 
 mod eligibility_summary;
+mod inspection_record;
 mod page;
 mod publicity;
 mod ranking_report;
@@ -13,6 +14,9 @@ mod scoring_sheet;
 mod summary_sheet;
 
 pub use eligibility_summary::eligibility_summary;
+pub use inspection_record::{
+    inspection_record, RecordData, RecordEvidence, RecordItem, RecordMember,
+};
 pub use publicity::{publicity_pdf, publicity_text, PublicityData, PublicityEntry};
 pub use ranking_report::{ranking_report, RankingLine, RankingReportData};
 pub use scoring_sheet::{scoring_sheet, SheetData};

@@ -21,6 +21,9 @@ pub enum DocumentKind {
     SummarySheet,
     /// 综合评分与排名报告: the secretariat's ranking of a round.
     RankingReport,
+    /// 实地考察记录表: a finalised site inspection, signed by the team's leader and countersigned
+    /// by each member (each signature its own claim and revision).
+    InspectionRecord,
 }
 
 impl DocumentKind {
@@ -29,6 +32,7 @@ impl DocumentKind {
             DocumentKind::ScoreSheet => "专家评分表",
             DocumentKind::SummarySheet => "专家评分汇总表",
             DocumentKind::RankingReport => "综合评分与排名报告",
+            DocumentKind::InspectionRecord => "实地考察记录表",
         }
     }
 }

@@ -386,6 +386,13 @@ fn current_snapshot(
                 &park_review_domain::ids::AssignmentKey::new(doc.round_id, expert, app),
             )?))
         }
+        (DocumentKind::InspectionRecord, _, Some(app)) => {
+            let view = store.inspection(doc.round_id, app)?;
+            let dissents = store.inspection_dissents(doc.round_id, app)?;
+            Ok(park_review_store::inspection::record_snapshot(
+                &view, &dissents,
+            ))
+        }
         (DocumentKind::SummarySheet, Some(expert), _) => Ok(summary_snapshot(&summary_rows(
             store,
             doc.round_id,

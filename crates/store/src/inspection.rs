@@ -165,6 +165,10 @@ pub struct InspectionSummary {
     pub site_score: Option<Points>,
 }
 
+/// One signed revision of an inspection record: the document uid of that signature, the
+/// signer's expert code, the SHA-256 of the file as signed, and the file.
+pub type RecordSignature = (String, String, String, Vec<u8>);
+
 /// What one answer changes (None: keep what is there).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AnswerInput {
@@ -1061,6 +1065,97 @@ impl Store {
         self.inspection(round_id, &app.code)
     }
 
+    /// Records (or, with None, withdraws) a team member's dissent: printed beside the member's
+    /// signature on the next record laid out. Only a member of the team (or the secretariat for
+    /// them); any time before the record is countersigned.
+    pub fn record_dissent(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        application: &str,
+        member: &str,
+        dissent: Option<&str>,
+    ) -> Result<()> {
+        self.permits(actor)?;
+        let app = self.find_application(round_id, application)?;
+        let row = self.inspection_row(app.id)?.ok_or_else(|| no_team(&app))?;
+        self.check_inspector(actor, &row, &app)?;
+        let expert = self.expert_by_code(member)?;
+        let on_team: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM inspection_members WHERE inspection_id = ?1 AND expert_id = ?2)",
+            params![row.id, expert.id.0],
+            |r| r.get(0),
+        )?;
+        if !on_team {
+            return Err(rule(
+                ErrorCode::NotPermitted,
+                format!("专家 {} 不是申报 {} 考察组的成员。", expert.code, app.code),
+            ));
+        }
+        let dissent = dissent
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned);
+        self.write(actor, |tx| {
+            let now = tx.now();
+            match &dissent {
+                Some(text) => tx.tx.execute(
+                    "INSERT INTO inspection_dissents (inspection_id, expert_id, dissent, recorded_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (inspection_id, expert_id) DO UPDATE SET dissent = excluded.dissent, recorded_at = excluded.recorded_at",
+                    params![row.id, expert.id.0, text, now],
+                )?,
+                None => tx.tx.execute(
+                    "DELETE FROM inspection_dissents WHERE inspection_id = ?1 AND expert_id = ?2",
+                    params![row.id, expert.id.0],
+                )?,
+            };
+            tx.audit(
+                "inspection.dissent",
+                "inspection",
+                &row.uid,
+                json!({"application": app.code, "member": expert.code, "dissent": dissent}),
+            )
+        })
+    }
+
+    /// The dissents recorded for an inspection, by member code.
+    pub fn inspection_dissents(
+        &self,
+        round_id: RoundId,
+        application: &str,
+    ) -> Result<BTreeMap<String, String>> {
+        let app = self.find_application(round_id, application)?;
+        let row = self.inspection_row(app.id)?.ok_or_else(|| no_team(&app))?;
+        let rows = self
+            .conn()
+            .prepare(
+                "SELECT e.code, d.dissent FROM inspection_dissents d JOIN experts e ON e.id = d.expert_id
+                 WHERE d.inspection_id = ?1",
+            )?
+            .query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The newest signed revision of an application's inspection record, with who signed it
+    /// (the document uid, signer's code, file SHA-256, the PDF), oldest signature first.
+    pub fn inspection_record_signatures(
+        &self,
+        round_id: RoundId,
+        application: &str,
+    ) -> Result<Vec<RecordSignature>> {
+        let app = self.find_application(round_id, application)?;
+        let rows = self
+            .conn()
+            .prepare(
+                "SELECT s.uid, e.code, s.file_sha256, s.pdf FROM signed_sheets s JOIN experts e ON e.id = s.expert_id
+                 WHERE s.application_id = ?1 AND s.kind = 'inspection-record' ORDER BY s.id",
+            )?
+            .query_map([app.id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Every discrepancy the round's inspections found, by application code (for the formal
     /// review, beside its clause, and the ranking).
     pub fn round_discrepancies(
@@ -1129,4 +1224,26 @@ fn refuse_finalised(row: &InspectionRow, app: &ApplicationSummary) -> Result<()>
         ));
     }
     Ok(())
+}
+
+/// What an inspection record shows, as data: recorded when it is issued (and with each
+/// countersignature), compared by `verify --db` with what the database holds then.
+pub fn record_snapshot(
+    view: &InspectionView,
+    dissents: &BTreeMap<String, String>,
+) -> serde_json::Value {
+    json!({
+        "rows": view.items.iter().map(|i| json!({
+            "item": i.item.code,
+            "status": i.status.map(ItemStatus::as_str),
+            "value": i.answer.value,
+            "text": i.answer.text,
+            "note": i.answer.note,
+            "evidence": i.evidence.iter().map(|e| &e.sha256).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "site_score": view.site_score.total,
+        "team": view.team.iter().map(|m| &m.code).collect::<Vec<_>>(),
+        "dissents": dissents,
+        "finalised_at": view.finalised_at,
+    })
 }

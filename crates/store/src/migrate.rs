@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_database_copy.sql"),
     include_str!("../migrations/0011_exchange.sql"),
     include_str!("../migrations/0012_inspection.sql"),
+    include_str!("../migrations/0013_inspection_record.sql"),
 ];
 
 /// The schema version this build writes.

@@ -132,6 +132,7 @@ fn kind_text(kind: DocumentKind) -> &'static str {
         DocumentKind::ScoreSheet => "sheet",
         DocumentKind::SummarySheet => "summary",
         DocumentKind::RankingReport => "ranking-report",
+        DocumentKind::InspectionRecord => "inspection-record",
     }
 }
 
@@ -139,6 +140,7 @@ fn kind_of(text: &str) -> DocumentKind {
     match text {
         "sheet" => DocumentKind::ScoreSheet,
         "summary" => DocumentKind::SummarySheet,
+        "inspection-record" => DocumentKind::InspectionRecord,
         _ => DocumentKind::RankingReport,
     }
 }
@@ -499,7 +501,7 @@ impl Store {
         let mut stmt = self.conn().prepare(
             "SELECT e.code, a.code, s.pdf FROM signed_sheets s
              JOIN experts e ON e.id = s.expert_id LEFT JOIN applications a ON a.id = s.application_id
-             WHERE s.round_id = ?1
+             WHERE s.round_id = ?1 AND s.kind IN ('sheet', 'summary')
                AND s.id = (SELECT max(t.id) FROM signed_sheets t WHERE t.round_id = s.round_id
                            AND t.expert_id = s.expert_id AND t.kind = s.kind
                            AND coalesce(t.application_id, 0) = coalesce(s.application_id, 0))

@@ -197,6 +197,10 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
         "0012_inspection.sql",
         "83d5c86de7114d81403ad1a6b8ac1fbae7aec11e9a3d1126a90d9b1c09530ac7",
     ),
+    (
+        "0013_inspection_record.sql",
+        "099eae144d4120af2f7c6b81db722ff9e8ecf45763e7a64a465fc8413cf5e2c6",
+    ),
 ];
 
 /// On an expert's copy (a review package) the secretariat's actions and its ungated reads of
