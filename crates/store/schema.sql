@@ -258,7 +258,7 @@ CREATE TABLE inspection_evidence (
     latitude        REAL CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90),
     longitude       REAL CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180),
     added_by        TEXT NOT NULL,
-    added_at        TEXT NOT NULL,
+    added_at        TEXT NOT NULL, thumbnail BLOB,
     UNIQUE (inspection_id, item_code, sha256)
 );
 CREATE TABLE inspection_members (

@@ -13,7 +13,9 @@ use serde::Deserialize;
 use tauri::{AppHandle, State};
 use ts_rs::TS;
 
-use crate::commands::{read_file, save, with_store, write_store, Entity, APP};
+use crate::commands::{
+    read_file, save, save_for_preview, with_store, write_store, Entity, ExportedFile, APP,
+};
 use crate::AppState;
 
 /// Who records: a team member (by expert code) or, when empty, the secretariat at this laptop.
@@ -227,6 +229,16 @@ pub async fn read_evidence(
     Ok(tauri::ipc::Response::new(bytes))
 }
 
+/// The small PNG of a photo (empty for a document), for the visit screen.
+#[tauri::command]
+pub async fn read_evidence_thumbnail(
+    state: State<'_, AppState>,
+    uid: String,
+) -> Result<tauri::ipc::Response, CodedError> {
+    let png = with_store(&state, move |store| Ok(store.evidence_thumbnail(&uid)?)).await?;
+    Ok(tauri::ipc::Response::new(png.unwrap_or_default()))
+}
+
 #[tauri::command]
 pub async fn finalise_inspection(
     app: AppHandle,
@@ -264,6 +276,83 @@ pub async fn set_site_factors(
 ) -> Result<StatusFactors, CodedError> {
     write_store(&app, &state, Entity::Inspection, move |store| {
         Ok(store.set_site_factors(&APP.secretariat(), round_id, factors)?)
+    })
+    .await
+}
+
+/// One signature on an application's inspection record, oldest first.
+#[derive(Debug, Clone, serde::Serialize, TS)]
+#[ts(export)]
+pub struct RecordSigner {
+    pub document: String,
+    pub signer: String,
+    pub file_sha256: String,
+}
+
+#[tauri::command]
+pub async fn record_signatures(
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+) -> Result<Vec<RecordSigner>, CodedError> {
+    with_store(&state, move |store| {
+        Ok(store
+            .inspection_record_signatures(round_id, &application)?
+            .into_iter()
+            .map(|(document, signer, file_sha256, _)| RecordSigner {
+                document,
+                signer,
+                file_sha256,
+            })
+            .collect())
+    })
+    .await
+}
+
+/// The leader lays out and signs the record; saved to `exports/` and returned for the preview.
+#[tauri::command]
+pub async fn issue_inspection_record(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+    passphrase: String,
+) -> Result<ExportedFile, CodedError> {
+    write_store(&app, &state, Entity::Sheet, move |store| {
+        let issued = park_review_operations::issue_inspection_record(
+            store,
+            APP,
+            round_id,
+            &application,
+            |_| Ok(passphrase),
+        )?;
+        save_for_preview(store, issued.into_document())
+    })
+    .await
+}
+
+/// A member countersigns the newest revision (with a dissent, if any).
+#[tauri::command]
+pub async fn countersign_inspection_record(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+    member: String,
+    dissent: Option<String>,
+    passphrase: String,
+) -> Result<ExportedFile, CodedError> {
+    write_store(&app, &state, Entity::Sheet, move |store| {
+        let issued = park_review_operations::countersign_latest(
+            store,
+            APP,
+            round_id,
+            &application,
+            &member,
+            dissent.as_deref(),
+            |_| Ok(passphrase),
+        )?;
+        save_for_preview(store, issued.into_document())
     })
     .await
 }

@@ -78,6 +78,16 @@ test('inspection: a team visits a demo park item by item with the keyboard, atta
     const row = cli(app.db, 'rank', '--round', 'DEMO-2026').find((r) => r.code === '2026-GZ-01')
     assert.equal(row.site_score, finalised.site_score.total)
     await app.screenshot('inspection-finalised')
+    // The leader issues and signs the record; pdfsig judges it.
+    execFileSync(CLI, ['--db', app.db, 'key', 'create', '--expert', outsiders[0]], { env: { ...process.env, PARK_REVIEW_PASSPHRASE: '组长的口令 2026' } })
+    await app.click(`[data-testid="record-sign-${outsiders[0]}"]`)
+    await app.type('input[data-testid="record-passphrase"]', '组长的口令 2026')
+    await app.click('[data-testid="record-confirm"]')
+    await app.waitFor('the record preview', `return document.querySelector('[data-testid="record-preview"] [data-testid="pdf-view"]')?.dataset.status === 'ready'`, 30000)
+    await app.screenshot('inspection-record')
+    const saved = await app.execute(`return document.querySelector('[data-testid="record-preview"]').innerText.match(/已保存到 (\\S+\\.pdf)/)[1]`)
+    assert.match(execFileSync('pdfsig', [saved]).toString(), /Signature is Valid\./)
+    await app.press('Escape')
     // The formal review shows the discrepancy beside C2 (its result unchanged); the ranking too.
     await app.click('[data-testid="nav-eligibility"]')
     await app.waitFor('the discrepancy beside C2', `return !!document.querySelector('[data-testid="discrepancy-2026-GZ-01-C2"]')`)

@@ -96,6 +96,7 @@ pub fn photo_meta(bytes: &[u8]) -> EvidenceMeta {
         captured_at,
         latitude: latitude.and(longitude).and(latitude),
         longitude: latitude.and(longitude),
+        thumbnail: None,
     }
 }
 
@@ -121,10 +122,13 @@ pub fn read_evidence_file(file_name: &str, bytes: &[u8]) -> Result<EvidenceMeta>
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(512 << 20);
     reader.limits(limits);
-    reader
+    let image = reader
         .decode()
         .map_err(|e| refuse(&format!("无法完整解码（文件损坏或被截断：{e}）")))?;
-    Ok(photo_meta(bytes))
+    Ok(EvidenceMeta {
+        thumbnail: crate::record::thumbnail_of(&image),
+        ..photo_meta(bytes)
+    })
 }
 
 /// Attaches evidence to an item: checked ([`read_evidence_file`]) and stored by SHA-256, with
@@ -198,6 +202,10 @@ mod tests {
     fn a_photo_keeps_its_capture_time_and_position() {
         let meta = read_evidence_file("现场.jpg", &photo_with_exif()).unwrap();
         assert_eq!(meta.captured_at.as_deref(), Some("2026-11-28T10:15:00"));
+        assert!(meta
+            .thumbnail
+            .as_ref()
+            .is_some_and(|t| t.starts_with(b"\x89PNG")));
         let (lat, lon) = (meta.latitude.unwrap(), meta.longitude.unwrap());
         assert!(
             (lat - 23.125).abs() < 1e-9 && (lon - 113.25).abs() < 1e-9,

@@ -46,7 +46,9 @@ pub use inspection::{
 };
 pub use keys::{change_passphrase, create_key, replace_key, revoke_key};
 pub use park_review_domain::CodedError;
-pub use record::{countersign_inspection_record, issue_inspection_record, thumbnail};
+pub use record::{
+    countersign_inspection_record, countersign_latest, issue_inspection_record, thumbnail,
+};
 pub use reports::{publicity, ranking_report, ranking_workbook, Publicity};
 pub use rubric::{export_rubric, import_rubric, read_rubric_file};
 pub use scores::{import_paper_scores, read_scores_file, PaperScoresImported};

@@ -22,7 +22,11 @@ const THUMBNAIL_PX: u32 = 250;
 /// A photo made small for the record: decoded, scaled to fit [`THUMBNAIL_PX`], as PNG. None for
 /// a document or a file that does not decode (the record then shows its name and hash only).
 pub fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
-    let image = image::load_from_memory(bytes).ok()?;
+    thumbnail_of(&image::load_from_memory(bytes).ok()?)
+}
+
+/// [`thumbnail`] of an image already decoded.
+pub(crate) fn thumbnail_of(image: &image::DynamicImage) -> Option<Vec<u8>> {
     let small = image.thumbnail(THUMBNAIL_PX, THUMBNAIL_PX).to_rgb8();
     let mut out = Vec::new();
     small
@@ -48,18 +52,22 @@ fn record_data(
     let mut evidence = Vec::new();
     for item in &view.items {
         for e in &item.evidence {
-            let (_, bytes) = store.read_evidence(&e.uid)?;
+            // The thumbnail made when the photo was attached; from the file only for evidence
+            // that has none (a document, or one attached before thumbnails were kept).
+            let small = match store.evidence_thumbnail(&e.uid)? {
+                Some(t) => Some(t),
+                None if e.media_type.starts_with("image/") => {
+                    thumbnail(&store.read_evidence(&e.uid)?.1)
+                }
+                None => None,
+            };
             evidence.push(RecordEvidence {
                 item: e.item.clone(),
                 file_name: e.file_name.clone(),
                 sha256: e.sha256.clone(),
                 captured_at: e.captured_at.clone(),
                 before_visit: e.before_visit,
-                thumbnail: if e.media_type.starts_with("image/") {
-                    thumbnail(&bytes)
-                } else {
-                    None
-                },
+                thumbnail: small,
             });
         }
     }
@@ -362,4 +370,37 @@ pub fn countersign_inspection_record(
         },
     )?;
     Ok(issued(&uid, &view, &member, &round.code, signed))
+}
+
+/// [`countersign_inspection_record`] on the newest revision this database issued (the app's
+/// way: the file never leaves the database between signatures).
+pub fn countersign_latest(
+    store: &mut Store,
+    caller: Caller,
+    round_id: RoundId,
+    application: &str,
+    member: &str,
+    dissent: Option<&str>,
+    passphrase: impl FnOnce(&str) -> Result<String>,
+) -> Result<IssuedFile> {
+    let newest = store
+        .inspection_record_signatures(round_id, application)?
+        .pop()
+        .map(|(_, _, _, pdf)| pdf)
+        .ok_or_else(|| {
+            CodedError::new(
+                ErrorCode::InvalidTransition,
+                format!("申报 {application} 还没有组长签署的考察记录：请组长先生成考察记录。"),
+            )
+        })?;
+    countersign_inspection_record(
+        store,
+        caller,
+        round_id,
+        application,
+        member,
+        &newest,
+        dissent,
+        passphrase,
+    )
 }

@@ -35,3 +35,7 @@ CREATE TABLE inspection_dissents (
     recorded_at     TEXT NOT NULL,
     PRIMARY KEY (inspection_id, expert_id)
 ) WITHOUT ROWID;
+
+-- 3. A small PNG of each photo, made once when it is attached: the record prints it and the
+--    visit screen shows it without decoding a 5 MB original again.
+ALTER TABLE inspection_evidence ADD COLUMN thumbnail BLOB;

@@ -109,6 +109,8 @@ pub struct EvidenceMeta {
     pub captured_at: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    /// A small PNG of a photo (made when it is read), for the record and the screen.
+    pub thumbnail: Option<Vec<u8>>,
 }
 
 /// One item as the team sees it: what to verify, what was declared, what was found.
@@ -896,10 +898,10 @@ impl Store {
             tx.tx
                 .execute(
                     "INSERT INTO inspection_evidence (uid, inspection_id, item_code, file_name, media_type, size_bytes, sha256,
-                                                      captured_at, latitude, longitude, added_by, added_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                                      captured_at, latitude, longitude, added_by, added_at, thumbnail)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                     params![uid, row.id, code, file_name, media_type, bytes.len() as i64, sha256,
-                            meta.captured_at, meta.latitude, meta.longitude, by, now],
+                            meta.captured_at, meta.latitude, meta.longitude, by, now, meta.thumbnail],
                 )
                 .map_err(|e| match e.sqlite_error_code() {
                     Some(rusqlite::ErrorCode::ConstraintViolation) => rule(
@@ -921,6 +923,19 @@ impl Store {
             .into_iter()
             .find(|e| e.uid == uid)
             .ok_or_else(|| StoreError::Internal("佐证记录未找到".into()))
+    }
+
+    /// The small PNG of a photo made when it was attached (None for a document).
+    pub fn evidence_thumbnail(&self, uid: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT thumbnail FROM inspection_evidence WHERE uid = ?1",
+                [uid],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     /// One evidence file's bytes, checked against its SHA-256.

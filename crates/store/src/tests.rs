@@ -199,7 +199,7 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
     ),
     (
         "0013_inspection_record.sql",
-        "099eae144d4120af2f7c6b81db722ff9e8ecf45763e7a64a465fc8413cf5e2c6",
+        "eaadf520b9511b91ed6999e6b568b88e34a734591098564dbb92ea198b22872d",
     ),
 ];
 

@@ -1,5 +1,24 @@
 // Site inspection, in English.
 export default {
+  record: {
+    title: 'Inspection record',
+    leader: 'Leader',
+    member: 'Member',
+    done: 'Signed',
+    issue: 'Issue and sign (leader)',
+    countersign: 'Countersign',
+    afterLeader: 'After the leader signs',
+    reissue: 'Issue the record again (leader)',
+    issueHint: 'Lays out the inspection record (PDF) and signs it with the leader’s key. Each member then countersigns; every signature can be verified on its own.',
+    countersignHint: 'Adds your signature to the newest revision of the record without changing the signatures on it. A dissent must be printed on the record: it is recorded first, and the leader issues the record again before you countersign.',
+    passphrase: 'Passphrase of {who}',
+    dissent: 'Dissent (optional)',
+    dissentHint: 'e.g. C2.1: the planned area falls short; not recommended',
+    sign: 'Sign',
+    signed: '{who} signed the record',
+    preview: 'Inspection record',
+    savedTo: 'Saved to {path}',
+  },
   inspection: {
     title: 'Site inspection',
     subtitle: 'Verify the application item by item against the checklist: the declared facts beside each item, what was found, notes and photo evidence; a finalised record’s score goes into the ranking.',

@@ -1,5 +1,24 @@
 // Site inspection (实地考察): the round's inspections and the guided visit.
 export default {
+  record: {
+    title: '实地考察记录表',
+    leader: '组长',
+    member: '成员',
+    done: '已签署',
+    issue: '生成并签署（组长）',
+    countersign: '会签',
+    afterLeader: '待组长签署后会签',
+    reissue: '重新生成考察记录（组长）',
+    issueHint: '生成实地考察记录表（PDF），用组长的密钥签名。之后各成员逐一会签，每个签名都单独可核验。',
+    countersignHint: '在最新一版考察记录上追加你的签名，不改动已有的签名。持不同意见的，请写明：不同意见须印在记录上，会先记录下来，由组长重新生成记录后再会签。',
+    passphrase: '{who} 的私钥口令',
+    dissent: '不同意见（可不填）',
+    dissentHint: '例如：C2.1 规划面积不足，不宜推荐',
+    sign: '签署',
+    signed: '{who} 已签署考察记录',
+    preview: '实地考察记录表',
+    savedTo: '已保存到 {path}',
+  },
   inspection: {
     title: '实地考察',
     subtitle: '按考察清单逐项核实申报材料：每项的申报数据在旁，记录核实情况、说明和照片佐证；定稿后得分计入综合评分。',

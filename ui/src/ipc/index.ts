@@ -8,6 +8,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 import type { AppInfo } from './bindings/AppInfo'
 import type { RoundChecklist } from './bindings/RoundChecklist'
+import type { RecordSigner } from './bindings/RecordSigner'
 import type { InspectionSummary } from './bindings/InspectionSummary'
 import type { InspectionView } from './bindings/InspectionView'
 import type { ItemView } from './bindings/ItemView'
@@ -75,6 +76,7 @@ import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  RecordSigner,
   Discrepancy,
   AnswerPatch,
   Evidence,
@@ -356,11 +358,19 @@ export const inspectionApi = {
     }),
   /** The evidence file's bytes, verified against its SHA-256. */
   readEvidence: (uid: string) => call<ArrayBuffer>('read_evidence', { uid }),
+  /** The small PNG made when a photo was attached (empty for a document). */
+  readEvidenceThumbnail: (uid: string) => call<ArrayBuffer>('read_evidence_thumbnail', { uid }),
   finalise: (roundId: number, application: string, by: string | null) =>
     call<InspectionView>('finalise_inspection', { roundId, application, by }),
   reopen: (roundId: number, application: string, reason: string) =>
     call<InspectionView>('reopen_inspection', { roundId, application, reason }),
   setFactors: (roundId: number, factors: StatusFactors) => call<StatusFactors>('set_site_factors', { roundId, factors }),
+  /** Who has signed the record, oldest first (the leader, then each member). */
+  recordSignatures: (roundId: number, application: string) => call<RecordSigner[]>('record_signatures', { roundId, application }),
+  issueRecord: (roundId: number, application: string, passphrase: string) =>
+    call<ExportedFile>('issue_inspection_record', { roundId, application, passphrase }),
+  countersign: (roundId: number, application: string, member: string, dissent: string | null, passphrase: string) =>
+    call<ExportedFile>('countersign_inspection_record', { roundId, application, member, dissent, passphrase }),
 }
 
 /** Calls `handler` as each review package of a batch is written. */
