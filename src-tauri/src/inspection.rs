@@ -57,7 +57,11 @@ pub async fn export_checklist(
     round_id: RoundId,
 ) -> Result<String, CodedError> {
     with_store(&state, move |store| {
-        let document = park_review_operations::export_checklist(store, round_id)?;
+        let document = park_review_operations::export_checklist(
+            store,
+            round_id,
+            park_review_operations::ExportFormat::Json,
+        )?;
         save(store, &document)
     })
     .await

@@ -83,6 +83,22 @@ fn a_visit_is_answered_photographed_finalised_and_ranked_from_the_command_line()
     let shown = sb.json(&["checklist", "show", "--round", ROUND, "--json"]);
     assert!(shown["frozen_sha256"].is_null());
     sb.json(&["checklist", "import", &file, "--round", ROUND, "--json"]);
+    // And through Excel, as a secretariat drafting it in a spreadsheet would.
+    let workbook = sb.path("checklist.xlsx");
+    sb.json(&[
+        "checklist",
+        "export",
+        "--round",
+        ROUND,
+        "--out",
+        &workbook,
+        "--json",
+    ]);
+    let imported = sb.json(&["checklist", "import", &workbook, "--round", ROUND, "--json"]);
+    assert_eq!(
+        imported["checklist"], shown["checklist"],
+        "the workbook holds the whole checklist"
+    );
     // Recusal applies to inspectors.
     assert_eq!(
         error_code(

@@ -17,11 +17,11 @@ use crate::{files, Cli, Outcome, RoundArg, CALLER};
 pub enum ChecklistCommand {
     /// 显示批次的考察清单（各部分、考察项、应答方式、权重；首次考察开始后冻结）
     Show(RoundArg),
-    /// 导出考察清单（park-review/checklist@1 JSON）
+    /// 导出考察清单（.json 为 park-review/checklist@1，.xlsx 为 Excel）
     Export {
         #[command(flatten)]
         round: RoundArg,
-        #[arg(long, value_name = "F.json")]
+        #[arg(long, value_name = "F.json|F.xlsx")]
         out: PathBuf,
     },
     /// 导入考察清单，替换批次现有的清单（仅限草稿批次，且尚无考察开始）
@@ -227,7 +227,8 @@ pub fn checklist(cli: &Cli, command: &ChecklistCommand) -> Outcome {
         }
         ChecklistCommand::Export { round, out } => {
             let (store, round) = cli.round(&round.round)?;
-            let document = park_review_operations::export_checklist(&store, round.id)?;
+            let format = park_review_operations::ExportFormat::of_file_name(&files::name_of(out));
+            let document = park_review_operations::export_checklist(&store, round.id, format)?;
             files::write(out, &document.bytes)?;
             cli.emit(
                 &serde_json::json!({"round": round.code, "out": out}),

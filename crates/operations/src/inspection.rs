@@ -13,15 +13,17 @@ use park_review_store::{Actor, Store};
 use crate::files::{json_text, stamp, Document, ExportFormat};
 use crate::{Caller, Result};
 
-/// Reads a checklist file (`park-review/checklist@1` JSON); every problem is listed.
+/// Reads a checklist file: Excel by its name, otherwise `park-review/checklist@1` JSON; every
+/// problem is listed.
 pub fn read_checklist_file(file_name: &str, bytes: Vec<u8>) -> Result<Checklist> {
-    if ExportFormat::of_file_name(file_name) == ExportFormat::Xlsx {
-        return Err(CodedError::new(
-            ErrorCode::ImportMalformed,
-            format!("{file_name}：考察清单目前只接受 park-review/checklist@1 JSON 文件（可先用 `park-review checklist export` 导出一份再修改）。"),
-        ));
-    }
-    Ok(parse_checklist(&json_text(file_name, bytes)?)?)
+    Ok(match ExportFormat::of_file_name(file_name) {
+        ExportFormat::Xlsx => {
+            let checklist = park_review_xlsx::read_checklist(&bytes)?;
+            park_review_domain::inspection::validate_checklist(&checklist)?;
+            checklist
+        }
+        ExportFormat::Json => parse_checklist(&json_text(file_name, bytes)?)?,
+    })
 }
 
 /// Replaces a draft round's checklist (CHECKLIST_FROZEN once an inspection started).
@@ -34,16 +36,31 @@ pub fn import_checklist(
     Ok(store.replace_checklist(&caller.secretariat(), round_id, checklist)?)
 }
 
-/// The round's checklist as its JSON file (whose SHA-256 is the one recorded when it froze),
-/// ending with one newline.
-pub fn export_checklist(store: &Store, round_id: RoundId) -> Result<Document> {
+/// The round's checklist as a file: its JSON (whose SHA-256 is the one recorded when it froze),
+/// ending with one newline, or an Excel workbook.
+pub fn export_checklist(
+    store: &Store,
+    round_id: RoundId,
+    format: ExportFormat,
+) -> Result<Document> {
     let round = store.round(round_id)?;
     let checklist = store.checklist(round_id)?;
-    let mut text = checklist_file_text(&checklist.checklist);
-    text.push('\n');
+    let bytes = match format {
+        ExportFormat::Xlsx => park_review_xlsx::write_checklist(&checklist.checklist)?,
+        ExportFormat::Json => {
+            let mut text = checklist_file_text(&checklist.checklist);
+            text.push('\n');
+            text.into_bytes()
+        }
+    };
     Ok(Document {
-        file_name: format!("考察清单-{}-{}.json", round.code, stamp(store.now())),
-        bytes: text.into_bytes(),
+        file_name: format!(
+            "考察清单-{}-{}.{}",
+            round.code,
+            stamp(store.now()),
+            format.extension()
+        ),
+        bytes,
     })
 }
 

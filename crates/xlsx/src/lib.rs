@@ -6,12 +6,14 @@
 //! row naming its application by 申报编号. Writing uses rust_xlsxwriter, reading calamine: both
 //! pure Rust, both widely used; neither does any I/O here (bytes in, bytes out).
 
+mod checklist;
 mod columns;
 mod ranking;
 mod read;
 mod rubric;
 mod write;
 
+pub use checklist::{read_checklist, write_checklist};
 pub use ranking::{write_workbook, Cell, Sheet};
 pub use read::read_applications;
 pub use rubric::{read_rubric, write_rubric};
