@@ -6,6 +6,7 @@ CREATE INDEX attachments_application ON attachments(application_id);
 CREATE INDEX audit_log_entity ON audit_log(entity_uid);
 CREATE UNIQUE INDEX checklists_one_per_round ON checklists(round_id);
 CREATE INDEX exchanges_round ON exchanges(round_id, expert_id);
+CREATE UNIQUE INDEX exchanges_sequence ON exchanges(direction, round_id, expert_id, coalesce(application_id, 0), sequence);
 CREATE INDEX formal_review_cache_round ON formal_review_cache(round_id);
 CREATE UNIQUE INDEX inspection_members_one_leader ON inspection_members(inspection_id) WHERE role = 'leader';
 CREATE INDEX inspections_round ON inspections(round_id);
@@ -153,11 +154,11 @@ CREATE TABLE criteria (
     clauses             TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(clauses)),
     UNIQUE (rubric_id, code)
 );
-CREATE TABLE database_copy (
+CREATE TABLE "database_copy" (
     id           INTEGER PRIMARY KEY CHECK (id = 1),
-    kind         TEXT NOT NULL CHECK (kind IN ('secretariat', 'expert')),
+    kind         TEXT NOT NULL CHECK (kind IN ('secretariat', 'expert', 'inspection')),
     expert_code  TEXT,
-    CHECK ((kind = 'expert') = (expert_code IS NOT NULL))
+    CHECK ((kind = 'secretariat') = (expert_code IS NULL))
 );
 CREATE TABLE eligibility_document_checks (
     id              INTEGER PRIMARY KEY,
@@ -180,22 +181,24 @@ CREATE TABLE eligibility_overrides (
     overridden_at   TEXT NOT NULL,
     UNIQUE (application_id, rule)
 );
-CREATE TABLE exchanges (
+CREATE TABLE "exchanges" (
     id              INTEGER PRIMARY KEY,
-    -- The container's uid, from its signed manifest.
     uid             TEXT NOT NULL,
-    direction       TEXT NOT NULL CHECK (direction IN ('package_out', 'package_in', 'bundle_out', 'bundle_in')),
+    direction       TEXT NOT NULL CHECK (direction IN ('package_out', 'package_in', 'bundle_out', 'bundle_in',
+                                                       'inspection_package_out', 'inspection_package_in',
+                                                       'inspection_bundle_out', 'inspection_bundle_in')),
     round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
     expert_id       INTEGER NOT NULL REFERENCES experts(id),
+    -- The inspected application, for the inspection directions.
+    application_id  INTEGER REFERENCES applications(id) ON DELETE CASCADE,
     sequence        INTEGER NOT NULL CHECK (sequence >= 1),
     signer_sha256   TEXT NOT NULL CHECK (length(signer_sha256) = 64),
     file_sha256     TEXT NOT NULL CHECK (length(file_sha256) = 64),
-    -- When the container was made (its manifest's time), and when it was logged here.
     created_at      TEXT NOT NULL,
     recorded_at     TEXT NOT NULL,
     report          TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(report)),
     UNIQUE (direction, uid),
-    UNIQUE (direction, round_id, expert_id, sequence)
+    CHECK ((direction LIKE 'inspection_%') = (application_id IS NOT NULL))
 );
 CREATE TABLE experts (
     id          INTEGER PRIMARY KEY,

@@ -22,6 +22,8 @@ use crate::AppState;
 pub struct CopyInfo {
     /// The expert's code on an expert's copy; None on the secretariat's database.
     pub expert: Option<String>,
+    /// The leader's code on an inspection team's copy.
+    pub inspection: Option<String>,
     /// On an expert's copy: the secretariat's pinned certificate, in groups of four.
     pub secretariat_fingerprint: Option<String>,
 }
@@ -32,10 +34,19 @@ pub async fn database_copy(state: State<'_, AppState>) -> Result<CopyInfo, Coded
         Ok(match store.copy().clone() {
             DatabaseCopy::Secretariat => CopyInfo {
                 expert: None,
+                inspection: None,
                 secretariat_fingerprint: None,
             },
             DatabaseCopy::Expert(code) => CopyInfo {
                 expert: Some(code),
+                inspection: None,
+                secretariat_fingerprint: store
+                    .pinned_secretariat()?
+                    .map(|k| fingerprint_groups(&k.certificate_sha256)),
+            },
+            DatabaseCopy::Inspection(leader) => CopyInfo {
+                expert: None,
+                inspection: Some(leader),
                 secretariat_fingerprint: store
                     .pinned_secretariat()?
                     .map(|k| fingerprint_groups(&k.certificate_sha256)),

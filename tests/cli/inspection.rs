@@ -532,3 +532,125 @@ fn the_record_is_signed_by_the_leader_and_countersigned_by_each_member() {
     assert_ne!(verdict["valid"], Value::Bool(true), "{verdict}");
     assert!(!out.status.success() || verdict["valid"] == Value::Bool(false));
 }
+
+/// The team records on its own laptop: a package from the office, the visit there, the signed
+/// record, and the results back — the leader's certificate registered first.
+#[test]
+fn a_team_records_its_visit_on_its_own_laptop() {
+    let office = Sandbox::new();
+    office.json(&["demo", "--json"]);
+    let app = "2026-GZ-01";
+    let t = target(app);
+    let (team, _) = inspectors(&office, app);
+    office.json(&args(
+        &[
+            "inspection",
+            "team",
+            "set",
+            "--leader",
+            &team[0],
+            "--date",
+            "2026-12-03",
+            "--json",
+        ],
+        &t,
+    ));
+    let out = office.run_with_passphrase(&["key", "create", "--secretariat"], "秘书处的口令 2026");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let package = office.path("visit.prinsp");
+    let out = office.run_with_passphrase(
+        &args(
+            &[
+                "inspection",
+                "package",
+                "export",
+                "--out",
+                &package,
+                "--json",
+            ],
+            &t,
+        ),
+        "秘书处的口令 2026",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let laptop = Sandbox::new();
+    laptop.json(&["inspection", "package", "import", &package, "--json"]);
+    // The secretariat's actions are refused on the team's laptop.
+    assert_eq!(
+        error_code(&laptop, &["rank", "--round", ROUND]),
+        "NOT_PERMITTED"
+    );
+    laptop.create_key(&team[0], PASSPHRASE);
+    let view = laptop.json(&args(&["inspection", "show", "--json"], &t));
+    let mut lines = String::new();
+    for item in view["items"].as_array().unwrap() {
+        let code = item["item"]["code"].as_str().unwrap();
+        let answer = match item["item"]["response"]["type"].as_str().unwrap() {
+            "number" => "300".to_owned(),
+            "text" => "园区建设有序".to_owned(),
+            _ => "confirmed".to_owned(),
+        };
+        lines.push_str(&format!("{code} {answer}\n"));
+        if item["item"]["evidence_required"] == Value::Bool(true) {
+            let mut bytes = PNG.to_vec();
+            bytes.extend(code.as_bytes());
+            let path = laptop.path(&format!("{code}.png"));
+            std::fs::write(&path, &bytes).unwrap();
+            laptop.json(&args(
+                &["inspection", "attach", "--item", code, &path, "--json"],
+                &t,
+            ));
+        }
+    }
+    let out = laptop.run_stdin(&args(&["inspection", "stream"], &t), &lines);
+    assert!(out.status.success(), "{}", stdout(&out));
+    laptop.json(&args(&["inspection", "finalise", "--json"], &t));
+    let record = laptop.path("record.pdf");
+    let out = laptop.run_with_passphrase(
+        &args(&["inspection", "record", "--out", &record], &t),
+        PASSPHRASE,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = laptop.path("visit.prinspres");
+    let out = laptop.run_with_passphrase(
+        &args(
+            &[
+                "inspection",
+                "bundle",
+                "export",
+                "--out",
+                &results,
+                "--json",
+            ],
+            &t,
+        ),
+        PASSPHRASE,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // The office: the leader's certificate first, then the results, once.
+    assert_eq!(
+        error_code(&office, &["inspection", "bundle", "import", &results]),
+        "CERT_NOT_REGISTERED"
+    );
+    let pem = laptop.path("leader.pem");
+    laptop.json(&[
+        "cert", "export", "--expert", &team[0], "--out", &pem, "--json",
+    ]);
+    office.json(&["cert", "import", "--expert", &team[0], &pem, "--json"]);
+    let done = office.json(&["inspection", "bundle", "import", &results, "--json"]);
+    assert_eq!(done["finalised"], Value::Bool(true), "{done}");
+    assert_eq!(done["records"], 1);
+    let again = office.json(&["inspection", "bundle", "import", &results, "--json"]);
+    assert_eq!(again["already_imported"], Value::Bool(true));
+    let row = office
+        .json(&["rank", "--round", ROUND, "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == app)
+        .cloned()
+        .unwrap();
+    assert!(row["site_score"].as_f64().unwrap() > 0.0, "{row}");
+}

@@ -43,16 +43,19 @@ pub struct Target {
 
 #[derive(Debug, Args)]
 pub struct By {
-    /// 记录人（考察组成员的专家编号）；不填为本机的秘书处人员（例如代为录入纸质考察表）
+    /// 记录人（考察组成员的专家编号）；不填时：考察组电脑上为组长，秘书处电脑上为本机的秘书处人员（例如代为录入纸质考察表）
     #[arg(long, value_name = "E")]
     by: Option<String>,
 }
 
 impl By {
-    fn actor(&self) -> Actor {
-        match &self.by {
-            Some(code) => CALLER.inspector(code),
-            None => CALLER.secretariat(),
+    /// The recorder: `--by E`; without it the leader on a team's own laptop, else the
+    /// secretariat member at this machine.
+    fn actor(&self, store: &park_review_store::Store) -> Actor {
+        match (&self.by, store.copy()) {
+            (Some(code), _) => CALLER.inspector(code),
+            (None, park_review_store::DatabaseCopy::Inspection(leader)) => CALLER.inspector(leader),
+            (None, _) => CALLER.secretariat(),
         }
     }
 }
@@ -158,6 +161,12 @@ pub enum InspectionCommand {
         #[arg(long, value_name = "T")]
         reason: String,
     },
+    /// 考察包（秘书处 → 考察组的电脑）：导出、导入
+    #[command(subcommand)]
+    Package(InspectionPackageCommand),
+    /// 考察结果包（考察组 → 秘书处）：导出、导入
+    #[command(subcommand)]
+    Bundle(InspectionBundleCommand),
     /// 设置本批次的计分系数（0–1）：符合、基本符合、不符合（默认 1、0.6、0）
     Factors {
         #[command(flatten)]
@@ -169,6 +178,36 @@ pub enum InspectionCommand {
         #[arg(long = "not-met", default_value_t = 0.0)]
         not_met: f64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InspectionPackageCommand {
+    /// 秘书处：导出一个申报的考察包（申报材料、冻结的考察清单、考察组），用秘书处的密钥签名；尚未开始的考察随之开始
+    Export {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, value_name = "F")]
+        out: PathBuf,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+    },
+    /// 考察组：在自己的电脑上导入考察包（核验秘书处的签名和固定的证书）
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InspectionBundleCommand {
+    /// 考察组：导出考察结果包（逐项记录、佐证、不同意见、定稿和签署的考察记录），用组长的密钥签名
+    Export {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, value_name = "F")]
+        out: PathBuf,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+    },
+    /// 秘书处：导入考察结果包（核验组长登记的证书、每份考察记录和每个佐证文件），一次写入，重复导入不产生变化
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -414,7 +453,7 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
         }
         InspectionCommand::Start { target, by } => {
             let (mut store, round) = cli.round(&target.round.round)?;
-            let view = store.start_inspection(&by.actor(), round.id, &target.application)?;
+            let view = store.start_inspection(&by.actor(&store), round.id, &target.application)?;
             cli.emit(&view, |v| {
                 crate::say!(
                     "已开始申报 {} 的实地考察；考察清单已冻结（SHA-256 {}）。",
@@ -439,8 +478,13 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
                 note: note.clone(),
             };
             let (mut store, round) = cli.round(&target.round.round)?;
-            let saved =
-                store.answer_item(&by.actor(), round.id, &target.application, item, &input)?;
+            let saved = store.answer_item(
+                &by.actor(&store),
+                round.id,
+                &target.application,
+                item,
+                &input,
+            )?;
             cli.emit(&saved, |i| {
                 crate::say!(
                     "已保存 {}：{}（{}）",
@@ -453,7 +497,7 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
         InspectionCommand::Stream { target, by } => {
             use std::io::BufRead;
             let (mut store, round) = cli.round(&target.round.round)?;
-            let actor = by.actor();
+            let actor = by.actor(&store);
             let checklist = store.checklist(round.id)?.checklist;
             let mut failures = 0;
             for (n, line) in std::io::stdin().lock().lines().enumerate() {
@@ -526,9 +570,10 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
         } => {
             let (name, bytes) = files::read(file)?;
             let (mut store, round) = cli.round(&target.round.round)?;
+            let actor = by.actor(&store);
             let evidence = park_review_operations::attach_evidence(
                 &mut store,
-                &by.actor(),
+                &actor,
                 round.id,
                 &target.application,
                 item,
@@ -560,7 +605,8 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
         }
         InspectionCommand::Finalise { target, by } => {
             let (mut store, round) = cli.round(&target.round.round)?;
-            let view = store.finalise_inspection(&by.actor(), round.id, &target.application)?;
+            let view =
+                store.finalise_inspection(&by.actor(&store), round.id, &target.application)?;
             cli.emit(&view, |v| {
                 crate::say!(
                     "申报 {} 的实地考察已定稿，实地考察得分 {}，已计入综合评分。",
@@ -624,6 +670,123 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
                     issued.application,
                     out.display()
                 )
+            })
+        }
+        InspectionCommand::Package(InspectionPackageCommand::Export {
+            target,
+            out,
+            passphrase,
+        }) => {
+            let (mut store, round) = cli.round(&target.round.round)?;
+            store.inspection(round.id, &target.application)?;
+            let signer = park_review_operations::Signer::ask(
+                &store,
+                park_review_store::KeyOwner::Secretariat,
+                || passphrase::read(passphrase, "秘书处的私钥口令：", false),
+            )?;
+            let (sealed, file) = park_review_operations::export_inspection_package(
+                &mut store,
+                CALLER,
+                round.id,
+                &target.application,
+                &signer,
+            )?;
+            files::write(out, &file.bytes)?;
+            cli.emit(&serde_json::json!({"package": sealed, "out": out}), |_| {
+                crate::say!(
+                    "已导出申报 {} 的第 {} 号考察包（组长 {}）：{}。秘书处证书指纹：{}",
+                    target.application,
+                    sealed.sequence,
+                    sealed.expert,
+                    out.display(),
+                    sealed.signer_fingerprint
+                )
+            })
+        }
+        InspectionCommand::Package(InspectionPackageCommand::Import { file }) => {
+            let (_, bytes) = files::read(file)?;
+            let package = park_review_operations::read_inspection_package(&bytes)?;
+            let mut store = cli.store()?;
+            let done = park_review_operations::import_inspection_package(&mut store, &package)?;
+            cli.emit(&done, |r| {
+                if r.already_imported {
+                    crate::say!("这个考察包（第 {} 号）已导入过，没有任何变化。", r.sequence);
+                } else {
+                    crate::say!(
+                        "已导入申报 {} 的第 {} 号考察包（批次 {}，组长 {}）。{}",
+                        r.application,
+                        r.sequence,
+                        r.round,
+                        r.leader,
+                        if r.pinned {
+                            format!(
+                                "本机已固定秘书处的证书，指纹：{}，请与秘书处核对。",
+                                package.signer_fingerprint()
+                            )
+                        } else {
+                            String::new()
+                        }
+                    );
+                }
+            })
+        }
+        InspectionCommand::Bundle(InspectionBundleCommand::Export {
+            target,
+            out,
+            passphrase,
+        }) => {
+            let (mut store, round) = cli.round(&target.round.round)?;
+            let leader = store
+                .inspection(round.id, &target.application)?
+                .team
+                .into_iter()
+                .find(|m| m.leader)
+                .map(|m| m.code)
+                .unwrap_or_default();
+            let signer = park_review_operations::Signer::ask(
+                &store,
+                park_review_store::KeyOwner::Expert(&leader),
+                || passphrase::read(passphrase, &format!("组长 {leader} 的私钥口令："), false),
+            )?;
+            let (sealed, file) = park_review_operations::export_inspection_bundle(
+                &mut store,
+                CALLER,
+                round.id,
+                &target.application,
+                &signer,
+            )?;
+            files::write(out, &file.bytes)?;
+            cli.emit(&serde_json::json!({"bundle": sealed, "out": out}), |_| {
+                crate::say!(
+                    "已导出申报 {} 的第 {} 号考察结果包：{} 项记录、{} 个文件，{}。组长证书指纹：{}",
+                    target.application,
+                    sealed.sequence,
+                    sealed.items,
+                    sealed.files,
+                    out.display(),
+                    sealed.signer_fingerprint
+                )
+            })
+        }
+        InspectionCommand::Bundle(InspectionBundleCommand::Import { file }) => {
+            let (_, bytes) = files::read(file)?;
+            let bundle = park_review_operations::read_inspection_bundle(&bytes)?;
+            let mut store = cli.store()?;
+            let done = park_review_operations::import_inspection_bundle(&mut store, &bundle)?;
+            cli.emit(&done, |r| {
+                if r.already_imported {
+                    crate::say!("这个考察结果包（第 {} 号）已导入过，没有任何变化。", r.sequence);
+                } else {
+                    crate::say!(
+                        "已导入申报 {} 的第 {} 号考察结果包：{} 项记录、{} 个佐证、{} 份签署的考察记录{}。",
+                        r.application,
+                        r.sequence,
+                        r.answers,
+                        r.evidence,
+                        r.records,
+                        if r.finalised { "，考察已定稿，得分计入综合评分" } else { "" }
+                    );
+                }
             })
         }
         InspectionCommand::Reopen { target, reason } => {

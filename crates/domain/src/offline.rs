@@ -218,3 +218,158 @@ mod tests {
         assert!(err.to_string().contains("package.json"), "{err}");
     }
 }
+
+/// An inspection package's format id (秘书处 → the inspection team's laptop).
+pub const INSPECTION_PACKAGE_FORMAT: &str = "park-review/inspection-package@1";
+/// An inspection bundle's format id (the team's laptop → 秘书处).
+pub const INSPECTION_BUNDLE_FORMAT: &str = "park-review/inspection-bundle@1";
+/// The JSON member of an inspection package or bundle.
+pub const INSPECTION_MEMBER: &str = "inspection.json";
+
+/// The member name of an evidence file (by its SHA-256) in an inspection bundle.
+pub fn evidence_member(sha256: &str) -> String {
+    format!("evidence/{sha256}")
+}
+
+/// The member name of a signed record revision (by its document uid) in an inspection bundle.
+pub fn record_member(uid: &str) -> String {
+    format!("records/{uid}.pdf")
+}
+
+/// What an inspection package or bundle says about itself, inside the signed manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionHeader {
+    pub round_uid: String,
+    pub round_code: String,
+    pub application_uid: String,
+    pub application_code: String,
+    pub inspection_uid: String,
+    /// The team's leader: whose key signs the bundle, whose code names the team's copy.
+    pub leader_code: String,
+    /// Grows by one with each package (or bundle) of this inspection.
+    pub sequence: u32,
+}
+
+impl InspectionHeader {
+    pub fn parse(value: &serde_json::Value) -> Result<InspectionHeader, DomainError> {
+        serde_json::from_value(value.clone())
+            .map_err(|e| DomainError::Malformed(format!("清单的 header 无法读取：{e}")))
+    }
+}
+
+/// A member of an inspection team, as a package carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamMember {
+    pub uid: String,
+    pub expert: ExpertRecord,
+    pub leader: bool,
+}
+
+/// The application an inspection package carries (its record and materials).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectedApplication {
+    pub uid: String,
+    pub record: ApplicationRecord,
+    pub attachments: Vec<PackageAttachment>,
+}
+
+/// `members/inspection.json` of an inspection package: everything the team needs at the park.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionPackageContent {
+    pub format: String,
+    pub round: PackageRound,
+    pub application: InspectedApplication,
+    pub checklist: crate::inspection::Checklist,
+    pub checklist_sha256: String,
+    pub inspection_uid: String,
+    pub visit_date: Option<String>,
+    pub place: String,
+    pub team: Vec<TeamMember>,
+    pub site_factors: crate::inspection::StatusFactors,
+}
+
+/// One answer as the team left it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerEntry {
+    pub item: String,
+    pub status: Option<crate::inspection::ItemStatus>,
+    pub value: Option<f64>,
+    pub text: String,
+    pub note: String,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+/// One piece of evidence (the bytes are the member `evidence/<sha256>`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceEntry {
+    pub uid: String,
+    pub item: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub sha256: String,
+    pub size_bytes: u64,
+    pub captured_at: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+/// The finalising of an inspection, as the team's laptop recorded it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinalisedEntry {
+    pub at: String,
+    pub by: String,
+    pub site_score: crate::Points,
+}
+
+/// One signed revision of the record (the bytes are the member `records/<uid>.pdf`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordEntry {
+    pub uid: String,
+    pub signer: String,
+    pub snapshot: serde_json::Value,
+    pub issued_at: String,
+    pub file_sha256: String,
+}
+
+/// `members/inspection.json` of an inspection bundle: the visit as the team recorded it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionBundleContent {
+    pub format: String,
+    pub inspection_uid: String,
+    pub checklist_sha256: String,
+    pub answers: Vec<AnswerEntry>,
+    pub evidence: Vec<EvidenceEntry>,
+    pub dissents: std::collections::BTreeMap<String, String>,
+    pub finalised: Option<FinalisedEntry>,
+    pub records: Vec<RecordEntry>,
+}
+
+/// Parses `members/inspection.json` of an inspection package.
+pub fn parse_inspection_package(bytes: &[u8]) -> Result<InspectionPackageContent, DomainError> {
+    parse_member(
+        bytes,
+        INSPECTION_PACKAGE_FORMAT,
+        "考察包的内容（inspection.json）",
+    )
+}
+
+/// Parses `members/inspection.json` of an inspection bundle.
+pub fn parse_inspection_bundle(bytes: &[u8]) -> Result<InspectionBundleContent, DomainError> {
+    parse_member(
+        bytes,
+        INSPECTION_BUNDLE_FORMAT,
+        "考察结果包的内容（inspection.json）",
+    )
+}

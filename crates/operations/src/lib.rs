@@ -19,6 +19,7 @@ mod exchange;
 mod experts;
 mod files;
 mod inspection;
+mod inspection_exchange;
 mod keys;
 mod record;
 mod reports;
@@ -43,6 +44,12 @@ pub use files::{Document, ExportFormat};
 pub use inspection::{
     attach_evidence, export_checklist, import_checklist, photo_meta, read_checklist_file,
     read_evidence_file,
+};
+pub use inspection_exchange::{
+    export_inspection_bundle, export_inspection_package, import_inspection_bundle,
+    import_inspection_package, read_inspection_bundle, read_inspection_package,
+    OpenedInspectionBundle, OpenedInspectionPackage, INSPECTION_BUNDLE_EXTENSION,
+    INSPECTION_PACKAGE_EXTENSION,
 };
 pub use keys::{change_passphrase, create_key, replace_key, revoke_key};
 pub use park_review_domain::CodedError;
@@ -119,5 +126,7 @@ impl Caller {
 
 #[cfg(test)]
 mod exchange_tests;
+#[cfg(test)]
+mod inspection_exchange_tests;
 #[cfg(test)]
 mod tests;

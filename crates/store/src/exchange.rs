@@ -46,15 +46,23 @@ pub enum Direction {
     PackageIn,
     BundleOut,
     BundleIn,
+    InspectionPackageOut,
+    InspectionPackageIn,
+    InspectionBundleOut,
+    InspectionBundleIn,
 }
 
 impl Direction {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Direction::PackageOut => "package_out",
             Direction::PackageIn => "package_in",
             Direction::BundleOut => "bundle_out",
             Direction::BundleIn => "bundle_in",
+            Direction::InspectionPackageOut => "inspection_package_out",
+            Direction::InspectionPackageIn => "inspection_package_in",
+            Direction::InspectionBundleOut => "inspection_bundle_out",
+            Direction::InspectionBundleIn => "inspection_bundle_in",
         }
     }
 }
@@ -178,9 +186,9 @@ impl Store {
     fn copy_expert(&self) -> Result<String> {
         match self.copy() {
             DatabaseCopy::Expert(code) => Ok(code.clone()),
-            DatabaseCopy::Secretariat => Err(rule(
+            DatabaseCopy::Secretariat | DatabaseCopy::Inspection(_) => Err(rule(
                 ErrorCode::NotPermitted,
-                "这是秘书处的数据库：评分包在专家自己的电脑上（导入过评审包的数据库）导出。".into(),
+                "这里不是评审专家的评审副本：评分包在专家自己的电脑上（导入过评审包的数据库）导出。".into(),
             )),
         }
     }
@@ -378,7 +386,7 @@ impl Store {
         // Only an expert's copy has a pinned certificate; a secretariat's database is refused
         // below (it has rounds, or a secretariat key of its own).
         let pinned = match self.copy() {
-            DatabaseCopy::Expert(_) => self.pinned_secretariat()?,
+            DatabaseCopy::Expert(_) | DatabaseCopy::Inspection(_) => self.pinned_secretariat()?,
             DatabaseCopy::Secretariat => None,
         };
         if let Some(pinned) = &pinned {
@@ -404,6 +412,12 @@ impl Store {
                 ))
             }
             DatabaseCopy::Expert(_) => {}
+            DatabaseCopy::Inspection(leader) => {
+                return Err(rule(
+                    ErrorCode::NotPermitted,
+                    format!("这是考察组（组长 {leader}）的考察副本：评审包请导入评审专家自己的电脑。没有做任何改动。"),
+                ))
+            }
             DatabaseCopy::Secretariat => {
                 let rounds: i64 =
                     self.conn()

@@ -21,6 +21,7 @@ pub mod error;
 pub mod exchange;
 mod experts;
 pub mod inspection;
+pub mod inspection_exchange;
 pub mod migrate;
 mod ranking;
 mod recusal;
@@ -125,6 +126,8 @@ pub enum DatabaseCopy {
     Secretariat,
     /// One expert's review package: only that expert acts, through the expert's gate.
     Expert(String),
+    /// An inspection team's laptop (named by its leader's code): only the team records there.
+    Inspection(String),
 }
 
 impl std::fmt::Debug for Store {
@@ -240,8 +243,23 @@ impl Store {
     /// NOT_PERMITTED unless `actor` may act on this copy: anyone on the secretariat's; on an
     /// expert's, only that expert (and the program itself).
     pub fn permits(&self, actor: &Actor) -> Result<()> {
-        let DatabaseCopy::Expert(owner) = &self.copy else {
-            return Ok(());
+        let owner = match &self.copy {
+            DatabaseCopy::Secretariat => return Ok(()),
+            DatabaseCopy::Inspection(leader) => {
+                // The team's own laptop: its members record (each checked against the team by
+                // the inspection's own gate) and make and use their own keys; the secretariat's
+                // actions belong to its own database.
+                if matches!(actor.role, Role::System | Role::Inspection | Role::Expert) {
+                    return Ok(());
+                }
+                return Err(StoreError::Rule {
+                    code: park_review_domain::ErrorCode::NotPermitted,
+                    message: format!(
+                        "这是考察组（组长 {leader}）的考察副本：这里只记录实地考察，秘书处的操作请在秘书处的数据库中进行，这里没有做任何改动。"
+                    ),
+                });
+            }
+            DatabaseCopy::Expert(owner) => owner,
         };
         let allowed = match actor.role {
             Role::System => true,
@@ -340,6 +358,7 @@ fn read_copy(conn: &Connection) -> Result<DatabaseCopy> {
     )?;
     Ok(match (kind.as_str(), code) {
         ("expert", Some(code)) => DatabaseCopy::Expert(code),
+        ("inspection", Some(code)) => DatabaseCopy::Inspection(code),
         _ => DatabaseCopy::Secretariat,
     })
 }

@@ -201,6 +201,10 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
         "0013_inspection_record.sql",
         "eaadf520b9511b91ed6999e6b568b88e34a734591098564dbb92ea198b22872d",
     ),
+    (
+        "0014_inspection_exchange.sql",
+        "ff5139129d2c7f2cf8d7e2c4322b27382f66bfeb6f63c2ee2e0c1bb1825d67a9",
+    ),
 ];
 
 /// On an expert's copy (a review package) the secretariat's actions and its ungated reads of
