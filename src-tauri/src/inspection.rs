@@ -360,3 +360,113 @@ pub async fn countersign_inspection_record(
     })
     .await
 }
+
+/// The secretariat exports an application's inspection package to `exports/`.
+#[tauri::command]
+pub async fn export_inspection_package(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+    passphrase: String,
+) -> Result<crate::exchange::SavedContainer, CodedError> {
+    write_store(&app, &state, Entity::Exchange, move |store| {
+        store.inspection(round_id, &application)?;
+        let signer = park_review_operations::Signer::unlock(
+            store,
+            park_review_store::KeyOwner::Secretariat,
+            &passphrase,
+        )?;
+        let (sealed, file) = park_review_operations::export_inspection_package(
+            store,
+            APP,
+            round_id,
+            &application,
+            &signer,
+        )?;
+        Ok(crate::exchange::SavedContainer {
+            path: save(store, &file)?,
+            sealed,
+        })
+    })
+    .await
+}
+
+/// The team imports its inspection package (the first screen of a new laptop).
+#[tauri::command]
+pub async fn import_inspection_package(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    bytes: Vec<u8>,
+) -> Result<InspectionPackageView, CodedError> {
+    let package =
+        read_file(move || park_review_operations::read_inspection_package(&bytes)).await?;
+    let fingerprint = package.signer_fingerprint();
+    let imported = write_store(&app, &state, Entity::Round, move |store| {
+        park_review_operations::import_inspection_package(store, &package)
+    })
+    .await?;
+    Ok(InspectionPackageView {
+        imported,
+        fingerprint,
+    })
+}
+
+/// An inspection package imported, with the secretariat's fingerprint to compare.
+#[derive(Debug, Clone, serde::Serialize, TS)]
+#[ts(export)]
+pub struct InspectionPackageView {
+    pub imported: park_review_store::inspection_exchange::InspectionExchanged,
+    pub fingerprint: String,
+}
+
+/// The team exports its results, signed by the leader, to `exports/`.
+#[tauri::command]
+pub async fn export_inspection_bundle(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application: String,
+    passphrase: String,
+) -> Result<crate::exchange::SavedContainer, CodedError> {
+    write_store(&app, &state, Entity::Exchange, move |store| {
+        let leader = store
+            .inspection(round_id, &application)?
+            .team
+            .into_iter()
+            .find(|m| m.leader)
+            .map(|m| m.code)
+            .unwrap_or_default();
+        let signer = park_review_operations::Signer::unlock(
+            store,
+            park_review_store::KeyOwner::Expert(&leader),
+            &passphrase,
+        )?;
+        let (sealed, file) = park_review_operations::export_inspection_bundle(
+            store,
+            APP,
+            round_id,
+            &application,
+            &signer,
+        )?;
+        Ok(crate::exchange::SavedContainer {
+            path: save(store, &file)?,
+            sealed,
+        })
+    })
+    .await
+}
+
+/// The secretariat imports a team's results.
+#[tauri::command]
+pub async fn import_inspection_bundle(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    bytes: Vec<u8>,
+) -> Result<park_review_store::inspection_exchange::InspectionExchanged, CodedError> {
+    let bundle = read_file(move || park_review_operations::read_inspection_bundle(&bytes)).await?;
+    write_store(&app, &state, Entity::Inspection, move |store| {
+        park_review_operations::import_inspection_bundle(store, &bundle)
+    })
+    .await
+}

@@ -8,6 +8,8 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 import type { AppInfo } from './bindings/AppInfo'
 import type { RoundChecklist } from './bindings/RoundChecklist'
+import type { InspectionPackageView } from './bindings/InspectionPackageView'
+import type { InspectionExchanged } from './bindings/InspectionExchanged'
 import type { RecordSigner } from './bindings/RecordSigner'
 import type { InspectionSummary } from './bindings/InspectionSummary'
 import type { InspectionView } from './bindings/InspectionView'
@@ -369,6 +371,13 @@ export const inspectionApi = {
   recordSignatures: (roundId: number, application: string) => call<RecordSigner[]>('record_signatures', { roundId, application }),
   issueRecord: (roundId: number, application: string, passphrase: string) =>
     call<ExportedFile>('issue_inspection_record', { roundId, application, passphrase }),
+  /** The team's laptop: the secretariat's package out, the team's results back. */
+  exportPackage: (roundId: number, application: string, passphrase: string) =>
+    call<SavedContainer>('export_inspection_package', { roundId, application, passphrase }),
+  importPackage: (bytes: Uint8Array) => call<InspectionPackageView>('import_inspection_package', { bytes: Array.from(bytes) }),
+  exportBundle: (roundId: number, application: string, passphrase: string) =>
+    call<SavedContainer>('export_inspection_bundle', { roundId, application, passphrase }),
+  importBundle: (bytes: Uint8Array) => call<InspectionExchanged>('import_inspection_bundle', { bytes: Array.from(bytes) }),
   countersign: (roundId: number, application: string, member: string, dissent: string | null, passphrase: string) =>
     call<ExportedFile>('countersign_inspection_record', { roundId, application, member, dissent, passphrase }),
 }

@@ -9,6 +9,10 @@ export type CopyInfo = {
  */
 expert: string | null, 
 /**
+ * The leader's code on an inspection team's copy.
+ */
+inspection: string | null, 
+/**
  * On an expert's copy: the secretariat's pinned certificate, in groups of four.
  */
 secretariat_fingerprint: string | null, };
