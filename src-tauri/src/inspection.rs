@@ -67,6 +67,14 @@ pub async fn export_checklist(
     .await
 }
 
+/// Every expert of the registry, for choosing an inspection team.
+#[tauri::command]
+pub async fn list_registry(
+    state: State<'_, AppState>,
+) -> Result<Vec<park_review_domain::model::Expert>, CodedError> {
+    with_store(&state, move |store| Ok(store.list_registry()?)).await
+}
+
 #[tauri::command]
 pub async fn list_inspections(
     state: State<'_, AppState>,

@@ -108,6 +108,7 @@ pub fn run() {
             inspection::checklist,
             inspection::import_checklist,
             inspection::export_checklist,
+            inspection::list_registry,
             inspection::list_inspections,
             inspection::inspection,
             inspection::set_inspection_team,

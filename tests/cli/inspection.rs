@@ -69,6 +69,8 @@ fn a_visit_is_answered_photographed_finalised_and_ranked_from_the_command_line()
     let app = "2026-GZ-01";
     let t = target(app);
     let (team, conflicted) = inspectors(&sb, app);
+    let registry = sb.json(&["expert", "registry", "--json"]);
+    assert!(registry.as_array().unwrap().len() >= 7, "{registry}");
     // The checklist round-trips through a file and is the round's until it freezes.
     let file = sb.path("checklist.json");
     sb.json(&[

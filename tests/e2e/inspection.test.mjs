@@ -31,6 +31,14 @@ test('inspection: a team visits a demo park item by item with the keyboard, atta
     await app.keys(outsiders[0])
     await app.execute(`for (const li of document.querySelectorAll('.el-select-dropdown__item')) if (li.offsetParent && li.innerText.startsWith(${JSON.stringify(outsiders[0])})) li.dataset.e2e = 'leader'; return true`)
     await app.click('[data-e2e="leader"]')
+    // A member besides the leader, chosen from the whole registry.
+    await app.click('[data-testid="team-members"]')
+    await app.keys(outsiders[1])
+    await app.execute(`for (const li of document.querySelectorAll('.el-select-dropdown__item')) if (li.offsetParent && li.innerText.startsWith(${JSON.stringify(outsiders[1])})) li.dataset.e2e = 'member'; return true`)
+    await app.click('[data-e2e="member"]')
+    // A multiple select keeps its list open: click beside it, as a user would, to close it.
+    await app.click('.el-dialog__title')
+    await app.waitFor('the list to close', `return ![...document.querySelectorAll('.el-select-dropdown')].some((d) => d.offsetParent && d.getBoundingClientRect().height > 0)`)
     await app.click('[data-testid="team-save"]')
     await app.waitFor('the team saved', `return [...document.querySelectorAll('[data-testid="inspection-list"] tr')].some((tr) => tr.innerText.includes('2026-GZ-01') && tr.innerText.includes('待考察'))`)
     await app.screenshot('inspection-list')
@@ -87,6 +95,15 @@ test('inspection: a team visits a demo park item by item with the keyboard, atta
     await app.screenshot('inspection-record')
     const saved = await app.execute(`return document.querySelector('[data-testid="record-preview"]').innerText.match(/已保存到 (\\S+\\.pdf)/)[1]`)
     assert.match(execFileSync('pdfsig', [saved]).toString(), /Signature is Valid\./)
+    await app.press('Escape')
+    // The member countersigns the newest revision from the app.
+    execFileSync(CLI, ['--db', app.db, 'key', 'create', '--expert', outsiders[1]], { env: { ...process.env, PARK_REVIEW_PASSPHRASE: '成员的口令 2026' } })
+    await app.click(`[data-testid="record-sign-${outsiders[1]}"]`)
+    await app.type('input[data-testid="record-passphrase"]', '成员的口令 2026')
+    await app.click('[data-testid="record-confirm"]')
+    await app.waitFor('the countersigned record', `return document.querySelector('[data-testid="record-preview"] [data-testid="pdf-view"]')?.dataset.status === 'ready' && document.querySelector('[data-testid="record-signer-${outsiders[1]}"]')?.innerText.includes('已签署')`, 30000)
+    const countersigned = await app.execute(`return document.querySelector('[data-testid="record-preview"]').innerText.match(/已保存到 (\\S+\\.pdf)/)[1]`)
+    assert.equal(execFileSync('pdfsig', [countersigned]).toString().match(/Signature is Valid\./g).length, 2)
     await app.press('Escape')
     // The formal review shows the discrepancy beside C2 (its result unchanged); the ranking too.
     await app.click('[data-testid="nav-eligibility"]')

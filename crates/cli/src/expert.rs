@@ -12,6 +12,8 @@ use crate::{files, Cli, Outcome, RoundArg, CALLER};
 pub enum ExpertCommand {
     /// 列出批次的评审专家
     List(RoundArg),
+    /// 列出专家库中的全部专家（不限批次），例如为实地考察组选人
+    Registry,
     /// 把一位专家加入专家库和批次的专家名单（编号已存在且姓名相同时更新其信息）
     Add(ExpertAddArgs),
     /// 从 park-review/experts@1 文件导入专家，全部无误才保存
@@ -72,6 +74,23 @@ pub struct ExpertAddArgs {
 
 pub fn run(cli: &Cli, command: &ExpertCommand) -> Outcome {
     match command {
+        ExpertCommand::Registry => {
+            let experts = cli.store()?.list_registry()?;
+            cli.emit(&experts, |experts| {
+                if experts.is_empty() {
+                    crate::say!("专家库还没有专家。");
+                }
+                for e in experts {
+                    crate::say!(
+                        "{}\t{}\t{}\t{}",
+                        e.code,
+                        e.name,
+                        e.employer,
+                        e.city.map(|c| c.name_zh()).unwrap_or("省外")
+                    );
+                }
+            })
+        }
         ExpertCommand::List(RoundArg { round }) => {
             let (store, round) = cli.round(round)?;
             let experts = store.list_panel(round.id)?;

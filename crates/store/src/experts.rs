@@ -215,6 +215,18 @@ impl Store {
         Ok(experts)
     }
 
+    /// Every expert of the registry (评审专家库), of any round, by code: whom an inspection
+    /// team can be made of.
+    pub fn list_registry(&self) -> Result<Vec<Expert>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {EXPERT_COLUMNS} FROM experts e ORDER BY e.code"
+        ))?;
+        let experts = stmt
+            .query_map([], expert_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(experts)
+    }
+
     /// An expert of the registry (any round) by code.
     pub fn expert_by_code(&self, code: &str) -> Result<Expert> {
         self.conn()

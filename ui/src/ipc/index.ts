@@ -343,6 +343,8 @@ export const inspectionApi = {
   /** Saves the checklist's JSON to exports/; resolves to the path. */
   exportChecklist: (roundId: number) => call<string>('export_checklist', { roundId }),
   list: (roundId: number) => call<InspectionSummary[]>('list_inspections', { roundId }),
+  /** Every expert of the registry (any round), for choosing a team. */
+  registry: () => call<Expert[]>('list_registry'),
   get: (roundId: number, application: string) => call<InspectionView>('inspection', { roundId, application }),
   setTeam: (roundId: number, application: string, team: TeamInput) =>
     call<InspectionView>('set_inspection_team', { roundId, application, team }),
