@@ -475,6 +475,13 @@ END;
 CREATE TRIGGER applications_facts_update AFTER UPDATE ON applications BEGIN
     UPDATE rounds SET facts_generation = facts_generation + 1 WHERE id IN (OLD.round_id, NEW.round_id);
 END;
+CREATE TRIGGER assignments_ranking_finalised BEFORE UPDATE OF declared_no_conflict_at, submitted_at, opinion ON assignments
+WHEN (SELECT ranking_finalised_at IS NOT NULL FROM rounds WHERE id = NEW.round_id)
+ AND (OLD.declared_no_conflict_at IS NOT NEW.declared_no_conflict_at OR OLD.submitted_at IS NOT NEW.submitted_at
+      OR OLD.opinion IS NOT NEW.opinion)
+BEGIN
+    SELECT RAISE(ABORT, 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，承诺、评审意见、提交与退回都不能再改。没有做任何改动。');
+END;
 CREATE TRIGGER criteria_sections_update AFTER UPDATE OF section_id ON criteria BEGIN
     UPDATE assignment_section_points SET points_centi = points_centi - (
         SELECT COALESCE(SUM(s.points_centi), 0) FROM scores s
@@ -509,6 +516,27 @@ CREATE TRIGGER eligibility_overrides_facts_update AFTER UPDATE ON eligibility_ov
     UPDATE rounds SET facts_generation = facts_generation + 1
      WHERE id IN (SELECT round_id FROM applications WHERE id IN (OLD.application_id, NEW.application_id));
 END;
+CREATE TRIGGER scores_guard_insert BEFORE INSERT ON scores BEGIN
+    SELECT RAISE(ABORT, CASE
+        WHEN r.ranking_finalised_at IS NOT NULL THEN 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，评分不能再改。没有做任何改动。'
+        WHEN a.submitted_at IS NOT NULL THEN 'PARK_REVIEW:SCORES_LOCKED:这张评分表已提交并锁定，评分不能再改；如需更正，请秘书处写明理由退回。没有做任何改动。'
+        ELSE 'PARK_REVIEW:NOT_DECLARED:专家尚未签署无利益冲突承诺，不能评分。没有做任何改动。'
+    END)
+    FROM assignments a JOIN rounds r ON r.id = a.round_id
+    WHERE a.id = NEW.assignment_id
+      AND (r.ranking_finalised_at IS NOT NULL OR a.submitted_at IS NOT NULL OR a.declared_no_conflict_at IS NULL);
+END;
+CREATE TRIGGER scores_guard_update BEFORE UPDATE ON scores
+WHEN OLD.points_centi IS NOT NEW.points_centi OR OLD.comment IS NOT NEW.comment
+  OR OLD.criterion_id != NEW.criterion_id OR OLD.assignment_id != NEW.assignment_id
+BEGIN
+    SELECT RAISE(ABORT, CASE
+        WHEN r.ranking_finalised_at IS NOT NULL THEN 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，评分不能再改。没有做任何改动。'
+        ELSE 'PARK_REVIEW:SCORES_LOCKED:这张评分表已提交并锁定，评分不能再改；如需更正，请秘书处写明理由退回。没有做任何改动。'
+    END)
+    FROM assignments a JOIN rounds r ON r.id = a.round_id
+    WHERE a.id = NEW.assignment_id AND (r.ranking_finalised_at IS NOT NULL OR a.submitted_at IS NOT NULL);
+END;
 CREATE TRIGGER scores_sections_delete AFTER DELETE ON scores WHEN OLD.points_centi IS NOT NULL BEGIN
     UPDATE assignment_section_points SET points_centi = points_centi - OLD.points_centi
      WHERE assignment_id = OLD.assignment_id
@@ -527,4 +555,22 @@ CREATE TRIGGER scores_sections_update AFTER UPDATE OF assignment_id, criterion_i
         SELECT NEW.assignment_id, section_id, NEW.points_centi FROM criteria
          WHERE id = NEW.criterion_id AND NEW.points_centi IS NOT NULL
         ON CONFLICT (assignment_id, section_id) DO UPDATE SET points_centi = points_centi + excluded.points_centi;
+END;
+CREATE TRIGGER site_scores_ranking_finalised_delete BEFORE DELETE ON site_scores
+WHEN (SELECT r.ranking_finalised_at IS NOT NULL FROM applications a JOIN rounds r ON r.id = a.round_id
+      WHERE a.id = OLD.application_id)
+BEGIN
+    SELECT RAISE(ABORT, 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，实地考察得分不能再改。没有做任何改动。');
+END;
+CREATE TRIGGER site_scores_ranking_finalised_insert BEFORE INSERT ON site_scores
+WHEN (SELECT r.ranking_finalised_at IS NOT NULL FROM applications a JOIN rounds r ON r.id = a.round_id
+      WHERE a.id = NEW.application_id)
+BEGIN
+    SELECT RAISE(ABORT, 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，实地考察得分不能再改。没有做任何改动。');
+END;
+CREATE TRIGGER site_scores_ranking_finalised_update BEFORE UPDATE ON site_scores
+WHEN (SELECT r.ranking_finalised_at IS NOT NULL FROM applications a JOIN rounds r ON r.id = a.round_id
+      WHERE a.id = NEW.application_id)
+BEGIN
+    SELECT RAISE(ABORT, 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，实地考察得分不能再改。没有做任何改动。');
 END;

@@ -458,3 +458,137 @@ fn acknowledged_autosaves_survive_a_killed_process() {
         }
     }
 }
+
+/// Two processes on one database (issue 15): one keeps saving scores while another submits the
+/// sheet. Once the submission is acknowledged, no score of that sheet changes — the lock holds
+/// inside the writing transaction, not only in a check made before it.
+#[test]
+fn a_second_process_cannot_slip_a_score_past_a_submission() {
+    use std::io::{BufRead, BufReader, Write};
+    let sb = Sandbox::new();
+    let (e, a) = opened_demo(&sb);
+    sb.json(&[
+        "declare",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--json",
+    ]);
+    let rubric = sb.json(&["rubric", "show", "--round", "DEMO-2026", "--json"]);
+    let criteria: Vec<(String, f64)> = rubric["rubric"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["criteria"].as_array().unwrap().clone())
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap().to_owned(),
+                c["max_points"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let mut writer = Command::new(env!("CARGO_BIN_EXE_park-review"))
+        .args([
+            "--db",
+            sb.db().to_str().unwrap(),
+            "score",
+            "stream",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            &e,
+            "--application",
+            &a,
+        ])
+        .env("HOME", sb.dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = writer.stdin.take().unwrap();
+    let lines = criteria.clone();
+    let feeder = std::thread::spawn(move || {
+        for i in 0..200_000usize {
+            let (code, max) = &lines[i % lines.len()];
+            let points = ((i / lines.len()) % (*max as usize)) as f64;
+            if stdin
+                .write_all(format!("{code} {points}\n").as_bytes())
+                .is_err()
+            {
+                break;
+            }
+        }
+    });
+    let mut reader = BufReader::new(writer.stdout.take().unwrap());
+    // Let every criterion be scored once, then submit from another process mid-stream.
+    for _ in 0..criteria.len() * 3 {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+    }
+    sb.json(&[
+        "score",
+        "submit",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--opinion",
+        "同意",
+        "--json",
+    ]);
+    let at_submission = sb.json(&[
+        "score",
+        "show",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--json",
+    ]);
+    // The writer goes on trying (what it acknowledged before the submission is still in the
+    // pipe); its attempts after the submission are refused.
+    let mut refused = 0;
+    for _ in 0..100_000 {
+        if refused >= 5 {
+            break;
+        }
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        if line.contains("SCORES_LOCKED") {
+            refused += 1;
+        }
+    }
+    writer.kill().unwrap();
+    writer.wait().unwrap();
+    let _ = feeder.join();
+    let after = sb.json(&[
+        "score",
+        "show",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--json",
+    ]);
+    assert_eq!(
+        after["scores"], at_submission["scores"],
+        "a score changed after the submission"
+    );
+    assert_eq!(after["stage"], "submitted");
+    assert!(
+        refused > 0,
+        "the second process kept writing and was refused"
+    );
+}

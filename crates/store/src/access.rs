@@ -64,6 +64,7 @@ impl Store {
         if let Some(at) = row.declared_at {
             return Ok(at);
         }
+        self.refuse_if_finalised(round.id)?;
         self.write(actor, |tx| {
             let now = tx.now();
             tx.tx.execute(
@@ -143,6 +144,7 @@ impl Store {
         if round.status != RoundStatus::Open {
             return Err(not_open(&round));
         }
+        self.refuse_if_finalised(round_id)?;
         let pair = self.declared_pair(key)?;
         if let Some(at) = &pair.3.submitted_at {
             return Err(rule(

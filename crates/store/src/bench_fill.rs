@@ -108,8 +108,8 @@ impl Store {
                 for expert in &expert_ids {
                     tx.tx
                         .prepare_cached(
-                            "INSERT INTO assignments (uid, round_id, application_id, expert_id, declared_no_conflict_at, submitted_at, opinion, created_at, updated_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?5, '同意', ?5, ?5)",
+                            "INSERT INTO assignments (uid, round_id, application_id, expert_id, declared_no_conflict_at, opinion, created_at, updated_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, '同意', ?5, ?5)",
                         )?
                         .execute(params![next_uid(), round.id.0, app.0, expert, now])?;
                     let assignment = tx.tx.last_insert_rowid();
@@ -124,6 +124,8 @@ impl Store {
                     }
                 }
             }
+            // Submitted once every score is in: a submitted sheet's scores are locked (migration 0015).
+            tx.tx.execute("UPDATE assignments SET submitted_at = ?2 WHERE round_id = ?1", params![round.id.0, now])?;
             tx.audit("bench.fill", "round", &round.uid.0, json!({"applications": applications, "experts": experts, "criteria": criteria}))?;
             Ok(round.id)
         })?;

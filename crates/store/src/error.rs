@@ -45,7 +45,7 @@ pub enum StoreError {
     #[error("导入的数据有 {} 处问题，未保存任何内容：\n{}", .0.len(), .0.iter().map(|p| format!("  · {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<park_review_domain::exchange::FieldProblem>),
     #[error("数据库操作失败：{}", describe_sqlite(.0))]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("内部错误：{0}。请把这条信息告诉技术支持。")]
     Internal(String),
 }
@@ -125,3 +125,29 @@ fn describe_sqlite(e: &rusqlite::Error) -> String {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A trigger's refusal (`RAISE(ABORT, 'PARK_REVIEW:<CODE>:<message>')`, migration 0015) is the
+/// rule it enforces, with its code; any other SQLite error stays a database failure.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        if let rusqlite::Error::SqliteFailure(_, Some(message)) = &e {
+            if let Some(rest) = message.strip_prefix("PARK_REVIEW:") {
+                if let Some((code, text)) = rest.split_once(':') {
+                    let code = match code {
+                        "SCORES_LOCKED" => Some(ErrorCode::ScoresLocked),
+                        "NOT_DECLARED" => Some(ErrorCode::NotDeclared),
+                        "RANKING_FINALISED" => Some(ErrorCode::RankingFinalised),
+                        _ => None,
+                    };
+                    if let Some(code) = code {
+                        return StoreError::Rule {
+                            code,
+                            message: text.to_owned(),
+                        };
+                    }
+                }
+            }
+        }
+        StoreError::Sqlite(e)
+    }
+}

@@ -820,6 +820,7 @@ impl Store {
         if round.status != RoundStatus::Open {
             return Err(crate::access::not_open(&round));
         }
+        self.refuse_if_finalised(round.id)?;
         let stored = crate::catalog::load_rubric(self.conn(), round.id)?
             .ok_or_else(|| crate::access::not_open(&round))?;
         if stored.frozen_sha256.as_deref() != Some(content.rubric_sha256.as_str()) {
@@ -835,6 +836,35 @@ impl Store {
             .map(|a| (a.uid.0.clone(), (a.id, a.code)))
             .collect();
         // Every sheet is checked before anything is written.
+        // What the expert's sheets hold here now, read once for the whole bundle.
+        let mut current_scores: HashMap<i64, HashMap<i64, (Option<i64>, String)>> = HashMap::new();
+        {
+            let mut stmt = self.conn().prepare(
+                "SELECT s.assignment_id, s.criterion_id, s.points_centi, s.comment FROM scores s
+                 JOIN assignments a ON a.id = s.assignment_id WHERE a.round_id = ?1 AND a.expert_id = ?2",
+            )?;
+            let rows = stmt.query_map(params![round.id.0, expert.id.0], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    (r.get(2)?, r.get(3)?),
+                ))
+            })?;
+            for row in rows {
+                let (assignment, criterion, value) = row?;
+                current_scores
+                    .entry(assignment)
+                    .or_default()
+                    .insert(criterion, value);
+            }
+        }
+        let opinions: HashMap<i64, String> = self
+            .conn()
+            .prepare("SELECT id, opinion FROM assignments WHERE round_id = ?1 AND expert_id = ?2")?
+            .query_map(params![round.id.0, expert.id.0], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         let mut plans = Vec::with_capacity(content.sheets.len());
         let mut seen = std::collections::HashSet::new();
         for sheet in &content.sheets {
@@ -879,7 +909,9 @@ impl Store {
                     ),
                 ));
             }
-            plans.push(self.plan_sheet(&expert, app_code, row, sheet, &stored)?);
+            let current = current_scores.remove(&row.id).unwrap_or_default();
+            let opinion = opinions.get(&row.id).cloned().unwrap_or_default();
+            plans.push(self.plan_sheet(&expert, app_code, row, sheet, &stored, current, opinion)?);
         }
         for item in signed {
             let entry = item.entry;
@@ -1012,6 +1044,7 @@ impl Store {
 
     /// What applying one sheet of a bundle would do, checked against the rubric and what is
     /// already stored (SCORES_LOCKED if a submitted sheet would change).
+    #[allow(clippy::too_many_arguments)]
     fn plan_sheet(
         &self,
         expert: &Expert,
@@ -1019,6 +1052,8 @@ impl Store {
         row: crate::access::AssignmentRow,
         sheet: &BundleSheet,
         stored: &crate::catalog::StoredRubric,
+        current: HashMap<i64, (Option<i64>, String)>,
+        opinion: String,
     ) -> Result<SheetPlan> {
         let mut scores: Vec<(i64, Option<i64>, String)> = Vec::with_capacity(sheet.scores.len());
         let mut seen = std::collections::HashSet::new();
@@ -1064,18 +1099,6 @@ impl Store {
                 ));
             }
         }
-        let current: HashMap<i64, (Option<i64>, String)> = self
-            .conn()
-            .prepare_cached(
-                "SELECT criterion_id, points_centi, comment FROM scores WHERE assignment_id = ?1",
-            )?
-            .query_map([row.id], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
-            .collect::<rusqlite::Result<_>>()?;
-        let opinion: String = self.conn().query_row(
-            "SELECT opinion FROM assignments WHERE id = ?1",
-            [row.id],
-            |r| r.get(0),
-        )?;
         let same_scores = scores.len() == current.len()
             && scores
                 .iter()
@@ -1139,6 +1162,15 @@ fn apply_sheet(tx: &mut WriteTx<'_>, plan: &SheetPlan, report: &mut BundleImport
         report.sheets.updated += 1;
     }
     let now = tx.now();
+    // The pledge first (no score without it), the submission last (a submitted sheet's scores
+    // are locked): the order the database's triggers require.
+    // (The sheet is not submitted here: a submitted one is unchanged or refused when planned.)
+    tx.tx
+        .prepare_cached(
+            "UPDATE assignments SET declared_no_conflict_at = coalesce(declared_no_conflict_at, ?2),
+                    opinion = ?3, entered_by = NULL, updated_at = ?4 WHERE id = ?1",
+        )?
+        .execute(params![plan.assignment_id, plan.sheet.declared_at, plan.sheet.opinion, now])?;
     {
         let mut upsert = tx.tx.prepare_cached(
             "INSERT INTO scores (uid, assignment_id, criterion_id, points_centi, comment, entered_by, updated_at)
@@ -1168,17 +1200,11 @@ fn apply_sheet(tx: &mut WriteTx<'_>, plan: &SheetPlan, report: &mut BundleImport
             ])?;
         }
     }
-    tx.tx.execute(
-        "UPDATE assignments SET declared_no_conflict_at = coalesce(declared_no_conflict_at, ?2),
-                opinion = ?3, submitted_at = ?4, entered_by = NULL, updated_at = ?5 WHERE id = ?1",
-        params![
-            plan.assignment_id,
-            plan.sheet.declared_at,
-            plan.sheet.opinion,
-            plan.sheet.submitted_at,
-            now
-        ],
-    )?;
+    if plan.sheet.submitted_at.is_some() {
+        tx.tx
+            .prepare_cached("UPDATE assignments SET submitted_at = ?2 WHERE id = ?1")?
+            .execute(params![plan.assignment_id, plan.sheet.submitted_at])?;
+    }
     Ok(())
 }
 

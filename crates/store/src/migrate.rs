@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0012_inspection.sql"),
     include_str!("../migrations/0013_inspection_record.sql"),
     include_str!("../migrations/0014_inspection_exchange.sql"),
+    include_str!("../migrations/0015_locks.sql"),
 ];
 
 /// The schema version this build writes.

@@ -265,6 +265,27 @@ impl Store {
     pub fn finalise_ranking(&mut self, actor: &Actor, round_id: RoundId) -> Result<RankingReport> {
         self.permits(actor)?;
         self.refuse_if_finalised(round_id)?;
+        // Every sheet in: an expert still scoring would move a finalised ranking.
+        let waiting: Vec<String> = self
+            .conn()
+            .prepare(
+                "SELECT p.code || ' / ' || e.code FROM assignments a JOIN applications p ON p.id = a.application_id
+                 JOIN experts e ON e.id = a.expert_id
+                 WHERE a.round_id = ?1 AND a.submitted_at IS NULL ORDER BY p.registration_order, e.code",
+            )?
+            .query_map([round_id.0], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !waiting.is_empty() {
+            return Err(rule(
+                ErrorCode::InvalidTransition,
+                format!(
+                    "还有 {} 张评分表未提交（{}{}）：请等专家提交，或写明理由把专家移出本批次专家组，再确定排名。",
+                    waiting.len(),
+                    waiting.iter().take(5).cloned().collect::<Vec<_>>().join("、"),
+                    if waiting.len() > 5 { "……" } else { "" }
+                ),
+            ));
+        }
         let report = self.ranking(round_id)?;
         if report.unresolved_outliers > 0 {
             return Err(rule(

@@ -394,3 +394,179 @@ fn the_formal_review_cache_follows_every_change_of_the_facts() {
         .unwrap();
     assert!(!eligible(&store, &first.code), "other rules' cache ignored");
 }
+
+/// Locks that hold (issue 15): finalising waits for every sheet; afterwards nothing that feeds
+/// the ranking changes, through any code path — and not even through SQL written by hand,
+/// because the database's own triggers refuse it inside the writing transaction.
+#[test]
+fn a_finalised_ranking_no_longer_moves_and_the_database_itself_refuses() {
+    use park_review_domain::{Coded, ErrorCode};
+    let (_dir, mut store, round) = scored_demo();
+    let last = store
+        .list_scores(round)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.submitted_at.is_none())
+        .unwrap();
+    let key = AssignmentKey::new(round, &last.expert, &last.application);
+    let err = store.finalise_ranking(&secretariat(), round).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidTransition, "{err}");
+    assert!(err.to_string().contains(&last.expert), "{err}");
+    store
+        .submit_scores(
+            &Actor::expert(&last.expert, Surface::Program),
+            &key,
+            Some("同意"),
+        )
+        .unwrap();
+    for row in store.ranking(round).unwrap().rows {
+        for e in row
+            .experts
+            .iter()
+            .filter(|e| e.outlier.as_ref().is_some_and(|o| o.resolution.is_none()))
+        {
+            store
+                .resolve_outlier(
+                    &secretariat(),
+                    &AssignmentKey::new(round, &e.expert, &row.code),
+                    "confirmed",
+                    "已与专家核实",
+                )
+                .unwrap();
+        }
+    }
+    for app in store.list_applications(round).unwrap() {
+        let _ = store.set_site_score(&secretariat(), round, &app.code, 80.0, "纸质考察记录");
+    }
+    let before = serde_json::to_value(&store.ranking(round).unwrap().rows).unwrap();
+    store.finalise_ranking(&secretariat(), round).unwrap();
+
+    // Through the store: every path refused with RANKING_FINALISED.
+    let expert = Actor::expert(&last.expert, Surface::Program);
+    let refused = [
+        store
+            .reopen_scores(&secretariat(), &key, "复核")
+            .unwrap_err(),
+        store
+            .set_score(&expert, &key, "C3.1", Some(1.0), None)
+            .unwrap_err(),
+        store
+            .set_site_score(&secretariat(), round, &last.application, 60.0, "另一份记录")
+            .unwrap_err(),
+    ];
+    for err in &refused {
+        assert!(
+            matches!(
+                err.code(),
+                ErrorCode::RankingFinalised | ErrorCode::ScoresLocked
+            ),
+            "{err}"
+        );
+    }
+    assert_eq!(refused[0].code(), ErrorCode::RankingFinalised);
+
+    // Through SQL by hand, on a second connection (as another process would): the triggers.
+    let raw = rusqlite::Connection::open(store.path()).unwrap();
+    let assignment: i64 = raw
+        .query_row(
+            "SELECT id FROM assignments WHERE round_id = ?1 LIMIT 1",
+            [round.0],
+            |r| r.get(0),
+        )
+        .unwrap();
+    for sql in [
+        format!("UPDATE scores SET points_centi = 0 WHERE assignment_id = {assignment}"),
+        format!("UPDATE assignments SET submitted_at = NULL WHERE id = {assignment}"),
+        format!("DELETE FROM site_scores WHERE application_id = (SELECT application_id FROM assignments WHERE id = {assignment})"),
+    ] {
+        let err = raw.execute(&sql, []).unwrap_err().to_string();
+        assert!(err.contains("PARK_REVIEW:"), "{sql}: {err}");
+    }
+    drop(raw);
+    assert_eq!(
+        serde_json::to_value(&store.ranking(round).unwrap().rows).unwrap(),
+        before
+    );
+}
+
+/// The database refuses a changed score on a submitted sheet and a score without a pledge,
+/// whoever writes it; a paper file naming a sheet twice cannot change it after it submitted.
+#[test]
+fn submitted_scores_and_pledges_are_enforced_by_the_database() {
+    use park_review_domain::{Coded, ErrorCode};
+    let (_dir, mut store, round) = scored_demo();
+    let submitted = store
+        .list_scores(round)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.submitted_at.is_some())
+        .unwrap();
+    let raw = rusqlite::Connection::open(store.path()).unwrap();
+    let err = raw
+        .execute(
+            "UPDATE scores SET points_centi = points_centi + 50 WHERE assignment_id =
+               (SELECT a.id FROM assignments a JOIN applications p ON p.id = a.application_id
+                JOIN experts e ON e.id = a.expert_id WHERE p.code = ?1 AND e.code = ?2)",
+            [&submitted.application, &submitted.expert],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("PARK_REVIEW:SCORES_LOCKED"), "{err}");
+    // A new assignment has no pledge: a score written by hand is refused.
+    let undeclared: Option<i64> = raw
+        .query_row(
+            "SELECT id FROM assignments WHERE declared_no_conflict_at IS NULL LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .ok();
+    if let Some(id) = undeclared {
+        let err = raw
+            .execute(
+                "INSERT INTO scores (uid, assignment_id, criterion_id, points_centi, updated_at)
+                 VALUES ('x', ?1, (SELECT min(id) FROM criteria), 100, 't')",
+                [id],
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("PARK_REVIEW:NOT_DECLARED"), "{err}");
+    }
+    drop(raw);
+    // The same sheet twice in one paper file: the second would change a sheet the first
+    // submitted. Refused whole.
+    let pending = store
+        .list_scores(round)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.submitted_at.is_none())
+        .unwrap();
+    let criteria: Vec<String> = store
+        .rubric(round)
+        .unwrap()
+        .rubric
+        .sections
+        .iter()
+        .flat_map(|s| &s.criteria)
+        .map(|c| c.code.clone())
+        .collect();
+    let entry = |points: f64| ScoresEntry {
+        format: None,
+        round: "DEMO-2026".into(),
+        expert: pending.expert.clone(),
+        application: pending.application.clone(),
+        scores: criteria.iter().map(|c| (c.clone(), points)).collect(),
+        comments: BTreeMap::new(),
+        opinion: "同意".into(),
+        declared_no_conflict: true,
+        submitted: true,
+    };
+    let before = serde_json::to_value(store.list_scores(round).unwrap()).unwrap();
+    let err = store
+        .import_scores(&secretariat(), &[entry(1.0), entry(2.0)])
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ScoresLocked, "{err}");
+    assert_eq!(
+        serde_json::to_value(store.list_scores(round).unwrap()).unwrap(),
+        before
+    );
+}

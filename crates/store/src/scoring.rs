@@ -428,6 +428,7 @@ impl Store {
             ));
         }
         let (round, app, expert_row, row) = self.declared_pair(key)?;
+        self.refuse_if_finalised(round.id)?;
         if round.status != RoundStatus::Open {
             return Err(not_open(&round));
         }
@@ -597,6 +598,7 @@ impl Store {
             if round.status != RoundStatus::Open {
                 return Err(fail(not_open(&round)));
             }
+            self.refuse_if_finalised(round.id).map_err(fail)?;
             if !entry.declared_no_conflict {
                 return Err(rule(
                     ErrorCode::NotDeclared,

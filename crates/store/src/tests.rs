@@ -205,6 +205,10 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
         "0014_inspection_exchange.sql",
         "ff5139129d2c7f2cf8d7e2c4322b27382f66bfeb6f63c2ee2e0c1bb1825d67a9",
     ),
+    (
+        "0015_locks.sql",
+        "9d92fe1f71ed3f064a1299795923777e5df5c597ac93b5dbd25d8661152447b8",
+    ),
 ];
 
 /// On an expert's copy (a review package) the secretariat's actions and its ungated reads of
