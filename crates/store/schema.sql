@@ -517,25 +517,23 @@ CREATE TRIGGER eligibility_overrides_facts_update AFTER UPDATE ON eligibility_ov
      WHERE id IN (SELECT round_id FROM applications WHERE id IN (OLD.application_id, NEW.application_id));
 END;
 CREATE TRIGGER scores_guard_insert BEFORE INSERT ON scores BEGIN
-    SELECT RAISE(ABORT, CASE
-        WHEN r.ranking_finalised_at IS NOT NULL THEN 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，评分不能再改。没有做任何改动。'
-        WHEN a.submitted_at IS NOT NULL THEN 'PARK_REVIEW:SCORES_LOCKED:这张评分表已提交并锁定，评分不能再改；如需更正，请秘书处写明理由退回。没有做任何改动。'
-        ELSE 'PARK_REVIEW:NOT_DECLARED:专家尚未签署无利益冲突承诺，不能评分。没有做任何改动。'
-    END)
-    FROM assignments a JOIN rounds r ON r.id = a.round_id
-    WHERE a.id = NEW.assignment_id
-      AND (r.ranking_finalised_at IS NOT NULL OR a.submitted_at IS NOT NULL OR a.declared_no_conflict_at IS NULL);
+    SELECT RAISE(ABORT, 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，评分不能再改。没有做任何改动。')
+      FROM assignments a JOIN rounds r ON r.id = a.round_id
+     WHERE a.id = NEW.assignment_id AND r.ranking_finalised_at IS NOT NULL;
+    SELECT RAISE(ABORT, 'PARK_REVIEW:SCORES_LOCKED:这张评分表已提交并锁定，评分不能再改；如需更正，请秘书处写明理由退回。没有做任何改动。')
+      FROM assignments WHERE id = NEW.assignment_id AND submitted_at IS NOT NULL;
+    SELECT RAISE(ABORT, 'PARK_REVIEW:NOT_DECLARED:专家尚未签署无利益冲突承诺，不能评分。没有做任何改动。')
+      FROM assignments WHERE id = NEW.assignment_id AND declared_no_conflict_at IS NULL;
 END;
 CREATE TRIGGER scores_guard_update BEFORE UPDATE ON scores
 WHEN OLD.points_centi IS NOT NEW.points_centi OR OLD.comment IS NOT NEW.comment
   OR OLD.criterion_id != NEW.criterion_id OR OLD.assignment_id != NEW.assignment_id
 BEGIN
-    SELECT RAISE(ABORT, CASE
-        WHEN r.ranking_finalised_at IS NOT NULL THEN 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，评分不能再改。没有做任何改动。'
-        ELSE 'PARK_REVIEW:SCORES_LOCKED:这张评分表已提交并锁定，评分不能再改；如需更正，请秘书处写明理由退回。没有做任何改动。'
-    END)
-    FROM assignments a JOIN rounds r ON r.id = a.round_id
-    WHERE a.id = NEW.assignment_id AND (r.ranking_finalised_at IS NOT NULL OR a.submitted_at IS NOT NULL);
+    SELECT RAISE(ABORT, 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，评分不能再改。没有做任何改动。')
+      FROM assignments a JOIN rounds r ON r.id = a.round_id
+     WHERE a.id = NEW.assignment_id AND r.ranking_finalised_at IS NOT NULL;
+    SELECT RAISE(ABORT, 'PARK_REVIEW:SCORES_LOCKED:这张评分表已提交并锁定，评分不能再改；如需更正，请秘书处写明理由退回。没有做任何改动。')
+      FROM assignments WHERE id = NEW.assignment_id AND submitted_at IS NOT NULL;
 END;
 CREATE TRIGGER scores_sections_delete AFTER DELETE ON scores WHEN OLD.points_centi IS NOT NULL BEGIN
     UPDATE assignment_section_points SET points_centi = points_centi - OLD.points_centi

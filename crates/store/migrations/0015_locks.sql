@@ -9,28 +9,27 @@
 --    opinions, submissions and reopenings, site scores.
 
 -- One trigger per statement kind on `scores` (a bundle inserts 100,000 rows: each trigger
--- program costs), each looking the assignment up once.
+-- program costs). RAISE takes a literal message, so that older SQLite tools (Debian's sqlite3)
+-- still read this schema: one SELECT per rule.
 CREATE TRIGGER scores_guard_insert BEFORE INSERT ON scores BEGIN
-    SELECT RAISE(ABORT, CASE
-        WHEN r.ranking_finalised_at IS NOT NULL THEN 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，评分不能再改。没有做任何改动。'
-        WHEN a.submitted_at IS NOT NULL THEN 'PARK_REVIEW:SCORES_LOCKED:这张评分表已提交并锁定，评分不能再改；如需更正，请秘书处写明理由退回。没有做任何改动。'
-        ELSE 'PARK_REVIEW:NOT_DECLARED:专家尚未签署无利益冲突承诺，不能评分。没有做任何改动。'
-    END)
-    FROM assignments a JOIN rounds r ON r.id = a.round_id
-    WHERE a.id = NEW.assignment_id
-      AND (r.ranking_finalised_at IS NOT NULL OR a.submitted_at IS NOT NULL OR a.declared_no_conflict_at IS NULL);
+    SELECT RAISE(ABORT, 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，评分不能再改。没有做任何改动。')
+      FROM assignments a JOIN rounds r ON r.id = a.round_id
+     WHERE a.id = NEW.assignment_id AND r.ranking_finalised_at IS NOT NULL;
+    SELECT RAISE(ABORT, 'PARK_REVIEW:SCORES_LOCKED:这张评分表已提交并锁定，评分不能再改；如需更正，请秘书处写明理由退回。没有做任何改动。')
+      FROM assignments WHERE id = NEW.assignment_id AND submitted_at IS NOT NULL;
+    SELECT RAISE(ABORT, 'PARK_REVIEW:NOT_DECLARED:专家尚未签署无利益冲突承诺，不能评分。没有做任何改动。')
+      FROM assignments WHERE id = NEW.assignment_id AND declared_no_conflict_at IS NULL;
 END;
 
 CREATE TRIGGER scores_guard_update BEFORE UPDATE ON scores
 WHEN OLD.points_centi IS NOT NEW.points_centi OR OLD.comment IS NOT NEW.comment
   OR OLD.criterion_id != NEW.criterion_id OR OLD.assignment_id != NEW.assignment_id
 BEGIN
-    SELECT RAISE(ABORT, CASE
-        WHEN r.ranking_finalised_at IS NOT NULL THEN 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，评分不能再改。没有做任何改动。'
-        ELSE 'PARK_REVIEW:SCORES_LOCKED:这张评分表已提交并锁定，评分不能再改；如需更正，请秘书处写明理由退回。没有做任何改动。'
-    END)
-    FROM assignments a JOIN rounds r ON r.id = a.round_id
-    WHERE a.id = NEW.assignment_id AND (r.ranking_finalised_at IS NOT NULL OR a.submitted_at IS NOT NULL);
+    SELECT RAISE(ABORT, 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，评分不能再改。没有做任何改动。')
+      FROM assignments a JOIN rounds r ON r.id = a.round_id
+     WHERE a.id = NEW.assignment_id AND r.ranking_finalised_at IS NOT NULL;
+    SELECT RAISE(ABORT, 'PARK_REVIEW:SCORES_LOCKED:这张评分表已提交并锁定，评分不能再改；如需更正，请秘书处写明理由退回。没有做任何改动。')
+      FROM assignments WHERE id = NEW.assignment_id AND submitted_at IS NOT NULL;
 END;
 
 CREATE TRIGGER assignments_ranking_finalised BEFORE UPDATE OF declared_no_conflict_at, submitted_at, opinion ON assignments
