@@ -241,7 +241,8 @@ impl Store {
     }
 
     /// NOT_PERMITTED unless `actor` may act on this copy: anyone on the secretariat's; on an
-    /// expert's, only that expert (and the program itself).
+    /// expert's, only that expert (and the program itself); on an inspection team's, the team's
+    /// members and experts' own keys (the inspection checks membership), never the secretariat.
     pub fn permits(&self, actor: &Actor) -> Result<()> {
         let owner = match &self.copy {
             DatabaseCopy::Secretariat => return Ok(()),
