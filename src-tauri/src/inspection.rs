@@ -50,6 +50,20 @@ pub async fn import_checklist(
     .await
 }
 
+/// Saves a checklist edited in the app (a draft round, no inspection started yet).
+#[tauri::command]
+pub async fn save_checklist(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    checklist: Checklist,
+) -> Result<RoundChecklist, CodedError> {
+    write_store(&app, &state, Entity::Inspection, move |store| {
+        park_review_operations::import_checklist(store, APP, round_id, &checklist)
+    })
+    .await
+}
+
 /// Saves the checklist's JSON to `exports/`; returns the path.
 #[tauri::command]
 pub async fn export_checklist(

@@ -107,6 +107,7 @@ pub fn run() {
             sheets::verify_sheet,
             inspection::checklist,
             inspection::import_checklist,
+            inspection::save_checklist,
             inspection::export_checklist,
             inspection::list_registry,
             inspection::list_inspections,

@@ -24,6 +24,18 @@ test('inspection: a team visits a demo park item by item with the keyboard, atta
     await app.waitForText('批次编号')
     await app.click('[data-testid="nav-inspections"]')
     await app.waitFor('the inspection list', `return !!document.querySelector('[data-testid="inspection-list"] tbody tr')`)
+    // While the round is a draft the secretariat adjusts the checklist in the app: C1.2 weighs 8.
+    await app.click('[data-testid="edit-checklist"]')
+    await app.click('[data-testid="edit-item-C1.2"]')
+    await app.retype('[data-testid="item-weight"] input', '8')
+    await app.click('[data-testid="item-apply"]')
+    await app.waitFor('the new weight in the editor', `return [...document.querySelectorAll('[data-testid="checklist-editor"] tr')].some((tr) => tr.cells[0]?.innerText.trim() === 'C1.2' && tr.cells[3]?.innerText.trim() === '8')`)
+    await app.waitFor('the item dialog to close', `return ![...document.querySelectorAll('.el-dialog')].some((d) => d.offsetParent)`)
+    await app.screenshot('checklist-editor')
+    await app.click('[data-testid="save-checklist"]')
+    await app.waitForText('考察清单已保存')
+    const edited = cli(app.db, 'checklist', 'show', '--round', 'DEMO-2026').checklist
+    assert.equal(edited.sections[0].items.find((i) => i.code === 'C1.2').weight, 8)
     // Which experts may inspect 2026-GZ-01 (not from Guangzhou).
     const outsiders = cli(app.db, 'expert', 'list', '--round', 'DEMO-2026').filter((e) => e.city !== '广州市').map((e) => e.code)
     await app.click('[data-testid="team-2026-GZ-01"]')
@@ -37,7 +49,7 @@ test('inspection: a team visits a demo park item by item with the keyboard, atta
     await app.execute(`for (const li of document.querySelectorAll('.el-select-dropdown__item')) if (li.offsetParent && li.innerText.startsWith(${JSON.stringify(outsiders[1])})) li.dataset.e2e = 'member'; return true`)
     await app.click('[data-e2e="member"]')
     // A multiple select keeps its list open: click beside it, as a user would, to close it.
-    await app.click('.el-dialog__title')
+    await app.click('.team-dialog .el-dialog__title')
     await app.waitFor('the list to close', `return ![...document.querySelectorAll('.el-select-dropdown')].some((d) => d.offsetParent && d.getBoundingClientRect().height > 0)`)
     await app.click('[data-testid="team-save"]')
     await app.waitFor('the team saved', `return [...document.querySelectorAll('[data-testid="inspection-list"] tr')].some((tr) => tr.innerText.includes('2026-GZ-01') && tr.innerText.includes('待考察'))`)

@@ -8,6 +8,9 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 import type { AppInfo } from './bindings/AppInfo'
 import type { RoundChecklist } from './bindings/RoundChecklist'
+import type { Checklist } from './bindings/Checklist'
+import type { ChecklistItem } from './bindings/ChecklistItem'
+import type { DeclaredFact } from './bindings/DeclaredFact'
 import type { InspectionPackageView } from './bindings/InspectionPackageView'
 import type { InspectionExchanged } from './bindings/InspectionExchanged'
 import type { RecordSigner } from './bindings/RecordSigner'
@@ -78,6 +81,9 @@ import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  Checklist,
+  ChecklistItem,
+  DeclaredFact,
   RecordSigner,
   Discrepancy,
   AnswerPatch,
@@ -340,6 +346,8 @@ export const inspectionApi = {
   checklist: (roundId: number) => call<RoundChecklist>('checklist', { roundId }),
   importChecklist: (roundId: number, fileName: string, bytes: Uint8Array) =>
     call<RoundChecklist>('import_checklist', { roundId, fileName, bytes: Array.from(bytes) }),
+  /** Saves a checklist edited in the app (a draft round, before the first inspection). */
+  saveChecklist: (roundId: number, checklist: Checklist) => call<RoundChecklist>('save_checklist', { roundId, checklist }),
   /** Saves the checklist's JSON to exports/; resolves to the path. */
   exportChecklist: (roundId: number) => call<string>('export_checklist', { roundId }),
   list: (roundId: number) => call<InspectionSummary[]>('list_inspections', { roundId }),
