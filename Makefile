@@ -78,20 +78,25 @@ package: deps ui
 
 # --- tests -----------------------------------------------------------------------------------
 
-test: deps-apt-test deps-npm lint test-ui ui test-rust check-bindings e2e
+test: deps-apt-test deps-npm check-bindings lint test-ui ui test-rust e2e
 	@echo "make test: all checks passed"
 
 lint: deps-apt-build
 	cargo fmt --all --check
 	cd ui && npm run typecheck
 
+# The tests write ts-rs's bindings into a scratch folder, never over the committed ones: the UI
+# was type-checked against the committed files, and check-bindings compares those.
 test-rust: ui deps-apt-test
 	cargo clippy --workspace --all-targets $(CARGO_FEATURES) -- -D warnings
-	cargo test --workspace $(CARGO_FEATURES)
+	@scratch=$$(mktemp -d); \
+	TS_RS_EXPORT_DIR=$$scratch cargo test --workspace $(CARGO_FEATURES); status=$$?; \
+	rm -rf $$scratch; exit $$status
 
-# ts-rs writes the bindings of every exported type while the tests run; regenerate them into a
-# scratch folder and fail if they differ from the committed ones (a stale file counts too).
-check-bindings:
+# Runs first in `make test`, before anything could regenerate the committed bindings: generate
+# them into a scratch folder and fail if they differ from the committed ones (a stale file
+# counts too).
+check-bindings: ui deps-apt-test
 	@scratch=$$(mktemp -d); \
 	TS_RS_EXPORT_DIR=$$scratch cargo test --workspace $(CARGO_FEATURES) --quiet export_bindings >/dev/null; \
 	if ! diff -ru ui/src/ipc/bindings $$scratch; then \

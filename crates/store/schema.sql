@@ -129,7 +129,7 @@ CREATE TABLE audit_log (
     entity      TEXT NOT NULL,
     entity_uid  TEXT NOT NULL,
     detail      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail))
-, actor_surface TEXT NOT NULL DEFAULT '');
+, actor_surface TEXT NOT NULL DEFAULT '', station TEXT NOT NULL DEFAULT '', prev_sha256 TEXT NOT NULL DEFAULT '', sha256 TEXT NOT NULL DEFAULT '');
 CREATE TABLE checklists (
     id          INTEGER PRIMARY KEY,
     uid         TEXT NOT NULL UNIQUE,
@@ -481,6 +481,12 @@ WHEN (SELECT ranking_finalised_at IS NOT NULL FROM rounds WHERE id = NEW.round_i
       OR OLD.opinion IS NOT NEW.opinion)
 BEGIN
     SELECT RAISE(ABORT, 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，承诺、评审意见、提交与退回都不能再改。没有做任何改动。');
+END;
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log BEGIN
+    SELECT RAISE(ABORT, 'PARK_REVIEW:NOT_PERMITTED:审计记录只能追加，不能删除。没有做任何改动。');
+END;
+CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log BEGIN
+    SELECT RAISE(ABORT, 'PARK_REVIEW:NOT_PERMITTED:审计记录只能追加，不能修改。没有做任何改动。');
 END;
 CREATE TRIGGER criteria_sections_update AFTER UPDATE OF section_id ON criteria BEGIN
     UPDATE assignment_section_points SET points_centi = points_centi - (

@@ -2,6 +2,7 @@
 //! the commands in [`commands`] and hands errors to the UI as `{code, message}`
 //! ([`CodedError`]).
 
+pub mod audit;
 pub mod commands;
 pub mod exchange;
 pub mod inspection;
@@ -137,6 +138,9 @@ pub fn run() {
             exchange::preview_certificate,
             exchange::register_certificate,
             sheets::create_secretariat_key,
+            audit::audit_check,
+            audit::audit_history,
+            audit::export_audit,
             ranking::ranking,
             ranking::set_ranking_settings,
             ranking::set_site_score,

@@ -13,3 +13,4 @@ mod ranking;
 mod review;
 mod signing;
 mod support;
+mod trust;

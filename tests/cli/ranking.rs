@@ -199,7 +199,9 @@ fn the_ranking_benchmark_ranks_every_generated_application_and_reuses_a_kept_dat
     assert_eq!(first["applications"], 40);
     assert_eq!(first["scores"], 40 * 5 * 10);
     assert_eq!(first["ranked"], 40);
-    assert!(first["rank_seconds"].as_f64().unwrap() > 0.0);
+    assert_eq!(first["reused_database"], false);
+    // What the benchmark measured is reported (how long it took is never asserted).
+    assert!(first["rank_seconds"].is_f64(), "{first}");
     assert!(first["peak_rss_mib"].as_f64().unwrap() > 0.0);
     // Reused: the sizes come from the file, whatever is asked.
     let again = env.json(&[
@@ -213,7 +215,8 @@ fn the_ranking_benchmark_ranks_every_generated_application_and_reuses_a_kept_dat
     ]);
     assert_eq!(again["applications"], 40);
     assert_eq!(again["ranked"], 40);
-    assert!(again["fill_seconds"].as_f64().unwrap() < first["fill_seconds"].as_f64().unwrap());
+    assert_eq!(again["reused_database"], true);
+    assert_eq!(again["fill_seconds"], 0.0);
 }
 
 #[test]

@@ -423,7 +423,8 @@ fn rank_db(
         .map_err(|e| CodedError::new(ErrorCode::Io, format!("无法创建临时目录：{e}")))?;
     let path = keep.map_or_else(|| dir.path().join("bench.sqlite3"), ToOwned::to_owned);
     let mut fill_s = 0.0;
-    if !keep.is_some_and(|p| p.exists()) {
+    let reused = keep.is_some_and(|p| p.exists());
+    if !reused {
         let started = Instant::now();
         Store::open(&path)?.fill_for_benchmark(applications, experts, criteria)?;
         fill_s = started.elapsed().as_secs_f64();
@@ -455,6 +456,7 @@ fn rank_db(
         "applications": warm["applications"], "experts": warm["experts"], "criteria": warm["criteria"],
         "scores": warm["scores"],
         "fill_seconds": fill_s,
+        "reused_database": reused,
         "first_rank_seconds": cold["seconds"], "first_peak_rss_mib": cold["peak_rss_mib"],
         "rank_seconds": warm["seconds"], "peak_rss_mib": warm["peak_rss_mib"],
         "ranked": warm["ranked"],

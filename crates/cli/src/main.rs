@@ -12,6 +12,7 @@
 
 mod application;
 mod assign;
+mod audit;
 mod bench;
 mod database;
 mod eligibility;
@@ -125,6 +126,9 @@ enum Command {
     Sheet(sheet::SheetArgs),
     /// 生成并签名一位专家的全部已提交评分表
     Sheets(sheet::SheetsArgs),
+    /// 审计记录：核验哈希链、导出签名存档、查看操作历史
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// 核验 PDF 的数字签名，并与数据库比对
     Verify(sheet::VerifyArgs),
     /// 综合评分与排名：打印排名、设置、确定
@@ -180,6 +184,7 @@ fn run(cli: &Cli) -> Outcome {
         Command::Attachment(command) => application::attachment(cli, command),
         Command::Eligibility(args) => eligibility::run(cli, args),
         Command::Rubric(command) => rubric::run(cli, command),
+        Command::Audit(command) => audit::run(cli, command),
         Command::Expert(command) => expert::run(cli, command),
         Command::Conflict(command) => assign::conflict(cli, command),
         Command::Assign(args) => assign::assign(cli, args),

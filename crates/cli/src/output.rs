@@ -7,17 +7,40 @@ use park_review_store::Status;
 use serde::Serialize;
 
 /// Prints a line on stdout. A closed pipe (`park-review … | head`) ends the program quietly
-/// with success instead of a panic: the reader has what it wanted.
+/// with success instead of a panic: the reader has what it wanted. Control characters other
+/// than line breaks and tabs, and bidirectional controls, are printed as `\u{…}`: a name stored
+/// before such characters were refused (`ESC[2J`, U+202E) cannot clear or rearrange the
+/// terminal.
 pub fn write_line(args: std::fmt::Arguments<'_>) {
     use std::io::Write;
+    let text = escape_terminal(&args.to_string());
     let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+    if let Err(e) = out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.write_all(b"\n"))
+    {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
         eprintln!("错误 [{}]：无法输出结果：{e}", ErrorCode::Io);
         std::process::exit(1);
     }
+}
+
+/// `text` with every control character but `\n` and `\t`, and every bidirectional control,
+/// written as `\u{XXXX}`.
+pub fn escape_terminal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if (c.is_control() && c != '\n' && c != '\t')
+            || park_review_domain::input::is_bidi_control(c)
+        {
+            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `println!` for command output; see [`write_line`].
@@ -37,7 +60,7 @@ pub fn report(error: &CodedError, json: bool) -> ExitCode {
                 .unwrap_or_else(|_| format!("{{\"code\":\"{}\"}}", error.code.as_str()))
         );
     } else {
-        eprintln!("错误 [{}]：{}", error.code, error.message);
+        eprintln!("错误 [{}]：{}", error.code, escape_terminal(&error.message));
     }
     ExitCode::from(if error.code == ErrorCode::CliUsage {
         2

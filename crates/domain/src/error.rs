@@ -26,6 +26,9 @@ pub enum ErrorCode {
     DbFailure,
     /// A file to import is malformed (not JSON, wrong format tag, wrong field types).
     ImportMalformed,
+    /// A file to import is larger than the product reads (file size, unpacked size, rows or
+    /// columns, records, or the length of one text).
+    ImportTooLarge,
     /// The demo round has already been loaded into this database.
     DemoAlreadyLoaded,
     /// A round, application, expert or other entity named by code or id does not exist.
@@ -105,6 +108,9 @@ pub enum ErrorCode {
     InspectionFinalised,
     /// A hand-entered site score for an application whose score comes from its finalised record.
     SiteScoreFromRecord,
+    /// The audit log's hash chain does not hold: an entry was changed, deleted or inserted
+    /// outside the program.
+    AuditChainBroken,
     /// Reading or writing a file outside the database failed.
     Io,
     /// An unexpected internal failure: a bug, reported with its detail.
@@ -122,6 +128,7 @@ impl ErrorCode {
             Self::DbSchemaTooNew => "DB_SCHEMA_TOO_NEW",
             Self::DbFailure => "DB_FAILURE",
             Self::ImportMalformed => "IMPORT_MALFORMED",
+            Self::ImportTooLarge => "IMPORT_TOO_LARGE",
             Self::DemoAlreadyLoaded => "DEMO_ALREADY_LOADED",
             Self::NotFound => "NOT_FOUND",
             Self::RoundExists => "ROUND_EXISTS",
@@ -161,6 +168,7 @@ impl ErrorCode {
             Self::InspectionIncomplete => "INSPECTION_INCOMPLETE",
             Self::InspectionFinalised => "INSPECTION_FINALISED",
             Self::SiteScoreFromRecord => "SITE_SCORE_FROM_RECORD",
+            Self::AuditChainBroken => "AUDIT_CHAIN_BROKEN",
             Self::Io => "IO",
             Self::Internal => "INTERNAL",
         }
@@ -276,6 +284,8 @@ pub enum DomainError {
     InvalidRubric(String),
     #[error("文件格式错误：{0}")]
     Malformed(String),
+    #[error("文件过大，未读取：{0}。请检查文件是否正确，或分成几个文件导入。")]
+    TooLarge(String),
     #[error(
         "评分项 {criterion} 的分数 {points} 不是步长 {step} 分的整数倍，请按 {step} 分一档打分。"
     )]
@@ -298,6 +308,7 @@ impl Coded for DomainError {
             Self::DuplicateCode(_) => ErrorCode::DuplicateCode,
             Self::InvalidRubric(_) => ErrorCode::InvalidRubric,
             Self::Malformed(_) => ErrorCode::ImportMalformed,
+            Self::TooLarge(_) => ErrorCode::ImportTooLarge,
             Self::OffStep { .. } => ErrorCode::PointsOffStep,
         }
     }
@@ -324,7 +335,7 @@ impl Coded for DomainError {
                 ("points", points.clone()),
                 ("step", step.clone()),
             ]),
-            Self::InvalidRubric(_) | Self::Malformed(_) => ErrorArgs::new(),
+            Self::InvalidRubric(_) | Self::Malformed(_) | Self::TooLarge(_) => ErrorArgs::new(),
         }
     }
 }

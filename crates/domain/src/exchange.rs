@@ -28,6 +28,7 @@ pub struct ExpertsFile {
 
 /// Parses a `park-review/experts@1` file.
 pub fn parse_experts_file(text: &str) -> Result<ExpertsFile, DomainError> {
+    crate::input::check_json(text)?;
     let file: ExpertsFile = serde_json::from_str(text).map_err(malformed)?;
     check_format(&file.format, EXPERTS_FORMAT)?;
     Ok(file)
@@ -61,6 +62,7 @@ pub struct ScoresEntry {
 
 /// The objects of a file that holds one object or an array of them (`what`: 申报对象 …).
 fn objects_of(text: &str, what: &str) -> Result<Vec<serde_json::Value>, DomainError> {
+    crate::input::check_json(text)?;
     match serde_json::from_str(text).map_err(malformed)? {
         serde_json::Value::Array(items) => Ok(items),
         object @ serde_json::Value::Object(_) => Ok(vec![object]),
@@ -111,6 +113,26 @@ impl std::fmt::Display for FieldProblem {
             self.record, self.field, self.message, self.code
         )
     }
+}
+
+/// How many problems a message lists; the count says how many there are in all.
+pub const PROBLEMS_LISTED: usize = 50;
+
+/// The first [`PROBLEMS_LISTED`] problems, one per line, and how many more there are: a file
+/// with 200,000 bad rows gets a message a person can read, not one of 100 MB.
+pub fn list_problems(problems: &[FieldProblem]) -> String {
+    let mut lines: Vec<String> = problems
+        .iter()
+        .take(PROBLEMS_LISTED)
+        .map(|p| format!("  · {p}"))
+        .collect();
+    if problems.len() > PROBLEMS_LISTED {
+        lines.push(format!(
+            "  …… 另有 {} 处问题未列出（请先改正以上问题再导入）",
+            problems.len() - PROBLEMS_LISTED
+        ));
+    }
+    lines.join("\n")
 }
 
 /// The demo round shipped in `assets/demo/`: a round with its applications, experts, rubric
@@ -178,6 +200,7 @@ fn check_format(found: &str, expected: &str) -> Result<(), DomainError> {
 
 /// Parses the demo round and checks every application and expert in it.
 pub fn parse_demo_round(text: &str) -> Result<DemoRound, DomainError> {
+    crate::input::check_json(text)?;
     let demo: DemoRound = serde_json::from_str(text).map_err(malformed)?;
     check_format(&demo.format, DEMO_ROUND_FORMAT)?;
     let problems = check_applications(&demo.applications);
@@ -229,6 +252,7 @@ pub fn write_application_file(records: &[ApplicationRecord]) -> String {
 
 /// Parses a rubric file.
 pub fn parse_rubric(text: &str) -> Result<Rubric, DomainError> {
+    crate::input::check_json(text)?;
     let file: RubricFile = serde_json::from_str(text).map_err(malformed)?;
     check_format(&file.format, RUBRIC_FORMAT)?;
     Ok(file.rubric)
@@ -236,6 +260,7 @@ pub fn parse_rubric(text: &str) -> Result<Rubric, DomainError> {
 
 /// Parses a checklist file.
 pub fn parse_checklist(text: &str) -> Result<Checklist, DomainError> {
+    crate::input::check_json(text)?;
     let file: ChecklistFile = serde_json::from_str(text).map_err(malformed)?;
     check_format(&file.format, CHECKLIST_FORMAT)?;
     crate::inspection::validate_checklist(&file.checklist)?;
@@ -263,9 +288,14 @@ pub fn check_applications(records: &[ApplicationRecord]) -> Vec<FieldProblem> {
         };
         if let Err(e) = code::validate_code("code", &app.code) {
             problem("code".into(), e.code(), e.to_string());
-        } else if !seen_codes.insert(app.code.as_str()) {
+        } else if !seen_codes.insert(app.code.to_ascii_uppercase()) {
             let message = DomainError::DuplicateCode(app.code.clone()).to_string();
             problem("code".into(), ErrorCode::DuplicateCode, message);
+        }
+        for (field, text, multiline) in crate::input::texts_of(app) {
+            if let Err(e) = crate::input::check_text("", &text, multiline) {
+                problem(field, e.code(), e.to_string());
+            }
         }
         if app.park_name.trim().is_empty() {
             problem(

@@ -254,6 +254,7 @@ pub fn checklist_problems(checklist: &Checklist) -> Vec<String> {
 
 /// INVALID_CHECKLIST (as an import problem) unless the checklist is valid.
 pub fn validate_checklist(checklist: &Checklist) -> Result<(), DomainError> {
+    crate::input::check_texts(checklist)?;
     let problems = checklist_problems(checklist);
     if problems.is_empty() {
         Ok(())

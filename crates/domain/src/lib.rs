@@ -17,6 +17,7 @@ pub mod eligibility;
 pub mod error;
 pub mod exchange;
 pub mod ids;
+pub mod input;
 pub mod inspection;
 pub mod model;
 pub mod offline;

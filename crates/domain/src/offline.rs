@@ -167,7 +167,13 @@ fn parse_member<T: serde::de::DeserializeOwned>(
     format: &str,
     what: &str,
 ) -> Result<T, DomainError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| DomainError::Malformed(format!("{what}无法读取：不是 UTF-8 文本（{e}）")))?;
+    crate::input::check_json(text).map_err(|e| match e {
+        DomainError::Malformed(m) => DomainError::Malformed(format!("{what}无法读取：{m}")),
+        other => other,
+    })?;
+    let value: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| DomainError::Malformed(format!("{what}无法读取：{e}")))?;
     let found = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
     if found != format {

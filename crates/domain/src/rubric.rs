@@ -144,6 +144,7 @@ fn criterion_problems(c: &Criterion) -> Vec<String> {
 
 /// Checks a rubric; the error lists every problem.
 pub fn validate_rubric(rubric: &Rubric) -> Result<(), DomainError> {
+    crate::input::check_texts(rubric)?;
     let problems = rubric_problems(rubric);
     if problems.is_empty() {
         Ok(())

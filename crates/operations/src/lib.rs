@@ -14,6 +14,7 @@
 //! [`Store::now`]: park_review_store::Store::now
 
 mod applications;
+mod audit;
 mod eligibility;
 mod exchange;
 mod experts;
@@ -31,6 +32,11 @@ mod verify;
 pub use applications::{
     application_template, cities, export_applications, import_applications, read_application_file,
     update_application_from_file, ApplicationsImported, CityInfo,
+};
+pub use audit::{
+    audit_history, check_audit_export, export_audit, require_intact, verify_audit, AuditCheck,
+    AuditExport, AuditExportCheck, AuditExportHeader, AuditRecord, ChainBreak, HistoryOf,
+    AUDIT_EXPORT_FORMAT,
 };
 pub use eligibility::eligibility_summary;
 pub use exchange::{

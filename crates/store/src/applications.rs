@@ -24,7 +24,7 @@ pub(crate) fn insert_application(
     app: &ApplicationRecord,
 ) -> Result<ApplicationId> {
     let taken: bool = tx.tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM applications WHERE round_id = ?1 AND code = ?2)",
+        "SELECT EXISTS (SELECT 1 FROM applications WHERE round_id = ?1 AND code = ?2 COLLATE NOCASE)",
         params![round_id.0, app.code],
         |row| row.get(0),
     )?;
@@ -481,7 +481,9 @@ impl Store {
         let current = self.find_application(round_id, key)?;
         let mut problems =
             park_review_domain::exchange::check_applications(std::slice::from_ref(record));
-        if record.code != current.code && self.find_application(round_id, &record.code).is_ok() {
+        if !record.code.eq_ignore_ascii_case(&current.code)
+            && self.find_application(round_id, &record.code).is_ok()
+        {
             problems.push(park_review_domain::exchange::FieldProblem {
                 record: format!("申报 {}", record.code),
                 field: "code".into(),
@@ -549,9 +551,13 @@ impl Store {
         let existing: std::collections::HashSet<String> = self
             .list_applications(round_id)?
             .into_iter()
-            .map(|a| a.code)
+            .map(|a| a.code.to_ascii_uppercase())
             .collect();
-        for app in records.iter().filter(|a| existing.contains(&a.code)) {
+        // Codes are looked up without regard to case, so they are unique that way too.
+        for app in records
+            .iter()
+            .filter(|a| existing.contains(&a.code.to_ascii_uppercase()))
+        {
             problems.push(park_review_domain::exchange::FieldProblem {
                 record: format!("申报 {}", app.code),
                 field: "code".into(),

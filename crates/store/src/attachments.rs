@@ -268,6 +268,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temp);
         return Err(e);
     }
+    sync_dir(dir)
+}
+
+/// Makes a rename in `dir` durable: the directory's entry is on disk, not only the file's
+/// bytes (after a power cut the file would otherwise be missing although its row committed).
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
     Ok(())
 }
 

@@ -13,6 +13,8 @@ pub enum StoreError {
     Unreadable { path: PathBuf, detail: String },
     #[error("文件 {0} 不是 ParkReview 的 SQLite 数据库，已拒绝打开，文件未做任何改动。请确认路径是否正确。")]
     NotSqlite(PathBuf),
+    #[error("文件 {0} 是另一个程序的 SQLite 数据库，不是 ParkReview 的，已拒绝打开，文件未做任何改动。请确认路径是否正确。")]
+    Foreign(PathBuf),
     #[error("数据库 {path} 由更新版本的 ParkReview 创建（数据结构版本 {found}，本软件最高支持 {supported}）。为保护数据，已拒绝打开且未做任何改动，请升级本软件后再打开。")]
     SchemaTooNew {
         path: PathBuf,
@@ -42,7 +44,7 @@ pub enum StoreError {
     /// A rule of the review process was broken (not assigned, not declared, locked …).
     #[error("{message}")]
     Rule { code: ErrorCode, message: String },
-    #[error("导入的数据有 {} 处问题，未保存任何内容：\n{}", .0.len(), .0.iter().map(|p| format!("  · {p}")).collect::<Vec<_>>().join("\n"))]
+    #[error("导入的数据有 {} 处问题，未保存任何内容：\n{}", .0.len(), park_review_domain::exchange::list_problems(.0))]
     Invalid(Vec<park_review_domain::exchange::FieldProblem>),
     #[error("数据库操作失败：{}", describe_sqlite(.0))]
     Sqlite(rusqlite::Error),
@@ -55,7 +57,7 @@ impl Coded for StoreError {
         match self {
             StoreError::DirMissing(_) => ErrorCode::DbDirMissing,
             StoreError::Unreadable { .. } => ErrorCode::DbUnreadable,
-            StoreError::NotSqlite(_) => ErrorCode::DbNotSqlite,
+            StoreError::NotSqlite(_) | StoreError::Foreign(_) => ErrorCode::DbNotSqlite,
             StoreError::SchemaTooNew { .. } => ErrorCode::DbSchemaTooNew,
             StoreError::Domain(e) => e.code(),
             StoreError::NotFound { .. } => ErrorCode::NotFound,
@@ -76,7 +78,9 @@ impl Coded for StoreError {
         use park_review_domain::error::{error_args, ErrorArgs};
         let path = |p: &std::path::Path| p.display().to_string();
         match self {
-            StoreError::DirMissing(p) | StoreError::NotSqlite(p) => error_args([("path", path(p))]),
+            StoreError::DirMissing(p) | StoreError::NotSqlite(p) | StoreError::Foreign(p) => {
+                error_args([("path", path(p))])
+            }
             StoreError::Unreadable { path: p, .. } => error_args([("path", path(p))]),
             StoreError::SchemaTooNew {
                 path: p,
@@ -126,7 +130,7 @@ fn describe_sqlite(e: &rusqlite::Error) -> String {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// A trigger's refusal (`RAISE(ABORT, 'PARK_REVIEW:<CODE>:<message>')`, migration 0015) is the
+/// A trigger's refusal (`RAISE(ABORT, 'PARK_REVIEW:<CODE>:<message>')`, migrations 0015 and 0017) is the
 /// rule it enforces, with its code; any other SQLite error stays a database failure.
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
@@ -137,6 +141,7 @@ impl From<rusqlite::Error> for StoreError {
                         "SCORES_LOCKED" => Some(ErrorCode::ScoresLocked),
                         "NOT_DECLARED" => Some(ErrorCode::NotDeclared),
                         "RANKING_FINALISED" => Some(ErrorCode::RankingFinalised),
+                        "NOT_PERMITTED" => Some(ErrorCode::NotPermitted),
                         _ => None,
                     };
                     if let Some(code) = code {

@@ -71,6 +71,11 @@ pub fn expert_problems(index: usize, e: &ExpertRecord) -> Vec<FieldProblem> {
     if let Err(err) = validate_code("code", &e.code) {
         push("code", err.code(), err.to_string());
     }
+    for (field, text, multiline) in park_review_domain::input::texts_of(e) {
+        if let Err(err) = park_review_domain::input::check_text("", &text, multiline) {
+            push(&field, err.code(), err.to_string());
+        }
+    }
     if e.name.trim().is_empty() {
         push("name", ErrorCode::ImportMalformed, "缺少专家姓名".into());
     }

@@ -42,7 +42,9 @@ pub use assignment::{
     DeclaredConflictNotice, PanelRemoval, ReviewBoard,
 };
 pub use attachments::{write_atomically, Attachment};
-pub use audit::AuditEntry;
+pub use audit::{
+    AuditBreak, AuditEntry, AuditFilter, AuditSubject, AuditVerification, CHAIN_FORMAT, GENESIS,
+};
 pub use catalog::RoundRubric;
 pub use demo::DemoLoaded;
 pub use error::{Result, StoreError};
@@ -110,6 +112,23 @@ fn local_clock() -> DateTime<FixedOffset> {
     chrono::Local::now().fixed_offset()
 }
 
+/// This computer's name as the audit log records it: the host name (Linux, macOS) or
+/// `COMPUTERNAME` (Windows); empty if neither can be read.
+fn local_station() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|name| {
+            name.trim()
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(64)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// An open database.
 pub struct Store {
     conn: Connection,
@@ -117,6 +136,8 @@ pub struct Store {
     clock: Clock,
     /// Whose copy this database is, read once when it is opened.
     copy: DatabaseCopy,
+    /// This computer's name, for the audit log.
+    station: String,
 }
 
 /// Whose copy of the review a database is.
@@ -175,6 +196,7 @@ impl Store {
             path: path.to_owned(),
             clock: Box::new(local_clock),
             copy,
+            station: local_station(),
         })
     }
 
@@ -209,7 +231,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut write_tx = WriteTx::new(tx, now, actor.clone());
+        let mut write_tx = WriteTx::new(tx, now, actor.clone(), self.station.clone());
         let value = change(&mut write_tx)?;
         write_tx.commit()?;
         Ok(value)
@@ -322,6 +344,9 @@ fn check_existing_file(path: &Path) -> Result<()> {
             unreadable(&e)
         }
     })?;
+    if !migrate::is_ours(&conn, found).map_err(|e| unreadable(&e))? {
+        return Err(StoreError::Foreign(path.to_owned()));
+    }
     if found > migrate::SCHEMA_VERSION {
         return Err(StoreError::SchemaTooNew {
             path: path.to_owned(),
@@ -401,6 +426,8 @@ fn restrict_to_owner(path: &Path) {
     let _ = path;
 }
 
+#[cfg(test)]
+mod audit_tests;
 #[cfg(test)]
 mod inspection_tests;
 #[cfg(test)]

@@ -25,7 +25,12 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0013_inspection_record.sql"),
     include_str!("../migrations/0014_inspection_exchange.sql"),
     include_str!("../migrations/0015_locks.sql"),
+    include_str!("../migrations/0016_audit_chain.sql"),
+    include_str!("../migrations/0017_audit_append_only.sql"),
 ];
+
+/// The migration after which the program seals the audit entries written before the chain.
+const AUDIT_CHAIN_MIGRATION: i64 = 16;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -34,15 +39,67 @@ pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |row| row.get(0))
 }
 
-/// Applies every migration the database has not seen yet. The caller has already refused a
-/// database newer than [`SCHEMA_VERSION`].
+/// SQLite's `application_id` of a ParkReview database ("PRRV"): the header field that tells
+/// our files from any other program's.
+pub const APPLICATION_ID: i32 = 0x5052_5256;
+
+/// Whether a database at schema `version` is ours to open and migrate: it carries our
+/// application id, or it is empty, or it predates the id (a version > 0 with our audit log and
+/// copy marker). Any other SQLite file — someone else's database with `user_version` 0, say —
+/// is left untouched.
+pub fn is_ours(conn: &Connection, version: i64) -> rusqlite::Result<bool> {
+    let id: i32 = conn.query_row("PRAGMA application_id", [], |row| row.get(0))?;
+    if id == APPLICATION_ID {
+        return Ok(true);
+    }
+    if id != 0 {
+        return Ok(false);
+    }
+    let objects: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+    if objects == 0 {
+        return Ok(true);
+    }
+    if version == 0 {
+        return Ok(false);
+    }
+    let ours: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master
+         WHERE type = 'table' AND name IN ('audit_log', 'rounds', 'applications')",
+        [],
+        |row| row.get(0),
+    )?;
+    Ok(ours == 3)
+}
+
+/// Applies every migration the database has not seen yet, each under `BEGIN IMMEDIATE` with the
+/// version read again inside it, so two processes opening a database at once migrate it once.
+/// The caller has already refused a database newer than [`SCHEMA_VERSION`] or not ours.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
-    let current = schema_version(conn)?;
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+    loop {
+        // Nothing to do is found without a write lock (a read-only file opens).
+        let id: i32 = conn.query_row("PRAGMA application_id", [], |row| row.get(0))?;
+        if schema_version(conn)? >= SCHEMA_VERSION && id == APPLICATION_ID {
+            return Ok(());
+        }
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current = schema_version(&tx)?;
+        if current >= SCHEMA_VERSION {
+            let id: i32 = tx.query_row("PRAGMA application_id", [], |row| row.get(0))?;
+            if id != APPLICATION_ID {
+                tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+            }
+            tx.commit()?;
+            return Ok(());
+        }
+        tx.execute_batch(MIGRATIONS[current as usize])?;
+        if current + 1 == AUDIT_CHAIN_MIGRATION {
+            crate::audit::seal_unsealed(&tx)?;
+        }
+        tx.pragma_update(None, "user_version", current + 1)?;
+        if current == 0 {
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
         tx.commit()?;
     }
-    Ok(())
 }

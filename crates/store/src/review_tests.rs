@@ -304,26 +304,27 @@ fn the_pledge_gates_materials_and_scores() {
     assert_eq!(sheet.scores.len(), 15);
     // An expert without the assignment, and a conflicted one, are refused.
     let board = store.review_board(round).unwrap();
-    let app = board.applications.iter().find(|x| x.code == a).unwrap().id;
-    let other = board.experts.iter().find(|x| {
-        !board
-            .cells
-            .iter()
-            .any(|c| c.application == app && c.expert == x.id && c.assignment.is_some())
-            && !board
-                .cells
-                .iter()
-                .any(|c| c.application == app && c.expert == x.id && !c.conflicts.is_empty())
-    });
-    if let Some(other) = other {
-        assert_eq!(
-            code_of(store.declare_no_conflict(
-                &expert(&other.code),
-                &AssignmentKey::new(round, &other.code, &a)
-            )),
-            "NOT_ASSIGNED"
-        );
-    }
+    // Any pair of the board with neither an assignment nor a conflict (the demo has several:
+    // 9 applications × 7 experts, 5 per application); the assertion runs, never skips.
+    let (free_app, free_expert) = board
+        .applications
+        .iter()
+        .flat_map(|app| board.experts.iter().map(move |x| (app, x)))
+        .find(|(app, x)| {
+            !board.cells.iter().any(|c| {
+                c.application == app.id
+                    && c.expert == x.id
+                    && (c.assignment.is_some() || !c.conflicts.is_empty())
+            })
+        })
+        .expect("a pair with neither an assignment nor a conflict");
+    assert_eq!(
+        code_of(store.declare_no_conflict(
+            &expert(&free_expert.code),
+            &AssignmentKey::new(round, &free_expert.code, &free_app.code)
+        )),
+        "NOT_ASSIGNED"
+    );
     assert_eq!(
         code_of(store.declare_no_conflict(
             &expert("E001"),

@@ -97,14 +97,77 @@ fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
     let (dir, path) = temp_db();
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
-            .unwrap();
+        conn.execute_batch(&format!(
+            "CREATE TABLE future (x); PRAGMA user_version = 99; PRAGMA application_id = {};",
+            crate::migrate::APPLICATION_ID
+        ))
+        .unwrap();
     }
     let before = dir_snapshot(dir.path());
     let err = Store::open(&path).unwrap_err();
     assert_eq!(err.code(), ErrorCode::DbSchemaTooNew);
     assert!(err.to_string().contains("99"), "{err}");
     assert_eq!(dir_snapshot(dir.path()), before);
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused_and_left_untouched() {
+    // `--db` pointed at someone else's database: before, any file with user_version 0 was
+    // migrated (30 tables added, WAL switched on).
+    for setup in [
+        "CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('张三');",
+        "CREATE TABLE contacts (name TEXT); PRAGMA user_version = 3;",
+        "PRAGMA application_id = 42; PRAGMA user_version = 1;",
+        // Our table names, but another program's id.
+        "CREATE TABLE rounds (x); CREATE TABLE applications (x); CREATE TABLE audit_log (x);
+         PRAGMA application_id = 7; PRAGMA user_version = 5;",
+    ] {
+        let (dir, path) = temp_db();
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(setup).unwrap();
+        }
+        let before = dir_snapshot(dir.path());
+        let err = Store::open(&path).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::DbNotSqlite, "{setup}");
+        assert!(
+            err.to_string().contains("另一个程序的 SQLite 数据库"),
+            "{err}"
+        );
+        assert_eq!(dir_snapshot(dir.path()), before, "{setup}");
+    }
+}
+
+#[test]
+fn our_databases_carry_our_application_id_including_ones_made_before_it() {
+    let (dir, path) = temp_db();
+    drop(Store::open(&path).unwrap());
+    let id = |path: &std::path::Path| -> i32 {
+        rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(id(&path), crate::migrate::APPLICATION_ID);
+    // A database of an earlier build (our tables, no id) opens and gains the id.
+    let old = dir.path().join("old.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&old).unwrap();
+        for sql in &MIGRATIONS[..8] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 8).unwrap();
+    }
+    assert_eq!(id(&old), 0);
+    drop(Store::open(&old).unwrap());
+    assert_eq!(id(&old), crate::migrate::APPLICATION_ID);
+    // An empty SQLite file is a new database.
+    let empty = dir.path().join("empty.sqlite3");
+    rusqlite::Connection::open(&empty)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 0; VACUUM;")
+        .unwrap();
+    assert!(Store::open(&empty).is_ok());
 }
 
 #[test]
@@ -208,6 +271,14 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0015_locks.sql",
         "887b23b811c8f804a13151f773e78d19504ae91fde8e3da9fd12cc20786fed09",
+    ),
+    (
+        "0016_audit_chain.sql",
+        "f3ed22bcceeb29a8b1f07fabf6b7171849705ddfe92e0eb64da0100bcc666ac3",
+    ),
+    (
+        "0017_audit_append_only.sql",
+        "c860b9ea8c18a4a016e488f2fa237dbf48805d87b69c958570b60aa1ec1103ed",
     ),
 ];
 

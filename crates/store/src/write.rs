@@ -107,16 +107,26 @@ pub struct WriteTx<'conn> {
     pub(crate) tx: Transaction<'conn>,
     now: DateTime<FixedOffset>,
     actor: Actor,
+    station: String,
     audit_entries: usize,
+    /// The audit chain's last id and hash, read at the first entry of this transaction.
+    head: Option<(i64, String)>,
 }
 
 impl<'conn> WriteTx<'conn> {
-    pub(crate) fn new(tx: Transaction<'conn>, now: DateTime<FixedOffset>, actor: Actor) -> Self {
+    pub(crate) fn new(
+        tx: Transaction<'conn>,
+        now: DateTime<FixedOffset>,
+        actor: Actor,
+        station: String,
+    ) -> Self {
         WriteTx {
             tx,
             now,
             actor,
+            station,
             audit_entries: 0,
+            head: None,
         }
     }
 
@@ -135,7 +145,7 @@ impl<'conn> WriteTx<'conn> {
         uuid::Uuid::new_v4().to_string()
     }
 
-    /// Records what this transaction did to one entity.
+    /// Records what this transaction did to one entity: the next link of the audit chain.
     pub fn audit(
         &mut self,
         action: &str,
@@ -143,21 +153,47 @@ impl<'conn> WriteTx<'conn> {
         entity_uid: &str,
         detail: serde_json::Value,
     ) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO audit_log (at, actor_role, actor_name, actor_surface, action, entity,
-                                    entity_uid, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                self.now(),
+        let (prev_id, prev_sha256) = match self.head.take() {
+            Some(head) => head,
+            None => crate::audit::chain_head(&self.tx)?,
+        };
+        let id = prev_id + 1;
+        let at = self.now();
+        let detail = detail.to_string();
+        let sha256 = crate::audit::chain_sha256(&crate::audit::ChainFields {
+            id,
+            at: &at,
+            role: self.actor.role.as_str(),
+            name: &self.actor.name,
+            surface: self.actor.surface.as_str(),
+            station: &self.station,
+            action,
+            entity,
+            entity_uid,
+            detail: &detail,
+            prev_sha256: &prev_sha256,
+        });
+        self.tx
+            .prepare_cached(
+                "INSERT INTO audit_log (id, at, actor_role, actor_name, actor_surface, station,
+                                        action, entity, entity_uid, detail, prev_sha256, sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                id,
+                at,
                 self.actor.role.as_str(),
                 self.actor.name,
                 self.actor.surface.as_str(),
+                self.station,
                 action,
                 entity,
                 entity_uid,
-                detail.to_string()
-            ],
-        )?;
+                detail,
+                prev_sha256,
+                sha256
+            ])?;
+        self.head = Some((id, sha256));
         self.audit_entries += 1;
         Ok(())
     }

@@ -5,9 +5,7 @@
 //! per item with its section. Reading checks the shape here and leaves the rules (codes,
 //! thresholds, weights) to `park_review_domain::inspection`.
 
-use std::io::Cursor;
-
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use calamine::Data;
 use park_review_domain::exchange::FieldProblem;
 use park_review_domain::inspection::{
     Checklist, ChecklistItem, ChecklistSection, DeclaredFact, Response,
@@ -145,14 +143,9 @@ fn text(cell: Option<&Data>) -> String {
 
 /// Reads a checklist workbook; every cell of the wrong kind is named with its row.
 pub fn read_checklist(bytes: &[u8]) -> Result<Checklist, XlsxError> {
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| XlsxError::Unreadable(e.to_string()))?;
-    let info = workbook
-        .worksheet_range(INFO_SHEET)
-        .map_err(|_| XlsxError::MissingSheet(INFO_SHEET))?;
-    let items = workbook
-        .worksheet_range(ITEMS_SHEET)
-        .map_err(|_| XlsxError::MissingSheet(ITEMS_SHEET))?;
+    let mut workbook = crate::guard::open(bytes)?;
+    let info = workbook.sheet(INFO_SHEET)?;
+    let items = workbook.sheet(ITEMS_SHEET)?;
     let at = crate::header_positions(&items, ITEMS_SHEET, HEADERS.iter().copied())?;
     let mut problems = Vec::new();
     let mut problem = |r: usize, field: &str, message: String| {

@@ -8,12 +8,14 @@
 
 mod checklist;
 mod columns;
+mod guard;
 mod ranking;
 mod read;
 mod rubric;
 mod write;
 
 pub use checklist::{read_checklist, write_checklist};
+pub use guard::{MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES};
 pub use ranking::{write_workbook, Cell, Sheet};
 pub use read::read_applications;
 pub use rubric::{read_rubric, write_rubric};
@@ -35,8 +37,10 @@ pub enum XlsxError {
         sheet: &'static str,
         column: &'static str,
     },
-    #[error("Excel 文件有 {} 处问题，未保存任何内容：\n{}", .0.len(), .0.iter().map(|p| format!("  · {p}")).collect::<Vec<_>>().join("\n"))]
+    #[error("Excel 文件有 {} 处问题，未保存任何内容：\n{}", .0.len(), park_review_domain::exchange::list_problems(.0))]
     Invalid(Vec<FieldProblem>),
+    #[error("Excel 文件过大，未读取：{0}。请检查文件是否正确，或分成几个文件导入。")]
+    TooLarge(String),
     #[error("无法生成 Excel 文件：{0}")]
     Write(String),
 }
@@ -48,6 +52,7 @@ impl Coded for XlsxError {
                 .first()
                 .map_or(ErrorCode::ImportMalformed, |p| p.code),
             XlsxError::Write(_) => ErrorCode::Internal,
+            XlsxError::TooLarge(_) => ErrorCode::ImportTooLarge,
             _ => ErrorCode::ImportMalformed,
         }
     }

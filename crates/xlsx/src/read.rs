@@ -2,9 +2,8 @@
 //! recorded with its sheet, row and field, then the records checked like a JSON import.
 
 use std::collections::HashMap;
-use std::io::Cursor;
 
-use calamine::{open_workbook_auto_from_rs, Data, Range, Reader};
+use calamine::{Data, Range};
 use park_review_domain::exchange::{check_applications, FieldProblem};
 use park_review_domain::model::ApplicationRecord;
 use park_review_domain::ErrorCode;
@@ -15,11 +14,10 @@ use crate::XlsxError;
 
 /// Reads every application of a workbook; all or nothing.
 pub fn read_applications(bytes: &[u8]) -> Result<Vec<ApplicationRecord>, XlsxError> {
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| XlsxError::Unreadable(e.to_string()))?;
+    let mut workbook = crate::guard::open(bytes)?;
     let mut problems = Vec::new();
 
-    let parks = sheet(&mut workbook, PARK_SHEET)?;
+    let parks = workbook.sheet(PARK_SHEET)?;
     let park_index = header_index(&parks, PARK_SHEET, PARK_COLUMNS)?;
     let mut apps: Vec<Map<String, Value>> = Vec::new();
     let mut by_code: HashMap<String, usize> = HashMap::new();
@@ -53,7 +51,7 @@ pub fn read_applications(bytes: &[u8]) -> Result<Vec<ApplicationRecord>, XlsxErr
     }
 
     for list in LIST_SHEETS {
-        let range = sheet(&mut workbook, list.name)?;
+        let range = workbook.sheet(list.name)?;
         let code_column = Column {
             header: CODE_HEADER,
             field: "code",
@@ -136,15 +134,6 @@ pub fn read_applications(bytes: &[u8]) -> Result<Vec<ApplicationRecord>, XlsxErr
     } else {
         Err(XlsxError::Invalid(problems))
     }
-}
-
-fn sheet<R: std::io::Read + std::io::Seek>(
-    workbook: &mut calamine::Sheets<R>,
-    name: &'static str,
-) -> Result<Range<Data>, XlsxError> {
-    workbook
-        .worksheet_range(name)
-        .map_err(|_| XlsxError::MissingSheet(name))
 }
 
 /// Where each column is, by its header text.

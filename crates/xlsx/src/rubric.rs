@@ -5,9 +5,8 @@
 //! leaves the rules (totals, codes, steps) to `park_review_domain::rubric`.
 
 use std::collections::HashMap;
-use std::io::Cursor;
 
-use calamine::{open_workbook_auto_from_rs, Data, Range, Reader};
+use calamine::{Data, Range};
 use park_review_domain::exchange::FieldProblem;
 use park_review_domain::model::{Band, Criterion, Rubric, RubricSection};
 use park_review_domain::ErrorCode;
@@ -135,18 +134,11 @@ fn columns(
 
 /// Reads a rubric workbook; every cell that is not a number where one is needed is named.
 pub fn read_rubric(bytes: &[u8]) -> Result<Rubric, XlsxError> {
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| XlsxError::Unreadable(e.to_string()))?;
-    let info = workbook
-        .worksheet_range(INFO_SHEET)
-        .map_err(|_| XlsxError::MissingSheet(INFO_SHEET))?;
+    let mut workbook = crate::guard::open(bytes)?;
+    let info = workbook.sheet(INFO_SHEET)?;
     let title = text(info.get_value((1, 0)));
-    let criteria = workbook
-        .worksheet_range(CRITERIA_SHEET)
-        .map_err(|_| XlsxError::MissingSheet(CRITERIA_SHEET))?;
-    let bands = workbook
-        .worksheet_range(BANDS_SHEET)
-        .map_err(|_| XlsxError::MissingSheet(BANDS_SHEET))?;
+    let criteria = workbook.sheet(CRITERIA_SHEET)?;
+    let bands = workbook.sheet(BANDS_SHEET)?;
     let at = columns(&criteria, CRITERIA_SHEET, &CRITERIA_HEADERS)?;
     let band_at = columns(&bands, BANDS_SHEET, &BAND_HEADERS)?;
     let mut problems = Vec::new();

@@ -205,3 +205,64 @@ fn a_rubric_workbook_with_text_for_points_names_the_cell() {
         "{message}"
     );
 }
+
+#[test]
+fn a_cell_at_the_far_corner_is_refused_before_anything_is_allocated() {
+    // One cell at A2 and one at XFD1048576: calamine's rectangle for this 9 KB file would be
+    // 1,048,576 × 16,384 cells (512 GiB) and the process aborted.
+    let bytes = filled(|sheet, name| {
+        if name == "园区" {
+            sheet.write_string(1, 0, "2026-GZ-01").unwrap();
+            sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        }
+    });
+    assert!(bytes.len() < 20_000, "{}", bytes.len());
+    let err = read_applications(&bytes).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ImportTooLarge, "{err}");
+    assert!(
+        err.to_string().contains("第 1048576 行第 16384 列"),
+        "{err}"
+    );
+    // The same guard stands in front of every workbook reader.
+    assert_eq!(
+        read_rubric(&bytes).unwrap_err().code(),
+        ErrorCode::ImportMalformed
+    );
+}
+
+#[test]
+fn a_zip_bomb_is_refused_by_what_it_unpacks_to_not_what_it_declares() {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("xl/sharedStrings.xml", options).unwrap();
+    let zeros = vec![b'0'; 1024 * 1024];
+    for _ in 0..(MAX_UNPACKED_BYTES / (1024 * 1024) + 1) {
+        zip.write_all(&zeros).unwrap();
+    }
+    let bytes = zip.finish().unwrap().into_inner();
+    assert!(bytes.len() < 1024 * 1024, "{}", bytes.len());
+    let err = read_applications(&bytes).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ImportTooLarge, "{err}");
+    assert!(err.to_string().contains("压缩炸弹"), "{err}");
+}
+
+#[test]
+fn a_file_with_thousands_of_bad_rows_gets_a_message_a_person_can_read() {
+    let bytes = filled(|sheet, name| {
+        if name == "园区" {
+            for row in 1..=3000 {
+                park_row(sheet, row, &format!("X-{row}"), "不是数字");
+            }
+        }
+    });
+    let err = read_applications(&bytes).unwrap_err();
+    let XlsxError::Invalid(problems) = &err else {
+        panic!("{err}")
+    };
+    assert!(problems.len() >= 3000, "{}", problems.len());
+    let message = err.to_string();
+    assert!(message.lines().count() <= 55, "{}", message.lines().count());
+    assert!(message.contains("另有"), "{message}");
+}

@@ -1,3 +1,4 @@
+import auditEn from './audit.en'
 import inspectionEn from './inspection.en'
 import exchangeEn from './exchange.en'
 import signingEn from './signing.en'
@@ -6,6 +7,7 @@ import reviewEn from './review.en'
 import type zh from './zh-CN'
 
 const en: typeof zh = {
+  ...auditEn,
   ...reviewEn,
   ...signingEn,
   ...exchangeEn,

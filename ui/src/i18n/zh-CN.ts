@@ -1,9 +1,11 @@
+import auditZh from './audit.zh-CN'
 import inspectionZh from './inspection.zh-CN'
 import exchangeZh from './exchange.zh-CN'
 import signingZh from './signing.zh-CN'
 import reviewZh from './review.zh-CN'
 // Simplified Chinese: the product's language. Terms follow the glossary in ARCHITECTURE.md.
 export default {
+  ...auditZh,
   ...reviewZh,
   ...signingZh,
   ...exchangeZh,

@@ -7,6 +7,9 @@ import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 import type { AppInfo } from './bindings/AppInfo'
+import type { AuditCheck } from './bindings/AuditCheck'
+import type { AuditRecord } from './bindings/AuditRecord'
+import type { HistoryOf } from './bindings/HistoryOf'
 import type { RoundChecklist } from './bindings/RoundChecklist'
 import type { Checklist } from './bindings/Checklist'
 import type { ChecklistItem } from './bindings/ChecklistItem'
@@ -81,6 +84,9 @@ import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  AuditCheck,
+  AuditRecord,
+  HistoryOf,
   Checklist,
   ChecklistItem,
   DeclaredFact,
@@ -319,6 +325,14 @@ export const rankingApi = {
     call<string[]>('export_publicity', { roundId, start, days, contact }),
   createSecretariatKey: (passphrase: string) => call<string>('create_secretariat_key', { passphrase }),
   saveChart: (name: string, png: Uint8Array) => call<string>('save_chart', { name, png: Array.from(png) }),
+}
+
+/** The audit log (docs/formats/audit.md): the hash chain's check, histories, the signed export. */
+export const auditApi = {
+  check: () => call<AuditCheck>('audit_check'),
+  history: (roundId: number, of: HistoryOf, limit = 200) => call<AuditRecord[]>('audit_history', { roundId, of, limit }),
+  /** The whole log as JSON lines with the secretariat's signature beside it; resolves to both paths. */
+  exportSigned: (passphrase: string) => call<string[]>('export_audit', { passphrase }),
 }
 
 /** The offline exchange (docs/formats/package.md, bundle.md). */

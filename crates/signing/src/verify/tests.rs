@@ -67,6 +67,17 @@ fn a_flipped_byte_in_the_signed_range_is_caught() {
             assert!(!verification.is_intact(), "flip at {at} not caught");
         }
     }
+    // The page-content flip leaves the signature findable: it must be found and refused for
+    // its digest, not pass because no signature was seen at all.
+    let mut tampered = pdf.clone();
+    tampered[100] ^= 0x01;
+    let verification = verify_pdf(&tampered).unwrap();
+    assert_eq!(verification.signatures.len(), 1);
+    assert!(
+        !verification.signatures[0].problems.is_empty(),
+        "{:?}",
+        verification.signatures[0]
+    );
 }
 
 #[test]

@@ -1,0 +1,297 @@
+//! Trust and durability, as a user and an attacker would try them: the audit log's hash chain
+//! checked by `audit verify` and by hand (Python's hashlib and OpenSSL, which nobody here
+//! wrote), edited and cut short with the system's `sqlite3`; hostile inputs refused with their
+//! codes and nothing stored changed.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::*;
+
+const SECRETARIAT: &str = "秘书处的口令 2026 审计";
+
+/// Runs the system's sqlite3 on the sandbox database, as someone with that tool would.
+fn sqlite3(sb: &Sandbox, sql: &str) {
+    let out = Command::new("sqlite3")
+        .arg(sb.db())
+        .arg(sql)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "sqlite3 {sql}: {}", stderr(&out));
+}
+
+/// Every table's rows, in order: what "nothing stored changed" compares.
+fn dump(sb: &Sandbox) -> String {
+    let out = Command::new("sqlite3")
+        .arg(sb.db())
+        .arg(".dump")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_audit_chain_verifies_by_hand_and_names_an_entry_edited_with_sqlite3() {
+    let sb = Sandbox::new();
+    opened_demo(&sb);
+    let verdict = sb.json(&["audit", "verify", "--json"]);
+    assert!(verdict["chain"]["broken"].is_null(), "{verdict}");
+    let entries = verdict["chain"]["entries"].as_i64().unwrap();
+    assert!(entries > 20, "{entries}");
+
+    // Exported, signed by the secretariat; OpenSSL checks the signature and Python the chain.
+    let out = sb.run_with_passphrase(&["key", "create", "--secretariat"], SECRETARIAT);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = sb.path("审计记录.jsonl");
+    let out = sb.run_with_passphrase(&["audit", "export", "--out", &log, "--json"], SECRETARIAT);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let exported: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(exported["header"]["format"], "park-review/audit@1");
+    let openssl = Command::new("openssl")
+        .args([
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-noverify",
+            "-out",
+            "/dev/null",
+        ])
+        .args(["-in", &format!("{log}.p7s"), "-content", &log])
+        .output()
+        .unwrap();
+    assert!(openssl.status.success(), "{}", stderr(&openssl));
+    let python = Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import json, hashlib, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+header, prev = json.loads(lines[0]), "0" * 64
+for line in lines[1:]:
+    e = json.loads(line)
+    fields = ["park-review-audit/1", e["id"], e["at"], e["actor_role"], e["actor_name"],
+              e["actor_surface"], e["station"], e["action"], e["entity"], e["entity_uid"],
+              e["detail"], e["prev_sha256"]]
+    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    assert e["prev_sha256"] == prev, e["id"]
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == e["sha256"], e["id"]
+    prev = e["sha256"]
+assert prev == header["head_sha256"]
+print(len(lines) - 1)
+"#,
+        )
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(python.status.success(), "{}", stderr(&python));
+    assert_eq!(
+        stdout(&python).trim().parse::<i64>().unwrap(),
+        exported["header"]["entries"].as_i64().unwrap()
+    );
+
+    // The database itself refuses an edit through its schema …
+    let out = Command::new("sqlite3")
+        .arg(sb.db())
+        .arg("UPDATE audit_log SET actor_name = '别人' WHERE id = 3")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("审计记录只能追加"),
+        "{}",
+        stderr(&out)
+    );
+
+    // … so the forger drops the triggers and edits entry 3: `audit verify` names it and fails.
+    sqlite3(
+        &sb,
+        "DROP TRIGGER audit_log_append_only_update; DROP TRIGGER audit_log_append_only_delete;
+         UPDATE audit_log SET actor_name = '别人' WHERE id = 3;",
+    );
+    assert_eq!(error_code(&sb, &["audit", "verify"]), "AUDIT_CHAIN_BROKEN");
+    let out = sb.run(&["audit", "verify"]);
+    assert!(stderr(&out).contains("第 3 条"), "{}", stderr(&out));
+}
+
+#[test]
+fn entries_cut_off_the_end_after_an_export_are_found_against_the_archive() {
+    let sb = Sandbox::new();
+    opened_demo(&sb);
+    let out = sb.run_with_passphrase(&["key", "create", "--secretariat"], SECRETARIAT);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = sb.path("存档.jsonl");
+    let out = sb.run_with_passphrase(&["audit", "export", "--out", &log], SECRETARIAT);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ok = sb.json(&["audit", "verify", "--against", &log, "--json"]);
+    assert_eq!(ok["archive"]["matches_database"], true, "{ok}");
+    // The last two entries deleted: the chain alone still holds (a shorter chain is a chain) …
+    sqlite3(
+        &sb,
+        "DROP TRIGGER audit_log_append_only_delete;
+         DELETE FROM audit_log WHERE id >= (SELECT max(id) - 1 FROM audit_log);",
+    );
+    assert!(sb.json(&["audit", "verify", "--json"])["chain"]["broken"].is_null());
+    // … the archive shows the cut.
+    assert_eq!(
+        error_code(&sb, &["audit", "verify", "--against", &log]),
+        "AUDIT_CHAIN_BROKEN"
+    );
+    // A tampered archive is refused by its signature.
+    let mut bytes = std::fs::read(&log).unwrap();
+    let at = bytes.len() - 10;
+    bytes[at] ^= 1;
+    std::fs::write(&log, bytes).unwrap();
+    assert_eq!(
+        error_code(&sb, &["audit", "verify", "--against", &log]),
+        "SIGNATURE_INVALID"
+    );
+}
+
+#[test]
+fn each_application_expert_and_sheet_has_its_history() {
+    let sb = Sandbox::new();
+    let (expert, application) = submitted_sheet(&sb);
+    let history = |extra: &[&str]| -> Vec<Value> {
+        let mut args = vec!["audit", "log", "--round", "DEMO-2026", "--json"];
+        args.extend_from_slice(extra);
+        sb.json(&args).as_array().unwrap().clone()
+    };
+    let actions = |entries: &[Value]| -> Vec<String> {
+        entries
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let sheet = history(&["--sheet", &format!("{application}:{expert}")]);
+    let sheet_actions = actions(&sheet);
+    assert!(
+        sheet_actions.contains(&"scores.submit".to_owned()),
+        "{sheet_actions:?}"
+    );
+    assert!(
+        sheet_actions.contains(&"score.set".to_owned()),
+        "{sheet_actions:?}"
+    );
+    // Newest first, and every entry says who, through what, on which computer.
+    assert_eq!(sheet_actions[0], "scores.submit");
+    assert!(sheet.iter().all(|e| e["actor_surface"] == "command_line"));
+    assert!(sheet
+        .iter()
+        .all(|e| !e["station"].as_str().unwrap().is_empty()));
+    let app_actions = actions(&history(&["--application", &application]));
+    assert!(app_actions.contains(&"application.create".to_owned()));
+    assert!(app_actions.contains(&"scores.submit".to_owned()));
+    let expert_actions = actions(&history(&["--expert", &expert]));
+    assert!(expert_actions.contains(&"expert.create".to_owned()));
+    assert!(expert_actions.contains(&"scores.submit".to_owned()));
+    assert!(!expert_actions.contains(&"application.create".to_owned()));
+    let round_actions = actions(&history(&[]));
+    assert!(
+        round_actions.contains(&"round.open".to_owned()),
+        "{round_actions:?}"
+    );
+}
+
+#[test]
+fn hostile_imports_are_refused_with_their_codes_and_nothing_changes() {
+    let sb = Sandbox::new();
+    sb.json(&["demo", "--json"]);
+    let before = dump(&sb);
+    let write = |name: &str, text: &str| {
+        let path = sb.path(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let app = |code: &str, name: &str| {
+        format!(
+            r#"{{"format": "park-review/application@1", "code": "{code}", "park_name": "{name}", "city": "韶关市",
+                "city_recommendation_rank": 2, "planned_area_mu": 300.0,
+                "enterprises": [{{"name": "甲公司", "credit_code": "91350100M000100Y43", "ai_output_wan_yuan": 5000}}]}}"#
+        )
+    };
+    let cases: Vec<(&str, String, &str)> = vec![
+        // A key named twice: serde_json would keep the last silently.
+        (
+            "dup-key.json",
+            app("2026-SG-09", "园区").replacen(
+                "\"code\"",
+                "\"park_name\": \"另一个名字\", \"code\"",
+                1,
+            ),
+            "IMPORT_MALFORMED",
+        ),
+        // ESC[2J clears a terminal; U+202E turns text around on screen and in a PDF.
+        (
+            "esc.json",
+            app("2026-SG-09", "园区\\u001b[2J"),
+            "IMPORT_MALFORMED",
+        ),
+        (
+            "rlo.json",
+            app("2026-SG-09", "园区\\u202e10-ZG"),
+            "IMPORT_MALFORMED",
+        ),
+        (
+            "nul.json",
+            app("2026-SG-09", "园\\u0000区"),
+            "IMPORT_MALFORMED",
+        ),
+        (
+            "newline-name.json",
+            app("2026-SG-09", "园区\\n第二行"),
+            "IMPORT_MALFORMED",
+        ),
+        // A code that differs from one in the round only by case could never be addressed.
+        ("case.json", app("2026-gz-01", "园区"), "DUPLICATE_CODE"),
+        // 100,001 characters in one string.
+        (
+            "long.json",
+            app("2026-SG-09", &"字".repeat(100_001)),
+            "IMPORT_TOO_LARGE",
+        ),
+        (
+            "deep.json",
+            format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+            "IMPORT_MALFORMED",
+        ),
+    ];
+    for (name, text, code) in &cases {
+        let path = write(name, text);
+        assert_eq!(
+            error_code(
+                &sb,
+                &["application", "import", &path, "--round", "DEMO-2026"]
+            ),
+            *code,
+            "{name}"
+        );
+    }
+    assert_eq!(dump(&sb), before, "a refused import changed the database");
+    // The refusal names the character instead of printing it.
+    let out = sb.run(&[
+        "application",
+        "import",
+        &sb.path("esc.json"),
+        "--round",
+        "DEMO-2026",
+    ]);
+    assert!(!stderr(&out).contains('\u{1b}'), "{}", stderr(&out));
+    assert!(stderr(&out).contains("U+001B"), "{}", stderr(&out));
+}
+
+#[test]
+fn another_programs_database_is_refused_and_left_untouched() {
+    let sb = Sandbox::new();
+    sqlite3(
+        &sb,
+        "CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('张三');",
+    );
+    let before = digest(&sb.db());
+    assert_eq!(error_code(&sb, &["status"]), "DB_NOT_SQLITE");
+    assert_eq!(digest(&sb.db()), before);
+    assert!(!sb.dir.path().join("review.sqlite3-wal").exists());
+}
