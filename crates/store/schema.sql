@@ -373,6 +373,10 @@ CREATE TABLE "scores" (
     updated_at      TEXT NOT NULL,
     UNIQUE (assignment_id, criterion_id)
 );
+CREATE TABLE settings (
+    key     TEXT PRIMARY KEY,
+    value   TEXT NOT NULL
+);
 CREATE TABLE "signed_sheets" (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,

@@ -3,6 +3,7 @@
 //! ([`CodedError`]).
 
 pub mod audit;
+pub mod backup;
 pub mod commands;
 pub mod exchange;
 pub mod inspection;
@@ -43,6 +44,9 @@ pub fn run() {
     // If this fails, opening the store reports the missing folder with its code.
     let _ = ensure_default_dir(&db_path);
     let state = AppState::open(db_path);
+    if let Ok(store) = state.store() {
+        backup::start_automatic(store);
+    }
     tauri::Builder::default()
         .manage(state)
         .invoke_handler(tauri::generate_handler![
@@ -139,6 +143,10 @@ pub fn run() {
             exchange::register_certificate,
             sheets::create_secretariat_key,
             audit::audit_check,
+            backup::backup_state,
+            backup::set_backup_folder,
+            backup::backup_now,
+            backup::restore_backup,
             audit::audit_history,
             audit::export_audit,
             ranking::ranking,

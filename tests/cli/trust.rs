@@ -295,3 +295,53 @@ fn another_programs_database_is_refused_and_left_untouched() {
     assert_eq!(digest(&sb.db()), before);
     assert!(!sb.dir.path().join("review.sqlite3-wal").exists());
 }
+
+#[test]
+fn a_backup_on_a_stick_restores_a_lost_laptop_and_refuses_to_overwrite_newer_work() {
+    let sb = Sandbox::new();
+    let (expert, application) = submitted_sheet(&sb);
+    let stick = sb.path("U盘/园区评审备份");
+    let made = sb.json(&["backup", "--out", &stick, "--json"]);
+    assert!(made["manifest"]["audit_entries"].as_i64().unwrap() > 20);
+    let listed = sb.json(&["restore", &stick, "--list", "--json"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+
+    // Work after the backup: restoring would lose it, so it is refused, the database untouched.
+    sb.json(&[
+        "round",
+        "create",
+        "--year",
+        "2027",
+        "--kind",
+        "designation",
+        "--json",
+    ]);
+    let before = dump(&sb);
+    assert_eq!(error_code(&sb, &["restore", &stick]), "INVALID_TRANSITION");
+    assert_eq!(dump(&sb), before);
+
+    // The laptop is lost: a fresh machine restores from the stick; the submitted sheet is there.
+    let fresh = Sandbox::new();
+    let restored = fresh.json(&["restore", &stick, "--json"]);
+    assert!(restored["previous_saved_as"].is_null());
+    let sheet = fresh.json(&[
+        "score",
+        "show",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &expert,
+        "--application",
+        &application,
+        "--json",
+    ]);
+    assert_eq!(sheet["stage"], "submitted", "{sheet}");
+    assert!(fresh.json(&["audit", "verify", "--json"])["chain"]["broken"].is_null());
+
+    // Forced on the first laptop: the newer database is kept beside the restored one.
+    let forced = sb.json(&["restore", &stick, "--force", "--json"]);
+    let aside = forced["previous_saved_as"].as_str().unwrap();
+    assert!(std::path::Path::new(aside).exists());
+    let rounds = sb.json(&["round", "list", "--json"]);
+    assert_eq!(rounds.as_array().unwrap().len(), 1, "{rounds}");
+}

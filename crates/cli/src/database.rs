@@ -32,3 +32,78 @@ pub fn status(cli: &Cli) -> Outcome {
     let status = cli.store()?.status()?;
     cli.emit(&status, crate::output::print_status)
 }
+
+/// `park-review backup --out DIR`: a snapshot of the database and its files into a backup
+/// folder (docs/formats/backup.md), rotated.
+pub fn backup(cli: &Cli, out: &std::path::Path) -> Outcome {
+    let store = cli.store()?;
+    let made = store.backup(out)?;
+    cli.emit(&made, |m| {
+        crate::say!(
+            "已备份到 {}（{} 条审计记录，{}，新复制 {} 个附件文件，共 {} 个）。",
+            m.path.display(),
+            m.manifest.audit_entries,
+            size(m.manifest.bytes),
+            m.files_copied,
+            m.manifest.files
+        );
+        if !m.removed.is_empty() {
+            crate::say!(
+                "按保留规则（最近 10 份、30 天内每天 1 份）删除了 {} 份旧备份。",
+                m.removed.len()
+            );
+        }
+    })
+}
+
+/// `park-review restore DIR [--snapshot NAME] [--force] [--list]`.
+pub fn restore(
+    cli: &Cli,
+    dir: &std::path::Path,
+    snapshot: Option<&str>,
+    force: bool,
+    list: bool,
+) -> Outcome {
+    if list {
+        let backups = park_review_store::list_backups(dir)?;
+        return cli.emit(&backups, |backups| {
+            if backups.is_empty() {
+                crate::say!("文件夹 {} 中没有备份。", dir.display());
+            }
+            for b in backups {
+                crate::say!(
+                    "{}\t{}\t审计记录 {} 条\t{}\t附件 {} 个",
+                    b.snapshot,
+                    b.made_at,
+                    b.audit_entries,
+                    size(b.bytes),
+                    b.files
+                );
+            }
+        });
+    }
+    let path = park_review_store::resolve_db_path(cli.db.as_deref());
+    let restored =
+        park_review_store::restore(&path, dir, snapshot, force, park_review_store::local_now())?;
+    cli.emit(&restored, |r| {
+        crate::say!(
+            "已从备份 {}（{}，{} 条审计记录）恢复到 {}；恢复了 {} 个附件文件。",
+            r.manifest.snapshot,
+            r.manifest.made_at,
+            r.manifest.audit_entries,
+            path.display(),
+            r.files_restored
+        );
+        if let Some(previous) = &r.previous_saved_as {
+            crate::say!("原来的数据库已另存为 {}（未删除）。", previous.display());
+        }
+    })
+}
+
+fn size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1_048_576.0)
+    } else {
+        format!("{:.0} KB", (bytes as f64 / 1024.0).max(1.0))
+    }
+}

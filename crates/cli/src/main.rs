@@ -73,6 +73,26 @@ enum Command {
     Demo,
     /// 显示数据库中各类记录的数量和数据结构版本
     Status,
+    /// 备份数据库和全部附件到一个文件夹（如 U 盘）：一致的快照、清单、按 SHA-256 只复制一次的附件；自动轮换
+    Backup {
+        /// 备份文件夹
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// 从备份文件夹恢复：先核验完整性和审计链；当前数据库比备份新时须加 --force（当前数据库另存，不删除）
+    Restore {
+        /// 备份文件夹
+        dir: PathBuf,
+        /// 恢复哪一份（默认最新的；--list 列出）
+        #[arg(long, value_name = "NAME")]
+        snapshot: Option<String>,
+        /// 当前数据库比备份新时仍然恢复
+        #[arg(long)]
+        force: bool,
+        /// 只列出备份，不恢复
+        #[arg(long)]
+        list: bool,
+    },
     /// 评审批次
     #[command(subcommand)]
     Round(round::RoundCommand),
@@ -177,6 +197,13 @@ fn run(cli: &Cli) -> Outcome {
         Command::Init => database::init(cli),
         Command::Demo => database::demo(cli),
         Command::Status => database::status(cli),
+        Command::Backup { out } => database::backup(cli, out),
+        Command::Restore {
+            dir,
+            snapshot,
+            force,
+            list,
+        } => database::restore(cli, dir, snapshot.as_deref(), *force, *list),
         Command::Round(command) => round::run(cli, command),
         Command::Application(command) => application::run(cli, command),
         Command::Template(command) => application::template(cli, command),

@@ -295,6 +295,11 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The last entry's id and hash ((0, zeros) for an empty log): what changes with every write.
+    pub fn audit_head(&self) -> Result<(i64, String)> {
+        chain_head(self.conn())
+    }
+
     /// The entry with this id, if there is one.
     pub fn audit_entry(&self, id: i64) -> Result<Option<AuditEntry>> {
         Ok(self

@@ -12,6 +12,7 @@ mod applications;
 mod assignment;
 pub mod attachments;
 mod audit;
+mod backup;
 #[cfg(feature = "bench")]
 mod bench_fill;
 mod catalog;
@@ -44,6 +45,9 @@ pub use assignment::{
 pub use attachments::{write_atomically, Attachment};
 pub use audit::{
     AuditBreak, AuditEntry, AuditFilter, AuditSubject, AuditVerification, CHAIN_FORMAT, GENESIS,
+};
+pub use backup::{
+    kept_by_rotation, list_backups, restore, BackupMade, BackupManifest, Restored, BACKUP_FORMAT,
 };
 pub use catalog::RoundRubric;
 pub use demo::DemoLoaded;
@@ -108,6 +112,10 @@ pub fn ensure_default_dir(path: &Path) -> std::io::Result<()> {
 type Clock = Box<dyn Fn() -> DateTime<FixedOffset> + Send + Sync>;
 
 /// The local wall clock with its current UTC offset (Guangdong: +08:00).
+pub fn local_now() -> DateTime<FixedOffset> {
+    local_clock()
+}
+
 fn local_clock() -> DateTime<FixedOffset> {
     chrono::Local::now().fixed_offset()
 }
@@ -428,6 +436,8 @@ fn restrict_to_owner(path: &Path) {
 
 #[cfg(test)]
 mod audit_tests;
+#[cfg(test)]
+mod backup_tests;
 #[cfg(test)]
 mod inspection_tests;
 #[cfg(test)]

@@ -280,6 +280,10 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
         "0017_audit_append_only.sql",
         "c860b9ea8c18a4a016e488f2fa237dbf48805d87b69c958570b60aa1ec1103ed",
     ),
+    (
+        "0018_settings.sql",
+        "12de11d0891ebc9db7e4b7533a05d4cd5313cd75071ee7c54f367a8e74e50d36",
+    ),
 ];
 
 /// On an expert's copy (a review package) the secretariat's actions and its ungated reads of

@@ -1,3 +1,4 @@
+import backupEn from './backup.en'
 import auditEn from './audit.en'
 import inspectionEn from './inspection.en'
 import exchangeEn from './exchange.en'
@@ -7,6 +8,7 @@ import reviewEn from './review.en'
 import type zh from './zh-CN'
 
 const en: typeof zh = {
+  ...backupEn,
   ...auditEn,
   ...reviewEn,
   ...signingEn,

@@ -1,3 +1,4 @@
+import backupZh from './backup.zh-CN'
 import auditZh from './audit.zh-CN'
 import inspectionZh from './inspection.zh-CN'
 import exchangeZh from './exchange.zh-CN'
@@ -5,6 +6,7 @@ import signingZh from './signing.zh-CN'
 import reviewZh from './review.zh-CN'
 // Simplified Chinese: the product's language. Terms follow the glossary in ARCHITECTURE.md.
 export default {
+  ...backupZh,
   ...auditZh,
   ...reviewZh,
   ...signingZh,

@@ -8,6 +8,8 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 import type { AppInfo } from './bindings/AppInfo'
 import type { AuditCheck } from './bindings/AuditCheck'
+import type { BackupState } from './bindings/BackupState'
+import type { BackupInfo } from './bindings/BackupInfo'
 import type { AuditRecord } from './bindings/AuditRecord'
 import type { HistoryOf } from './bindings/HistoryOf'
 import type { RoundChecklist } from './bindings/RoundChecklist'
@@ -85,6 +87,8 @@ import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
   AuditCheck,
+  BackupState,
+  BackupInfo,
   AuditRecord,
   HistoryOf,
   Checklist,
@@ -333,6 +337,16 @@ export const auditApi = {
   history: (roundId: number, of: HistoryOf, limit = 200) => call<AuditRecord[]>('audit_history', { roundId, of, limit }),
   /** The whole log as JSON lines with the secretariat's signature beside it; resolves to both paths. */
   exportSigned: (passphrase: string) => call<string[]>('export_audit', { passphrase }),
+}
+
+/** Backups (docs/formats/backup.md): the folder, automatic and on-demand backups, restore. */
+export const backupApi = {
+  state: () => call<BackupState>('backup_state'),
+  /** Chooses the folder (an empty string clears it) and makes the first backup there. */
+  setFolder: (folder: string) => call<BackupState>('set_backup_folder', { folder }),
+  now: () => call<BackupState>('backup_now'),
+  /** Restores a snapshot; resolves to what was done (the replaced database is kept aside). */
+  restore: (snapshot: string, force: boolean) => call<string>('restore_backup', { snapshot, force }),
 }
 
 /** The offline exchange (docs/formats/package.md, bundle.md). */

@@ -1,0 +1,27 @@
+// Data backup in English.
+export default {
+  backup: {
+    title: 'Backup',
+    unset: 'No backup folder yet: choose one (best a USB stick or another disk) and the app backs up when it opens and whenever something changes.',
+    none: 'No backup yet',
+    last: 'Last backup: {at} ({n} kept)',
+    where: 'To {folder} · automatically every {minutes} min when something changed · the last 10 and one a day for 30 days are kept',
+    chooseFolder: 'Choose backup folder',
+    changeFolder: 'Change folder',
+    folder: 'Backup folder (full path)',
+    folderHint: 'A backup holds a consistent copy of the database and every evidence file and photo (copied once, by SHA-256). Choose a place off this computer’s system disk, such as a USB stick, so that a failed laptop does not take the backups with it.',
+    saveAndBackup: 'Save and back up now',
+    folderSaved: 'Backup folder set; the first backup is made',
+    now: 'Back up now',
+    done: 'Backup made',
+    restore: 'Restore',
+    restoreTitle: 'Restore from a backup',
+    restoreHint: 'The backup’s integrity and its audit chain are checked first; the current database is kept beside it, never deleted. If the current database is newer than the backup, tick the option below to restore anyway.',
+    restoreConfirm: 'Replace the current database with backup {snapshot}? The current one is kept aside.',
+    madeAt: 'Made at',
+    entries: 'Audit entries',
+    size: 'Size',
+    files: 'Files',
+    force: 'Restore even though the current database is newer (work done after the backup will not be in the restored database)',
+  },
+}

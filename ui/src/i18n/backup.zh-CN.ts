@@ -1,0 +1,27 @@
+// Data backup (数据备份): the folder, automatic backups, restore.
+export default {
+  backup: {
+    title: '数据备份',
+    unset: '尚未设置备份文件夹：选择一个文件夹（最好是 U 盘或另一块磁盘），程序会在打开时和有改动时自动备份。',
+    none: '还没有备份',
+    last: '最近一次备份：{at}（共 {n} 份）',
+    where: '备份到 {folder} · 有改动时每 {minutes} 分钟自动备份 · 保留最近 10 份和 30 天内每天 1 份',
+    chooseFolder: '选择备份文件夹',
+    changeFolder: '更换文件夹',
+    folder: '备份文件夹（完整路径）',
+    folderHint: '备份包含数据库的一致快照和全部证明材料、现场照片（按 SHA-256 只复制一次）。请选择不在本机系统盘上的位置，例如 U 盘，以防电脑损坏时一起丢失。',
+    saveAndBackup: '保存并立即备份',
+    folderSaved: '备份文件夹已设置，并已完成第一次备份',
+    now: '立即备份',
+    done: '备份完成',
+    restore: '恢复',
+    restoreTitle: '从备份恢复',
+    restoreHint: '恢复前会先核验备份的完整性和审计记录哈希链；当前数据库会另存在原位置旁边，不会删除。若当前数据库比所选备份新（有备份之后的操作），须勾选下方选项才能恢复。',
+    restoreConfirm: '确定用备份 {snapshot} 替换当前数据库吗？当前数据库会另存，不会删除。',
+    madeAt: '备份时间',
+    entries: '审计记录',
+    size: '大小',
+    files: '附件',
+    force: '当前数据库比备份新时仍然恢复（备份之后的操作将不在恢复后的数据库中）',
+  },
+}
