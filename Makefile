@@ -23,12 +23,13 @@ export PYHANKO_VENV ?= $(HOME)/.cache/park-review-venv
 export PYHANKO := $(PYHANKO_VENV)/bin/pyhanko
 
 .PHONY: help run test deps deps-apt-build deps-apt-test deps-npm ui build lint test-rust bench-autosave bench-sheets \
-        check-bindings bindings test-ui e2e package bench-startup clean
+        check-bindings bindings test-ui e2e package bench-startup soak clean
 
 help:
 	@echo "make run      install what is missing, build, open the app"
 	@echo "make test     install what is missing, run every check and test (incl. end-to-end)"
 	@echo "make package  build a .deb with the Tauri bundler"
+	@echo "make soak     the long harnesses: 200 random kills, 10 minutes of fuzzing per target"
 
 # --- dependencies ----------------------------------------------------------------------------
 
@@ -136,6 +137,20 @@ bench-sheets: deps-apt-test
 	tests/bench/sheets-vs-chromium.sh 5
 
 # Launch time of the release app, from process start to a readable first screen.
+# The long forms of the harnesses (issue 15; not part of `make test`): 200 random SIGKILLs, and
+# each fuzz target for 10 minutes from the bad-input catalogue (needs a nightly toolchain and
+# cargo-fuzz; skipped with a note when they are missing).
+soak: deps-apt-test ui
+	PARK_REVIEW_KILLS=200 cargo test -p park-review-cli $(CARGO_FEATURES) --test cli crash -- --nocapture
+	@if cargo +nightly fuzz --version >/dev/null 2>&1; then \
+	  cd fuzz && mkdir -p seeds/json seeds/xlsx && cp ../tests/bad-inputs/files/*.json ../assets/rubrics/*.json ../assets/checklists/*.json seeds/json/ && \
+	  cp ../tests/bad-inputs/files/*.xlsx seeds/xlsx/ && \
+	  for t in import_json:seeds/json import_xlsx:seeds/xlsx open_container:../tests/bad-inputs/files verify_pdf:../tests/hostile; do \
+	    mkdir -p corpus/$${t%%:*} && \
+	    cargo +nightly fuzz run $${t%%:*} corpus/$${t%%:*} $${t#*:} -- -max_total_time=600 -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=65536 || exit 1; \
+	  done; \
+	else echo "soak: no nightly cargo-fuzz here; fuzzing skipped (fuzz/README.md)"; fi
+
 bench-startup: deps-apt-test ui
 	cargo build --release -p park-review-app $(CARGO_FEATURES)
 	PARK_REVIEW_APP=$(CARGO_TARGET_DIR)/release/park-review-app xvfb-run -a -s "-screen 0 1920x1080x24" \

@@ -5,6 +5,8 @@
 //! tested once, in `crates/operations`.
 
 mod applications;
+mod bad_inputs;
+mod crash;
 mod database;
 mod exchange;
 mod hostile;

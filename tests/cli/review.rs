@@ -294,7 +294,17 @@ fn paper_sheets_import_all_or_nothing() {
         .collect();
     let good = serde_json::json!({"format": "park-review/scores@1", "round": "DEMO-2026", "expert": e, "application": a,
         "scores": scores, "comments": {"C3.1": "见纸质表"}, "opinion": "同意", "declared_no_conflict": true, "submitted": true});
+    // A second sheet (another assignment) with one score out of range.
+    let other = sb.cli_json("scores --round DEMO-2026");
+    let other = other
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["expert"] != e.as_str() || r["application"] != a.as_str())
+        .unwrap();
     let mut wrong = good.clone();
+    wrong["expert"] = other["expert"].clone();
+    wrong["application"] = other["application"].clone();
     wrong["scores"]["C3.1"] = serde_json::json!(99);
     let file = sb.dir.path().join("scores.json");
     std::fs::write(&file, Value::Array(vec![good.clone(), wrong]).to_string()).unwrap();

@@ -765,7 +765,7 @@ fn record(cli: &Cli, items: usize, photos: usize, photo_mb: usize) -> Outcome {
                 &app.code,
                 code,
                 "补充.pdf",
-                b"%PDF-1.7\n%bench\n",
+                b"%PDF-1.7\n%bench\n%%EOF\n",
             )?;
         }
     }
@@ -917,6 +917,7 @@ fn bundle(
             noise ^= noise << 17;
             noise as u8
         }));
+        scan.extend_from_slice(b"\n%%EOF\n");
         office.add_attachment(
             &Actor::system(),
             round,

@@ -224,15 +224,58 @@ pub fn parse_application_file(text: &str) -> Result<Vec<ApplicationRecord>, Doma
                     .map_err(|e| DomainError::Malformed(format!("{position}：{e}")))?;
             }
         }
-        let record: ApplicationRecord = serde_json::from_value(item).map_err(|e| {
+        let record: ApplicationRecord = serde_json::from_value(item.clone()).map_err(|e| {
             DomainError::Malformed(format!(
                 "{position}：{}",
                 translate_serde_message(&e.to_string())
             ))
         })?;
+        // A misspelt field would otherwise be dropped without a word, and the value it held
+        // lost: every field of the file must be one the record has.
+        let known = serde_json::to_value(&record).expect("an application record is plain data");
+        let mut unknown = Vec::new();
+        unknown_fields(&item, &known, "", &mut unknown);
+        if !unknown.is_empty() {
+            return Err(DomainError::Malformed(format!(
+                "{position}：有本格式没有的字段 {}（是否拼错了？）",
+                unknown.join("、")
+            )));
+        }
         records.push(record);
     }
     Ok(records)
+}
+
+/// The fields of `input` that `known` (the parsed record, written back) does not have, by path.
+fn unknown_fields(
+    input: &serde_json::Value,
+    known: &serde_json::Value,
+    path: &str,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    match (input, known) {
+        (Value::Object(given), Value::Object(have)) => {
+            for (key, value) in given {
+                let here = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match have.get(key) {
+                    Some(inner) => unknown_fields(value, inner, &here, out),
+                    None if value.is_null() => {}
+                    None => out.push(format!("“{here}”")),
+                }
+            }
+        }
+        (Value::Array(given), Value::Array(have)) => {
+            for (i, (value, inner)) in given.iter().zip(have).enumerate() {
+                unknown_fields(value, inner, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Writes records as a `park-review/application@1` file: a pretty-printed JSON array in which

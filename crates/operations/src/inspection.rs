@@ -244,7 +244,7 @@ mod tests {
         assert!(read_evidence_file("损坏.jpg", &corrupt).is_err());
         // A PDF is taken as it is.
         assert_eq!(
-            read_evidence_file("合同.pdf", b"%PDF-1.7\n...").unwrap(),
+            read_evidence_file("合同.pdf", b"%PDF-1.7\n...\n%%EOF\n").unwrap(),
             EvidenceMeta::default()
         );
     }

@@ -741,3 +741,90 @@ fn a_sheet_issued_before_claims_verifies_by_the_database_record() {
     assert!(verdict.valid, "{:?}", verdict.problems);
     assert_eq!(verdict.matches_database, Some(true));
 }
+
+/// Private keys never leave memory in clear: after a key is made, a sheet signed, a backup made
+/// and the audit log exported, neither the raw private scalar (as bytes, hex or in a PKCS#8
+/// document) nor the passphrase is in the database, its WAL, the backup, the signed sheet or
+/// the archive — only the encrypted key is stored.
+#[test]
+fn the_raw_private_key_and_the_passphrase_are_nowhere_on_disk() {
+    let (dir, mut store, round) = demo();
+    open(&mut store, round);
+    let apps = score_all(&mut store, round, "E004");
+    create_key(&mut store, CLI, KeyOwner::Expert("E004"), || {
+        Ok(PASSPHRASE.into())
+    })
+    .unwrap();
+    create_key(&mut store, CLI, KeyOwner::Secretariat, || {
+        Ok(PASSPHRASE.into())
+    })
+    .unwrap();
+    let sheet = issue_sheet(
+        &mut store,
+        CLI,
+        &AssignmentKey::new(round, "E004", &apps[0]),
+        |_| Ok(PASSPHRASE.into()),
+    )
+    .unwrap();
+    let backups = dir.path().join("backups");
+    store.backup(&backups).unwrap();
+    let signer = Signer::unlock(&store, KeyOwner::Secretariat, PASSPHRASE).unwrap();
+    let archive = export_audit(&store, &signer).unwrap();
+
+    // What must not be found: each key's scalar, its hex, its unencrypted PKCS#8, the passphrase.
+    let mut secrets: Vec<(String, Vec<u8>)> =
+        vec![("passphrase".into(), PASSPHRASE.as_bytes().to_vec())];
+    for owner in [KeyOwner::Expert("E004"), KeyOwner::Secretariat] {
+        let stored = store.signing_key(owner).unwrap();
+        let key = park_review_signing::keys::unlock(stored.private_key_pem().unwrap(), PASSPHRASE)
+            .unwrap();
+        let scalar = key.to_bytes().to_vec();
+        secrets.push((format!("{owner:?} scalar"), scalar.clone()));
+        secrets.push((
+            format!("{owner:?} hex"),
+            park_review_domain::digest::hex(&scalar).into_bytes(),
+        ));
+        secrets.push((
+            format!("{owner:?} HEX"),
+            park_review_domain::digest::hex(&scalar)
+                .to_uppercase()
+                .into_bytes(),
+        ));
+        use p256::pkcs8::EncodePrivateKey;
+        secrets.push((
+            format!("{owner:?} pkcs8"),
+            key.to_pkcs8_der().unwrap().as_bytes().to_vec(),
+        ));
+    }
+    drop(store);
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("sheet".into(), sheet.bytes.clone()),
+        ("archive".into(), archive.log.bytes.clone()),
+        ("archive signature".into(), archive.signature.bytes.clone()),
+    ];
+    let mut stack = vec![dir.path().to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            if entry.path().is_dir() {
+                stack.push(entry.path());
+            } else {
+                files.push((
+                    entry.path().display().to_string(),
+                    std::fs::read(entry.path()).unwrap(),
+                ));
+            }
+        }
+    }
+    assert!(
+        files.iter().any(|(n, _)| n.contains("snapshots")),
+        "the backup was searched"
+    );
+    for (name, bytes) in &files {
+        for (what, secret) in &secrets {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_slice()),
+                "{what} found in {name}"
+            );
+        }
+    }
+}

@@ -35,13 +35,25 @@ pub struct Attachment {
     pub added_at: String,
 }
 
-/// Recognises a PDF, PNG or JPEG by its first bytes (not by its name).
+/// Recognises a PDF, PNG or JPEG by its structure, not by its name: the signature at the start
+/// *and* the end the format requires — `%%EOF` in a PDF's last kilobyte, a PNG's `IEND` chunk (each within the last kilobyte: some writers add bytes after),
+/// a JPEG's end-of-image marker. `%PDF-` followed by an HTML page, or a PNG signature with
+/// nothing after it, is none of them. (A photo is also decoded whole before it is kept as
+/// evidence; a PDF's pages are read when it is shown.)
 pub fn sniff_media_type(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    let ends_with = |needle: &[u8]| tail.windows(needle.len()).any(|w| w == needle);
+    if bytes.starts_with(b"%PDF-") && ends_with(b"%%EOF") {
         Some("application/pdf")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n")
+        && bytes.len() >= 8 + 25 + 12
+        && ends_with(b"\0\0\0\0IEND")
+    {
         Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+        && bytes.len() >= 4
+        && tail.windows(2).any(|w| w == [0xFF, 0xD9])
+    {
         Some("image/jpeg")
     } else {
         None
@@ -101,7 +113,7 @@ impl Store {
         let media_type = sniff_media_type(bytes).ok_or_else(|| {
             invalid(
                 ErrorCode::ImportMalformed,
-                format!("文件“{file_name}”不是 PDF、PNG 或 JPEG 文件，不能作为证明材料。"),
+                format!("文件“{file_name}”不是完整的 PDF、PNG 或 JPEG 文件（开头或结尾不符合格式，可能已损坏或被截断），不能作为证明材料。"),
             )
         })?;
         let sha256 = sha256_hex(bytes);

@@ -18,7 +18,7 @@ fn demo() -> (tempfile::TempDir, std::path::PathBuf, Store) {
             "2026-GZ-01",
             "C2",
             "用地批复.pdf",
-            b"%PDF-1.7 land approval",
+            b"%PDF-1.7 land approval\n%%EOF\n",
         )
         .unwrap();
     (dir, path, store)
@@ -80,7 +80,7 @@ fn a_backup_restores_the_database_and_its_files_and_keeps_the_one_it_replaces() 
     let round = store.find_round("DEMO-2026").unwrap();
     let listed = store.list_attachments(round.id, "2026-GZ-01").unwrap();
     let (_, body) = store.read_attachment(&listed[0].uid.0).unwrap();
-    assert_eq!(body, b"%PDF-1.7 land approval");
+    assert_eq!(body, b"%PDF-1.7 land approval\n%%EOF\n");
 }
 
 #[test]

@@ -533,7 +533,7 @@ fn submitted_scores_and_pledges_are_enforced_by_the_database() {
     }
     drop(raw);
     // The same sheet twice in one paper file: the second would change a sheet the first
-    // submitted. Refused whole.
+    // submitted. Refused whole, before anything is written: one paper sheet is one entry.
     let pending = store
         .list_scores(round)
         .unwrap()
@@ -564,7 +564,8 @@ fn submitted_scores_and_pledges_are_enforced_by_the_database() {
     let err = store
         .import_scores(&secretariat(), &[entry(1.0), entry(2.0)])
         .unwrap_err();
-    assert_eq!(err.code(), ErrorCode::ScoresLocked, "{err}");
+    assert_eq!(err.code(), ErrorCode::ImportMalformed, "{err}");
+    assert!(err.to_string().contains("同一张评分表"), "{err}");
     assert_eq!(
         serde_json::to_value(store.list_scores(round).unwrap()).unwrap(),
         before

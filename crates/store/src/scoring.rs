@@ -612,6 +612,17 @@ impl Store {
                     &entry.application,
                 ))
                 .map_err(fail)?;
+            // One sheet is one entry: a file that names it twice says two different things
+            // about one paper sheet, and which is right cannot be told.
+            if let Some(first) = plans.iter().find(|p: &&Plan| p.row.id == row.id) {
+                return Err(rule(
+                    ErrorCode::ImportMalformed,
+                    format!(
+                        "{label}与{}是同一张评分表：一张纸质评分表只能录入一次，请合并后重新导入。没有做任何改动。",
+                        first.label
+                    ),
+                ));
+            }
             if let Some(at) = &row.submitted_at {
                 return Err(rule(
                     ErrorCode::ScoresLocked,

@@ -836,7 +836,7 @@ mod attachments {
             .add_attachment(&secretariat(), round, app, "C1", "说明.docx", b"PK\x03\x04")
             .unwrap_err();
         assert_eq!(text.code(), ErrorCode::ImportMalformed);
-        assert!(text.to_string().contains("不是 PDF、PNG 或 JPEG"));
+        assert!(text.to_string().contains("不是完整的 PDF、PNG 或 JPEG"));
         let clause = store
             .add_attachment(&secretariat(), round, app, "T9", "a.pdf", PDF)
             .unwrap_err();
