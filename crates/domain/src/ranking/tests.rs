@@ -115,7 +115,105 @@ fn five_working_days_skip_the_weekend() {
     assert_eq!(publicity_end(d("2026-12-04"), 1), d("2026-12-04"));
 }
 
+/// Worked by hand (and checked with Python's own arithmetic), not recomputed with the functions
+/// under test. Panel: 80, 70, 60 (expert A) and 90, 88, 86 (expert B): mean 79.00, population
+/// s.d. √(69,400,000 ÷ 6) / 100 = 10.7548…; A's mean 70, s.d. 8.1650; B's mean 88, s.d. 1.6330.
+/// A's 80 is +1.2247 s.d. for A → 79 + 1.2247 × 10.7548 = 92.17; its 60 → 65.83; its 70 → 79.
+/// B's three land on the same three values: the lenient and the strict expert are made alike.
+#[test]
+fn zscore_on_a_table_worked_by_hand() {
+    let t = |application: u8, expert: char, total: i64| ExpertTotal {
+        application,
+        expert,
+        total,
+    };
+    let totals = [
+        t(1, 'A', 8000),
+        t(2, 'A', 7000),
+        t(3, 'A', 6000),
+        t(1, 'B', 9000),
+        t(2, 'B', 8800),
+        t(3, 'B', 8600),
+    ];
+    let adjusted: Vec<i64> = zscore_adjusted(&totals, 10_000)
+        .iter()
+        .map(|x| x.total)
+        .collect();
+    assert_eq!(adjusted, vec![9217, 7900, 6583, 9217, 7900, 6583]);
+    // One total alone, or all of an expert's totals equal: nothing to standardise, kept.
+    let alone = [
+        t(1, 'A', 8000),
+        t(2, 'A', 7000),
+        t(1, 'C', 5000),
+        t(1, 'D', 6000),
+        t(2, 'D', 6000),
+    ];
+    let kept: Vec<i64> = zscore_adjusted(&alone, 10_000)
+        .iter()
+        .map(|x| x.total)
+        .collect();
+    assert_eq!(kept[2], 5000);
+    assert_eq!(&kept[3..], &[6000, 6000]);
+    // Clamped to the rubric's maximum: panel 0, 50, 100 (E) and 99, 100 (F); F's 100 is +1 s.d.
+    // for F → panel mean 69.80 + 1 × panel s.d. 39.85 = 109.65, clamped to 100.00.
+    let wide = [
+        t(1, 'E', 0),
+        t(2, 'E', 5000),
+        t(3, 'E', 10_000),
+        t(1, 'F', 9900),
+        t(2, 'F', 10_000),
+    ];
+    let clamped: Vec<i64> = zscore_adjusted(&wide, 10_000)
+        .iter()
+        .map(|x| x.total)
+        .collect();
+    assert_eq!(clamped[4], 10_000);
+}
+
 proptest! {
+    /// Ranks are 1, 2, 3 … without gaps over the eligible complete applications; an ineligible
+    /// or incomplete application is never ranked; the order follows the comprehensive score,
+    /// then the material score, then industrial base (C3), then registration — and a tie says
+    /// which of them broke it.
+    #[test]
+    fn ranks_are_contiguous_never_ineligible_and_ordered_by_the_tie_breaks(
+        apps in proptest::collection::vec((any::<bool>(), proptest::option::of(0i64..=20), proptest::option::of(0i64..=20), 0i64..=3), 0..30),
+        weight in 0i64..=1000,
+    ) {
+        // Scores from a small set, so that ties happen often.
+        let inputs: Vec<RankInput> = apps.iter().enumerate().map(|(i, (eligible, m, s, c3))| RankInput {
+            code: format!("A{i:02}"),
+            registration_order: i as u32 + 1,
+            eligible: *eligible,
+            material: m.map(|m| m * 500),
+            site: s.map(|s| s * 500),
+            industrial_base: Some(c3 * 100),
+        }).collect();
+        let ranked = rank(&inputs, weight);
+        prop_assert_eq!(ranked.len(), inputs.len());
+        let by_code = |code: &str| inputs.iter().find(|i| i.code == code).unwrap();
+        let numbered: Vec<&Ranked> = ranked.iter().filter(|r| r.rank.is_some()).collect();
+        for (n, r) in numbered.iter().enumerate() {
+            prop_assert_eq!(r.rank, Some(n as u32 + 1));
+            let i = by_code(&r.code);
+            prop_assert!(i.eligible && i.material.is_some() && i.site.is_some());
+        }
+        for r in ranked.iter().filter(|r| r.rank.is_none()) {
+            let i = by_code(&r.code);
+            prop_assert!(!i.eligible || i.material.is_none() || i.site.is_none());
+        }
+        for pair in numbered.windows(2) {
+            let (a, b) = (by_code(&pair[0].code), by_code(&pair[1].code));
+            let key = |i: &RankInput, c: i64| (c, i.material.unwrap(), i.industrial_base.unwrap(), std::cmp::Reverse(i.registration_order));
+            prop_assert!(key(a, pair[0].comprehensive.unwrap()) > key(b, pair[1].comprehensive.unwrap()));
+            prop_assert_eq!(pair[1].tie_break.is_some(), pair[0].comprehensive == pair[1].comprehensive);
+        }
+        // The selection takes a prefix of the ranking.
+        let chosen = select(&ranked, Some(3), None);
+        let prefix: Vec<String> = numbered.iter().take(3).map(|r| r.code.clone()).collect();
+        prop_assert_eq!(chosen, prefix);
+    }
+
     #[test]
     fn trimmed_mean_stays_within_min_and_max(v in proptest::collection::vec(0i64..=10_000, 1..12)) {
         let t = trimmed_mean(&v).unwrap();
