@@ -141,7 +141,7 @@ bench-sheets: deps-apt-test
 # each fuzz target for 10 minutes from the bad-input catalogue (needs a nightly toolchain and
 # cargo-fuzz; skipped with a note when they are missing).
 soak: deps-apt-test ui
-	PARK_REVIEW_KILLS=200 cargo test -p park-review-cli $(CARGO_FEATURES) --test cli crash -- --nocapture
+	PARK_REVIEW_KILLS=200 cargo test -p park-review-cli --test cli crash -- --nocapture
 	@if cargo +nightly fuzz --version >/dev/null 2>&1; then \
 	  cd fuzz && mkdir -p seeds/json seeds/xlsx && cp ../tests/bad-inputs/files/*.json ../assets/rubrics/*.json ../assets/checklists/*.json seeds/json/ && \
 	  cp ../tests/bad-inputs/files/*.xlsx seeds/xlsx/ && \
