@@ -458,3 +458,155 @@ fn every_change_any_command_makes_has_its_audit_entry() {
         run(&line, &sb);
     }
 }
+
+/// Unmounts a tmpfs when dropped (before the sandbox's folder is removed).
+struct Mounted(std::path::PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// Fills the disk holding `dir` until it refuses another byte; returns the filler's path.
+fn fill_disk(dir: &std::path::Path) -> std::path::PathBuf {
+    use std::io::Write;
+    let filler = dir.join("filler");
+    let mut file = std::fs::File::create(&filler).unwrap();
+    let block = vec![0u8; 4096];
+    while file
+        .write_all(&block)
+        .and_then(|()| file.sync_all())
+        .is_ok()
+    {}
+    filler
+}
+
+/// A full disk, as on a laptop whose disk filled with photos: the expert's scoring session
+/// gets "disk full" with its code for the edits it could not save, carries on once space is
+/// freed, and nothing acknowledged is lost; opening the database on a full disk says the disk
+/// is full (not "check the permissions"). Runs on a 4 MB tmpfs, which needs root (as `make test`
+/// runs); elsewhere it says so and checks nothing.
+#[test]
+fn a_full_disk_gets_a_clear_message_and_loses_nothing() {
+    use std::io::{BufRead, BufReader, Write};
+    let sb = Sandbox::new();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
+        .arg(sb.dir.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("full-disk test: cannot mount a tmpfs here (not root); skipped");
+        return;
+    }
+    let _guard = Mounted(sb.dir.path().to_owned());
+    let (e, a) = opened_demo(&sb);
+    sb.json(&[
+        "declare",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--json",
+    ]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_park-review"))
+        .arg("--db")
+        .arg(sb.db())
+        .args([
+            "score",
+            "stream",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            &e,
+            "--application",
+            &a,
+        ])
+        .env("HOME", sb.dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut acks = BufReader::new(child.stdout.take().unwrap());
+    let mut say = |line: &str| -> Value {
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+        let mut ack = String::new();
+        acks.read_line(&mut ack).unwrap();
+        serde_json::from_str(&ack).unwrap()
+    };
+    let first = say("C3.1 5 磁盘满之前");
+    assert!(
+        first["code"].is_null() && first["saved_at"].is_string(),
+        "{first}"
+    );
+    let filler = fill_disk(sb.dir.path());
+    let mut refused = 0;
+    for i in 0..20 {
+        let ack = say(&format!("C3.2 {} 磁盘满时第{i}次", i % 10));
+        if ack["code"] == "DB_FAILURE" {
+            assert!(
+                ack["message"].as_str().unwrap().contains("磁盘已满"),
+                "{ack}"
+            );
+            refused += 1;
+        }
+    }
+    assert!(refused > 0, "the full disk refused nothing");
+    std::fs::remove_file(&filler).unwrap();
+    let after = say("C3.2 7 磁盘腾出之后");
+    assert!(
+        after["code"].is_null() && after["saved_at"].is_string(),
+        "{after}"
+    );
+    drop(stdin);
+    let _ = child.wait();
+
+    // With the session closed (its -wal and -shm removed), a program opening the database on a
+    // full disk hears that the disk is full.
+    let filler = fill_disk(sb.dir.path());
+    let out = sb.run(&["status"]);
+    assert!(
+        stderr(&out).contains("[DB_FAILURE]") && stderr(&out).contains("磁盘已满"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(&filler).unwrap();
+
+    let integrity = Command::new("sqlite3")
+        .arg(sb.db())
+        .arg("PRAGMA integrity_check")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&integrity).trim(), "ok");
+    assert!(sb.json(&["audit", "verify", "--json"])["chain"]["broken"].is_null());
+    let sheet = sb.json(&[
+        "score",
+        "show",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--json",
+    ]);
+    let comment = |code: &str| {
+        sheet["scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["code"] == code)
+            .unwrap()["comment"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(comment("C3.1"), "磁盘满之前");
+    assert_eq!(comment("C3.2"), "磁盘腾出之后");
+}

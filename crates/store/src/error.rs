@@ -13,6 +13,8 @@ pub enum StoreError {
     Unreadable { path: PathBuf, detail: String },
     #[error("文件 {0} 不是 ParkReview 的 SQLite 数据库，已拒绝打开，文件未做任何改动。请确认路径是否正确。")]
     NotSqlite(PathBuf),
+    #[error("磁盘已满，无法打开数据库 {0}（SQLite 需要在它旁边建立 -wal、-shm 文件）。请释放磁盘空间后重试；数据库本身未做任何改动。")]
+    DiskFull(PathBuf),
     #[error("文件 {0} 是另一个程序的 SQLite 数据库，不是 ParkReview 的，已拒绝打开，文件未做任何改动。请确认路径是否正确。")]
     Foreign(PathBuf),
     #[error("数据库 {path} 由更新版本的 ParkReview 创建（数据结构版本 {found}，本软件最高支持 {supported}）。为保护数据，已拒绝打开且未做任何改动，请升级本软件后再打开。")]
@@ -58,6 +60,7 @@ impl Coded for StoreError {
             StoreError::DirMissing(_) => ErrorCode::DbDirMissing,
             StoreError::Unreadable { .. } => ErrorCode::DbUnreadable,
             StoreError::NotSqlite(_) | StoreError::Foreign(_) => ErrorCode::DbNotSqlite,
+            StoreError::DiskFull(_) => ErrorCode::DbFailure,
             StoreError::SchemaTooNew { .. } => ErrorCode::DbSchemaTooNew,
             StoreError::Domain(e) => e.code(),
             StoreError::NotFound { .. } => ErrorCode::NotFound,
@@ -78,9 +81,10 @@ impl Coded for StoreError {
         use park_review_domain::error::{error_args, ErrorArgs};
         let path = |p: &std::path::Path| p.display().to_string();
         match self {
-            StoreError::DirMissing(p) | StoreError::NotSqlite(p) | StoreError::Foreign(p) => {
-                error_args([("path", path(p))])
-            }
+            StoreError::DirMissing(p)
+            | StoreError::NotSqlite(p)
+            | StoreError::Foreign(p)
+            | StoreError::DiskFull(p) => error_args([("path", path(p))]),
             StoreError::Unreadable { path: p, .. } => error_args([("path", path(p))]),
             StoreError::SchemaTooNew {
                 path: p,

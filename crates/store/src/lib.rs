@@ -180,6 +180,18 @@ impl Store {
         if !parent.is_dir() {
             return Err(StoreError::DirMissing(parent.to_owned()));
         }
+        Store::open_checked(path).map_err(|e| match e {
+            // SQLite says "disk I/O error" when it cannot create the -wal/-shm beside a database
+            // on a full disk; the user needs to hear that the disk is full, not to check
+            // permissions.
+            StoreError::Unreadable { .. } | StoreError::Sqlite(_) if disk_is_full(parent) => {
+                StoreError::DiskFull(path.to_owned())
+            }
+            other => other,
+        })
+    }
+
+    fn open_checked(path: &Path) -> Result<Store> {
         if path.exists() {
             check_existing_file(path)?;
         } else {
@@ -395,6 +407,15 @@ fn read_copy(conn: &Connection) -> Result<DatabaseCopy> {
         ("inspection", Some(code)) => DatabaseCopy::Inspection(code),
         _ => DatabaseCopy::Secretariat,
     })
+}
+
+/// Whether the disk holding `dir` has no room for one more page: a 64 KB probe file that cannot
+/// be written (ENOSPC). The probe is removed.
+fn disk_is_full(dir: &Path) -> bool {
+    let probe = dir.join(format!(".park-review-space-{}", std::process::id()));
+    let result = std::fs::write(&probe, vec![0u8; 64 * 1024]);
+    let _ = std::fs::remove_file(&probe);
+    matches!(result, Err(e) if e.raw_os_error() == Some(28))
 }
 
 /// A new database file is created readable and writable by its owner only (0600): it holds
