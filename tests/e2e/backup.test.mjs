@@ -33,12 +33,12 @@ test('backup: choose a folder, the first backup is made, a restore from the app 
     // Restore without forcing is refused; with it, the database comes back, the newer kept.
     await app.click('[data-testid="backup-restore"]')
     await app.waitFor('the list of backups', `return document.querySelectorAll('[data-testid="backup-list"] tbody tr').length === 1`)
-    await app.click('[data-testid="backup-restore-confirm"]')
+    await app.clickUntil('[data-testid="backup-restore-confirm"]', 'the confirmation', `return [...document.querySelectorAll('.el-message-box')].some((b) => b.offsetParent)`)
     await app.confirmMessageBox()
     await app.waitForText('恢复会丢失之后的工作')
     assert.equal(cli(app.db, 'round', 'list').length, 2, 'nothing changed')
     await app.click('[data-testid="backup-force"]')
-    await app.click('[data-testid="backup-restore-confirm"]')
+    await app.clickUntil('[data-testid="backup-restore-confirm"]', 'the confirmation', `return [...document.querySelectorAll('.el-message-box')].some((b) => b.offsetParent)`)
     await app.confirmMessageBox()
     await app.waitForText('已从备份')
     // The app reloads on the restored database: the messages of before are gone.

@@ -26,7 +26,8 @@ test('inspection: a team visits a demo park item by item with the keyboard, atta
     await app.waitFor('the inspection list', `return !!document.querySelector('[data-testid="inspection-list"] tbody tr')`)
     // While the round is a draft the secretariat adjusts the checklist in the app: C1.2 weighs 8.
     await app.click('[data-testid="edit-checklist"]')
-    await app.click('[data-testid="edit-item-C1.2"]')
+    // A click that lands while the drawer is still sliding in is lost: click until the item opens.
+    await app.clickUntil('[data-testid="edit-item-C1.2"]', 'the item dialog', `return !!document.querySelector('[data-testid="item-weight"] input')?.offsetParent`)
     await app.retype('[data-testid="item-weight"] input', '8')
     await app.click('[data-testid="item-apply"]')
     await app.waitFor('the new weight in the editor', `return [...document.querySelectorAll('[data-testid="checklist-editor"] tr')].some((tr) => tr.cells[0]?.innerText.trim() === 'C1.2' && tr.cells[3]?.innerText.trim() === '8')`)

@@ -455,7 +455,27 @@ fn the_ranking_reports_and_the_publicity_list() {
     let (_dir, mut store, round) = demo();
     let workbook = ranking_workbook(&store, round).unwrap();
     assert_eq!(workbook.file_name, "排名-DEMO-2026-20261130-093000.xlsx");
-    assert!(workbook.bytes.starts_with(b"PK"));
+    // Read back with calamine as a spreadsheet program would: its sheets, and one ranking row
+    // per application under the header.
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(workbook.bytes.clone())).unwrap();
+        assert_eq!(book.sheet_names(), vec!["排名", "评分明细", "离群分", "形式审查"]);
+        let ranking = book.worksheet_range("排名").unwrap();
+        assert_eq!(ranking.rows().next().unwrap()[1].to_string(), "申报编号");
+        let codes: Vec<String> = ranking.rows().skip(1).map(|r| r[1].to_string()).collect();
+        let mut expected: Vec<String> = store
+            .list_applications(round)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.code)
+            .collect();
+        let mut found = codes.clone();
+        found.sort();
+        expected.sort();
+        assert_eq!(found, expected, "{codes:?}");
+    }
     // The signed report needs the secretariat's key, asked for only once it exists.
     let err = ranking_report(&mut store, CLI, round, || panic!("no key yet")).unwrap_err();
     assert_eq!(err.code, ErrorCode::NoKey);

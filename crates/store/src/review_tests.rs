@@ -720,3 +720,70 @@ fn an_expert_leaves_the_panel_with_a_reason_but_not_after_submitting() {
     assert_eq!(audit_count(&store), before);
     assert!(store.list_panel(round).unwrap().iter().any(|x| x.code == e));
 }
+
+/// A conflict found after the expert was assigned and had pledged (the secretariat learns of a
+/// tie later): the expert's gate to the materials closes, scoring is refused, and the
+/// withdrawal is in the audit log. Before that, `read_expert_attachment` opens exactly the
+/// pledged application's files, and only to its assigned expert.
+#[test]
+fn a_conflict_found_after_the_pledge_closes_the_materials_and_the_sheet() {
+    let (_dir, mut store, round) = open_demo();
+    let (e, a) = some_assignment(&store, round);
+    let key = AssignmentKey::new(round, &e, &a);
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    let attachment = store
+        .add_attachment(&secretariat(), round, &a, "C2", "用地批复.pdf", pdf)
+        .unwrap();
+    // Before the pledge: closed.
+    assert_eq!(
+        code_of(store.read_expert_attachment(&key, &attachment.uid.0)),
+        "NOT_DECLARED"
+    );
+    store.declare_no_conflict(&expert(&e), &key).unwrap();
+    let (_, bytes) = store
+        .read_expert_attachment(&key, &attachment.uid.0)
+        .unwrap();
+    assert_eq!(bytes, pdf);
+    // Another application's file through this key: not this application's.
+    let other_app = store
+        .list_applications(round)
+        .unwrap()
+        .into_iter()
+        .find(|x| x.code != a)
+        .unwrap()
+        .code;
+    let elsewhere = store
+        .add_attachment(
+            &secretariat(),
+            round,
+            &other_app,
+            "C2",
+            "别的批复.pdf",
+            b"%PDF-1.4 other\n%%EOF\n",
+        )
+        .unwrap();
+    assert_eq!(
+        code_of(store.read_expert_attachment(&key, &elsewhere.uid.0)),
+        "NOT_FOUND"
+    );
+    // The conflict arises.
+    let entries = audit_count(&store);
+    store
+        .add_conflict(&secretariat(), &key, "专家近期受聘为该园区运营公司顾问")
+        .unwrap();
+    assert!(audit_count(&store) > entries);
+    let closed = code_of(store.read_expert_attachment(&key, &attachment.uid.0));
+    assert!(
+        closed == "CONFLICT_OF_INTEREST" || closed == "NOT_ASSIGNED",
+        "{closed}"
+    );
+    assert!(matches!(
+        code_of(store.set_score(&expert(&e), &key, "C3.1", Some(5.0), None)),
+        "CONFLICT_OF_INTEREST" | "NOT_ASSIGNED"
+    ));
+    assert!(!store
+        .list_scores(round)
+        .unwrap()
+        .iter()
+        .any(|r| r.expert == e && r.application == a));
+}
