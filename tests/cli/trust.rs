@@ -610,3 +610,50 @@ fn a_full_disk_gets_a_clear_message_and_loses_nothing() {
     assert_eq!(comment("C3.1"), "磁盘满之前");
     assert_eq!(comment("C3.2"), "磁盘腾出之后");
 }
+
+/// A database on a read-only place (a write-protected stick; here a tmpfs remounted read-only):
+/// refused with a message that says so, and the file is byte for byte what it was. Needs root
+/// to mount, like the full-disk test.
+#[test]
+fn a_database_on_a_read_only_place_is_refused_with_a_message_that_says_so() {
+    let sb = Sandbox::new();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
+        .arg(sb.dir.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("read-only test: cannot mount a tmpfs here (not root); skipped");
+        return;
+    }
+    let _guard = Mounted(sb.dir.path().to_owned());
+    sb.json(&["demo", "--json"]);
+    let before = digest(&sb.db());
+    let remount = |mode: &str| {
+        let ok = Command::new("mount")
+            .args(["-o", &format!("remount,{mode}")])
+            .arg(sb.dir.path())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "remount {mode}");
+    };
+    remount("ro");
+    for args in [
+        vec!["status"],
+        vec!["round", "create", "--year", "2027", "--kind", "designation"],
+    ] {
+        assert_eq!(error_code(&sb, &args), "DB_UNREADABLE", "{args:?}");
+        let out = sb.run(&args);
+        assert!(stderr(&out).contains("只读"), "{}", stderr(&out));
+    }
+    remount("rw");
+    assert_eq!(digest(&sb.db()), before);
+    assert_eq!(
+        sb.json(&["round", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -461,7 +461,10 @@ fn the_ranking_reports_and_the_publicity_list() {
         use calamine::Reader;
         let mut book: calamine::Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(workbook.bytes.clone())).unwrap();
-        assert_eq!(book.sheet_names(), vec!["排名", "评分明细", "离群分", "形式审查"]);
+        assert_eq!(
+            book.sheet_names(),
+            vec!["排名", "评分明细", "离群分", "形式审查"]
+        );
         let ranking = book.worksheet_range("排名").unwrap();
         assert_eq!(ranking.rows().next().unwrap()[1].to_string(), "申报编号");
         let codes: Vec<String> = ranking.rows().skip(1).map(|r| r[1].to_string()).collect();

@@ -15,6 +15,8 @@ pub enum StoreError {
     NotSqlite(PathBuf),
     #[error("磁盘已满，无法打开数据库 {0}（SQLite 需要在它旁边建立 -wal、-shm 文件）。请释放磁盘空间后重试；数据库本身未做任何改动。")]
     DiskFull(PathBuf),
+    #[error("数据库 {0} 所在的位置是只读的（例如写保护的 U 盘或只读挂载的磁盘），无法打开它进行修改。请把数据库复制到可写的位置，或解除写保护后重试；数据库本身未做任何改动。")]
+    ReadOnlyPlace(PathBuf),
     #[error("文件 {0} 是另一个程序的 SQLite 数据库，不是 ParkReview 的，已拒绝打开，文件未做任何改动。请确认路径是否正确。")]
     Foreign(PathBuf),
     #[error("数据库 {path} 由更新版本的 ParkReview 创建（数据结构版本 {found}，本软件最高支持 {supported}）。为保护数据，已拒绝打开且未做任何改动，请升级本软件后再打开。")]
@@ -61,6 +63,7 @@ impl Coded for StoreError {
             StoreError::Unreadable { .. } => ErrorCode::DbUnreadable,
             StoreError::NotSqlite(_) | StoreError::Foreign(_) => ErrorCode::DbNotSqlite,
             StoreError::DiskFull(_) => ErrorCode::DbFailure,
+            StoreError::ReadOnlyPlace(_) => ErrorCode::DbUnreadable,
             StoreError::SchemaTooNew { .. } => ErrorCode::DbSchemaTooNew,
             StoreError::Domain(e) => e.code(),
             StoreError::NotFound { .. } => ErrorCode::NotFound,

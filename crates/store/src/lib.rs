@@ -187,6 +187,10 @@ impl Store {
             StoreError::Unreadable { .. } | StoreError::Sqlite(_) if disk_is_full(parent) => {
                 StoreError::DiskFull(path.to_owned())
             }
+            // On a read-only mount (a write-protected stick) SQLite says "unable to open".
+            StoreError::Unreadable { .. } | StoreError::Sqlite(_) if dir_is_read_only(parent) => {
+                StoreError::ReadOnlyPlace(path.to_owned())
+            }
             other => other,
         })
     }
@@ -416,6 +420,14 @@ fn disk_is_full(dir: &Path) -> bool {
     let result = std::fs::write(&probe, vec![0u8; 64 * 1024]);
     let _ = std::fs::remove_file(&probe);
     matches!(result, Err(e) if e.raw_os_error() == Some(28))
+}
+
+/// Whether `dir` is on a read-only file system (EROFS when a probe file is created).
+fn dir_is_read_only(dir: &Path) -> bool {
+    let probe = dir.join(format!(".park-review-probe-{}", std::process::id()));
+    let result = std::fs::write(&probe, b"");
+    let _ = std::fs::remove_file(&probe);
+    matches!(result, Err(e) if e.raw_os_error() == Some(30))
 }
 
 /// A new database file is created readable and writable by its owner only (0600): it holds
