@@ -275,40 +275,26 @@ fn a_wrong_passphrase_is_refused_and_nothing_changes() {
         )
         .status
         .success());
-    assert!(!sb
-        .run_with_passphrase(
-            &[
-                "sheet",
-                "--round",
-                "DEMO-2026",
-                "--expert",
-                &e,
-                "--application",
-                &a,
-                "--out",
-                &pdf
-            ],
-            PASSPHRASE
-        )
-        .status
-        .success());
-    assert!(sb
-        .run_with_passphrase(
-            &[
-                "sheet",
-                "--round",
-                "DEMO-2026",
-                "--expert",
-                &e,
-                "--application",
-                &a,
-                "--out",
-                &pdf
-            ],
-            "换过的口令 2027"
-        )
-        .status
-        .success());
+    let second = sb.path("sheet-2.pdf");
+    let sheet_args = [
+        "sheet",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--out",
+        &second,
+        "--json",
+    ];
+    let out = sb.run_with_passphrase(&sheet_args, PASSPHRASE);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stderr).unwrap()["code"],
+        "WRONG_PASSPHRASE"
+    );
+    let out = sb.run_with_passphrase(&sheet_args, "换过的口令 2027");
+    assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         sb.json(&["key", "show", "--expert", &e, "--json"])["certificate_sha256"],
         key_before["certificate_sha256"]
@@ -560,4 +546,91 @@ fn an_experts_summary_sheet_lists_every_submitted_application_and_verifies() {
         &pdf,
     ]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Outputs are written once: a sheet aimed at an existing file is refused before anything is
+/// signed or recorded (OUTPUT_EXISTS), the file is left as it was; an export of the same
+/// contents again is accepted; `--overwrite` replaces.
+#[test]
+fn an_existing_output_file_is_never_replaced_without_overwrite() {
+    let sb = Sandbox::new();
+    let (e, a) = submitted_sheet(&sb);
+    sb.create_key(&e, PASSPHRASE);
+    let pdf = sb.path("sheet.pdf");
+    std::fs::write(&pdf, b"the expert's own notes").unwrap();
+    let issued = |sb: &Sandbox| sb.json(&["audit", "log", "--round", "DEMO-2026", "--json"]);
+    let before = issued(&sb);
+    let sheet = |extra: &[&str]| {
+        let mut args = vec![
+            "sheet",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            &e,
+            "--application",
+            &a,
+            "--out",
+            &pdf,
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        sb.run_with_passphrase(&args, PASSPHRASE)
+    };
+    let out = sheet(&[]);
+    assert!(!out.status.success());
+    let error: Value = serde_json::from_str(&stderr(&out)).unwrap();
+    assert_eq!(error["code"], "OUTPUT_EXISTS", "{error}");
+    assert!(error["message"].as_str().unwrap().contains("--overwrite"));
+    assert_eq!(std::fs::read(&pdf).unwrap(), b"the expert's own notes");
+    assert_eq!(issued(&sb), before, "nothing signed, nothing recorded");
+
+    let out = sheet(&["--overwrite"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+    // The same list exported twice to one file: the same contents, accepted; a changed list
+    // is refused.
+    let list = sb.path("rubric.json");
+    sb.json(&[
+        "rubric",
+        "export",
+        "--round",
+        "DEMO-2026",
+        "--out",
+        &list,
+        "--json",
+    ]);
+    sb.json(&[
+        "rubric",
+        "export",
+        "--round",
+        "DEMO-2026",
+        "--out",
+        &list,
+        "--json",
+    ]);
+    std::fs::write(&list, b"{}").unwrap();
+    assert_eq!(
+        error_code(
+            &sb,
+            &["rubric", "export", "--round", "DEMO-2026", "--out", &list]
+        ),
+        "OUTPUT_EXISTS"
+    );
+    assert_eq!(std::fs::read(&list).unwrap(), b"{}");
+    // A folder is not a file name.
+    assert_eq!(
+        error_code(
+            &sb,
+            &[
+                "rubric",
+                "export",
+                "--round",
+                "DEMO-2026",
+                "--out",
+                &sb.path("")
+            ]
+        ),
+        "OUTPUT_EXISTS"
+    );
 }

@@ -130,7 +130,7 @@ pub fn run(cli: &Cli, command: &ApplicationCommand) -> Outcome {
             let (store, round) = cli.round(&round.round)?;
             let format = ExportFormat::of_file_name(&files::name_of(out));
             let document = park_review_operations::export_applications(&store, round.id, format)?;
-            files::write(out, &document.bytes)?;
+            cli.write(out, &document.bytes)?;
             let exported = store.list_applications(round.id)?.len();
             cli.emit(
                 &serde_json::json!({"round": round.code, "exported": exported, "out": out}),
@@ -169,7 +169,7 @@ pub fn run(cli: &Cli, command: &ApplicationCommand) -> Outcome {
 pub fn template(cli: &Cli, command: &TemplateCommand) -> Outcome {
     let TemplateCommand::Application { out } = command;
     let document = park_review_operations::application_template()?;
-    files::write(out, &document.bytes)?;
+    cli.write(out, &document.bytes)?;
     cli.emit(&serde_json::json!({"out": out}), |_| {
         crate::say!("已生成申报填报模板：{}", out.display())
     })

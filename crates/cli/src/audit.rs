@@ -110,14 +110,16 @@ pub fn run(cli: &Cli, command: &AuditCommand) -> Outcome {
             outcome
         }
         AuditCommand::Export { out, passphrase } => {
+            cli.check_out(out)?;
+            cli.check_out(&signature_path(out))?;
             let store = cli.store()?;
             let signer = Signer::ask(&store, KeyOwner::Secretariat, || {
                 passphrase::read(passphrase, "秘书处的私钥口令：", false)
             })?;
             let export = export_audit(&store, &signer)?;
             let signature = signature_path(out);
-            files::write(out, &export.log.bytes)?;
-            files::write(&signature, &export.signature.bytes)?;
+            cli.write(out, &export.log.bytes)?;
+            cli.write(&signature, &export.signature.bytes)?;
             cli.emit(
                 &serde_json::json!({"header": export.header, "out": out, "signature": signature}),
                 |_| {

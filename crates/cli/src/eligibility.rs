@@ -8,7 +8,7 @@ use park_review_domain::model::ApplicationSummary;
 use park_review_domain::{CodedError, ErrorCode};
 use park_review_store::Store;
 
-use crate::{files, Cli, Outcome, CALLER};
+use crate::{Cli, Outcome, CALLER};
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -81,7 +81,7 @@ pub fn run(cli: &Cli, args: &EligibilityArgs) -> Outcome {
             let review = store.eligibility(round.id)?;
             if let Some(path) = &args.pdf {
                 let document = park_review_operations::eligibility_summary(&store, round.id)?;
-                files::write(path, &document.bytes)?;
+                cli.write(path, &document.bytes)?;
                 if !cli.json {
                     crate::say!("已生成形式审查结果汇总表：{}", path.display());
                 }

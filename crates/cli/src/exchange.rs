@@ -91,6 +91,9 @@ pub fn package(cli: &Cli, command: &PackageCommand) -> Outcome {
             out,
             passphrase,
         } => {
+            if !*all {
+                cli.check_out(out)?;
+            }
             let (mut store, round) = cli.round(&round.round)?;
             let recipients = match expert {
                 Some(code) => vec![code.clone()],
@@ -120,7 +123,7 @@ pub fn package(cli: &Cli, command: &PackageCommand) -> Outcome {
                 } else {
                     out.clone()
                 };
-                files::write(&path, &file.bytes)?;
+                cli.write(&path, &file.bytes)?;
                 if !cli.json {
                     crate::say!(
                         "[{}/{total}] 专家 {} 的第 {} 号评审包：{} 个申报、{} 份材料，{}，已写入 {}",
@@ -252,6 +255,7 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Outcome {
             out,
             passphrase,
         } => {
+            cli.check_out(out)?;
             let (mut store, round) = cli.round(&round.round)?;
             let data = store.bundle_data(round.id)?;
             let code = data.header.expert_code.clone();
@@ -267,7 +271,7 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Outcome {
                 passphrase::read(passphrase, &format!("专家 {code} 的私钥口令："), false)
             })?;
             let (sealed, file) = export_bundle(&mut store, CALLER, round.id, &signer)?;
-            files::write(out, &file.bytes)?;
+            cli.write(out, &file.bytes)?;
             let sealed: Sealed = sealed;
             cli.emit(&serde_json::json!({"bundle": sealed, "out": out}), |_| {
                 crate::say!(

@@ -268,7 +268,7 @@ pub fn checklist(cli: &Cli, command: &ChecklistCommand) -> Outcome {
             let (store, round) = cli.round(&round.round)?;
             let format = park_review_operations::ExportFormat::of_file_name(&files::name_of(out));
             let document = park_review_operations::export_checklist(&store, round.id, format)?;
-            files::write(out, &document.bytes)?;
+            cli.write(out, &document.bytes)?;
             cli.emit(
                 &serde_json::json!({"round": round.code, "out": out}),
                 |_| {
@@ -620,6 +620,7 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
             out,
             passphrase,
         } => {
+            cli.check_out(out)?;
             let (mut store, round) = cli.round(&target.round.round)?;
             let issued = park_review_operations::issue_inspection_record(
                 &mut store,
@@ -630,7 +631,7 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
                     passphrase::read(passphrase, &format!("组长 {leader} 的私钥口令："), false)
                 },
             )?;
-            files::write(out, &issued.bytes)?;
+            cli.write(out, &issued.bytes)?;
             cli.emit(&serde_json::json!({"record": issued, "out": out}), |_| {
                 crate::say!(
                     "已生成并由组长 {} 签署申报 {} 的实地考察记录（编号 {}）：{}。请各成员会签（park-review inspection sign）。",
@@ -650,6 +651,9 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
             passphrase,
         } => {
             let (_, bytes) = files::read(record)?;
+            if let Some(out) = out {
+                cli.check_out(out)?;
+            }
             let (mut store, round) = cli.round(&target.round.round)?;
             let issued = park_review_operations::countersign_inspection_record(
                 &mut store,
@@ -661,8 +665,18 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
                 dissent.as_deref(),
                 |code| passphrase::read(passphrase, &format!("成员 {code} 的私钥口令："), false),
             )?;
-            let out = out.clone().unwrap_or_else(|| record.clone());
-            files::write(&out, &issued.bytes)?;
+            // Without --out the member signs the record in place: the new file keeps the one
+            // it replaces as its earlier revision.
+            let out = match out {
+                Some(out) => {
+                    cli.write(out, &issued.bytes)?;
+                    out.clone()
+                }
+                None => {
+                    files::replace(record, &issued.bytes)?;
+                    record.clone()
+                }
+            };
             cli.emit(&serde_json::json!({"record": issued, "out": out}), |_| {
                 crate::say!(
                     "{} 已会签申报 {} 的实地考察记录：{}。",
@@ -677,6 +691,7 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
             out,
             passphrase,
         }) => {
+            cli.check_out(out)?;
             let (mut store, round) = cli.round(&target.round.round)?;
             store.inspection(round.id, &target.application)?;
             let signer = park_review_operations::Signer::ask(
@@ -691,7 +706,7 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
                 &target.application,
                 &signer,
             )?;
-            files::write(out, &file.bytes)?;
+            cli.write(out, &file.bytes)?;
             cli.emit(&serde_json::json!({"package": sealed, "out": out}), |_| {
                 crate::say!(
                     "已导出申报 {} 的第 {} 号考察包（组长 {}）：{}。秘书处证书指纹：{}",
@@ -735,6 +750,7 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
             out,
             passphrase,
         }) => {
+            cli.check_out(out)?;
             let (mut store, round) = cli.round(&target.round.round)?;
             let leader = store
                 .inspection(round.id, &target.application)?
@@ -755,7 +771,7 @@ pub fn inspection(cli: &Cli, command: &InspectionCommand) -> Outcome {
                 &target.application,
                 &signer,
             )?;
-            files::write(out, &file.bytes)?;
+            cli.write(out, &file.bytes)?;
             cli.emit(&serde_json::json!({"bundle": sealed, "out": out}), |_| {
                 crate::say!(
                     "已导出申报 {} 的第 {} 号考察结果包：{} 项记录、{} 个文件，{}。组长证书指纹：{}",

@@ -300,7 +300,7 @@ pub fn cert(cli: &Cli, command: &CertCommand) -> Outcome {
     } else {
         park_review_signing::keys::certificate_pem(&stored.certificate_der)?.into_bytes()
     };
-    files::write(out, &bytes)?;
+    cli.write(out, &bytes)?;
     cli.emit(
         &serde_json::json!({"owner": stored.owner, "certificate_sha256": stored.certificate_sha256, "out": out}),
         |_| {

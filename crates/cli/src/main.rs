@@ -61,6 +61,10 @@ struct Cli {
     #[arg(long, global = true)]
     json: bool,
 
+    /// 覆盖已存在的输出文件（默认不覆盖：已签名的评分表、存档等输出只写一次，内容相同则视为已写好）
+    #[arg(long, global = true)]
+    overwrite: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -254,6 +258,18 @@ impl Cli {
         let store = self.store()?;
         let round = store.find_round(key)?;
         Ok((store, round))
+    }
+
+    /// Writes an output file the user named (`--out`): never over other contents unless
+    /// `--overwrite`.
+    fn write(&self, path: &std::path::Path, bytes: &[u8]) -> Outcome {
+        files::write(path, bytes, self.overwrite)
+    }
+
+    /// Checks an output path before an action that records what it writes (see
+    /// `files::check_out`).
+    fn check_out(&self, path: &std::path::Path) -> Outcome {
+        files::check_out(path, self.overwrite)
     }
 
     /// Prints a command's result: the JSON of `value` with `--json`, else the text `text`

@@ -169,11 +169,14 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Outcome {
                     "请用 --round 指定批次，例如 `park-review rank --round 2026-SB`。",
                 ));
             };
+            if let Some(path) = &args.pdf {
+                cli.check_out(path)?;
+            }
             let (mut store, round) = cli.round(round)?;
             let report = store.ranking(round.id)?;
             if let Some(path) = &args.xlsx {
                 let workbook = park_review_operations::ranking_workbook(&store, round.id)?;
-                files::write(path, &workbook.bytes)?;
+                cli.write(path, &workbook.bytes)?;
                 if !cli.json {
                     crate::say!("已写出 Excel 报告：{}", path.display());
                 }
@@ -183,7 +186,7 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Outcome {
                     park_review_operations::ranking_report(&mut store, CALLER, round.id, || {
                         passphrase::read(&args.passphrase, "秘书处的私钥口令：", false)
                     })?;
-                files::write(path, &signed.bytes)?;
+                cli.write(path, &signed.bytes)?;
                 if !cli.json {
                     crate::say!("已写出并签名排名报告：{}", path.display());
                 }
@@ -334,7 +337,7 @@ pub fn publicity(cli: &Cli, args: &PublicityArgs) -> Outcome {
         .rsplit_once('.')
         .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("txt"));
     let chosen = if is_text { &list.text } else { &list.pdf };
-    files::write(&args.out, &chosen.bytes)?;
+    cli.write(&args.out, &chosen.bytes)?;
     let text = String::from_utf8_lossy(&list.text.bytes);
     cli.emit(
         &serde_json::json!({"round": round.code, "out": args.out, "text": text}),

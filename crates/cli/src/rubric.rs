@@ -66,7 +66,7 @@ pub fn run(cli: &Cli, command: &RubricCommand) -> Outcome {
             let (store, round) = cli.round(&round.round)?;
             let format = ExportFormat::of_file_name(&files::name_of(out));
             let document = park_review_operations::export_rubric(&store, round.id, format)?;
-            files::write(out, &document.bytes)?;
+            cli.write(out, &document.bytes)?;
             let sha256 = store.rubric(round.id)?.frozen_sha256;
             cli.emit(
                 &serde_json::json!({"round": round.code, "out": out, "sha256": sha256}),

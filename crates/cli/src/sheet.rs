@@ -65,6 +65,7 @@ fn expert_passphrase(
 }
 
 pub fn sheet(cli: &Cli, args: &SheetArgs) -> Outcome {
+    cli.check_out(&args.out)?;
     let (mut store, round) = cli.round(&args.round.round)?;
     let Some(application) = &args.application else {
         let issued = park_review_operations::issue_summary(
@@ -74,7 +75,8 @@ pub fn sheet(cli: &Cli, args: &SheetArgs) -> Outcome {
             &args.expert,
             expert_passphrase(&args.passphrase),
         )?;
-        files::write(&args.out, &issued.bytes)?;
+        cli.write(&args.out, &issued.bytes)
+            .map_err(|e| issued_but_not_written(e, &issued.sheet_id, &round.code))?;
         return cli.emit(
             &serde_json::json!({"sheet": issued, "out": args.out}),
             |_| {
@@ -93,7 +95,8 @@ pub fn sheet(cli: &Cli, args: &SheetArgs) -> Outcome {
         &AssignmentKey::new(round.id, &args.expert, application),
         expert_passphrase(&args.passphrase),
     )?;
-    files::write(&args.out, &issued.bytes)?;
+    cli.write(&args.out, &issued.bytes)
+        .map_err(|e| issued_but_not_written(e, &issued.sheet_id, &round.code))?;
     cli.emit(
         &serde_json::json!({"sheet": issued, "out": args.out}),
         |_| {
@@ -106,6 +109,18 @@ pub fn sheet(cli: &Cli, args: &SheetArgs) -> Outcome {
                 issued.sheet_id
             )
         },
+    )
+}
+
+/// A sheet was signed and recorded (the database keeps its exact bytes) but its file could not
+/// be written: the message says so and how to get the file again.
+fn issued_but_not_written(error: CodedError, sheet_id: &str, round: &str) -> CodedError {
+    CodedError::new(
+        error.code,
+        format!(
+            "{} 评分表已签名并保存在数据库中（编号 {sheet_id}），只是文件没有写出：可用 `park-review sheets --round {round} --out 文件夹` 再次导出。",
+            error.message
+        ),
     )
 }
 
@@ -130,7 +145,7 @@ pub fn sheets(cli: &Cli, args: &SheetsArgs) -> Outcome {
         files::create_dir(&args.out)?;
         for (i, document) in documents.iter().enumerate() {
             let path = args.out.join(&document.file_name);
-            files::write(&path, &document.bytes)?;
+            cli.write(&path, &document.bytes)?;
             progress_line(cli, i + 1, documents.len(), "", &path);
         }
         if !cli.json {
@@ -152,7 +167,7 @@ pub fn sheets(cli: &Cli, args: &SheetsArgs) -> Outcome {
             // The folder is made once there is something to put in it.
             files::create_dir(&args.out)?;
             let path = args.out.join(&issued.file_name);
-            files::write(&path, &issued.bytes)?;
+            cli.write(&path, &issued.bytes)?;
             progress_line(cli, done, of, &issued.application, &path);
             Ok(())
         },

@@ -111,6 +111,9 @@ pub enum ErrorCode {
     /// The audit log's hash chain does not hold: an entry was changed, deleted or inserted
     /// outside the program.
     AuditChainBroken,
+    /// An output file already exists with other contents: outputs are written once, never
+    /// replaced by accident (a signed sheet, an archive), unless the user says to overwrite.
+    OutputExists,
     /// Reading or writing a file outside the database failed.
     Io,
     /// An unexpected internal failure: a bug, reported with its detail.
@@ -169,6 +172,7 @@ impl ErrorCode {
             Self::InspectionFinalised => "INSPECTION_FINALISED",
             Self::SiteScoreFromRecord => "SITE_SCORE_FROM_RECORD",
             Self::AuditChainBroken => "AUDIT_CHAIN_BROKEN",
+            Self::OutputExists => "OUTPUT_EXISTS",
             Self::Io => "IO",
             Self::Internal => "INTERNAL",
         }

@@ -56,6 +56,7 @@ export const general: Record<Code, string> = {
   INSPECTION_FINALISED: 'The inspection was finalised and is locked; only the secretariat can reopen it, with a reason.',
   SITE_SCORE_FROM_RECORD: 'This application’s site score comes from its finalised inspection record and cannot be entered by hand.',
   AUDIT_CHAIN_BROKEN: 'The audit log’s hash chain does not hold: an entry was changed, deleted or inserted outside ParkReview.',
+  OUTPUT_EXISTS: 'A file with other contents already exists there; it was not replaced.',
   IO: 'A file could not be read or written.',
   INTERNAL: 'Internal error; please report it with the details below.',
   IPC_FAILURE: 'The app could not reach its background process.',
