@@ -173,6 +173,40 @@ fn ranking_weights_material_and_site_flags_outliers_and_locks_when_finalised() {
         ),
         "RANKING_FINALISED"
     );
+    // The publicity list as printed, read by pdftotext: the two selected parks, and the period
+    // counted in working days — from Friday 4 December, five working days end on Thursday
+    // 10 December (the weekend is not counted).
+    let list = sb.path("公示名单.pdf");
+    sb.json(&[
+        "publicity",
+        "--round",
+        "DEMO-2026",
+        "--start",
+        "2026-12-04",
+        "--days",
+        "5",
+        "--contact",
+        "省工业和信息化厅 020-12345678",
+        "--out",
+        &list,
+        "--json",
+    ]);
+    let text = tool("pdftotext", &["-layout", &list, "-"]).replace(char::is_whitespace, "");
+    assert!(text.contains("2026年12月4日"), "{text}");
+    assert!(text.contains("2026年12月10日"), "{text}");
+    assert!(text.contains("省工业和信息化厅020-12345678"), "{text}");
+    let report = sb.json(&["rank", "--round", "DEMO-2026", "--json"]);
+    for row in report.as_array().unwrap() {
+        let name = row["park_name"]
+            .as_str()
+            .unwrap()
+            .replace(char::is_whitespace, "");
+        assert_eq!(
+            text.contains(&name),
+            row["selected"] == true,
+            "{name} on the list exactly when selected: {text}"
+        );
+    }
 }
 
 /// The benchmark's generator and its reuse: every generated application is ranked, and the

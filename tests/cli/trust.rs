@@ -657,3 +657,142 @@ fn a_database_on_a_read_only_place_is_refused_with_a_message_that_says_so() {
         1
     );
 }
+
+/// An update's audit entry says what it replaced: `changes` holds each field that differs as
+/// `{old, new}` (docs/formats/audit.md) — a score changed twice, a site score corrected, the
+/// ranking's weight moved.
+#[test]
+fn an_update_records_the_old_and_the_new_value() {
+    let sb = Sandbox::new();
+    let (e, a) = opened_demo(&sb);
+    sb.json(&[
+        "declare",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+        "--json",
+    ]);
+    let set = |points: &str, comment: &str| {
+        sb.json(&[
+            "score",
+            "set",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            &e,
+            "--application",
+            &a,
+            "--criterion",
+            "C3.1",
+            "--points",
+            points,
+            "--comment",
+            comment,
+            "--json",
+        ]);
+    };
+    set("5", "初评");
+    set("6.5", "初评");
+    let newest = |action: &str| -> Value {
+        let log = sb.json(&["audit", "log", "--round", "DEMO-2026", "--json"]);
+        let entry = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} in {log}"))
+            .clone();
+        serde_json::from_str(entry["detail"].as_str().unwrap()).unwrap()
+    };
+    let score = newest("score.set");
+    assert_eq!(score["criterion"], "C3.1");
+    assert_eq!(
+        score["changes"],
+        serde_json::json!({"points": {"old": 5.0, "new": 6.5}}),
+        "only what differs, old beside new: {score}"
+    );
+    set("6.5", "复核后维持");
+    assert_eq!(
+        newest("score.set")["changes"],
+        serde_json::json!({"comment": {"old": "初评", "new": "复核后维持"}})
+    );
+
+    for (points, reference) in [("80", "考察记录-02"), ("82.5", "考察记录-02（更正）")]
+    {
+        sb.json(&[
+            "site-score",
+            "set",
+            "--round",
+            "DEMO-2026",
+            "--application",
+            "2026-GZ-02",
+            "--score",
+            points,
+            "--record-ref",
+            reference,
+            "--json",
+        ]);
+    }
+    let site = newest("site_score.set");
+    assert_eq!(site["changes"]["points"]["old"], 80.0, "{site}");
+    assert_eq!(site["changes"]["points"]["new"], 82.5, "{site}");
+    assert_eq!(site["changes"]["record_ref"]["new"], "考察记录-02（更正）");
+
+    sb.json(&[
+        "rank",
+        "settings",
+        "--round",
+        "DEMO-2026",
+        "--weight",
+        "0.7",
+        "--json",
+    ]);
+    let settings = newest("ranking.settings");
+    assert_eq!(
+        settings["changes"],
+        serde_json::json!({"material_weight": {"old": 0.6, "new": 0.7}}),
+        "{settings}"
+    );
+}
+
+/// The stored private key, decrypted with nothing of ours (asn1crypto reads PKCS#8, Python's
+/// hashlib derives the scrypt key, `cryptography` decrypts): the cost is the documented
+/// N = 2^17, r = 8, p = 1 (docs/cli.md, ARCHITECTURE.md), the salt 16 bytes, the key is the
+/// certificate's; a wrong passphrase opens nothing.
+#[test]
+fn the_stored_key_decrypts_with_independent_tools_at_the_documented_cost() {
+    let sb = Sandbox::new();
+    sb.json(&["init", "--json"]);
+    let out = sb.run_with_passphrase(&["key", "create", "--secretariat", "--json"], SECRETARIAT);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let cert = sb.path("secretariat.pem");
+    sb.json(&["cert", "export", "--secretariat", "--out", &cert, "--json"]);
+    let out = Command::new("sqlite3")
+        .arg(sb.db())
+        .arg("SELECT encrypted_key_pem FROM signing_keys")
+        .output()
+        .unwrap();
+    let key = sb.path("key.pem");
+    std::fs::write(&key, &out.stdout).unwrap();
+    let python = std::path::Path::new(&pyhanko()).with_file_name("python");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/tools/decrypt_key.py"
+    );
+    let decrypt = |passphrase: &str| {
+        let file = sb.path("passphrase.txt");
+        std::fs::write(&file, format!("{passphrase}\n")).unwrap();
+        Command::new(&python)
+            .args([script, &key, &file, &cert])
+            .output()
+            .unwrap()
+    };
+    let out = decrypt(SECRETARIAT);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "131072 8 1 16\nmatches certificate\n");
+    let out = decrypt("不是这个口令 2026");
+    assert!(!out.status.success(), "{}", stdout(&out));
+}

@@ -494,6 +494,8 @@ impl Store {
         if !problems.is_empty() {
             return Err(crate::StoreError::Invalid(problems));
         }
+        let before = serde_json::to_value(self.application_record(round_id, &current.code)?)
+            .unwrap_or_default();
         self.write(actor, |tx| {
             let now = tx.now();
             let app = record;
@@ -504,14 +506,19 @@ impl Store {
                 "application_rnd_cooperations",
                 "application_service_platforms",
             ] {
-                tx.tx.execute(&format!("DELETE FROM {table} WHERE application_id = ?1"), [current.id.0])?;
+                tx.tx.execute(
+                    &format!("DELETE FROM {table} WHERE application_id = ?1"),
+                    [current.id.0],
+                )?;
             }
             insert_children(tx, current.id.0, app)?;
-            tx.audit(
+            tx.audit_change(
                 "application.update",
                 "application",
                 &current.uid.0,
-                json!({"code": app.code, "previous_code": current.code, "park_name": app.park_name}),
+                json!({"code": app.code, "park_name": app.park_name}),
+                before,
+                serde_json::to_value(app).unwrap_or_default(),
             )
         })
     }

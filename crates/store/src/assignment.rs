@@ -412,10 +412,12 @@ impl Store {
                     "UPDATE rounds SET experts_per_application = ?2, updated_at = ?3 WHERE id = ?1",
                     params![round.id.0, round.experts_per_application, tx.now()],
                 )?;
-                tx.audit(
+                tx.audit_change(
                     "round.review_settings",
                     "round",
                     &round.uid.0,
+                    json!({}),
+                    json!({"experts_per_application": stored_n}),
                     json!({"experts_per_application": round.experts_per_application}),
                 )?;
             }

@@ -471,17 +471,20 @@ impl Store {
             let _ = std::fs::remove_file(&probe);
         }
         let value = folder.map(|f| f.display().to_string()).unwrap_or_default();
+        let before = self.backup_folder()?.map(|f| f.display().to_string());
         self.write(actor, |tx| {
             tx.tx.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 rusqlite::params![BACKUP_FOLDER, value],
             )?;
-            tx.audit(
+            tx.audit_change(
                 "settings.backup_folder",
                 "database",
                 BACKUP_FOLDER,
-                serde_json::json!({"folder": value}),
+                serde_json::json!({}),
+                serde_json::json!({"folder": before}),
+                serde_json::json!({"folder": (!value.is_empty()).then_some(&value)}),
             )
         })
     }

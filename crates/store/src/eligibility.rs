@@ -8,7 +8,7 @@ use park_review_domain::eligibility::{
     RuleResult, RULES_FINGERPRINT,
 };
 use park_review_domain::ids::{ApplicationId, RoundId};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
 use crate::error::{Result, StoreError};
@@ -205,6 +205,15 @@ impl Store {
         self.write(actor, |tx| {
             let uid = tx.new_uid();
             let now = tx.now();
+            let before: Option<(String, String)> = tx
+                .tx
+                .query_row(
+                    "SELECT result, reason FROM eligibility_overrides
+                     WHERE application_id = ?1 AND rule = ?2",
+                    params![application.0, rule.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
             tx.tx.execute(
                 "INSERT INTO eligibility_overrides
                     (uid, application_id, rule, result, reason, overridden_by, overridden_at)
@@ -223,11 +232,14 @@ impl Store {
                 ],
             )?;
             let app_uid = tx.application_uid(application)?;
-            tx.audit(
+            let (old_result, old_reason) = before.unzip();
+            tx.audit_change(
                 "eligibility.override",
                 "application",
                 &app_uid,
-                json!({"rule": rule.as_str(), "result": result.as_str(), "reason": reason}),
+                json!({"rule": rule.as_str()}),
+                json!({"result": old_result, "reason": old_reason}),
+                json!({"result": result.as_str(), "reason": reason}),
             )
         })
     }

@@ -107,23 +107,36 @@ pub(crate) fn upsert_panel_expert(
         return Err(StoreError::Invalid(problems));
     }
     let code = expert.code.trim();
-    let existing: Option<(i64, String, String)> = tx
+    let existing: Option<(i64, String, String, serde_json::Value)> = tx
         .tx
         .query_row(
-            "SELECT id, uid, name FROM experts WHERE code = ?1",
+            "SELECT id, uid, name, employer, city, field, contact, employer_credit_code, relations
+             FROM experts WHERE code = ?1",
             [code],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| {
+                let city: Option<String> = r.get(4)?;
+                let relations: String = r.get(8)?;
+                let before = json!({
+                    "employer": r.get::<_, String>(3)?,
+                    "city": city.and_then(|c| City::parse(&c).ok()).map(City::name_zh),
+                    "field": r.get::<_, String>(5)?,
+                    "contact": r.get::<_, String>(6)?,
+                    "employer_credit_code": r.get::<_, String>(7)?,
+                    "relations": serde_json::from_str::<serde_json::Value>(&relations).unwrap_or_default(),
+                });
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, before))
+            },
         )
         .optional()?;
     let now = tx.now();
     let relations = serde_json::to_string(&expert.relations).unwrap_or_else(|_| "[]".into());
     let (id, new_in_registry) = match existing {
-        Some((_, _, name)) if name.trim() != expert.name.trim() => {
+        Some((_, _, name, _)) if name.trim() != expert.name.trim() => {
             return Err(StoreError::Conflict(format!(
                 "专家编号“{code}”已被专家库中的“{name}”使用，请换一个编号。"
             )));
         }
-        Some((id, uid, _)) => {
+        Some((id, uid, _, before)) => {
             tx.tx.execute(
                 "UPDATE experts SET employer = ?2, city = ?3, field = ?4, contact = ?5,
                         employer_credit_code = ?6, relations = ?7, updated_at = ?8
@@ -139,11 +152,20 @@ pub(crate) fn upsert_panel_expert(
                     now
                 ],
             )?;
-            tx.audit(
+            tx.audit_change(
                 "expert.update",
                 "expert",
                 &uid,
-                json!({"code": code, "employer": expert.employer, "city": expert.city.map(City::name_zh)}),
+                json!({"code": code}),
+                before,
+                json!({
+                    "employer": expert.employer.trim(),
+                    "city": expert.city.map(City::name_zh),
+                    "field": expert.field.trim(),
+                    "contact": expert.contact.trim(),
+                    "employer_credit_code": expert.employer_credit_code.trim(),
+                    "relations": expert.relations,
+                }),
             )?;
             (id, false)
         }

@@ -442,6 +442,21 @@ impl Store {
             .unwrap_or_default();
         self.write(actor, |tx| {
             let now = tx.now();
+            let mut before = json!({"leader": null, "members": [], "visit_date": null, "place": null});
+            if let Some(row) = &row {
+                let mut stmt = tx.tx.prepare(
+                    "SELECT e.code, m.role = 'leader' FROM inspection_members m
+                     JOIN experts e ON e.id = m.expert_id WHERE m.inspection_id = ?1 ORDER BY m.rowid",
+                )?;
+                let old: Vec<(String, bool)> = stmt
+                    .query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                before = json!({
+                    "leader": old.iter().find(|(_, l)| *l).map(|(c, _)| c),
+                    "members": old.iter().filter(|(_, l)| !*l).map(|(c, _)| c).collect::<Vec<_>>(),
+                    "visit_date": row.visit_date, "place": row.place,
+                });
+            }
             let id = match &row {
                 Some(row) => {
                     tx.tx.execute(
@@ -467,10 +482,12 @@ impl Store {
                     params![id, expert.id.0, if *leader { "leader" } else { "member" }],
                 )?;
             }
-            tx.audit(
+            tx.audit_change(
                 "inspection.team",
                 "application",
                 &app.uid.0,
+                json!({}),
+                before,
                 json!({"leader": team[0].0.code, "members": team[1..].iter().map(|(e, _)| &e.code).collect::<Vec<_>>(),
                        "visit_date": date, "place": place}),
             )
@@ -796,8 +813,8 @@ impl Store {
         let next = Answer {
             status: input.status.or(current.status),
             value: input.value.or(current.value),
-            text: input.text.clone().unwrap_or(current.text),
-            note: input.note.clone().unwrap_or(current.note),
+            text: input.text.clone().unwrap_or_else(|| current.text.clone()),
+            note: input.note.clone().unwrap_or_else(|| current.note.clone()),
             evidence: 0,
         };
         // A status sent to a number item (or a value to a status item) is refused, whatever
@@ -823,12 +840,16 @@ impl Store {
                 "UPDATE inspections SET updated_at = ?2 WHERE id = ?1",
                 params![row.id, now],
             )?;
-            tx.audit(
+            let fields = |a: &Answer| {
+                json!({"status": a.status.map(ItemStatus::as_str), "value": a.value, "text": a.text, "note": a.note})
+            };
+            tx.audit_change(
                 "inspection.answer",
                 "inspection",
                 &row.uid,
-                json!({"application": app.code, "item": item.code, "status": next.status.map(ItemStatus::as_str),
-                       "value": next.value, "note": next.note}),
+                json!({"application": app.code, "item": item.code}),
+                fields(&current),
+                fields(&next),
             )
         })?;
         let view = self.inspection(round_id, &app.code)?;

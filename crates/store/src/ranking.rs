@@ -15,7 +15,7 @@ pub use park_review_domain::ranking::round::{ExpertScore, OutlierFlag, RankingRo
 use park_review_domain::ranking::Aggregation;
 use park_review_domain::rubric::to_centi;
 use park_review_domain::{City, DomainError, ErrorCode, Points};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
@@ -61,24 +61,7 @@ pub struct RankingReport {
 
 impl Store {
     pub fn ranking_settings(&self, round_id: RoundId) -> Result<RankingSettings> {
-        Ok(self.conn().query_row(
-            "SELECT aggregation, material_weight_permille, outlier_margin_centi, selection_count,
-                    selection_cutoff_centi, ranking_finalised_at, ranking_finalised_by
-             FROM rounds WHERE id = ?1",
-            [round_id.0],
-            |r| {
-                let method: String = r.get(0)?;
-                Ok(RankingSettings {
-                    aggregation: Aggregation::parse(&method).unwrap_or(Aggregation::TrimmedMean),
-                    material_weight: r.get::<_, i64>(1)? as f64 / 1000.0,
-                    outlier_margin: points(r.get(2)?),
-                    selection_count: r.get(3)?,
-                    selection_cutoff: r.get::<_, Option<i64>>(4)?.map(points),
-                    finalised_at: r.get(5)?,
-                    finalised_by: r.get(6)?,
-                })
-            },
-        )?)
+        ranking_settings_in(self.conn(), round_id)
     }
 
     pub(crate) fn refuse_if_finalised(&self, round_id: RoundId) -> Result<()> {
@@ -136,19 +119,15 @@ impl Store {
             None => None,
         };
         let round = self.round(round_id)?;
+        let before = serde_json::to_value(self.ranking_settings(round_id)?).unwrap_or_default();
         self.write(actor, |tx| {
             tx.tx.execute(
                 "UPDATE rounds SET aggregation = ?2, material_weight_permille = ?3, outlier_margin_centi = ?4,
                         selection_count = ?5, selection_cutoff_centi = ?6 WHERE id = ?1",
                 params![round_id.0, aggregation.as_str(), weight as i64, margin, selection_count, cutoff],
             )?;
-            tx.audit(
-                "ranking.settings",
-                "round",
-                &round.uid.0,
-                json!({"aggregation": aggregation.as_str(), "material_weight": material_weight, "outlier_margin": outlier_margin,
-                       "selection_count": selection_count, "selection_cutoff": selection_cutoff}),
-            )
+            let after = serde_json::to_value(ranking_settings_in(&tx.tx, round_id)?).unwrap_or_default();
+            tx.audit_change("ranking.settings", "round", &round.uid.0, json!({}), before, after)
         })?;
         self.ranking_settings(round_id)
     }
@@ -188,6 +167,15 @@ impl Store {
         self.write(actor, |tx| {
             let uid = tx.new_uid();
             let now = tx.now();
+            let before: Option<(i64, String)> = tx
+                .tx
+                .query_row(
+                    "SELECT points_centi, record_ref FROM site_scores WHERE application_id = ?1",
+                    [app.id.0],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let (old_points, old_ref) = before.unzip();
             tx.tx.execute(
                 "INSERT INTO site_scores (uid, application_id, points_centi, record_ref, entered_by, entered_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -195,7 +183,14 @@ impl Store {
                     record_ref = excluded.record_ref, entered_by = excluded.entered_by, entered_at = excluded.entered_at",
                 params![uid, app.id.0, centi, record_ref.trim(), tx_actor_name(actor), now],
             )?;
-            tx.audit("site_score.set", "application", &app.uid.0, json!({"points": points(centi), "record_ref": record_ref.trim()}))
+            tx.audit_change(
+                "site_score.set",
+                "application",
+                &app.uid.0,
+                json!({}),
+                json!({"points": old_points.map(points), "record_ref": old_ref}),
+                json!({"points": points(centi), "record_ref": record_ref.trim()}),
+            )
         })
     }
 
@@ -583,4 +578,26 @@ impl DenseIndex {
 
 fn tx_actor_name(actor: &Actor) -> &str {
     &actor.name
+}
+
+/// A round's ranking settings, read on any connection (inside a write, too).
+fn ranking_settings_in(conn: &rusqlite::Connection, round_id: RoundId) -> Result<RankingSettings> {
+    Ok(conn.query_row(
+        "SELECT aggregation, material_weight_permille, outlier_margin_centi, selection_count,
+                selection_cutoff_centi, ranking_finalised_at, ranking_finalised_by
+         FROM rounds WHERE id = ?1",
+        [round_id.0],
+        |r| {
+            let method: String = r.get(0)?;
+            Ok(RankingSettings {
+                aggregation: Aggregation::parse(&method).unwrap_or(Aggregation::TrimmedMean),
+                material_weight: r.get::<_, i64>(1)? as f64 / 1000.0,
+                outlier_margin: points(r.get(2)?),
+                selection_count: r.get(3)?,
+                selection_cutoff: r.get::<_, Option<i64>>(4)?.map(points),
+                finalised_at: r.get(5)?,
+                finalised_by: r.get(6)?,
+            })
+        },
+    )?)
 }

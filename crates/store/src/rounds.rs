@@ -295,10 +295,12 @@ impl Store {
                 "UPDATE rounds SET experts_per_application = ?2, recuse_same_city = ?3, updated_at = ?4 WHERE id = ?1",
                 params![round_id.0, experts_per_application, recuse_same_city, now],
             )?;
-            tx.audit(
+            tx.audit_change(
                 "round.review_settings",
                 "round",
                 &round.uid.0,
+                json!({}),
+                json!({"experts_per_application": round.experts_per_application, "recuse_same_city": round.recuse_same_city}),
                 json!({"experts_per_application": experts_per_application, "recuse_same_city": recuse_same_city}),
             )
         })?;

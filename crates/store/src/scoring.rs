@@ -8,7 +8,7 @@ use park_review_domain::ids::{AssignmentKey, RoundId};
 use park_review_domain::model::{ApplicationSummary, Rubric};
 use park_review_domain::rubric::{band_for, check_points};
 use park_review_domain::{Coded, ErrorCode, Points, RoundStatus};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
@@ -144,6 +144,17 @@ fn upsert_score(
 ) -> Result<()> {
     let now = tx.now();
     let uid = tx.new_uid();
+    let before: Option<(Option<i64>, String)> = tx
+        .tx
+        .query_row(
+            "SELECT points_centi, comment FROM scores WHERE assignment_id = ?1 AND criterion_id = ?2",
+            params![assignment.id, criterion_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (old_points, old_comment) = before.unwrap_or((None, String::new()));
+    let new_points = points_centi.unwrap_or(old_points);
+    let new_comment = comment.map_or_else(|| old_comment.clone(), str::to_owned);
     tx.tx.execute(
         "INSERT INTO scores (uid, assignment_id, criterion_id, points_centi, comment, entered_by, updated_at)
          VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''), ?6, ?7)
@@ -167,12 +178,13 @@ fn upsert_score(
         "UPDATE assignments SET updated_at = ?2, entered_by = coalesce(?3, entered_by) WHERE id = ?1",
         params![assignment.id, now, by],
     )?;
-    tx.audit(
+    tx.audit_change(
         "score.set",
         "assignment",
         &assignment.uid,
-        json!({"criterion": criterion_code, "points": points_centi.flatten().map(Points::from_centi),
-               "comment": comment}),
+        json!({"criterion": criterion_code}),
+        json!({"points": old_points.map(Points::from_centi), "comment": old_comment}),
+        json!({"points": new_points.map(Points::from_centi), "comment": new_comment}),
     )
 }
 

@@ -198,6 +198,36 @@ impl<'conn> WriteTx<'conn> {
         Ok(())
     }
 
+    /// Records an update: `context` (what names the change: a criterion, a reason) with
+    /// `"changes"`, each field of `old` and `new` that differs as `{"old": …, "new": …}`.
+    /// Every update says what it replaced, in one shape (docs/formats/audit.md).
+    pub fn audit_change(
+        &mut self,
+        action: &str,
+        entity: &str,
+        entity_uid: &str,
+        context: serde_json::Value,
+        old: serde_json::Value,
+        new: serde_json::Value,
+    ) -> Result<()> {
+        let mut detail = match context {
+            serde_json::Value::Object(map) => map,
+            serde_json::Value::Null => serde_json::Map::new(),
+            other => {
+                let mut map = serde_json::Map::new();
+                map.insert("context".into(), other);
+                map
+            }
+        };
+        detail.insert("changes".into(), changes(&old, &new));
+        self.audit(
+            action,
+            entity,
+            entity_uid,
+            serde_json::Value::Object(detail),
+        )
+    }
+
     /// The uid of an application, for its audit entries.
     pub(crate) fn application_uid(
         &self,
@@ -219,4 +249,32 @@ impl<'conn> WriteTx<'conn> {
         self.tx.commit()?;
         Ok(())
     }
+}
+
+/// The fields in which two JSON objects differ, each as `{"old": …, "new": …}` (a field
+/// missing on one side is null there). Values that are not objects compare whole, under
+/// `"value"`.
+pub fn changes(old: &serde_json::Value, new: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let pair = |o: &Value, n: &Value| json!({"old": o, "new": n});
+    let mut out = Map::new();
+    match (old, new) {
+        (Value::Object(o), Value::Object(n)) => {
+            let keys: std::collections::BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+            for key in keys {
+                let (a, b) = (
+                    o.get(key).unwrap_or(&Value::Null),
+                    n.get(key).unwrap_or(&Value::Null),
+                );
+                if a != b {
+                    out.insert(key.clone(), pair(a, b));
+                }
+            }
+        }
+        (o, n) if o != n => {
+            out.insert("value".into(), pair(o, n));
+        }
+        _ => {}
+    }
+    Value::Object(out)
 }

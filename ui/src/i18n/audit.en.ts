@@ -19,6 +19,7 @@ export default {
     who: 'By',
     action: 'Action',
     detail: 'Detail',
+    unchanged: '(saved without a change)',
     surface: { app: 'app', command_line: 'command line', program: 'program' },
     role: { secretariat: 'secretariat', expert: 'expert', inspection: 'inspection team', system: 'system' },
     export: 'Export signed archive…',

@@ -19,6 +19,7 @@ export default {
     who: '操作人',
     action: '操作',
     detail: '详情',
+    unchanged: '（保存时内容未变）',
     surface: { app: '桌面程序', command_line: '命令行', program: '程序' },
     role: { secretariat: '秘书处', expert: '评审专家', inspection: '考察组', system: '系统' },
     export: '导出签名存档…',
