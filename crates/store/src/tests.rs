@@ -194,6 +194,75 @@ fn every_earlier_schema_version_upgrades_to_the_same_schema_as_a_new_database() 
     }
 }
 
+/// Migration 0007 fills `assignment_section_points` from the scores already stored: a
+/// database of schema 6 holding scores (some criteria left blank, two sections, two experts)
+/// upgrades with each sheet's section sums right, and the triggers keep them right after.
+#[test]
+fn the_section_sums_are_filled_from_scores_stored_before_the_upgrade() {
+    let (dir, _) = temp_db();
+    let path = dir.path().join("v6-with-scores.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..6] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 6;
+             INSERT INTO rounds (id, uid, code, year, kind, status, title, created_at, updated_at)
+                VALUES (1, 'r', '2025-SB', 2025, 'designation', 'open', '2025 年申报评审', 't', 't');
+             INSERT INTO rubrics (id, uid, round_id, title, created_at, updated_at)
+                VALUES (1, 'rb', 1, '细则', 't', 't');
+             INSERT INTO rubric_sections (id, uid, rubric_id, position, code, title) VALUES
+                (1, 's1', 1, 1, 'A', '产业基础'), (2, 's2', 1, 2, 'B', '创新能力');
+             INSERT INTO criteria (id, uid, rubric_id, section_id, position, code, title, max_points_centi) VALUES
+                (1, 'c1', 1, 1, 1, 'A1', '产值', 2000), (2, 'c2', 1, 1, 2, 'A2', '企业', 1000),
+                (3, 'c3', 1, 2, 3, 'B1', '平台', 1500);
+             INSERT INTO applications (id, uid, round_id, code, registration_order, park_name, city,
+                    city_recommendation_rank, planned_area_mu, created_at, updated_at)
+                VALUES (1, 'a', 1, '2025-GZ-01', 1, '广州某园区', 'guangzhou', 1, 500, 't', 't');
+             INSERT INTO experts (id, uid, code, name, created_at, updated_at) VALUES
+                (1, 'e1', 'E001', '甲', 't', 't'), (2, 'e2', 'E002', '乙', 't', 't');
+             INSERT INTO assignments (id, uid, round_id, application_id, expert_id, created_at, updated_at) VALUES
+                (1, 'as1', 1, 1, 1, 't', 't'), (2, 'as2', 1, 1, 2, 't', 't');
+             INSERT INTO scores (uid, assignment_id, criterion_id, points_centi, updated_at) VALUES
+                ('x1', 1, 1, 1750, 't'), ('x2', 1, 2, 850, 't'), ('x3', 1, 3, 1200, 't'),
+                ('x4', 2, 1, 1500, 't'), ('x5', 2, 2, NULL, 't'), ('x6', 2, 3, 900, 't');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let sums = |store: &Store| -> Vec<(i64, i64, i64)> {
+        let mut stmt = store
+            .conn()
+            .prepare(
+                "SELECT assignment_id, section_id, points_centi FROM assignment_section_points
+                 ORDER BY assignment_id, section_id",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    // Worked by hand: E001 17.5 + 8.5 in A, 12 in B; E002 15 (A2 blank) in A, 9 in B.
+    assert_eq!(
+        sums(&store),
+        [(1, 1, 2600), (1, 2, 1200), (2, 1, 1500), (2, 2, 900)]
+    );
+    // The triggers carry on from the filled sums.
+    store
+        .conn()
+        .execute_batch(
+            "UPDATE scores SET points_centi = 700 WHERE uid = 'x5';
+             UPDATE scores SET points_centi = NULL WHERE uid = 'x3';",
+        )
+        .unwrap();
+    assert_eq!(
+        sums(&store),
+        [(1, 1, 2600), (1, 2, 0), (2, 1, 2200), (2, 2, 900)]
+    );
+}
+
 fn schema_of(store: &Store) -> String {
     let mut stmt = store
         .conn()
