@@ -7,7 +7,7 @@ use park_review_operations::{AuditCheck, AuditRecord, HistoryOf, Signer};
 use park_review_store::KeyOwner;
 use tauri::State;
 
-use crate::commands::{save, with_store};
+use crate::commands::{save, with_store, Passphrase};
 use crate::AppState;
 
 /// Checks the whole hash chain (a few hundred thousand entries take about a second).
@@ -34,7 +34,7 @@ pub async fn audit_history(
 #[tauri::command]
 pub async fn export_audit(
     state: State<'_, AppState>,
-    passphrase: String,
+    passphrase: Passphrase,
 ) -> Result<Vec<String>, CodedError> {
     with_store(&state, move |store| {
         let signer = Signer::unlock(store, KeyOwner::Secretariat, &passphrase)?;

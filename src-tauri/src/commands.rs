@@ -124,6 +124,38 @@ fn notify(app: &AppHandle, entity: Entity) {
 /// (the operations build the audit log's actor from it).
 pub(crate) const APP: Caller = Caller::APP;
 
+/// A passphrase received as a command's argument: wiped from memory when dropped, handed to an
+/// operation without a copy (`take`), never printed (`Debug` shows stars). The request's own
+/// JSON text is Tauri's buffer and outside our reach.
+pub struct Passphrase(zeroize::Zeroizing<String>);
+
+impl<'de> serde::Deserialize<'de> for Passphrase {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Passphrase(zeroize::Zeroizing::new(String::deserialize(d)?)))
+    }
+}
+
+impl std::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Passphrase(***)")
+    }
+}
+
+impl std::ops::Deref for Passphrase {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Passphrase {
+    /// The passphrase itself, moved out (its buffer is not copied) for an operation that wipes
+    /// it after use.
+    pub fn take(mut self) -> String {
+        std::mem::take(&mut *self.0)
+    }
+}
+
 /// The secretariat member at this laptop, acting through the app.
 pub(crate) fn app_actor() -> Actor {
     APP.secretariat()

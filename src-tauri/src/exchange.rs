@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State};
 use ts_rs::TS;
 
-use crate::commands::{read_file, save, with_store, write_store, Entity, APP};
+use crate::commands::{read_file, save, with_store, write_store, Entity, Passphrase, APP};
 use crate::AppState;
 
 /// Whose copy this database is, for the app to show the right home.
@@ -116,7 +116,7 @@ pub async fn export_packages(
     state: State<'_, AppState>,
     round_id: RoundId,
     experts: Vec<String>,
-    passphrase: String,
+    passphrase: Passphrase,
 ) -> Result<Vec<SavedContainer>, CodedError> {
     let events = app.clone();
     write_store(&app, &state, Entity::Exchange, move |store| {
@@ -157,7 +157,7 @@ pub async fn export_bundle(
     app: AppHandle,
     state: State<'_, AppState>,
     round_id: RoundId,
-    passphrase: String,
+    passphrase: Passphrase,
 ) -> Result<SavedContainer, CodedError> {
     write_store(&app, &state, Entity::Exchange, move |store| {
         let data = store.bundle_data(round_id)?;

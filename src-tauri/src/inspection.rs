@@ -14,7 +14,8 @@ use tauri::{AppHandle, State};
 use ts_rs::TS;
 
 use crate::commands::{
-    read_file, save, save_for_preview, with_store, write_store, Entity, ExportedFile, APP,
+    read_file, save, save_for_preview, with_store, write_store, Entity, ExportedFile, Passphrase,
+    APP,
 };
 use crate::AppState;
 
@@ -342,7 +343,7 @@ pub async fn issue_inspection_record(
     state: State<'_, AppState>,
     round_id: RoundId,
     application: String,
-    passphrase: String,
+    passphrase: Passphrase,
 ) -> Result<ExportedFile, CodedError> {
     write_store(&app, &state, Entity::Sheet, move |store| {
         let issued = park_review_operations::issue_inspection_record(
@@ -350,7 +351,7 @@ pub async fn issue_inspection_record(
             APP,
             round_id,
             &application,
-            |_| Ok(passphrase),
+            |_| Ok(passphrase.take()),
         )?;
         save_for_preview(store, issued.into_document())
     })
@@ -366,7 +367,7 @@ pub async fn countersign_inspection_record(
     application: String,
     member: String,
     dissent: Option<String>,
-    passphrase: String,
+    passphrase: Passphrase,
 ) -> Result<ExportedFile, CodedError> {
     write_store(&app, &state, Entity::Sheet, move |store| {
         let issued = park_review_operations::countersign_latest(
@@ -376,7 +377,7 @@ pub async fn countersign_inspection_record(
             &application,
             &member,
             dissent.as_deref(),
-            |_| Ok(passphrase),
+            |_| Ok(passphrase.take()),
         )?;
         save_for_preview(store, issued.into_document())
     })
@@ -390,7 +391,7 @@ pub async fn export_inspection_package(
     state: State<'_, AppState>,
     round_id: RoundId,
     application: String,
-    passphrase: String,
+    passphrase: Passphrase,
 ) -> Result<crate::exchange::SavedContainer, CodedError> {
     write_store(&app, &state, Entity::Exchange, move |store| {
         store.inspection(round_id, &application)?;
@@ -449,7 +450,7 @@ pub async fn export_inspection_bundle(
     state: State<'_, AppState>,
     round_id: RoundId,
     application: String,
-    passphrase: String,
+    passphrase: Passphrase,
 ) -> Result<crate::exchange::SavedContainer, CodedError> {
     write_store(&app, &state, Entity::Exchange, move |store| {
         let leader = store

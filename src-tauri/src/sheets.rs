@@ -1,5 +1,5 @@
 //! Commands of signing: keys, the hand-drawn signature, signed scoring sheets and verification.
-//! Passphrases arrive as command arguments and are dropped after use; they are never logged
+//! Passphrases arrive as command arguments (`Passphrase`) and are wiped after use; they are never logged
 //! or stored.
 
 use park_review_domain::ids::{AssignmentKey, RoundId};
@@ -11,7 +11,8 @@ use tauri::{AppHandle, Emitter, State};
 use ts_rs::TS;
 
 use crate::commands::{
-    read_file, save, save_for_preview, with_store, write_store, Entity, ExportedFile, APP,
+    read_file, save, save_for_preview, with_store, write_store, Entity, ExportedFile, Passphrase,
+    APP,
 };
 use crate::AppState;
 
@@ -46,12 +47,12 @@ pub async fn create_signing_key(
     app: AppHandle,
     state: State<'_, AppState>,
     expert: String,
-    passphrase: String,
+    passphrase: Passphrase,
 ) -> Result<String, CodedError> {
     write_store(&app, &state, Entity::Key, move |store| {
         let key =
             park_review_operations::create_key(store, APP, KeyOwner::Expert(&expert), || {
-                Ok(passphrase)
+                Ok(passphrase.take())
             })?;
         Ok(key.certificate_sha256)
     })
@@ -64,12 +65,12 @@ pub async fn change_key_passphrase(
     app: AppHandle,
     state: State<'_, AppState>,
     expert: String,
-    old: String,
-    new: String,
+    old: Passphrase,
+    new: Passphrase,
 ) -> Result<(), CodedError> {
     write_store(&app, &state, Entity::Key, move |store| {
         park_review_operations::change_passphrase(store, APP, KeyOwner::Expert(&expert), || {
-            Ok((old, new))
+            Ok((old.take(), new.take()))
         })?;
         Ok(())
     })
@@ -117,7 +118,7 @@ pub async fn replace_signing_key(
     state: State<'_, AppState>,
     expert: String,
     reason: String,
-    passphrase: String,
+    passphrase: Passphrase,
 ) -> Result<String, CodedError> {
     write_store(&app, &state, Entity::Key, move |store| {
         let key = park_review_operations::replace_key(
@@ -125,7 +126,7 @@ pub async fn replace_signing_key(
             APP,
             KeyOwner::Expert(&expert),
             &reason,
-            || Ok(passphrase),
+            || Ok(passphrase.take()),
         )?;
         Ok(key.certificate_sha256)
     })
@@ -163,10 +164,11 @@ pub async fn export_sheet(
     app: AppHandle,
     state: State<'_, AppState>,
     key: AssignmentKey,
-    passphrase: String,
+    passphrase: Passphrase,
 ) -> Result<ExportedFile, CodedError> {
     write_store(&app, &state, Entity::Sheet, move |store| {
-        let issued = park_review_operations::issue_sheet(store, APP, &key, |_| Ok(passphrase))?;
+        let issued =
+            park_review_operations::issue_sheet(store, APP, &key, |_| Ok(passphrase.take()))?;
         save_for_preview(store, issued.into_document())
     })
     .await
@@ -179,11 +181,11 @@ pub async fn export_summary(
     state: State<'_, AppState>,
     round_id: RoundId,
     expert: String,
-    passphrase: String,
+    passphrase: Passphrase,
 ) -> Result<ExportedFile, CodedError> {
     write_store(&app, &state, Entity::Sheet, move |store| {
         let issued = park_review_operations::issue_summary(store, APP, round_id, &expert, |_| {
-            Ok(passphrase)
+            Ok(passphrase.take())
         })?;
         save_for_preview(store, issued.into_document())
     })
@@ -218,7 +220,7 @@ pub async fn export_sheets(
     state: State<'_, AppState>,
     round_id: RoundId,
     expert: String,
-    passphrase: String,
+    passphrase: Passphrase,
 ) -> Result<Vec<String>, CodedError> {
     let events = app.clone();
     write_store(&app, &state, Entity::Sheet, move |store| {
@@ -227,7 +229,7 @@ pub async fn export_sheets(
             APP,
             round_id,
             &expert,
-            |_| Ok(passphrase),
+            |_| Ok(passphrase.take()),
             |done, of, issued| {
                 progress(&events, done, of, &issued.application);
                 Ok(())
@@ -278,11 +280,11 @@ pub async fn export_round_sheets(
 pub async fn create_secretariat_key(
     app: AppHandle,
     state: State<'_, AppState>,
-    passphrase: String,
+    passphrase: Passphrase,
 ) -> Result<String, CodedError> {
     write_store(&app, &state, Entity::Key, move |store| {
         let key = park_review_operations::create_key(store, APP, KeyOwner::Secretariat, || {
-            Ok(passphrase)
+            Ok(passphrase.take())
         })?;
         Ok(key.certificate_sha256)
     })
