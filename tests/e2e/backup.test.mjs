@@ -1,6 +1,7 @@
-// Backups as the secretariat meets them: the home screen says none is set up; a folder is
-// chosen and the first backup is made at once; later work is refused a silent overwrite; a
-// forced restore from the app brings the database back (the replaced one kept beside it).
+// Backups as the secretariat meets them: the home screen says none is set up and leads to the
+// settings page (数据与备份); a folder is chosen there and the first backup is made at once, its
+// time then shown on the home screen; later work is refused a silent overwrite; a forced
+// restore from the settings page brings the database back (the replaced one kept beside it).
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
@@ -19,12 +20,20 @@ test('backup: choose a folder, the first backup is made, a restore from the app 
   await withApp({ name: 'backup', prepare }, async (app) => {
     await app.setWindowSize(1366, 768)
     await app.waitFor('the empty state that says what to do', `return document.querySelector('[data-testid="backup-unset"]')?.innerText.includes('尚未设置备份文件夹')`)
+    await app.click('[data-testid="backup-settings"]')
+    await app.waitFor('the settings page with the database', `return document.querySelector('[data-testid="settings-db-path"]')?.innerText.includes('.sqlite3')`)
     await app.click('[data-testid="backup-folder"]')
     await app.type('input[data-testid="backup-folder-input"]', stick)
     await app.click('[data-testid="backup-folder-save"]')
-    await app.waitFor('the first backup on the home screen', `return document.querySelector('[data-testid="backup-last"]')?.innerText.includes('最近一次备份')`)
+    await app.waitFor('the first backup on the settings page', `return document.querySelector('[data-testid="backup-last"]')?.innerText.includes('最近一次备份')`)
     assert.equal(readdirSync(join(stick, 'snapshots')).filter((n) => n.endsWith('.sqlite3')).length, 1)
+    await app.waitFor('the dialog closed', `return ![...document.querySelectorAll('.el-dialog')].some((d) => d.offsetParent)`)
+    await app.screenshot('backup-settings')
+    await app.click('[data-testid="nav-home"]')
+    await app.waitFor('the last backup on the home screen', `return document.querySelector('[data-testid="home"] [data-testid="backup-last"]')?.innerText.includes('最近一次备份')`)
     await app.screenshot('backup-home')
+    await app.click('[data-testid="backup-settings"]')
+    await app.waitFor('the settings page again', `return !!document.querySelector('[data-testid="backup-restore"]')`)
 
     // Work after the backup (a second round, from the command line beside the app).
     cli(app.db, 'round', 'create', '--year', '2027', '--kind', 'designation')

@@ -11,6 +11,7 @@ import MyReviewsView from './views/MyReviewsView.vue'
 import WorkspaceView from './views/WorkspaceView.vue'
 import VerifyView from './views/VerifyView.vue'
 import ExchangeView from './views/ExchangeView.vue'
+import SettingsView from './views/SettingsView.vue'
 
 // Hash history: the app is served from a custom protocol, where path URLs cannot be deep-linked.
 export const router = createRouter({
@@ -23,6 +24,7 @@ export const router = createRouter({
     { path: '/rubric', name: 'rubric', component: RubricView },
     { path: '/assignment', name: 'assignment', component: AssignmentView },
     { path: '/verify', name: 'verify', component: VerifyView },
+    { path: '/settings', name: 'settings', component: SettingsView },
     { path: '/exchange', name: 'exchange', component: ExchangeView },
     { path: '/ranking', name: 'ranking', component: () => import('./views/RankingView.vue') },
     { path: '/my-reviews', name: 'my-reviews', component: MyReviewsView },
