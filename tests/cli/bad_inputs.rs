@@ -66,7 +66,31 @@ fn every_bad_input_gets_its_code_and_changes_nothing() {
         let expected = case["code"].as_str().unwrap();
         if let Some(kind) = case["database"].as_str() {
             let other = Sandbox::new();
+            // A lock held by another program for as long as the case runs.
+            let mut holder = None;
             match kind {
+                "locked" => {
+                    other.json(&["demo", "--json"]);
+                    let mut sqlite3 = Command::new("sqlite3")
+                        .arg(other.db())
+                        .stdin(std::process::Stdio::piped())
+                        .stdout(std::process::Stdio::piped())
+                        .spawn()
+                        .unwrap();
+                    let mut input = sqlite3.stdin.take().unwrap();
+                    use std::io::{BufRead, Write};
+                    writeln!(
+                        input,
+                        "BEGIN EXCLUSIVE; INSERT INTO settings (key, value) VALUES ('held', 'by sqlite3'); SELECT 'locked';"
+                    )
+                    .unwrap();
+                    let mut line = String::new();
+                    std::io::BufReader::new(sqlite3.stdout.take().unwrap())
+                        .read_line(&mut line)
+                        .unwrap();
+                    assert_eq!(line.trim(), "locked");
+                    holder = Some((sqlite3, input));
+                }
                 "directory" => std::fs::create_dir(other.db()).unwrap(),
                 "foreign" => {
                     let out = Command::new("sqlite3")
@@ -95,6 +119,20 @@ fn every_bad_input_gets_its_code_and_changes_nothing() {
             } else {
                 Vec::new()
             };
+            if let Some((mut sqlite3, input)) = holder {
+                // The holder goes away without committing; what is stored is as it was.
+                drop(input);
+                let _ = sqlite3.kill();
+                let _ = sqlite3.wait();
+                assert_eq!(
+                    other
+                        .json(&["round", "list", "--json"])
+                        .as_array()
+                        .unwrap()
+                        .len(),
+                    1
+                );
+            }
             if code != expected || before != after {
                 wrong.push(format!(
                     "{kind}: {why}: got {code}, want {expected}; unchanged: {}",
