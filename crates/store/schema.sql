@@ -107,11 +107,11 @@ CREATE TABLE assignments (
     updated_at                  TEXT NOT NULL,
     UNIQUE (application_id, expert_id)
 );
-CREATE TABLE attachments (
+CREATE TABLE "attachments" (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,
     application_id  INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
-    clause          TEXT NOT NULL CHECK (clause IN ('C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'P4')),
+    clause          TEXT NOT NULL CHECK (clause IN ('C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'P3', 'P4')),
     file_name       TEXT NOT NULL,
     media_type      TEXT NOT NULL CHECK (media_type IN ('application/pdf', 'image/png', 'image/jpeg')),
     size_bytes      INTEGER NOT NULL CHECK (size_bytes > 0),
@@ -138,6 +138,17 @@ CREATE TABLE checklists (
     title       TEXT NOT NULL,
     created_at  TEXT NOT NULL, body TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(body)), frozen_sha256 TEXT, frozen_at TEXT, updated_at TEXT,
     UNIQUE (round_id, code)
+);
+CREATE TABLE city_recommendations (
+    id                      INTEGER PRIMARY KEY,
+    uid                     TEXT NOT NULL UNIQUE,
+    application_id          INTEGER NOT NULL UNIQUE REFERENCES applications(id) ON DELETE CASCADE,
+    opinion                 TEXT NOT NULL CHECK (length(trim(opinion)) > 0),
+    letter_date             TEXT NOT NULL CHECK (letter_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    signatory               TEXT NOT NULL CHECK (length(trim(signatory)) > 0),
+    recommendation_order    INTEGER NOT NULL CHECK (recommendation_order >= 1),
+    recorded_by             TEXT NOT NULL,
+    recorded_at             TEXT NOT NULL
 );
 CREATE TABLE criteria (
     id                  INTEGER PRIMARY KEY,
@@ -170,11 +181,11 @@ CREATE TABLE eligibility_document_checks (
     checked_at      TEXT NOT NULL,
     UNIQUE (application_id, rule)
 );
-CREATE TABLE eligibility_overrides (
+CREATE TABLE "eligibility_overrides" (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,
     application_id  INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
-    rule            TEXT NOT NULL CHECK (rule IN ('C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'P2')),
+    rule            TEXT NOT NULL CHECK (rule IN ('C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'P2', 'P3', 'P4')),
     result          TEXT NOT NULL CHECK (result IN ('pass', 'fail', 'needs_review')),
     reason          TEXT NOT NULL CHECK (length(trim(reason)) > 0),
     overridden_by   TEXT NOT NULL,
@@ -291,6 +302,15 @@ CREATE TABLE inspections (
     CHECK ((status = 'finalised') = (site_score_centi IS NOT NULL)),
     CHECK ((status = 'planned') = (started_at IS NULL))
 );
+CREATE TABLE material_checks (
+    application_id  INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    material        TEXT NOT NULL CHECK (material IN ('application_form', 'policy_documents', 'supporting')),
+    present         INTEGER NOT NULL CHECK (present IN (0, 1)),
+    note            TEXT NOT NULL DEFAULT '',
+    checked_by      TEXT NOT NULL,
+    checked_at      TEXT NOT NULL,
+    PRIMARY KEY (application_id, material)
+) WITHOUT ROWID;
 CREATE TABLE outlier_resolutions (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,
@@ -342,7 +362,7 @@ CREATE TABLE rounds (
     CHECK (aggregation IN ('mean', 'median', 'trimmed_mean', 'zscore')), material_weight_permille INTEGER NOT NULL DEFAULT 600
     CHECK (material_weight_permille BETWEEN 0 AND 1000), outlier_margin_centi INTEGER NOT NULL DEFAULT 1500
     CHECK (outlier_margin_centi > 0), selection_count INTEGER CHECK (selection_count IS NULL OR selection_count > 0), selection_cutoff_centi INTEGER CHECK (selection_cutoff_centi IS NULL OR selection_cutoff_centi >= 0), ranking_finalised_at TEXT, ranking_finalised_by TEXT, facts_generation INTEGER NOT NULL DEFAULT 0, site_factors TEXT NOT NULL
-    DEFAULT '{"confirmed":1000,"partly":600,"not_met":0}' CHECK (json_valid(site_factors)));
+    DEFAULT '{"confirmed":1000,"partly":600,"not_met":0}' CHECK (json_valid(site_factors)), supplementary_reason TEXT);
 CREATE TABLE rubric_sections (
     id          INTEGER PRIMARY KEY,
     uid         TEXT NOT NULL UNIQUE,
@@ -486,11 +506,31 @@ WHEN (SELECT ranking_finalised_at IS NOT NULL FROM rounds WHERE id = NEW.round_i
 BEGIN
     SELECT RAISE(ABORT, 'PARK_REVIEW:RANKING_FINALISED:本批次的排名已确定，承诺、评审意见、提交与退回都不能再改。没有做任何改动。');
 END;
+CREATE TRIGGER attachments_p3_facts_delete AFTER DELETE ON attachments WHEN OLD.clause = 'P3' BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = OLD.application_id);
+END;
+CREATE TRIGGER attachments_p3_facts_insert AFTER INSERT ON attachments WHEN NEW.clause = 'P3' BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = NEW.application_id);
+END;
 CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log BEGIN
     SELECT RAISE(ABORT, 'PARK_REVIEW:NOT_PERMITTED:审计记录只能追加，不能删除。没有做任何改动。');
 END;
 CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log BEGIN
     SELECT RAISE(ABORT, 'PARK_REVIEW:NOT_PERMITTED:审计记录只能追加，不能修改。没有做任何改动。');
+END;
+CREATE TRIGGER city_recommendations_facts_delete AFTER DELETE ON city_recommendations BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = OLD.application_id);
+END;
+CREATE TRIGGER city_recommendations_facts_insert AFTER INSERT ON city_recommendations BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = NEW.application_id);
+END;
+CREATE TRIGGER city_recommendations_facts_update AFTER UPDATE ON city_recommendations BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id IN (SELECT round_id FROM applications WHERE id IN (OLD.application_id, NEW.application_id));
 END;
 CREATE TRIGGER criteria_sections_update AFTER UPDATE OF section_id ON criteria BEGIN
     UPDATE assignment_section_points SET points_centi = points_centi - (
@@ -523,6 +563,18 @@ CREATE TRIGGER eligibility_overrides_facts_insert AFTER INSERT ON eligibility_ov
      WHERE id = (SELECT round_id FROM applications WHERE id = NEW.application_id);
 END;
 CREATE TRIGGER eligibility_overrides_facts_update AFTER UPDATE ON eligibility_overrides BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id IN (SELECT round_id FROM applications WHERE id IN (OLD.application_id, NEW.application_id));
+END;
+CREATE TRIGGER material_checks_facts_delete AFTER DELETE ON material_checks BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = OLD.application_id);
+END;
+CREATE TRIGGER material_checks_facts_insert AFTER INSERT ON material_checks BEGIN
+    UPDATE rounds SET facts_generation = facts_generation + 1
+     WHERE id = (SELECT round_id FROM applications WHERE id = NEW.application_id);
+END;
+CREATE TRIGGER material_checks_facts_update AFTER UPDATE ON material_checks BEGIN
     UPDATE rounds SET facts_generation = facts_generation + 1
      WHERE id IN (SELECT round_id FROM applications WHERE id IN (OLD.application_id, NEW.application_id));
 END;

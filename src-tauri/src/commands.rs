@@ -265,6 +265,88 @@ pub async fn check_documents(
     .await
 }
 
+/// What the secretariat enters of a city's recommendation (P3); the letter travels as the
+/// request's binary body (empty when none is given now).
+#[derive(Debug, Clone, serde::Deserialize)]
+struct RecommendationFields {
+    opinion: String,
+    letter_date: String,
+    signatory: String,
+    order: u32,
+}
+
+/// P3: records the city's review and recommendation, with its letter (stored and listed under
+/// P3 in the same transaction), as `park-review application recommend` does.
+#[tauri::command]
+pub async fn record_recommendation(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<park_review_domain::eligibility::CityRecommendation, CodedError> {
+    let tauri::ipc::InvokeBody::Raw(body) = request.body() else {
+        return Err(CodedError::internal("推荐函内容应以二进制传入"));
+    };
+    let letter = body.clone();
+    let header = |name: &str| -> Result<String, CodedError> {
+        let raw = request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| CodedError::internal(format!("缺少请求头 {name}")))?;
+        Ok(percent_encoding::percent_decode_str(raw)
+            .decode_utf8_lossy()
+            .into_owned())
+    };
+    let round_id = RoundId(
+        header("x-round-id")?
+            .parse()
+            .map_err(CodedError::internal)?,
+    );
+    let code = header("x-code")?;
+    let letter_name = header("x-file-name")?;
+    let fields: RecommendationFields =
+        serde_json::from_str(&header("x-fields")?).map_err(CodedError::internal)?;
+    write_store(&app, &state, Entity::Eligibility, move |store| {
+        Ok(store.record_recommendation(
+            &app_actor(),
+            round_id,
+            &code,
+            &park_review_store::RecommendationInput {
+                opinion: &fields.opinion,
+                letter_date: &fields.letter_date,
+                signatory: &fields.signatory,
+                order: fields.order,
+                letter: (!letter.is_empty()).then_some((letter_name.as_str(), letter.as_slice())),
+            },
+        )?)
+    })
+    .await
+}
+
+/// P4: one of the three materials checked present or missing.
+#[tauri::command]
+pub async fn check_material(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    application_code: String,
+    material: park_review_domain::eligibility::Material,
+    present: bool,
+    note: String,
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Eligibility, move |store| {
+        Ok(store.check_material(
+            &app_actor(),
+            round_id,
+            &application_code,
+            material,
+            present,
+            &note,
+        )?)
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn application_record(
     state: State<'_, AppState>,

@@ -60,6 +60,8 @@ pub fn run() {
             commands::eligibility,
             commands::override_rule,
             commands::check_documents,
+            commands::record_recommendation,
+            commands::check_material,
             commands::application_record,
             commands::import_applications,
             commands::create_application,

@@ -42,11 +42,14 @@ fn eligibility_json_cites_rules_and_an_override_with_a_reason_changes_it() {
         .iter()
         .map(|r| r["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "P2"]);
+    assert_eq!(
+        ids,
+        ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "P2", "P3", "P4"]
+    );
     assert!(gz3["rules"][7]["detail"]
         .as_str()
         .unwrap()
-        .contains("超出名额"));
+        .contains("超出申报数量"));
     assert_eq!(rule_result(&review, "2026-FS-01", "C2"), "fail");
 
     let no_reason = sb.cli(r#"eligibility override --round DEMO-2026 --application 2026-FS-01 --rule C2 --result pass --reason " ""#);
@@ -231,7 +234,8 @@ fn application_update_replaces_one_record_and_cities_list_the_quota() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let review = sb.cli_json("eligibility --round DEMO-2026");
-    assert_eq!(rule_result(&review, "2026-FS-01", "C2"), "needs_review");
+    // The demo's documents were checked: at 300 亩 C2 now passes.
+    assert_eq!(rule_result(&review, "2026-FS-01", "C2"), "pass");
 
     let cities = sb.cli_json("cities");
     assert_eq!(cities.as_array().unwrap().len(), 21);
@@ -332,7 +336,7 @@ fn the_formal_review_pdf_embeds_a_subset_font_and_reads_as_chinese_text() {
         "形式审查结果汇总表",
         "广州番禺智慧创新园",
         "韶关芙蓉新城人工智能产业园",
-        "超出名额",
+        "超出申报数量",
         "不通过",
         "待补正",
     ] {

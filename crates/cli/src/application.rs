@@ -46,6 +46,53 @@ pub enum ApplicationCommand {
         #[command(flatten)]
         round: RoundArg,
     },
+    /// 记录地级以上市经济和信息化主管部门的审核推荐（P3）：审核意见、推荐函的日期和签发、推荐顺序；可同时上传推荐函
+    Recommend {
+        #[command(flatten)]
+        round: RoundArg,
+        /// 申报编号，例如 2026-GZ-01
+        #[arg(long, value_name = "A")]
+        application: String,
+        /// 审核意见（市经济和信息化主管部门的原话）
+        #[arg(long, value_name = "T")]
+        opinion: String,
+        /// 推荐函日期
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        /// 推荐函的签发单位和签发人
+        #[arg(long, value_name = "T")]
+        signatory: String,
+        /// 推荐顺序（1 起，不超过该市每年的申报数量）
+        #[arg(long, value_name = "N")]
+        order: u32,
+        /// 推荐函文件（PDF 或图片），挂接在 P3 下，与推荐一起保存
+        #[arg(long, value_name = "F")]
+        letter: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MaterialsCommand {
+    /// 核对申报材料（P4）中的一项：(1) 申报材料（附件2）、(2) 所在地政府政策措施和资金扶持文件、(3) 相关辅助材料
+    Check {
+        #[command(flatten)]
+        round: RoundArg,
+        /// 申报编号
+        #[arg(long, value_name = "A")]
+        application: String,
+        /// 哪一项：1、2 或 3
+        #[arg(long, value_name = "N")]
+        item: String,
+        /// 该项材料齐全
+        #[arg(long, conflicts_with = "missing", required_unless_present = "missing")]
+        present: bool,
+        /// 该项材料缺失（形式审查保持“待补正”）
+        #[arg(long)]
+        missing: bool,
+        /// 说明，例如缺什么
+        #[arg(long, value_name = "T", default_value = "")]
+        note: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,7 +122,7 @@ pub enum AttachmentCommand {
         file: PathBuf,
         #[command(flatten)]
         target: ApplicationTarget,
-        /// 支撑的条款：C1–C7，或 P4（其他支撑材料）
+        /// 支撑的条款：C1–C7，P3（市级推荐函），或 P4（申报材料）
         #[arg(long)]
         clause: String,
     },
@@ -120,6 +167,42 @@ pub fn run(cli: &Cli, command: &ApplicationCommand) -> Outcome {
                     crate::say!("已向批次 {} 导入 {} 个申报。", i.round, i.imported);
                 }
             })
+        }
+        ApplicationCommand::Recommend {
+            round,
+            application,
+            opinion,
+            date,
+            signatory,
+            order,
+            letter,
+        } => {
+            let letter = letter.as_deref().map(files::read).transpose()?;
+            let (mut store, round) = cli.round(&round.round)?;
+            let recommendation = store.record_recommendation(
+                &CALLER.secretariat(),
+                round.id,
+                application,
+                &park_review_store::RecommendationInput {
+                    opinion,
+                    letter_date: date,
+                    signatory,
+                    order: *order,
+                    letter: letter.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+                },
+            )?;
+            cli.emit(
+                &serde_json::json!({"application": application, "recommendation": recommendation, "letter": letter.as_ref().map(|(n, _)| n)}),
+                |_| {
+                    crate::say!(
+                        "已记录申报 {application} 的市级审核推荐（推荐顺序第 {}，推荐函 {}，{}）{}。",
+                        recommendation.order,
+                        recommendation.letter_date,
+                        recommendation.signatory,
+                        if letter.is_some() { "，推荐函已挂接在 P3 下" } else { "；请再上传推荐函（attachment add --clause P3）" }
+                    )
+                },
+            )
         }
         ApplicationCommand::Show { round, application } => {
             let (store, round) = cli.round(&round.round)?;
@@ -254,6 +337,47 @@ pub fn attachment(cli: &Cli, command: &AttachmentCommand) -> Outcome {
                         "申报 {} 的 {} 个证明材料均与挂接时一致。",
                         app.code,
                         list.len()
+                    )
+                },
+            )
+        }
+    }
+}
+
+pub fn materials(cli: &Cli, command: &MaterialsCommand) -> Outcome {
+    match command {
+        MaterialsCommand::Check {
+            round,
+            application,
+            item,
+            present,
+            missing: _,
+            note,
+        } => {
+            let material =
+                park_review_domain::eligibility::Material::parse(item).ok_or_else(|| {
+                    park_review_domain::CodedError::new(
+                        park_review_domain::ErrorCode::OutOfRange,
+                        format!("未知的材料“{item}”：应为 1、2 或 3（申报指南 一.(二).4）。"),
+                    )
+                })?;
+            let (mut store, round) = cli.round(&round.round)?;
+            store.check_material(
+                &CALLER.secretariat(),
+                round.id,
+                application,
+                material,
+                *present,
+                note,
+            )?;
+            cli.emit(
+                &serde_json::json!({"application": application, "material": material, "item": material.number(), "present": present}),
+                |_| {
+                    crate::say!(
+                        "已记录申报 {application} 的申报材料（{}）{}：{}。",
+                        material.number(),
+                        material.name_zh(),
+                        if *present { "齐全" } else { "缺失" }
                     )
                 },
             )

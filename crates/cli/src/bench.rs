@@ -360,6 +360,7 @@ fn rank(cli: &Cli, applications: usize, experts: usize, criteria: usize) -> Outc
             city: "广州市".into(),
             registration_order: a as u32,
             eligible: true,
+            formal_pending: false,
             assigned: experts as u32,
             site: Some(SiteScore {
                 centi: 6_000 + (a * 7_919 % 4_000) as i64,

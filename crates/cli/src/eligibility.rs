@@ -54,7 +54,7 @@ struct RuleTarget {
     /// 申报编号，例如 2026-FS-01
     #[arg(long, value_name = "A")]
     application: String,
-    /// 规则：C1–C7 或 P2
+    /// 规则：C1–C7、P2、P3 或 P4
     #[arg(long)]
     rule: String,
 }
@@ -63,7 +63,7 @@ fn parse_rule(text: &str) -> Result<RuleId, CodedError> {
     RuleId::parse(text).ok_or_else(|| {
         CodedError::new(
             ErrorCode::OutOfRange,
-            format!("未知的规则“{text}”：应为 C1–C7 或 P2。"),
+            format!("未知的规则“{text}”：应为 C1–C7、P2、P3 或 P4。"),
         )
     })
 }

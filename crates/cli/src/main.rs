@@ -111,6 +111,9 @@ enum Command {
     Template(application::TemplateCommand),
     /// 列出广东省 21 个地级以上市及其年度推荐名额（P2）
     Cities,
+    /// 申报材料（P4）：逐项核对是否齐全
+    #[command(subcommand)]
+    Materials(application::MaterialsCommand),
     /// 证明材料（PDF 或图片），按条款挂接到申报，以 SHA-256 校验
     #[command(subcommand)]
     Attachment(application::AttachmentCommand),
@@ -213,6 +216,7 @@ fn run(cli: &Cli) -> Outcome {
         Command::Template(command) => application::template(cli, command),
         Command::Cities => application::cities(cli),
         Command::Attachment(command) => application::attachment(cli, command),
+        Command::Materials(command) => application::materials(cli, command),
         Command::Eligibility(args) => eligibility::run(cli, args),
         Command::Rubric(command) => rubric::run(cli, command),
         Command::Audit(command) => audit::run(cli, command),

@@ -7,6 +7,7 @@
 
 mod eligibility_summary;
 mod inspection_record;
+mod letter;
 mod page;
 mod publicity;
 mod ranking_report;
@@ -17,6 +18,7 @@ pub use eligibility_summary::eligibility_summary;
 pub use inspection_record::{
     inspection_record, RecordData, RecordEvidence, RecordItem, RecordMember,
 };
+pub use letter::{letter_pdf, Letter};
 pub use publicity::{publicity_pdf, publicity_text, PublicityData, PublicityEntry};
 pub use ranking_report::{ranking_report, RankingLine, RankingReportData};
 pub use scoring_sheet::{scoring_sheet, SheetData};

@@ -63,9 +63,9 @@ impl Clause {
         Clause::A3,
     ];
 
-    /// The clauses evidence can be attached to: the seven conditions, and P4's supporting
-    /// materials (其他支撑材料).
-    pub const ATTACHABLE: [Clause; 8] = [
+    /// The clauses evidence can be attached to: the seven conditions, P3's recommendation
+    /// letter (推荐函) and P4's materials.
+    pub const ATTACHABLE: [Clause; 9] = [
         Clause::C1,
         Clause::C2,
         Clause::C3,
@@ -73,6 +73,7 @@ impl Clause {
         Clause::C5,
         Clause::C6,
         Clause::C7,
+        Clause::P3,
         Clause::P4,
     ];
 

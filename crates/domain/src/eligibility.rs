@@ -1,5 +1,7 @@
-//! Formal review (形式审查): the hard conditions of the guide (一.(一), C1–C7) and the city quota
-//! (一.(二).2, P2), evaluated from what an application declares.
+//! Formal review (形式审查): the hard conditions of the guide (一.(一), C1–C7), the number of
+//! applications per city (一.(二).2, P2), the city's review and recommendation (一.(二).3, P3)
+//! and the required materials (一.(二).4, P4), evaluated from what an application declares and
+//! what the secretariat recorded.
 //!
 //! Each rule yields `pass`, `fail` or `needs_review`: the declared facts meet the condition but a
 //! person has not yet checked the supporting documents (C1, C2's land approval, C5, C7). The
@@ -67,10 +69,12 @@ pub enum RuleId {
     C6,
     C7,
     P2,
+    P3,
+    P4,
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 8] = [
+    pub const ALL: [RuleId; 10] = [
         RuleId::C1,
         RuleId::C2,
         RuleId::C3,
@@ -79,6 +83,8 @@ impl RuleId {
         RuleId::C6,
         RuleId::C7,
         RuleId::P2,
+        RuleId::P3,
+        RuleId::P4,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -91,6 +97,8 @@ impl RuleId {
             RuleId::C6 => "C6",
             RuleId::C7 => "C7",
             RuleId::P2 => "P2",
+            RuleId::P3 => "P3",
+            RuleId::P4 => "P4",
         }
     }
 
@@ -110,21 +118,27 @@ impl RuleId {
             RuleId::C5 => "政策配套",
             RuleId::C6 => "基础服务",
             RuleId::C7 => "其它要求",
-            RuleId::P2 => "推荐名额",
+            RuleId::P2 => "申报数量",
+            RuleId::P3 => "申报方式（市级审核推荐）",
+            RuleId::P4 => "申报材料",
         }
     }
 
-    /// The clause's text in the guide (shortened where it only lists examples).
+    /// The clause in the guide's own words, quoted exactly from the published text (一.(一)
+    /// for C1–C7, 一.(二) for P2–P4); a test compares each with the seed. Summaries elsewhere
+    /// (the rule's detail) are labelled as ours.
     pub fn clause_zh(self) -> &'static str {
         match self {
-            RuleId::C1 => "县级以上政府或管委会建立主要领导牵头的工作推进机制，园区有明确的政府管理机构和专门的运营服务团队。",
-            RuleId::C2 => "符合国家和省主体功能区规划、土地利用总体规划，用地依法审批，土地权属清晰；规划建设面积一般不少于300亩。",
-            RuleId::C3 => "人工智能产品年产值5000万元以上的骨干企业3家以上，或人工智能产品年产值1000万元以上的人工智能企业10家以上。",
-            RuleId::C4 => "拥有众创空间、企业研发机构、孵化器等创新服务平台3个以上；5家以上人工智能企业与高校、科研院所或人工智能龙头企业开展研发合作。",
-            RuleId::C5 => "地级以上市政府已出台或正在制定园区总体规划和人工智能扶持政策；县级政府承诺安排财政扶持资金并有初步资金计划。",
-            RuleId::C6 => "交通便利，公共服务和生活配套设施完善；拥有创业投资基金、融资服务、人才培训、技术咨询等服务平台3个以上；千兆光纤入园、百兆光纤到企业。",
-            RuleId::C7 => "环保部门的规划环评审查意见或项目环评批复；近三年未发生重大污染事故或重大环境违法行为的说明及真实性承诺。",
-            RuleId::P2 => "广州、深圳每年推荐不超过2个，其他地级以上市每年推荐不超过1个。",
+            RuleId::C1 => "园区所在县级以上政府或管委会高度重视建设工作，成立由主要领导牵头、相关部门和园区共同参与的组织领导工作机制。园区有明确的政府管理机构（县级以上政府或管委会等，下同），已成立负责园区运营的专门服务团队。",
+            RuleId::C2 => "符合国家、省主体功能区规划的相关要求，符合当地土地利用总体规划，用地经依法批准，且用地范围和用地性质符合当地城乡规划要求，土地权属清晰。具有相对集中的人工智能产业发展空间布局，规划建设面积一般不少于300亩。",
+            RuleId::C3 => "人工智能产业主导地位突出，大型人工智能企业集聚，园区已进驻3家以上人工智能骨干企业（人工智能产品年产值5000万以上），或10家以上人工智能企业（人工智能产品年产值1000万元以上），初步形成骨干企业为主体、专业化分工、上下游产业协作配套的人工智能产业体系。",
+            RuleId::C4 => "园区内有3个以上众创空间、企业研发机构、孵化器等创业创新服务平台，5家以上人工智能企业与高校、科研院所、人工智能领军企业开展研发合作。",
+            RuleId::C5 => "园区所在地级以上市政府已出台或已开始研究制定园区建设的总体规划和扶持人工智能发展的政策措施。园区所在地县级以上政府（管委会）承诺安排财政扶持资金用于园区建设和人工智能产业发展，并制定了扶持资金初步安排计划。",
+            RuleId::C6 => "小镇交通便利，公共服务、生活配套基本设施完备，拥有3家以上创投基金、融资服务、人才培训、技术咨询等平台进驻，可以提供专业性公共服务。基本实现千兆光纤进园区，百兆光纤到企业。",
+            RuleId::C7 => "相关环境保护主管部门出具的规划环评审查或建设项目环评审批意见，申报单位提供近三年内园区及其内部企业（建设项目）未发生重大污染事故或重大环境违法事件的说明并承诺其真实性。",
+            RuleId::P2 => "广州、深圳每年申报数量不超过2个，其余地市每年申报数量最多不超过1个。",
+            RuleId::P3 => "由人工智能产业园区管理机构作为申报主体报送申报材料，经各地级以上市经济和信息化主管部门审核后推荐报送省经济和信息化委。",
+            RuleId::P4 => "（1）广东省人工智能产业园区申报材料（见附件2）；（2）申报单位所在地政府出台或正在出台促进人工智能产业发展政策措施和资金扶持的有关文件；（3）相关辅助材料及其他需要详细说明的事项。",
         }
     }
 
@@ -133,11 +147,121 @@ impl RuleId {
         matches!(self, RuleId::C1 | RuleId::C2 | RuleId::C5 | RuleId::C7)
     }
 
-    /// C2 says "一般" (generally): a shortfall may be accepted with a reason. Every rule can be
-    /// overridden with a reason, but only a soft rule's fail is expected to be.
+    /// Whether the rule carries a soft qualifier somewhere: C2's 一般 (the area), C6's 基本实现
+    /// (the fibre). Whether a given fail rests only on that part is [`soft_failure`].
     pub fn is_soft(self) -> bool {
-        matches!(self, RuleId::C2)
+        matches!(self, RuleId::C2 | RuleId::C6)
     }
+}
+
+/// P1 (一.(二).1), quoted: one application window a year, 原则上 (in principle) — a
+/// supplementary round is possible, with a recorded reason.
+pub const P1_CLAUSE_ZH: &str = "原则上每年集中申报1次。";
+
+/// Whether a failed C2 or C6 fails only on its soft-qualified part — C2's area (一般不少于300亩)
+/// with the land in order, C6's fibre (基本实现) with the platforms and facilities in place — so
+/// that the secretariat may accept the shortfall with a reason. Every rule can be overridden
+/// with a reason, but only such a fail is expected to be.
+pub fn soft_failure(app: &ApplicationRecord, rule: RuleId) -> bool {
+    match rule {
+        RuleId::C2 => {
+            app.planned_area_mu < MIN_PLANNED_AREA_MU
+                && app.land_approved
+                && app.land_ownership_clear
+                && app.conforms_to_plans
+        }
+        RuleId::C6 => {
+            !(app.gigabit_fibre_to_park && app.fibre_100m_to_enterprises)
+                && app.service_platforms.len() >= MIN_SERVICE_PLATFORMS
+                && app.transport_and_living_facilities
+        }
+        _ => false,
+    }
+}
+
+/// P4's three materials (一.(二).4), in the guide's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Material {
+    /// (1) 广东省人工智能产业园区申报材料（见附件2）
+    ApplicationForm,
+    /// (2) 所在地政府促进人工智能产业发展政策措施和资金扶持的有关文件（已出台或正在出台）
+    PolicyDocuments,
+    /// (3) 相关辅助材料及其他需要详细说明的事项
+    Supporting,
+}
+
+impl Material {
+    pub const ALL: [Material; 3] = [
+        Material::ApplicationForm,
+        Material::PolicyDocuments,
+        Material::Supporting,
+    ];
+
+    /// The item's number in the guide, 1–3.
+    pub fn number(self) -> u8 {
+        match self {
+            Material::ApplicationForm => 1,
+            Material::PolicyDocuments => 2,
+            Material::Supporting => 3,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Material::ApplicationForm => "application_form",
+            Material::PolicyDocuments => "policy_documents",
+            Material::Supporting => "supporting",
+        }
+    }
+
+    /// By number (1–3) or name.
+    pub fn parse(text: &str) -> Option<Material> {
+        let text = text.trim();
+        Material::ALL
+            .into_iter()
+            .find(|m| m.as_str() == text || m.number().to_string() == text)
+    }
+
+    /// The item as the guide words it, quoted exactly.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Material::ApplicationForm => "广东省人工智能产业园区申报材料（见附件2）",
+            Material::PolicyDocuments => {
+                "申报单位所在地政府出台或正在出台促进人工智能产业发展政策措施和资金扶持的有关文件"
+            }
+            Material::Supporting => "相关辅助材料及其他需要详细说明的事项",
+        }
+    }
+}
+
+/// The secretariat's check of one P4 material: present or missing, with a note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MaterialCheck {
+    pub present: bool,
+    pub note: String,
+    pub by: String,
+    pub at: String,
+}
+
+/// P3, the city's act: its 经济和信息化主管部门 reviewed the application and recommends it,
+/// by a letter (推荐函, attached under P3) of a date and a signatory, in an order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CityRecommendation {
+    /// 审核意见, the city's words.
+    pub opinion: String,
+    /// The letter's date, YYYY-MM-DD.
+    pub letter_date: String,
+    /// Who signed the letter (the department and the person).
+    pub signatory: String,
+    /// The recommendation order the city gave (1 = first), which P2 counts by.
+    pub order: u32,
+    /// Who recorded it here, and when.
+    pub by: String,
+    pub at: String,
 }
 
 /// The result of one rule, or of a whole application.
@@ -230,6 +354,78 @@ pub struct RuleOutcome {
 pub struct ReviewRecords {
     pub document_checks: BTreeMap<RuleId, DocumentCheck>,
     pub overrides: BTreeMap<RuleId, RuleOverride>,
+    /// P3: the city's recommendation, if recorded.
+    pub recommendation: Option<CityRecommendation>,
+    /// P3: whether the recommendation letter is attached (under P3).
+    pub letter_attached: bool,
+    /// P4: the materials checked so far.
+    pub materials: BTreeMap<Material, MaterialCheck>,
+}
+
+/// P3 and P4 for one application, from what the secretariat recorded: `(rule, result, detail)`.
+/// Nothing recorded yet is 待补正, never a fail: the city or the applicant can still supply it.
+pub fn evaluate_procedure(
+    app: &ApplicationRecord,
+    records: &ReviewRecords,
+) -> [(RuleId, RuleResult, String); 2] {
+    let mut missing = Vec::new();
+    if app.management_body.trim().is_empty() {
+        missing.push("未填写申报主体（园区管理机构）".to_owned());
+    }
+    let p3_detail = match &records.recommendation {
+        Some(r) => format!(
+            "申报主体：{}；{}经济和信息化主管部门审核意见“{}”；推荐函 {}，{}；推荐顺序第 {}",
+            app.management_body.trim(),
+            app.city.name_zh(),
+            r.opinion,
+            r.letter_date,
+            r.signatory,
+            r.order
+        ),
+        None => {
+            missing.push(format!(
+                "尚未记录{}经济和信息化主管部门的审核推荐",
+                app.city.name_zh()
+            ));
+            format!("申报主体：{}", app.management_body.trim())
+        }
+    };
+    if !records.letter_attached {
+        missing.push("缺推荐函（作为 P3 材料上传）".to_owned());
+    }
+    let p3 = if missing.is_empty() {
+        (RuleId::P3, RuleResult::Pass, p3_detail)
+    } else {
+        (
+            RuleId::P3,
+            RuleResult::NeedsReview,
+            format!("{p3_detail}；{}", missing.join("；")),
+        )
+    };
+    let states: Vec<String> = Material::ALL
+        .into_iter()
+        .map(|m| {
+            let state = match records.materials.get(&m) {
+                Some(c) if c.present => "齐全",
+                Some(_) => "缺",
+                None => "未核对",
+            };
+            format!("（{}）{state}", m.number())
+        })
+        .collect();
+    let complete = Material::ALL
+        .into_iter()
+        .all(|m| records.materials.get(&m).is_some_and(|c| c.present));
+    let p4 = (
+        RuleId::P4,
+        if complete {
+            RuleResult::Pass
+        } else {
+            RuleResult::NeedsReview
+        },
+        format!("申报材料：{}", states.join("，")),
+    );
+    [p3, p4]
 }
 
 /// The formal review of one application.
@@ -244,6 +440,11 @@ pub struct Eligibility {
     /// What the site inspection found different from the declared figures, shown beside the
     /// clause it concerns; the computed result above is never overwritten by it.
     pub discrepancies: Vec<crate::inspection::Discrepancy>,
+    /// P3 as recorded: the city's recommendation, and whether its letter is attached.
+    pub recommendation: Option<CityRecommendation>,
+    pub letter_attached: bool,
+    /// P4 as recorded: each material checked so far.
+    pub materials: BTreeMap<Material, MaterialCheck>,
 }
 
 fn yes(flag: bool) -> &'static str {
@@ -368,7 +569,7 @@ pub fn evaluate_conditions(
         RuleId::C5,
         documented(policy_ok && funding_ok, checked(RuleId::C5)),
         format!(
-            "市级园区规划和扶持政策：{policy_text}；县级财政扶持资金承诺 {} 万元；资金计划：{}",
+            "地级以上市园区总体规划和扶持政策：{policy_text}；县级以上政府（管委会）承诺财政扶持资金 {} 万元；扶持资金初步安排计划：{}",
             num(app.county_funding_wan_yuan),
             if app.county_funding_plan.trim().is_empty() {
                 "无"
@@ -388,7 +589,7 @@ pub fn evaluate_conditions(
         RuleId::C6,
         if c6_ok { RuleResult::Pass } else { RuleResult::Fail },
         format!(
-            "服务平台 {services} 个（需≥{MIN_SERVICE_PLATFORMS}个）；千兆光纤入园：{}；百兆光纤到企业：{}；交通与生活配套：{}",
+            "服务平台 {services} 个（需≥{MIN_SERVICE_PLATFORMS}个）；千兆光纤进园区：{}；百兆光纤到企业：{}（光纤为“基本实现”）；交通与生活配套：{}",
             yes(app.gigabit_fibre_to_park),
             yes(app.fibre_100m_to_enterprises),
             yes(app.transport_and_living_facilities)
@@ -403,7 +604,7 @@ pub fn evaluate_conditions(
             checked(RuleId::C7),
         ),
         format!(
-            "环评审查意见或批复：{}；近三年无重大污染事故及环境违法的说明与承诺：{}",
+            "规划环评审查或建设项目环评审批意见：{}；近三年园区及其内部企业未发生重大污染事故或重大环境违法事件的说明与承诺：{}",
             yes(app.eia_approved),
             yes(app.no_major_pollution_3y_pledged)
         ),
@@ -438,12 +639,12 @@ pub fn evaluate_quota(apps: &[(usize, City, u32, u32)]) -> BTreeMap<usize, (Rule
         for (position, (index, rank, _)) in entries.into_iter().enumerate() {
             let within = position < quota;
             let detail = format!(
-                "{}本批次推荐 {total} 个，名额 {quota} 个；本申报推荐顺序第 {rank}{}",
+                "{}本批次申报 {total} 个，每年申报数量不超过 {quota} 个；本申报推荐顺序第 {rank}{}",
                 city.name_zh(),
                 if within {
-                    "，在名额内"
+                    "，在申报数量之内"
                 } else {
-                    "，超出名额"
+                    "，超出申报数量"
                 }
             );
             out.insert(
@@ -502,6 +703,7 @@ impl RoundResults {
         let conditions = worst(
             evaluate_conditions(app, |rule| records.document_checks.contains_key(&rule))
                 .into_iter()
+                .chain(evaluate_procedure(app, records))
                 .map(|(id, computed, _)| records.decided(id, computed)),
         );
         let p2 = records.overrides.get(&RuleId::P2).map(|o| o.result);
@@ -548,6 +750,7 @@ pub fn review_round(apps: &[(ApplicationRecord, u32, ReviewRecords)]) -> Vec<Eli
                 evaluate_conditions(app, |rule| records.document_checks.contains_key(&rule));
             let (p2, p2_detail) = quota[&i].clone();
             computed.push((RuleId::P2, p2, p2_detail));
+            computed.extend(evaluate_procedure(app, records));
             let rules: Vec<RuleOutcome> = computed
                 .into_iter()
                 .map(|(id, result, detail)| {
@@ -559,7 +762,7 @@ pub fn review_round(apps: &[(ApplicationRecord, u32, ReviewRecords)]) -> Vec<Eli
                         result: records.decided(id, result),
                         computed: result,
                         detail,
-                        soft: id.is_soft(),
+                        soft: result == RuleResult::Fail && soft_failure(app, id),
                         documents_checked: records.document_checks.get(&id).cloned(),
                         r#override,
                     }
@@ -572,6 +775,9 @@ pub fn review_round(apps: &[(ApplicationRecord, u32, ReviewRecords)]) -> Vec<Eli
                 result: overall(&rules),
                 rules,
                 discrepancies: Vec::new(),
+                recommendation: records.recommendation.clone(),
+                letter_attached: records.letter_attached,
+                materials: records.materials.clone(),
             }
         })
         .collect()

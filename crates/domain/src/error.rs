@@ -111,6 +111,10 @@ pub enum ErrorCode {
     /// The audit log's hash chain does not hold: an entry was changed, deleted or inserted
     /// outside the program.
     AuditChainBroken,
+    /// Finalising the ranking while an application that would be selected is still 待补正.
+    FormalReviewPending,
+    /// A city recommending more applications than the guide allows it a year (P2).
+    CityQuotaExceeded,
     /// An output file already exists with other contents: outputs are written once, never
     /// replaced by accident (a signed sheet, an archive), unless the user says to overwrite.
     OutputExists,
@@ -172,6 +176,8 @@ impl ErrorCode {
             Self::InspectionFinalised => "INSPECTION_FINALISED",
             Self::SiteScoreFromRecord => "SITE_SCORE_FROM_RECORD",
             Self::AuditChainBroken => "AUDIT_CHAIN_BROKEN",
+            Self::FormalReviewPending => "FORMAL_REVIEW_PENDING",
+            Self::CityQuotaExceeded => "CITY_QUOTA_EXCEEDED",
             Self::OutputExists => "OUTPUT_EXISTS",
             Self::Io => "IO",
             Self::Internal => "INTERNAL",

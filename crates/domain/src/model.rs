@@ -73,7 +73,7 @@ impl PartnerKind {
         match self {
             Self::University => "高校",
             Self::Institute => "科研院所",
-            Self::LeadingEnterprise => "人工智能龙头企业",
+            Self::LeadingEnterprise => "人工智能领军企业",
         }
     }
 }

@@ -77,30 +77,14 @@ impl Store {
         self.attachments_dir().join(&sha256[..2]).join(sha256)
     }
 
-    /// Copies a file in and lists it under one application's clause.
-    pub fn add_attachment(
-        &mut self,
-        actor: &Actor,
-        round_id: RoundId,
-        application: &str,
-        clause: &str,
+    /// Checks a file given as evidence (size, and that it is a whole PDF, PNG or JPEG) and copies
+    /// it in under its SHA-256, before any row names it: `(sha256, media type)`. A file already
+    /// there is not written again.
+    pub(crate) fn store_attachment_file(
+        &self,
         file_name: &str,
         bytes: &[u8],
-    ) -> Result<Attachment> {
-        self.permits(actor)?;
-        let application = self.find_application(round_id, application)?.id;
-        let clause = match park_review_domain::Clause::parse(&clause.trim().to_ascii_uppercase()) {
-            Some(c) if park_review_domain::Clause::ATTACHABLE.contains(&c) => c.as_str(),
-            _ => {
-                return Err(invalid(
-                    ErrorCode::OutOfRange,
-                    format!(
-                        "“{}”不是可挂接材料的条款：应为 C1–C7 或 P4（其他支撑材料）。",
-                        clause.trim().to_ascii_uppercase()
-                    ),
-                ))
-            }
-        };
+    ) -> Result<(String, &'static str)> {
         if bytes.is_empty() || bytes.len() as u64 > MAX_ATTACHMENT_BYTES {
             return Err(invalid(
                 ErrorCode::OutOfRange,
@@ -126,6 +110,34 @@ impl Store {
                 )
             })?;
         }
+        Ok((sha256, media_type))
+    }
+
+    /// Copies a file in and lists it under one application's clause.
+    pub fn add_attachment(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        application: &str,
+        clause: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<Attachment> {
+        self.permits(actor)?;
+        let application = self.find_application(round_id, application)?.id;
+        let clause = match park_review_domain::Clause::parse(&clause.trim().to_ascii_uppercase()) {
+            Some(c) if park_review_domain::Clause::ATTACHABLE.contains(&c) => c.as_str(),
+            _ => {
+                return Err(invalid(
+                    ErrorCode::OutOfRange,
+                    format!(
+                        "“{}”不是可挂接材料的条款：应为 C1–C7、P3（市级推荐函）或 P4（申报材料）。",
+                        clause.trim().to_ascii_uppercase()
+                    ),
+                ))
+            }
+        };
+        let (sha256, media_type) = self.store_attachment_file(file_name, bytes)?;
         let file_name = file_name.to_owned();
         self.write(actor, |tx| {
             let uid = tx.new_uid();

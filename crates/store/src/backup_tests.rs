@@ -39,8 +39,9 @@ fn a_backup_restores_the_database_and_its_files_and_keeps_the_one_it_replaces() 
     let (dir, path, mut store) = demo();
     let backups = dir.path().join("usb");
     let made = store.backup(&backups).unwrap();
-    assert_eq!(made.files_copied, 1);
-    assert_eq!(made.manifest.files, 1);
+    // The demo's recommendation letter and the attachment added above.
+    assert_eq!(made.files_copied, 2);
+    assert_eq!(made.manifest.files, 2);
     assert!(made.manifest.audit_entries > 20);
     // A second backup copies no file again.
     let again = store.backup(&backups).unwrap();
@@ -71,7 +72,7 @@ fn a_backup_restores_the_database_and_its_files_and_keeps_the_one_it_replaces() 
     assert_eq!(std::fs::read(&path).unwrap(), before);
 
     let restored = restore(&path, &backups, None, true, crate::local_now()).unwrap();
-    assert_eq!(restored.files_restored, 1);
+    assert_eq!(restored.files_restored, 2);
     assert_eq!(rounds(&path), vec!["DEMO-2026".to_owned()]);
     let previous = restored.previous_saved_as.unwrap();
     assert_eq!(rounds(&previous).len(), 2, "the replaced database is kept");

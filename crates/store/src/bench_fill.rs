@@ -98,6 +98,16 @@ impl Store {
                          VALUES (?1, ?2, ?3, 'pass', '基准测试：不计名额', '基准测试', ?4)",
                     )?
                     .execute(params![next_uid(), app.0, park_review_domain::eligibility::RuleId::P2.as_str(), now])?;
+                // Only a complete formal review is ranked: the documents (C1, C2, C5, C7), the
+                // city's recommendation (P3) and the materials (P4) taken as checked.
+                for rule in ["C1", "C2", "C5", "C7", "P3", "P4"] {
+                    tx.tx
+                        .prepare_cached(
+                            "INSERT INTO eligibility_overrides (uid, application_id, rule, result, reason, overridden_by, overridden_at)
+                             VALUES (?1, ?2, ?3, 'pass', '基准测试：视为已核验', '基准测试', ?4)",
+                        )?
+                        .execute(params![next_uid(), app.0, rule, now])?;
+                }
                 // Every application inspected, so the whole order is computed.
                 tx.tx
                     .prepare_cached(

@@ -20,6 +20,11 @@ const DEMO_ROUND: &str = include_str!("../../../assets/demo/round-2026.json");
 const DEFAULT_RUBRIC: &str = include_str!("../../../assets/rubrics/default-designation.json");
 const DESIGNATION_CHECKLIST: &str =
     include_str!("../../../assets/checklists/designation-site.json");
+/// The fictional recommendation letter attached under P3 (crates/documents/examples/demo_letter.rs).
+const DEMO_LETTER: &[u8] = include_bytes!("../../../assets/demo/推荐函-示例.pdf");
+/// The demo application whose P4 item (2) is missing: its formal review shows what is missing.
+/// It fails C3 anyway, so the demo's ranking is the same with or without it.
+const DEMO_MISSING_POLICY_DOCUMENTS: &str = "2026-DG-01";
 
 /// What loading the demo round created.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -50,6 +55,18 @@ impl Store {
         if let Some(existing) = existing {
             return Err(StoreError::DemoAlreadyLoaded(existing));
         }
+        // The letter's file first (content-addressed: an unused copy harms nothing), then every
+        // row in one transaction.
+        let letter_sha256 = park_review_domain::digest::sha256_hex(DEMO_LETTER);
+        let letter_path = self
+            .attachments_dir()
+            .join(&letter_sha256[..2])
+            .join(&letter_sha256);
+        if !letter_path.exists() {
+            crate::write_atomically(&letter_path, DEMO_LETTER).map_err(|e| {
+                StoreError::Conflict(format!("无法保存示例推荐函：{e}。已保存的数据不受影响。"))
+            })?;
+        }
         self.write(actor, |tx| {
             let title = format!("示例批次：{}", round_title(demo.year, demo.kind));
             let round = insert_round(tx, demo.year, demo.kind, &code, &title, true)?;
@@ -61,9 +78,11 @@ impl Store {
                     )));
                 }
             }
+            let mut ids = Vec::new();
             for app in &demo.applications {
-                insert_application(tx, round.id, app)?;
+                ids.push(insert_application(tx, round.id, app)?);
             }
+            record_demo_formal_review(tx, &demo.applications, &ids, &letter_sha256)?;
             for expert in &demo.experts {
                 upsert_panel_expert(tx, round.id, expert)?;
             }
@@ -82,4 +101,71 @@ impl Store {
             })
         })
     }
+}
+
+/// The demo round's formal review as the secretariat would have left it: the documents behind
+/// C1, C2, C5 and C7 checked; each application its city can recommend (P2: within the city's
+/// yearly number, by the declared order) recommended with its letter under P3; the three P4
+/// materials present — except the policy documents of one application, so the demo shows a
+/// missing material.
+fn record_demo_formal_review(
+    tx: &mut crate::WriteTx<'_>,
+    apps: &[park_review_domain::model::ApplicationRecord],
+    ids: &[park_review_domain::ids::ApplicationId],
+    letter_sha256: &str,
+) -> Result<()> {
+    use park_review_domain::eligibility::{Material, RuleId};
+    use rusqlite::params;
+    let now = tx.now();
+    let by = "示例数据";
+    let mut recommended: std::collections::HashMap<park_review_domain::City, u32> =
+        std::collections::HashMap::new();
+    let mut order: Vec<usize> = (0..apps.len()).collect();
+    order.sort_by_key(|&i| (apps[i].city_recommendation_rank, i));
+    for i in order {
+        let (app, id) = (&apps[i], ids[i].0);
+        for rule in RuleId::ALL.into_iter().filter(|r| r.needs_documents()) {
+            let uid = tx.new_uid();
+            tx.tx.execute(
+                "INSERT INTO eligibility_document_checks (uid, application_id, rule, note, checked_by, checked_at)
+                 VALUES (?1, ?2, ?3, '示例：原件已核', ?4, ?5)",
+                params![uid, id, rule.as_str(), by, now],
+            )?;
+        }
+        let count = recommended.entry(app.city).or_default();
+        if *count < app.city.yearly_quota() {
+            *count += 1;
+            let uid = tx.new_uid();
+            tx.tx.execute(
+                "INSERT INTO city_recommendations (uid, application_id, opinion, letter_date, signatory,
+                        recommendation_order, recorded_by, recorded_at)
+                 VALUES (?1, ?2, '经审核，申报材料真实、完整，同意推荐。', '2026-09-10', ?3, ?4, ?5, ?6)",
+                params![uid, id, format!("{}工业和信息化局（示例）", app.city.name_zh()), *count, by, now],
+            )?;
+            let uid = tx.new_uid();
+            tx.tx.execute(
+                "INSERT INTO attachments (uid, application_id, clause, file_name, media_type, size_bytes,
+                                          sha256, added_by, added_at)
+                 VALUES (?1, ?2, 'P3', '推荐函-示例.pdf', 'application/pdf', ?3, ?4, ?5, ?6)",
+                params![uid, id, DEMO_LETTER.len() as i64, letter_sha256, by, now],
+            )?;
+        }
+        for material in Material::ALL {
+            let missing =
+                app.code == DEMO_MISSING_POLICY_DOCUMENTS && material == Material::PolicyDocuments;
+            tx.tx.execute(
+                "INSERT INTO material_checks (application_id, material, present, note, checked_by, checked_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    id,
+                    material.as_str(),
+                    !missing,
+                    if missing { "示例：市政府政策文件尚未报送" } else { "" },
+                    by,
+                    now
+                ],
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -4,15 +4,27 @@
 use std::collections::HashMap;
 
 use park_review_domain::eligibility::{
-    review_round, DocumentCheck, Eligibility, ReviewRecords, RoundResults, RuleId, RuleOverride,
-    RuleResult, RULES_FINGERPRINT,
+    review_round, CityRecommendation, DocumentCheck, Eligibility, Material, MaterialCheck,
+    ReviewRecords, RoundResults, RuleId, RuleOverride, RuleResult, RULES_FINGERPRINT,
 };
 use park_review_domain::ids::{ApplicationId, RoundId};
+use park_review_domain::ErrorCode;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
 use crate::error::{Result, StoreError};
 use crate::{Actor, Store};
+
+/// What the city's recommendation (P3) says, as the secretariat enters it; `letter` is the
+/// recommendation letter's file name and bytes, if given now.
+#[derive(Debug, Clone, Copy)]
+pub struct RecommendationInput<'a> {
+    pub opinion: &'a str,
+    pub letter_date: &'a str,
+    pub signatory: &'a str,
+    pub order: u32,
+    pub letter: Option<(&'a str, &'a [u8])>,
+}
 
 impl Store {
     /// The overall formal-review result of every application of a round, by application id.
@@ -176,7 +188,297 @@ impl Store {
                 );
             }
         }
+        // P3: the city's recommendation and whether its letter is attached.
+        let mut stmt = conn.prepare(
+            "SELECT r.application_id, r.opinion, r.letter_date, r.signatory, r.recommendation_order,
+                    r.recorded_by, r.recorded_at
+             FROM city_recommendations r JOIN applications a ON a.id = r.application_id
+             WHERE a.round_id = ?1",
+        )?;
+        let rows = stmt.query_map([round_id.0], |r| {
+            Ok((
+                ApplicationId(r.get(0)?),
+                CityRecommendation {
+                    opinion: r.get(1)?,
+                    letter_date: r.get(2)?,
+                    signatory: r.get(3)?,
+                    order: r.get(4)?,
+                    by: r.get(5)?,
+                    at: r.get(6)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (app, recommendation) = row?;
+            reviews.entry(app).or_default().recommendation = Some(recommendation);
+        }
+        let mut stmt = conn.prepare(
+            "SELECT DISTINCT t.application_id FROM attachments t JOIN applications a ON a.id = t.application_id
+             WHERE a.round_id = ?1 AND t.clause = 'P3'",
+        )?;
+        for app in stmt.query_map([round_id.0], |r| r.get(0))? {
+            reviews
+                .entry(ApplicationId(app?))
+                .or_default()
+                .letter_attached = true;
+        }
+        // P4: the materials checked.
+        let mut stmt = conn.prepare(
+            "SELECT m.application_id, m.material, m.present, m.note, m.checked_by, m.checked_at
+             FROM material_checks m JOIN applications a ON a.id = m.application_id
+             WHERE a.round_id = ?1",
+        )?;
+        let rows = stmt.query_map([round_id.0], |r| {
+            Ok((
+                ApplicationId(r.get(0)?),
+                r.get::<_, String>(1)?,
+                MaterialCheck {
+                    present: r.get(2)?,
+                    note: r.get(3)?,
+                    by: r.get(4)?,
+                    at: r.get(5)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (app, material, check) = row?;
+            if let Some(material) = Material::parse(&material) {
+                reviews
+                    .entry(app)
+                    .or_default()
+                    .materials
+                    .insert(material, check);
+            }
+        }
         Ok(reviews)
+    }
+
+    /// P3, the city's act: records that the city's 经济和信息化主管部门 reviewed an application
+    /// and recommends it — its opinion, its letter's date and signatory, its order. The order
+    /// replaces the one the application declared (P2 counts by it). Refused over the city's
+    /// yearly number (P2, across the year's rounds), with an order already given to another of
+    /// the city's applications that year, or in a closed round.
+    /// With the letter, the file is checked and stored first and listed under P3 in the same
+    /// transaction as the recommendation: both or neither.
+    pub fn record_recommendation(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        application: &str,
+        given: &RecommendationInput<'_>,
+    ) -> Result<CityRecommendation> {
+        let RecommendationInput {
+            opinion,
+            letter_date,
+            signatory,
+            order,
+            letter,
+        } = *given;
+        self.permits(actor)?;
+        let round = self.round(round_id)?;
+        if round.status == park_review_domain::RoundStatus::Closed {
+            return Err(StoreError::Conflict(format!(
+                "批次 {} 已结束，不能再记录市级推荐。",
+                round.code
+            )));
+        }
+        let app = self.find_application(round_id, application)?;
+        let (opinion, signatory) = (opinion.trim(), signatory.trim());
+        let problem = |field: &str, value: &str, rule: &str| {
+            StoreError::Domain(park_review_domain::DomainError::OutOfRange {
+                field: field.into(),
+                value: value.into(),
+                rule: rule.into(),
+            })
+        };
+        if opinion.is_empty() {
+            return Err(problem(
+                "审核意见",
+                "（空）",
+                "请填写市经济和信息化主管部门的审核意见",
+            ));
+        }
+        if signatory.is_empty() {
+            return Err(problem(
+                "推荐函签发",
+                "（空）",
+                "请填写推荐函的签发单位和签发人",
+            ));
+        }
+        let Ok(date) = chrono::NaiveDate::parse_from_str(letter_date.trim(), "%Y-%m-%d") else {
+            return Err(problem(
+                "推荐函日期",
+                letter_date,
+                "请写成 2026-09-01 的形式",
+            ));
+        };
+        // One spelling of a date (2026-9-1 is read, stored as 2026-09-01).
+        let letter_date = date.format("%Y-%m-%d").to_string();
+        let letter_date = letter_date.as_str();
+        park_review_domain::input::check_text("审核意见", opinion, false)
+            .and_then(|()| park_review_domain::input::check_text("推荐函签发", signatory, false))
+            .map_err(StoreError::Domain)?;
+        let record = self.application_record(round_id, &app.code)?;
+        let city = record.city;
+        let quota = city.yearly_quota();
+        // The city's other recommendations this year, in any round of the year (P2 counts per
+        // year).
+        let others: Vec<(String, u32)> = self
+            .conn()
+            .prepare(
+                "SELECT a.code, r.recommendation_order FROM city_recommendations r
+                 JOIN applications a ON a.id = r.application_id JOIN rounds o ON o.id = a.round_id
+                 WHERE o.year = ?1 AND o.kind = ?2 AND a.city = ?3 AND a.id <> ?4",
+            )?
+            .query_map(
+                params![round.year, round.kind.as_str(), city.code(), app.id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        if others.len() as u32 >= quota {
+            return Err(StoreError::Rule {
+                code: ErrorCode::CityQuotaExceeded,
+                message: format!(
+                    "{}{}年已推荐 {} 个申报（{}），达到指南规定的每年申报数量上限 {} 个（P2），不能再推荐申报 {}。",
+                    city.name_zh(),
+                    round.year,
+                    others.len(),
+                    others.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join("、"),
+                    quota,
+                    app.code
+                ),
+            });
+        }
+        if order == 0 || order > quota {
+            return Err(problem(
+                "推荐顺序",
+                &order.to_string(),
+                &format!(
+                    "{}每年最多申报 {quota} 个，推荐顺序须为 1 至 {quota}",
+                    city.name_zh()
+                ),
+            ));
+        }
+        if let Some((code, _)) = others.iter().find(|(_, o)| *o == order) {
+            return Err(problem(
+                "推荐顺序",
+                &order.to_string(),
+                &format!("{}已把第 {order} 位给了申报 {code}", city.name_zh()),
+            ));
+        }
+        let letter = match letter {
+            Some((name, bytes)) => {
+                Some((name, bytes.len(), self.store_attachment_file(name, bytes)?))
+            }
+            None => None,
+        };
+        let by = actor.name.clone();
+        self.write(actor, |tx| {
+            let now = tx.now();
+            if let Some((name, size, (sha256, media_type))) = &letter {
+                let uid = tx.new_uid();
+                let added = tx.tx.execute(
+                    "INSERT OR IGNORE INTO attachments (uid, application_id, clause, file_name, media_type,
+                            size_bytes, sha256, added_by, added_at)
+                     VALUES (?1, ?2, 'P3', ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![uid, app.id.0, name, media_type, *size as i64, sha256, by, now],
+                )?;
+                if added > 0 {
+                    tx.audit(
+                        "attachment.add",
+                        "application",
+                        &app.uid.0,
+                        json!({"clause": "P3", "file_name": name, "sha256": sha256}),
+                    )?;
+                }
+            }
+            let before: Option<(String, String, String, u32)> = tx
+                .tx
+                .query_row(
+                    "SELECT opinion, letter_date, signatory, recommendation_order FROM city_recommendations
+                     WHERE application_id = ?1",
+                    [app.id.0],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?;
+            let uid = tx.new_uid();
+            tx.tx.execute(
+                "INSERT INTO city_recommendations (uid, application_id, opinion, letter_date, signatory,
+                        recommendation_order, recorded_by, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (application_id) DO UPDATE SET opinion = excluded.opinion,
+                    letter_date = excluded.letter_date, signatory = excluded.signatory,
+                    recommendation_order = excluded.recommendation_order,
+                    recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+                params![uid, app.id.0, opinion, letter_date.trim(), signatory, order, by, now],
+            )?;
+            tx.tx.execute(
+                "UPDATE applications SET city_recommendation_rank = ?2, updated_at = ?3 WHERE id = ?1",
+                params![app.id.0, order, now],
+            )?;
+            let fields = |(o, d, s, n): (&str, &str, &str, u32)| {
+                json!({"opinion": o, "letter_date": d, "signatory": s, "order": n})
+            };
+            let old = before.as_ref().map_or(
+                json!({"opinion": null, "letter_date": null, "signatory": null, "order": record.city_recommendation_rank}),
+                |(o, d, s, n)| fields((o, d, s, *n)),
+            );
+            tx.audit_change(
+                "eligibility.city_recommendation",
+                "application",
+                &app.uid.0,
+                json!({"city": city.name_zh()}),
+                old,
+                fields((opinion, letter_date.trim(), signatory, order)),
+            )
+        })?;
+        Ok(self
+            .review_records(round_id)?
+            .remove(&app.id)
+            .and_then(|r| r.recommendation)
+            .expect("just recorded"))
+    }
+
+    /// P4: records one of the three materials as present or missing, with a note.
+    pub fn check_material(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        application: &str,
+        material: Material,
+        present: bool,
+        note: &str,
+    ) -> Result<()> {
+        self.permits(actor)?;
+        let app = self.find_application(round_id, application)?;
+        park_review_domain::input::check_text("说明", note, true).map_err(StoreError::Domain)?;
+        self.write(actor, |tx| {
+            let now = tx.now();
+            let before: Option<(bool, String)> = tx
+                .tx
+                .query_row(
+                    "SELECT present, note FROM material_checks WHERE application_id = ?1 AND material = ?2",
+                    params![app.id.0, material.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            tx.tx.execute(
+                "INSERT INTO material_checks (application_id, material, present, note, checked_by, checked_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (application_id, material) DO UPDATE SET present = excluded.present,
+                    note = excluded.note, checked_by = excluded.checked_by, checked_at = excluded.checked_at",
+                params![app.id.0, material.as_str(), present, note.trim(), actor.name, now],
+            )?;
+            let (old_present, old_note) = before.unzip();
+            tx.audit_change(
+                "eligibility.material",
+                "application",
+                &app.uid.0,
+                json!({"material": material.number(), "name": material.name_zh()}),
+                json!({"present": old_present, "note": old_note}),
+                json!({"present": present, "note": note.trim()}),
+            )
+        })
     }
 
     /// Replaces a rule's computed result for one application, with a written reason. The

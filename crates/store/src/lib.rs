@@ -51,6 +51,7 @@ pub use backup::{
 };
 pub use catalog::RoundRubric;
 pub use demo::DemoLoaded;
+pub use eligibility::RecommendationInput;
 pub use error::{Result, StoreError};
 pub use experts::ExpertAdded;
 pub use ranking::{

@@ -282,6 +282,35 @@ impl Store {
             ));
         }
         let report = self.ranking(round_id)?;
+        // An application still 待补正 that would be selected once complete: finalising now
+        // would decide its place without its formal review.
+        {
+            let settings = self.ranking_settings(round_id)?;
+            let mut data = self.ranking_data(round_id, &settings)?;
+            let pending: Vec<String> = data
+                .applications
+                .iter_mut()
+                .filter(|a| a.formal_pending)
+                .map(|a| {
+                    a.eligible = true;
+                    a.code.clone()
+                })
+                .collect();
+            let would_be_selected: Vec<String> = rank_round(&data)
+                .selected
+                .into_iter()
+                .filter(|code| pending.contains(code))
+                .collect();
+            if !would_be_selected.is_empty() {
+                return Err(rule(
+                    ErrorCode::FormalReviewPending,
+                    format!(
+                        "申报 {} 的形式审查尚待补正，按其得分可能进入拟入选范围：请先完成其形式审查（核验材料、记录市级推荐和申报材料），或认定不通过，再确定排名。",
+                        would_be_selected.join("、")
+                    ),
+                ));
+            }
+        }
         if report.unresolved_outliers > 0 {
             return Err(rule(
                 ErrorCode::OutliersUnresolved,
@@ -416,7 +445,10 @@ impl Store {
                     park_name: r.get(2)?,
                     city: City::parse(&city).map_or("", |c| c.name_zh()).to_owned(),
                     registration_order: r.get(4)?,
-                    eligible: formal.get(&id) != Some(&RuleResult::Fail),
+                    // Ranked only once the formal review is complete and passed (issue 16: a
+                    // 待补正 application was ranked, selected and printed before).
+                    eligible: formal.get(&id) == Some(&RuleResult::Pass),
+                    formal_pending: formal.get(&id) == Some(&RuleResult::NeedsReview),
                     assigned: 0,
                     site: site.get(&id).cloned(),
                 });

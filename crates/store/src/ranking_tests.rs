@@ -571,3 +571,97 @@ fn submitted_scores_and_pledges_are_enforced_by_the_database() {
         before
     );
 }
+
+/// The gate (issue 16): an application whose formal review is still 待补正 is listed as such,
+/// never ranked or selected; finalising is refused while such an application could be selected
+/// once complete, and goes through once its review is complete.
+#[test]
+fn an_application_still_to_be_completed_is_not_ranked_and_holds_up_finalising() {
+    use park_review_domain::eligibility::Material;
+    use park_review_domain::{Coded, ErrorCode};
+    let (_dir, mut store, round) = scored_demo();
+    let last = store
+        .list_scores(round)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.submitted_at.is_none())
+        .unwrap();
+    store
+        .submit_scores(
+            &Actor::expert(&last.expert, Surface::Program),
+            &AssignmentKey::new(round, &last.expert, &last.application),
+            Some("同意"),
+        )
+        .unwrap();
+    for row in store.ranking(round).unwrap().rows {
+        for e in row
+            .experts
+            .iter()
+            .filter(|e| e.outlier.as_ref().is_some_and(|o| o.resolution.is_none()))
+        {
+            store
+                .resolve_outlier(
+                    &secretariat(),
+                    &AssignmentKey::new(round, &e.expert, &row.code),
+                    "confirmed",
+                    "已与专家核实",
+                )
+                .unwrap();
+        }
+    }
+    for app in store.list_applications(round).unwrap() {
+        let _ = store.set_site_score(&secretariat(), round, &app.code, 80.0, "纸质考察记录");
+    }
+    let settings = store.ranking_settings(round).unwrap();
+    store
+        .set_ranking_settings(
+            &secretariat(),
+            round,
+            settings.aggregation,
+            settings.material_weight,
+            settings.outlier_margin.to_f64(),
+            Some(2),
+            None,
+        )
+        .unwrap();
+    let first = store.ranking(round).unwrap().selected[0].clone();
+
+    // Its supporting materials turn out to be missing: 待补正, out of the ranking.
+    store
+        .check_material(
+            &secretariat(),
+            round,
+            &first,
+            Material::Supporting,
+            false,
+            "缺辅助材料",
+        )
+        .unwrap();
+    let report = store.ranking(round).unwrap();
+    let row = report.rows.iter().find(|r| r.code == first).unwrap();
+    assert!(row.formal_pending && !row.eligible, "{row:?}");
+    assert_eq!((row.rank, row.selected), (None, false));
+    assert!(!report.selected.contains(&first));
+    let err = store.finalise_ranking(&secretariat(), round).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::FormalReviewPending, "{err}");
+    assert!(err.to_string().contains(&first), "{err}");
+    assert!(store
+        .ranking_settings(round)
+        .unwrap()
+        .finalised_at
+        .is_none());
+
+    // Supplied and checked: ranked again, and the ranking can be finalised.
+    store
+        .check_material(
+            &secretariat(),
+            round,
+            &first,
+            Material::Supporting,
+            true,
+            "已补交",
+        )
+        .unwrap();
+    assert!(store.ranking(round).unwrap().selected.contains(&first));
+    store.finalise_ranking(&secretariat(), round).unwrap();
+}

@@ -353,6 +353,10 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
         "0018_settings.sql",
         "12de11d0891ebc9db7e4b7533a05d4cd5313cd75071ee7c54f367a8e74e50d36",
     ),
+    (
+        "0019_city_recommendation.sql",
+        "08517a9120f1a99627df3d4f1b1ec57dc12a4825970b1809c3bed2d524c5f983",
+    ),
 ];
 
 /// On an expert's copy (a review package) the secretariat's actions and its ungated reads of
@@ -689,8 +693,19 @@ mod eligibility {
         assert_eq!(rule(by_code("2026-ZH-01"), RuleId::C4), RuleResult::Fail);
         assert_eq!(
             rule(by_code("2026-SG-01"), RuleId::C2),
-            RuleResult::NeedsReview,
-            "300 亩 exactly, documents unchecked"
+            RuleResult::Pass,
+            "300 亩 exactly, the demo's documents checked"
+        );
+        // P3: Guangzhou may put forward two a year; its third is not recommended. P4: one
+        // application lacks its city's policy documents.
+        assert_eq!(
+            rule(by_code("2026-GZ-03"), RuleId::P3),
+            RuleResult::NeedsReview
+        );
+        assert_eq!(rule(by_code("2026-GZ-02"), RuleId::P3), RuleResult::Pass);
+        assert_eq!(
+            rule(by_code("2026-DG-01"), RuleId::P4),
+            RuleResult::NeedsReview
         );
         assert_eq!(
             rule(by_code("2026-SG-01"), RuleId::C3),
@@ -706,10 +721,11 @@ mod eligibility {
             failing,
             ["2026-GZ-03", "2026-FS-01", "2026-DG-01", "2026-ZH-01"]
         );
+        // The others' formal review is complete: documents checked, recommended, materials in.
         assert!(review
             .iter()
             .filter(|e| e.result != RuleResult::Fail)
-            .all(|e| e.result == RuleResult::NeedsReview));
+            .all(|e| e.result == RuleResult::Pass));
     }
 
     #[test]
@@ -833,7 +849,7 @@ mod editing {
         let review = store.eligibility(round).unwrap();
         let fs = review.iter().find(|e| e.code == "2026-FS-01").unwrap();
         let c2 = fs.rules.iter().find(|r| r.id == RuleId::C2).unwrap();
-        assert_eq!(c2.result, RuleResult::NeedsReview);
+        assert_eq!(c2.result, RuleResult::Pass, "300 亩, documents checked");
 
         let before = store.application_record(round, "2026-FS-01").unwrap();
         let mut taken = before.clone();
@@ -860,6 +876,22 @@ mod attachments {
 
     const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 
+    /// Every file under `dir`.
+    fn walk(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_owned()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                if entry.path().is_dir() {
+                    stack.push(entry.path());
+                } else {
+                    out.push(entry.path());
+                }
+            }
+        }
+        out
+    }
+
     #[test]
     fn a_pdf_is_stored_by_its_sha256_and_read_back_verified() {
         let (_dir, path) = temp_db();
@@ -875,7 +907,8 @@ mod attachments {
         );
         let (listed, bytes) = store.read_attachment(&added.uid.0).unwrap();
         assert_eq!((listed, bytes.as_slice()), (added.clone(), PDF));
-        assert_eq!(store.list_attachments(round, app).unwrap().len(), 1);
+        // Beside the demo's recommendation letter (P3).
+        assert_eq!(store.list_attachments(round, app).unwrap().len(), 2);
 
         let again = store
             .add_attachment(&secretariat(), round, app, "C2", "副本.pdf", PDF)
@@ -915,7 +948,12 @@ mod attachments {
             .unwrap_err();
         assert_eq!(empty.code(), ErrorCode::OutOfRange);
         assert_eq!(store.status().unwrap(), before);
-        assert!(!store.attachments_dir().exists(), "nothing was written");
+        let files = walk(&store.attachments_dir());
+        assert_eq!(
+            files.len(),
+            1,
+            "nothing was written beside the demo's letter: {files:?}"
+        );
     }
 }
 
@@ -939,4 +977,174 @@ fn the_systems_sqlite3_reads_the_schema() {
         "{text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// P3, the city's act, and P4's materials through the store (issue 16): recorded with the
+/// letter in one transaction; refused whole over the city's yearly number, with an order taken,
+/// with a letter that is not a PDF or image, and in a closed round.
+mod city_step {
+    use park_review_domain::eligibility::{Material, RuleId, RuleResult};
+    use park_review_domain::{Coded, ErrorCode};
+
+    use super::*;
+    use crate::RecommendationInput;
+
+    const LETTER: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+
+    fn input<'a>(order: u32, letter: Option<(&'a str, &'a [u8])>) -> RecommendationInput<'a> {
+        RecommendationInput {
+            opinion: "经审核，申报材料真实，同意推荐",
+            letter_date: "2026-9-15",
+            signatory: "广州市工业和信息化局 张某",
+            order,
+            letter,
+        }
+    }
+
+    fn p3(store: &Store, round: park_review_domain::ids::RoundId, code: &str) -> RuleResult {
+        let review = store.eligibility(round).unwrap();
+        let app = review.iter().find(|e| e.code == code).unwrap();
+        app.rules
+            .iter()
+            .find(|r| r.id == RuleId::P3)
+            .unwrap()
+            .result
+    }
+
+    #[test]
+    fn a_recommendation_is_the_citys_act_within_its_yearly_number() {
+        let (_dir, path) = temp_db();
+        let mut store = Store::open(&path).unwrap();
+        let round = store.load_demo(&Actor::system()).unwrap().round.id;
+        let before = store.status().unwrap();
+        let audit = store.verify_audit().unwrap().entries;
+
+        // Guangzhou has recommended two (its number, P2): a third is refused, nothing changed.
+        let err = store
+            .record_recommendation(
+                &secretariat(),
+                round,
+                "2026-GZ-03",
+                &input(1, Some(("推荐函.pdf", LETTER))),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::CityQuotaExceeded, "{err}");
+        assert!(err.to_string().contains("2026-GZ-01"), "{err}");
+        // A letter that is not a PDF or an image: refused before anything is recorded.
+        let err = store
+            .record_recommendation(
+                &secretariat(),
+                round,
+                "2026-GZ-01",
+                &input(1, Some(("推荐函.doc", b"PK\x03\x04"))),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::ImportMalformed, "{err}");
+        // An order given to another application of the city.
+        let err = store
+            .record_recommendation(&secretariat(), round, "2026-GZ-01", &input(2, None))
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::OutOfRange, "{err}");
+        assert!(err.to_string().contains("2026-GZ-02"), "{err}");
+        assert_eq!(store.status().unwrap(), before);
+        assert_eq!(store.verify_audit().unwrap().entries, audit);
+
+        // Withdrawn by the city, then recommended again with a new letter: recorded with its
+        // letter in one go, the date written one way, the order the one P2 counts by.
+        store
+            .conn()
+            .execute_batch(
+                "DELETE FROM attachments WHERE clause = 'P3' AND application_id = (SELECT id FROM applications WHERE code = '2026-FS-01');",
+            )
+            .unwrap();
+        assert_eq!(p3(&store, round, "2026-FS-01"), RuleResult::NeedsReview);
+        let made = store
+            .record_recommendation(
+                &secretariat(),
+                round,
+                "2026-FS-01",
+                &input(1, Some(("佛山推荐函.pdf", LETTER))),
+            )
+            .unwrap();
+        assert_eq!(made.letter_date, "2026-09-15");
+        assert_eq!(p3(&store, round, "2026-FS-01"), RuleResult::Pass);
+        let letters: Vec<_> = store
+            .list_attachments(round, "2026-FS-01")
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.clause == "P3")
+            .collect();
+        assert_eq!(letters.len(), 1);
+        assert_eq!(letters[0].file_name, "佛山推荐函.pdf");
+        // Over the city's number (FS: one a year): order 2 is refused.
+        let err = store
+            .record_recommendation(&secretariat(), round, "2026-FS-01", &input(2, None))
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::OutOfRange, "{err}");
+
+        // A closed round takes no recommendation.
+        store
+            .conn()
+            .execute(
+                "UPDATE rounds SET status = 'closed' WHERE id = ?1",
+                [round.0],
+            )
+            .unwrap();
+        assert!(store
+            .record_recommendation(&secretariat(), round, "2026-FS-01", &input(1, None))
+            .is_err());
+    }
+
+    #[test]
+    fn a_missing_material_keeps_the_formal_review_to_be_completed() {
+        let (_dir, path) = temp_db();
+        let mut store = Store::open(&path).unwrap();
+        let round = store.load_demo(&Actor::system()).unwrap().round.id;
+        let overall = |store: &Store| {
+            store
+                .eligibility(round)
+                .unwrap()
+                .into_iter()
+                .find(|e| e.code == "2026-SG-01")
+                .unwrap()
+                .result
+        };
+        assert_eq!(overall(&store), RuleResult::Pass);
+        store
+            .check_material(
+                &secretariat(),
+                round,
+                "2026-SG-01",
+                Material::PolicyDocuments,
+                false,
+                "市政策文件未附",
+            )
+            .unwrap();
+        assert_eq!(overall(&store), RuleResult::NeedsReview);
+        let log = store.verify_audit().unwrap();
+        assert!(log.broken.is_none());
+        store
+            .check_material(
+                &secretariat(),
+                round,
+                "2026-SG-01",
+                Material::PolicyDocuments,
+                true,
+                "已补交",
+            )
+            .unwrap();
+        assert_eq!(overall(&store), RuleResult::Pass);
+        // Control characters in the note are refused like every imported text.
+        let err = store
+            .check_material(
+                &secretariat(),
+                round,
+                "2026-SG-01",
+                Material::Supporting,
+                true,
+                "\u{202e}反",
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::ImportMalformed, "{err}");
+    }
 }

@@ -51,8 +51,11 @@ pub const INNOVATION_KIND: &[(&str, &str)] = &[
 pub const PARTNER_KIND: &[(&str, &str)] = &[
     ("高校", "university"),
     ("科研院所", "institute"),
-    ("人工智能龙头企业", "leading_enterprise"),
+    ("人工智能领军企业", "leading_enterprise"),
 ];
+/// Labels earlier templates offered, still read: the first template said 龙头 where the guide
+/// (C4) says 领军.
+pub const FORMER_LABELS: &[(&str, &str)] = &[("人工智能龙头企业", "leading_enterprise")];
 pub const SERVICE_KIND: &[(&str, &str)] = &[
     ("创业投资基金", "venture_fund"),
     ("融资服务", "financing"),

@@ -216,6 +216,11 @@ fn convert(cell: &Data, column: &Column) -> Result<Option<Value>, (ErrorCode, St
             options
                 .iter()
                 .find(|(label, code)| *label == text || *code == text)
+                .or_else(|| {
+                    crate::columns::FORMER_LABELS.iter().find(|(label, code)| {
+                        *label == text && options.iter().any(|(_, c)| c == code)
+                    })
+                })
                 .map(|(_, code)| Some(Value::String((*code).to_owned())))
                 .ok_or_else(|| {
                     let allowed: Vec<_> = options.iter().map(|(label, _)| *label).collect();

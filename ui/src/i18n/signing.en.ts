@@ -30,6 +30,8 @@ export default {
     unresolved: '{n} outliers are unresolved: click a red expert total to record how it was resolved before finalising.',
     rank: 'Rank',
     ineligible: 'Ineligible',
+    formalPending: 'Formal review open',
+    formalPendingHint: 'The formal review is not complete (documents, the city’s recommendation or materials): ranked only once complete and passed. Click to open the formal review.',
     incomplete: 'Incomplete',
     experts: 'Expert totals',
     material: 'Material',

@@ -30,6 +30,8 @@ export default {
     unresolved: '有 {n} 个离群分未处理：点击红色的专家评分记录处理方式，处理后才能确定排名。',
     rank: '名次',
     ineligible: '形审未通过',
+    formalPending: '形审待补正',
+    formalPendingHint: '形式审查尚未完成（待核验材料、市级推荐或申报材料）：完成并通过后才参加排名。点击前往形式审查。',
     incomplete: '待补得分',
     experts: '各专家合计分',
     material: '资料评审',

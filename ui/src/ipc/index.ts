@@ -46,6 +46,9 @@ import type { DemoLoaded } from './bindings/DemoLoaded'
 import type { Eligibility } from './bindings/Eligibility'
 import type { ExportedFile } from './bindings/ExportedFile'
 import type { RuleId } from './bindings/RuleId'
+import type { CityRecommendation } from './bindings/CityRecommendation'
+import type { Material } from './bindings/Material'
+import type { MaterialCheck } from './bindings/MaterialCheck'
 import type { RuleOutcome } from './bindings/RuleOutcome'
 import type { RuleResult } from './bindings/RuleResult'
 import type { ErrorCode } from './bindings/ErrorCode'
@@ -86,6 +89,9 @@ import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  CityRecommendation,
+  Material,
+  MaterialCheck,
   AuditCheck,
   BackupState,
   BackupInfo,
@@ -245,6 +251,22 @@ export const api = {
     call<null>('override_rule', { roundId, applicationCode, rule, result, reason }),
   checkDocuments: (roundId: number, applicationCode: string, rule: RuleId, note: string) =>
     call<null>('check_documents', { roundId, applicationCode, rule, note }),
+  /** P3: the city's recommendation, with its letter (stored with it, in one transaction). */
+  recordRecommendation: (
+    roundId: number,
+    code: string,
+    fields: { opinion: string; letter_date: string; signatory: string; order: number },
+    letter: { name: string; bytes: Uint8Array } | null,
+  ) =>
+    callRaw<CityRecommendation>('record_recommendation', letter?.bytes ?? new Uint8Array(), {
+      'x-round-id': String(roundId),
+      'x-code': encodeURIComponent(code),
+      'x-file-name': encodeURIComponent(letter?.name ?? ''),
+      'x-fields': encodeURIComponent(JSON.stringify(fields)),
+    }),
+  /** P4: one material present or missing. */
+  checkMaterial: (roundId: number, applicationCode: string, material: Material, present: boolean, note: string) =>
+    call<null>('check_material', { roundId, applicationCode, material, present, note }),
 
   // Material review (资料评审)
   roundRubric: (roundId: number) => call<RoundRubric>('round_rubric', { roundId }),

@@ -3,7 +3,7 @@ import type { Eligibility, RuleResult } from '../ipc'
 import { countResults, filterReview, resultTagType } from './eligibility'
 
 const app = (code: string, city: string, result: RuleResult): Eligibility => ({
-  code, park_name: code, city, result, rules: [], discrepancies: [],
+  code, park_name: code, city, result, rules: [], discrepancies: [], recommendation: null, letter_attached: false, materials: {},
 })
 
 const review = [app('A', '广州市', 'fail'), app('B', '广州市', 'pass'), app('C', '韶关市', 'needs_review'), app('D', '韶关市', 'fail')]

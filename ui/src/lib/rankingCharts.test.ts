@@ -3,7 +3,7 @@ import type { RankingReport, RankingRow } from '../ipc'
 import { leniency, radarData, spreadSeries } from './rankingCharts'
 
 const row = (code: string, material: number | null, experts: Array<[string, number]>): RankingRow => ({
-  rank: null, code, park_name: code, city: '广州市', registration_order: 1, eligible: true,
+  rank: null, code, park_name: code, city: '广州市', registration_order: 1, eligible: true, formal_pending: false,
   material_score: material, site_score: null, site_record_ref: null, comprehensive_score: null,
   incomplete: true, selected: false, tie_break: null, industrial_base: null,
   submitted: experts.length, assigned: experts.length,

@@ -65,8 +65,10 @@ pub struct ApplicationScores {
     pub park_name: String,
     pub city: String,
     pub registration_order: u32,
-    /// The formal review (形式审查) did not fail.
+    /// The formal review (形式审查) is complete and passed: only such an application is ranked.
     pub eligible: bool,
+    /// The formal review is not complete (待补正): not ranked, listed as such.
+    pub formal_pending: bool,
     /// Experts assigned (submitted or not).
     pub assigned: u32,
     pub site: Option<SiteScore>,
@@ -163,8 +165,11 @@ pub struct RankingRow {
     pub park_name: String,
     pub city: String,
     pub registration_order: u32,
-    /// Did not fail the formal review (形式审查).
+    /// Passed the formal review (形式审查), complete: only such a row is ranked.
     pub eligible: bool,
+    /// The formal review is still 待补正 (something to check or supply): not ranked until it is
+    /// complete and passed.
+    pub formal_pending: bool,
     pub material_score: Option<Points>,
     pub site_score: Option<Points>,
     pub site_record_ref: Option<String>,
@@ -312,6 +317,7 @@ pub fn rank_round(data: &RoundScores) -> RoundRanking {
             city: app.city.clone(),
             registration_order: app.registration_order,
             eligible: app.eligible,
+            formal_pending: app.formal_pending,
             material_score: material.map(points),
             site_score: app.site.as_ref().map(|s| points(s.centi)),
             site_record_ref: app.site.as_ref().map(|s| s.record_ref.clone()),

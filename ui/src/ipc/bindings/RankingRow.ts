@@ -6,9 +6,14 @@ import type { TieBreak } from "./TieBreak";
 
 export type RankingRow = { rank: number | null, code: string, park_name: string, city: string, registration_order: number, 
 /**
- * Did not fail the formal review (形式审查).
+ * Passed the formal review (形式审查), complete: only such a row is ranked.
  */
-eligible: boolean, material_score: Points | null, site_score: Points | null, site_record_ref: string | null, comprehensive_score: Points | null, 
+eligible: boolean, 
+/**
+ * The formal review is still 待补正 (something to check or supply): not ranked until it is
+ * complete and passed.
+ */
+formal_pending: boolean, material_score: Points | null, site_score: Points | null, site_record_ref: string | null, comprehensive_score: Points | null, 
 /**
  * Eligible but without a material or site score yet.
  */

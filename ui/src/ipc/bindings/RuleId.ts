@@ -3,4 +3,4 @@
 /**
  * The rules of the formal review.
  */
-export type RuleId = "C1" | "C2" | "C3" | "C4" | "C5" | "C6" | "C7" | "P2";
+export type RuleId = "C1" | "C2" | "C3" | "C4" | "C5" | "C6" | "C7" | "P2" | "P3" | "P4";
