@@ -179,6 +179,21 @@ pub async fn list_rounds(state: State<'_, AppState>) -> Result<Vec<Round>, Coded
     with_store(&state, |store| Ok(store.list_rounds()?)).await
 }
 
+/// P1: a supplementary round (补充批次) with its reason, as `round create --supplementary`.
+#[tauri::command]
+pub async fn create_supplementary_round(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    year: i32,
+    kind: RoundKind,
+    reason: String,
+) -> Result<Round, CodedError> {
+    write_store(&app, &state, Entity::Round, move |store| {
+        Ok(store.create_supplementary_round(&app_actor(), year, kind, &reason)?)
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn create_round(
     app: AppHandle,

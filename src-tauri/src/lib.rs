@@ -54,6 +54,7 @@ pub fn run() {
             commands::status,
             commands::list_rounds,
             commands::create_round,
+            commands::create_supplementary_round,
             commands::load_demo,
             commands::list_applications,
             commands::list_panel,

@@ -346,3 +346,183 @@ fn the_formal_review_pdf_embeds_a_subset_font_and_reads_as_chinese_text() {
         );
     }
 }
+
+/// P1 (原则上每年集中申报1次): a second round of a year is a supplementary round with its reason,
+/// and P2 counts a city's applications across the year's rounds — Guangzhou's two in the
+/// regular round leave none for the supplementary one, Shaoguan's place is still free; the city
+/// cannot recommend past its yearly number in either round.
+#[test]
+fn a_supplementary_round_needs_a_reason_and_p2_counts_the_whole_year() {
+    let sb = Sandbox::new();
+    sb.cli_json("demo");
+    let exported = sb.path("demo-apps.json");
+    sb.json(&[
+        "application",
+        "export",
+        "--round",
+        "DEMO-2026",
+        "--out",
+        &exported,
+        "--json",
+    ]);
+    let all: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&exported).unwrap()).unwrap();
+    let pick = |codes: &[&str], name: &str| {
+        let chosen: Vec<&Value> = all
+            .iter()
+            .filter(|a| codes.contains(&a["code"].as_str().unwrap()))
+            .collect();
+        let path = sb.path(name);
+        std::fs::write(&path, serde_json::to_string(&chosen).unwrap()).unwrap();
+        path
+    };
+    sb.cli_json("round create --year 2026 --kind designation");
+    let regular = pick(&["2026-GZ-01", "2026-GZ-02"], "regular.json");
+    sb.json(&[
+        "application",
+        "import",
+        &regular,
+        "--round",
+        "2026-SB",
+        "--json",
+    ]);
+
+    // A second round of the year: refused as such, and a supplementary one needs its reason.
+    assert_eq!(
+        error_code(
+            &sb,
+            &["round", "create", "--year", "2026", "--kind", "designation"]
+        ),
+        "ROUND_EXISTS"
+    );
+    let out = sb.run(&["round", "create", "--year", "2026", "--kind", "designation"]);
+    assert!(stderr(&out).contains("补充批次"), "{}", stderr(&out));
+    assert_eq!(
+        error_code(
+            &sb,
+            &[
+                "round",
+                "create",
+                "--year",
+                "2026",
+                "--kind",
+                "designation",
+                "--supplementary",
+                "--reason",
+                " "
+            ]
+        ),
+        "OUT_OF_RANGE"
+    );
+    let round = sb.json(&[
+        "round",
+        "create",
+        "--year",
+        "2026",
+        "--kind",
+        "designation",
+        "--supplementary",
+        "--reason",
+        "受台风影响，部分地市未能按期报送",
+        "--json",
+    ]);
+    assert_eq!(round["code"], "2026-SB-B2");
+    assert_eq!(
+        round["supplementary_reason"],
+        "受台风影响，部分地市未能按期报送"
+    );
+    let later = pick(&["2026-GZ-03", "2026-SG-01"], "supplementary.json");
+    sb.json(&[
+        "application",
+        "import",
+        &later,
+        "--round",
+        "2026-SB-B2",
+        "--json",
+    ]);
+
+    let review = sb.json(&["eligibility", "--round", "2026-SB-B2", "--json"]);
+    assert_eq!(rule_result(&review, "2026-GZ-03", "P2"), "fail");
+    assert_eq!(rule_result(&review, "2026-SG-01", "P2"), "pass");
+    let gz = review
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "2026-GZ-03")
+        .unwrap();
+    let p2 = gz["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "P2")
+        .unwrap();
+    assert!(
+        p2["detail"]
+            .as_str()
+            .unwrap()
+            .contains("本年度此前批次已申报 2 个"),
+        "{p2}"
+    );
+
+    // The city recommends its two in the regular round; a third, in the supplementary round,
+    // is refused with the code, naming the two.
+    for (app, order) in [("2026-GZ-01", "1"), ("2026-GZ-02", "2")] {
+        sb.json(&[
+            "application",
+            "recommend",
+            "--round",
+            "2026-SB",
+            "--application",
+            app,
+            "--opinion",
+            "同意推荐",
+            "--date",
+            "2026-09-01",
+            "--signatory",
+            "广州市工业和信息化局",
+            "--order",
+            order,
+            "--json",
+        ]);
+    }
+    let out = sb.run(&[
+        "application",
+        "recommend",
+        "--round",
+        "2026-SB-B2",
+        "--application",
+        "2026-GZ-03",
+        "--opinion",
+        "同意推荐",
+        "--date",
+        "2026-10-01",
+        "--signatory",
+        "广州市工业和信息化局",
+        "--order",
+        "1",
+    ]);
+    assert!(
+        stderr(&out).contains("[CITY_QUOTA_EXCEEDED]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("2026-GZ-02"), "{}", stderr(&out));
+    // The demo round of the same year counts for nothing here (its recommendations are its own).
+    sb.json(&[
+        "application",
+        "recommend",
+        "--round",
+        "2026-SB-B2",
+        "--application",
+        "2026-SG-01",
+        "--opinion",
+        "同意推荐",
+        "--date",
+        "2026-10-01",
+        "--signatory",
+        "韶关市工业和信息化局",
+        "--order",
+        "1",
+        "--json",
+    ]);
+}

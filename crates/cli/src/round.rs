@@ -16,6 +16,12 @@ pub enum RoundCommand {
         /// designation（申报评审）或 annual_assessment（年度考核）
         #[arg(long)]
         kind: String,
+        /// 补充批次（P1：原则上每年集中申报1次）：当年已有批次时再开一次，须用 --reason 写明理由
+        #[arg(long, requires = "reason")]
+        supplementary: bool,
+        /// 补充批次的理由，记入批次和审计日志
+        #[arg(long, value_name = "T", requires = "supplementary")]
+        reason: Option<String>,
     },
     /// 列出所有批次
     List,
@@ -38,11 +44,24 @@ pub enum RoundCommand {
 
 pub fn run(cli: &Cli, command: &RoundCommand) -> Outcome {
     match command {
-        RoundCommand::Create { year, kind } => {
+        RoundCommand::Create {
+            year,
+            kind,
+            supplementary,
+            reason,
+        } => {
             let kind = RoundKind::parse(kind).map_err(StoreError::from)?;
-            let round = cli
-                .store()?
-                .create_round(&CALLER.secretariat(), *year, kind)?;
+            let mut store = cli.store()?;
+            let round = if *supplementary {
+                store.create_supplementary_round(
+                    &CALLER.secretariat(),
+                    *year,
+                    kind,
+                    reason.as_deref().unwrap_or_default(),
+                )?
+            } else {
+                store.create_round(&CALLER.secretariat(), *year, kind)?
+            };
             cli.emit(&round, |r| {
                 crate::say!(
                     "已创建批次 {}：{}（id {}，状态 草稿）",

@@ -627,6 +627,16 @@ fn normalise_name(name: &str) -> String {
 /// P2 for a round: per city, the applications within the quota by recommendation order (ties
 /// by registration order) pass; the rest fail. Input: `(index, city, rank, registration order)`.
 pub fn evaluate_quota(apps: &[(usize, City, u32, u32)]) -> BTreeMap<usize, (RuleResult, String)> {
+    evaluate_quota_in_year(apps, &BTreeMap::new())
+}
+
+/// P2 counted per year (the guide: 每年申报数量): `used` holds, per city, the applications the
+/// year's earlier rounds of the same kind already counted (a supplementary round, P1); this
+/// round has what is left.
+pub fn evaluate_quota_in_year(
+    apps: &[(usize, City, u32, u32)],
+    used: &BTreeMap<City, u32>,
+) -> BTreeMap<usize, (RuleResult, String)> {
     let mut by_city: BTreeMap<City, Vec<(usize, u32, u32)>> = BTreeMap::new();
     for &(index, city, rank, order) in apps {
         by_city.entry(city).or_default().push((index, rank, order));
@@ -634,13 +644,20 @@ pub fn evaluate_quota(apps: &[(usize, City, u32, u32)]) -> BTreeMap<usize, (Rule
     let mut out = BTreeMap::new();
     for (city, mut entries) in by_city {
         entries.sort_by_key(|&(_, rank, order)| (rank, order));
-        let quota = city.yearly_quota() as usize;
+        let yearly = city.yearly_quota() as usize;
+        let earlier = used.get(&city).copied().unwrap_or(0) as usize;
+        let quota = yearly.saturating_sub(earlier);
         let total = entries.len();
         for (position, (index, rank, _)) in entries.into_iter().enumerate() {
             let within = position < quota;
             let detail = format!(
-                "{}本批次申报 {total} 个，每年申报数量不超过 {quota} 个；本申报推荐顺序第 {rank}{}",
+                "{}本批次申报 {total} 个{}，每年申报数量不超过 {yearly} 个；本申报推荐顺序第 {rank}{}",
                 city.name_zh(),
+                if earlier > 0 {
+                    format!("（本年度此前批次已申报 {earlier} 个）")
+                } else {
+                    String::new()
+                },
                 if within {
                     "，在申报数量之内"
                 } else {
@@ -696,6 +713,8 @@ pub struct RoundResults {
     /// Per application as added: C1–C7 combined as decided, the P2 override if any, and what
     /// the quota needs (city, recommendation rank, registration order).
     apps: Vec<(RuleResult, Option<RuleResult>, City, u32, u32)>,
+    /// P2: per city, what the year's earlier rounds already counted.
+    pub used: BTreeMap<City, u32>,
 }
 
 impl RoundResults {
@@ -718,13 +737,14 @@ impl RoundResults {
 
     /// The overall results, in the order the applications were added.
     pub fn finish(self) -> Vec<RuleResult> {
-        let quota = evaluate_quota(
+        let quota = evaluate_quota_in_year(
             &self
                 .apps
                 .iter()
                 .enumerate()
                 .map(|(i, a)| (i, a.2, a.3, a.4))
                 .collect::<Vec<_>>(),
+            &self.used,
         );
         self.apps
             .iter()
@@ -737,12 +757,21 @@ impl RoundResults {
 /// The formal review of a whole round: C1–C7 per application, P2 across the round, then the
 /// recorded document checks and overrides. `apps` holds `(record, registration order, records)`.
 pub fn review_round(apps: &[(ApplicationRecord, u32, ReviewRecords)]) -> Vec<Eligibility> {
+    review_round_in_year(apps, &BTreeMap::new())
+}
+
+/// [`review_round`] for a round that is not its year's first (P1): `used` holds, per city, the
+/// applications the year's earlier rounds already counted toward P2.
+pub fn review_round_in_year(
+    apps: &[(ApplicationRecord, u32, ReviewRecords)],
+    used: &BTreeMap<City, u32>,
+) -> Vec<Eligibility> {
     let quota_input: Vec<_> = apps
         .iter()
         .enumerate()
         .map(|(i, (app, order, _))| (i, app.city, app.city_recommendation_rank, *order))
         .collect();
-    let quota = evaluate_quota(&quota_input);
+    let quota = evaluate_quota_in_year(&quota_input, used);
     apps.iter()
         .enumerate()
         .map(|(i, (app, _, records))| {

@@ -28,6 +28,9 @@ pub struct Round {
     pub recuse_same_city: bool,
     /// The SHA-256 of the rubric, recorded when the round opened; none while a draft.
     pub rubric_sha256: Option<String>,
+    /// A supplementary round of its year (P1: 原则上每年集中申报1次 — in principle once a year):
+    /// why it was opened. None for the year's regular round.
+    pub supplementary_reason: Option<String>,
 }
 
 /// The kind of an innovation service platform (C4).

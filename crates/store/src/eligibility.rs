@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use park_review_domain::eligibility::{
-    review_round, CityRecommendation, DocumentCheck, Eligibility, Material, MaterialCheck,
+    review_round_in_year, CityRecommendation, DocumentCheck, Eligibility, Material, MaterialCheck,
     ReviewRecords, RoundResults, RuleId, RuleOverride, RuleResult, RULES_FINGERPRINT,
 };
 use park_review_domain::ids::{ApplicationId, RoundId};
@@ -36,6 +36,9 @@ impl Store {
     /// stamped with the generation read *before* the facts, and with [`RULES_FINGERPRINT`].
     /// A stale stamp can only cause a recomputation, never a stale answer.
     pub fn formal_review_results(&self, round_id: RoundId) -> Result<HashMap<i64, RuleResult>> {
+        // A supplementary round's P2 depends on the year's earlier rounds, which its stamp does
+        // not follow: such a round is always computed afresh (they are small).
+        let used = self.quota_used_before(round_id)?;
         let conn = self.conn();
         let fingerprint = format!("{RULES_FINGERPRINT:016x}");
         let generation: i64 = conn.query_row(
@@ -49,7 +52,7 @@ impl Store {
             params![round_id.0, generation, fingerprint],
             |r| r.get(0),
         )?;
-        if current {
+        if current && used.is_none() {
             let mut stmt = conn.prepare_cached(
                 "SELECT application_id, result FROM formal_review_cache WHERE round_id = ?1",
             )?;
@@ -71,6 +74,7 @@ impl Store {
         let none = ReviewRecords::default();
         let mut ids = Vec::new();
         let mut results = RoundResults::default();
+        results.used = used.clone().unwrap_or_default();
         self.for_each_application_record(round_id, |id, record, order| {
             results.add(&record, order, reviews.get(&id).unwrap_or(&none));
             ids.push(id.0);
@@ -78,7 +82,9 @@ impl Store {
         })?;
         let out: HashMap<i64, RuleResult> = ids.into_iter().zip(results.finish()).collect();
         // Storing is best effort: a database opened read-only, or busy, still gets its answer.
-        let _ = self.store_formal_review_cache(round_id, generation, &fingerprint, &out);
+        if used.is_none() {
+            let _ = self.store_formal_review_cache(round_id, generation, &fingerprint, &out);
+        }
         Ok(out)
     }
 
@@ -121,12 +127,52 @@ impl Store {
             .into_iter()
             .map(|(id, record, order)| (record, order, reviews.remove(&id).unwrap_or_default()))
             .collect();
-        let mut reviewed = review_round(&input);
+        let used = self.quota_used_before(round_id)?.unwrap_or_default();
+        let mut reviewed = review_round_in_year(&input, &used);
         let mut found = self.round_discrepancies(round_id)?;
         for review in &mut reviewed {
             review.discrepancies = found.remove(&review.code).unwrap_or_default();
         }
         Ok(reviewed)
+    }
+
+    /// P2 per year (P1's supplementary rounds): per city, the applications the year's earlier
+    /// rounds of the same kind counted toward the city's number (at most the number). None for
+    /// the year's first round, or the demo round.
+    fn quota_used_before(
+        &self,
+        round_id: RoundId,
+    ) -> Result<Option<std::collections::BTreeMap<park_review_domain::City, u32>>> {
+        let round = self.round(round_id)?;
+        let mut stmt = self.conn().prepare(
+            "SELECT a.city, count(*) FROM applications a JOIN rounds o ON o.id = a.round_id
+             WHERE o.year = ?1 AND o.kind = ?2 AND o.is_demo = 0 AND o.id < ?3
+               AND (SELECT is_demo FROM rounds WHERE id = ?3) = 0
+             GROUP BY a.city",
+        )?;
+        let earlier: Vec<(String, u32)> = stmt
+            .query_map(params![round.year, round.kind.as_str(), round_id.0], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let has_earlier: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM rounds WHERE year = ?1 AND kind = ?2 AND is_demo = 0 AND id < ?3)
+                AND (SELECT is_demo FROM rounds WHERE id = ?3) = 0",
+            params![round.year, round.kind.as_str(), round_id.0],
+            |r| r.get(0),
+        )?;
+        if !has_earlier {
+            return Ok(None);
+        }
+        Ok(Some(
+            earlier
+                .into_iter()
+                .filter_map(|(city, n)| {
+                    let city = park_review_domain::City::parse(&city).ok()?;
+                    Some((city, n.min(city.yearly_quota())))
+                })
+                .collect(),
+        ))
     }
 
     /// The document checks and overrides people recorded, per application of the round.
@@ -328,10 +374,17 @@ impl Store {
             .prepare(
                 "SELECT a.code, r.recommendation_order FROM city_recommendations r
                  JOIN applications a ON a.id = r.application_id JOIN rounds o ON o.id = a.round_id
-                 WHERE o.year = ?1 AND o.kind = ?2 AND a.city = ?3 AND a.id <> ?4",
+                 WHERE o.year = ?1 AND o.kind = ?2 AND a.city = ?3 AND a.id <> ?4
+                   AND o.is_demo = (SELECT is_demo FROM rounds WHERE id = ?5)",
             )?
             .query_map(
-                params![round.year, round.kind.as_str(), city.code(), app.id.0],
+                params![
+                    round.year,
+                    round.kind.as_str(),
+                    city.code(),
+                    app.id.0,
+                    round_id.0
+                ],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?
             .collect::<rusqlite::Result<_>>()?;

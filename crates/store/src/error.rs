@@ -33,7 +33,7 @@ pub enum StoreError {
         key: String,
         hint: String,
     },
-    #[error("{year} 年的{kind}批次已经存在（编号 {code}），不能重复创建。")]
+    #[error("{year} 年的{kind}批次已经存在（编号 {code}），不能重复创建。申报指南规定“原则上每年集中申报1次”；确需再开一次时，请创建补充批次并写明理由。")]
     RoundExists {
         year: i32,
         kind: &'static str,

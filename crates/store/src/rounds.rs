@@ -12,7 +12,7 @@ use crate::{Store, WriteTx};
 
 const ROUND_COLUMNS: &str = "id, uid, code, year, kind, status, title, created_at,
      experts_per_application, recuse_same_city,
-     (SELECT frozen_sha256 FROM rubrics WHERE rubrics.round_id = rounds.id)";
+     (SELECT frozen_sha256 FROM rubrics WHERE rubrics.round_id = rounds.id), supplementary_reason";
 
 fn round_from_row(row: &Row<'_>) -> rusqlite::Result<Round> {
     let kind: String = row.get(4)?;
@@ -30,10 +30,70 @@ fn round_from_row(row: &Row<'_>) -> rusqlite::Result<Round> {
         experts_per_application: row.get(8)?,
         recuse_same_city: row.get(9)?,
         rubric_sha256: row.get(10)?,
+        supplementary_reason: row.get(11)?,
     })
 }
 
 impl Store {
+    /// A supplementary round (补充批次) of a year whose regular round of that kind exists: P1 says
+    /// 原则上每年集中申报1次 — in principle one application window a year — so another needs its
+    /// reason, recorded with the round and in the audit log. Its code is the regular one with
+    /// `-B2`, `-B3`…; P2 counts a city's applications across the year's rounds.
+    pub fn create_supplementary_round(
+        &mut self,
+        actor: &crate::Actor,
+        year: i32,
+        kind: RoundKind,
+        reason: &str,
+    ) -> Result<Round> {
+        self.permits(actor)?;
+        validate_year(year)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(park_review_domain::DomainError::OutOfRange {
+                field: "补充批次的理由".into(),
+                value: "（空）".into(),
+                rule: "申报指南规定“原则上每年集中申报1次”，补充批次须写明理由".into(),
+            }
+            .into());
+        }
+        park_review_domain::input::check_text("补充批次的理由", reason, true)?;
+        let siblings: i64 = self.conn().query_row(
+            "SELECT count(*) FROM rounds WHERE year = ?1 AND kind = ?2 AND is_demo = 0",
+            params![year, kind.as_str()],
+            |r| r.get(0),
+        )?;
+        if siblings == 0 {
+            return Err(StoreError::Conflict(format!(
+                "{year} 年还没有{}批次：请先创建当年的批次，补充批次只在其后开设。",
+                kind.name_zh()
+            )));
+        }
+        let code = format!("{}-B{}", round_code(year, kind), siblings + 1);
+        let title = format!("{}（补充批次）", round_title(year, kind));
+        self.write(actor, |tx| {
+            let uid = tx.new_uid();
+            let now = tx.now();
+            tx.tx.execute(
+                "INSERT INTO rounds (uid, code, year, kind, title, is_demo, supplementary_reason, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?7)",
+                params![uid, code, year, kind.as_str(), title, reason, now],
+            )?;
+            let id = RoundId(tx.tx.last_insert_rowid());
+            tx.audit(
+                "round.create",
+                "round",
+                &uid,
+                json!({"code": code, "year": year, "kind": kind.as_str(), "supplementary_reason": reason}),
+            )?;
+            if kind == RoundKind::Designation {
+                crate::inspection::insert_checklist(tx, id, &crate::inspection::default_checklist())?;
+            }
+            Ok(())
+        })?;
+        self.find_round(&code)
+    }
+
     /// Creates a round in status draft. One round per year and kind, except the demo round.
     pub fn create_round(
         &mut self,
@@ -191,6 +251,7 @@ pub(crate) fn insert_round(
         experts_per_application: park_review_domain::assignment::DEFAULT_PER_APPLICATION,
         recuse_same_city: true,
         rubric_sha256: None,
+        supplementary_reason: None,
     })
 }
 

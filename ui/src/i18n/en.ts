@@ -55,6 +55,10 @@ const en: typeof zh = {
     kind: 'Kind',
     createAction: 'Create round',
     created: 'Round {code} created',
+    supplementaryTitle: 'Open a supplementary round',
+    supplementaryPrompt: 'The {kind} round of {year} exists already ({code}). The guide says applications are collected “in principle once a year”; to open a supplementary round, give the reason (kept with the round and in the audit log):',
+    supplementaryAction: 'Open supplementary round',
+    supplementaryReasonRequired: 'Give the reason for a supplementary round',
   },
   home: {
     scoresSubmitted: 'Scores submitted',

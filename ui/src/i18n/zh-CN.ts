@@ -53,6 +53,10 @@ export default {
     kind: '批次类型',
     createAction: '创建批次',
     created: '已创建批次 {code}',
+    supplementaryTitle: '开设补充批次',
+    supplementaryPrompt: '{year} 年的{kind}批次已经存在（{code}）。申报指南规定“原则上每年集中申报1次”；确需再开一次补充批次，请写明理由（记入批次和审计日志）：',
+    supplementaryAction: '开设补充批次',
+    supplementaryReasonRequired: '请写明开设补充批次的理由',
   },
   home: {
     scoresSubmitted: '已提交评分',

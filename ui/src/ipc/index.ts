@@ -219,6 +219,9 @@ export const api = {
   status: () => call<Status>('status'),
   listRounds: () => call<Round[]>('list_rounds'),
   createRound: (year: number, kind: RoundKind) => call<Round>('create_round', { year, kind }),
+  /** P1: a supplementary round of a year whose round exists, with the reason. */
+  createSupplementaryRound: (year: number, kind: RoundKind, reason: string) =>
+    call<Round>('create_supplementary_round', { year, kind, reason }),
   loadDemo: () => call<DemoLoaded>('load_demo'),
   listApplications: (roundId: number) => call<ApplicationSummary[]>('list_applications', { roundId }),
   listPanel: (roundId: number) => call<Expert[]>('list_panel', { roundId }),

@@ -31,4 +31,9 @@ recuse_same_city: boolean,
 /**
  * The SHA-256 of the rubric, recorded when the round opened; none while a draft.
  */
-rubric_sha256: string | null, };
+rubric_sha256: string | null, 
+/**
+ * A supplementary round of its year (P1: 原则上每年集中申报1次 — in principle once a year):
+ * why it was opened. None for the year's regular round.
+ */
+supplementary_reason: string | null, };
