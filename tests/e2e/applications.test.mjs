@@ -131,5 +131,18 @@ test('create a round, import applications from JSON, open one', async () => {
     execFileSync(CLI, ['--db', check, 'round', 'create', '--year', '2026', '--kind', 'designation'])
     const imported = JSON.parse(execFileSync(CLI, ['--db', check, 'application', 'import', exported, '--round', '2026-SB', '--json']).toString())
     assert.equal(imported.imported, 10)
+
+    // P1: a second round of the same year is offered as a supplementary round, with a reason.
+    await app.click('[data-testid="nav-home"]')
+    await app.clickUntil('[data-testid="new-round"]', 'the new-round dialog', `return !!document.querySelector('.el-dialog [data-testid="create-round"]')?.offsetParent`)
+    await app.click('.el-dialog [data-testid="create-round"]')
+    await app.waitForText('原则上每年集中申报1次')
+    await app.type('.supplementary-prompt textarea', '部分地市因台风未能按期报送')
+    await app.screenshot('supplementary-round-prompt')
+    await app.confirmMessageBox()
+    await app.waitForText('已创建批次 ' + new Date().getFullYear() + '-SB-B2')
+    const rounds = JSON.parse(execFileSync(CLI, ['--db', app.db, 'round', 'list', '--json']).toString())
+    const supplementary = rounds.find((r) => r.code.endsWith('-SB-B2'))
+    assert.equal(supplementary.supplementary_reason, '部分地市因台风未能按期报送')
   })
 })
