@@ -10,12 +10,13 @@ import { CLI, withApp } from './harness.mjs'
 const cli = (db, ...args) => JSON.parse(execFileSync(CLI, ['--db', db, ...args, '--json']).toString())
 
 test('material review: freeze, assign, pledge, score by keyboard, submit, locked', async () => {
+  let pdf
   const prepare = async (dir, db) => {
     execFileSync(CLI, ['--db', db, 'demo'])
-    // A supporting document for the materials viewer: the round's formal-review summary.
-    const pdf = join(dir, '申报材料.pdf')
+    // A supporting document for the materials viewer: the round's formal-review summary,
+    // attached below to whichever application E004 is given.
+    pdf = join(dir, '申报材料.pdf')
     execFileSync(CLI, ['--db', db, 'eligibility', '--round', 'DEMO-2026', '--pdf', pdf])
-    execFileSync(CLI, ['--db', db, 'attachment', 'add', pdf, '--round', 'DEMO-2026', '--application', '2026-SZ-01', '--clause', 'C3'])
   }
   await withApp({ name: 'material-review', prepare }, async (app) => {
     await app.setWindowSize(1366, 768)
@@ -55,8 +56,9 @@ test('material review: freeze, assign, pledge, score by keyboard, submit, locked
     assert.equal(board.length, 25)
     assert.ok(!board.some((r) => ['2026-GZ-03', '2026-FS-01', '2026-DG-01', '2026-ZH-01'].includes(r.application)))
     assert.ok(!board.some((r) => ['E001', 'E002'].includes(r.expert) && r.application.startsWith('2026-GZ')))
-    const mine = board.find((r) => r.expert === 'E004' && r.application === '2026-SZ-01') ?? board.find((r) => r.expert === 'E004')
+    const mine = board.find((r) => r.expert === 'E004')
     const application = mine.application
+    execFileSync(CLI, ['--db', app.db, 'attachment', 'add', pdf, '--round', 'DEMO-2026', '--application', application, '--clause', 'C3'])
 
     // Expert E004 on their laptop: choose who they are, open the assignment, sign the pledge.
     await app.click('[data-testid="nav-my-reviews"]')
@@ -99,9 +101,8 @@ test('material review: freeze, assign, pledge, score by keyboard, submit, locked
     assert.equal(draft.total, expected)
     assert.equal(draft.opinion, '产业基础扎实，龙头企业带动明显，建议推荐。')
     assert.equal(draft.stage, 'declared')
-    if (application === '2026-SZ-01') {
-      await app.waitFor('the material', `return document.querySelector('[data-testid="pdf-view"]')?.dataset.status === 'ready'`, 30000)
-    }
+    // The expert reads the application's materials beside the rubric, whichever park was drawn.
+    await app.waitFor('the material', `return document.querySelector('[data-testid="pdf-view"]')?.dataset.status === 'ready'`, 30000)
     await app.screenshot('review-workspace-1366x768')
 
     // Submit, then the sheet is locked.

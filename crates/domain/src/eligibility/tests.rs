@@ -545,7 +545,11 @@ fn the_citys_recommendation_and_the_materials_decide_p3_and_p4() {
 /// P2 per year: a supplementary round has what the year's earlier rounds left.
 #[test]
 fn p2_counts_the_earlier_rounds_of_the_year() {
-    let apps = [(0, City::GZ, 1, 1), (1, City::GZ, 2, 2), (2, City::SG, 1, 3)];
+    let apps = [
+        (0, City::GZ, 1, 1),
+        (1, City::GZ, 2, 2),
+        (2, City::SG, 1, 3),
+    ];
     let fresh = evaluate_quota_in_year(&apps, &BTreeMap::new());
     assert_eq!(fresh[&1].0, RuleResult::Pass);
     let used = BTreeMap::from([(City::GZ, 1), (City::SG, 1)]);
@@ -554,5 +558,9 @@ fn p2_counts_the_earlier_rounds_of_the_year() {
         [later[&0].0, later[&1].0, later[&2].0],
         [RuleResult::Pass, RuleResult::Fail, RuleResult::Fail]
     );
-    assert!(later[&1].1.contains("本年度此前批次已申报 1 个"), "{}", later[&1].1);
+    assert!(
+        later[&1].1.contains("本年度此前批次已申报 1 个"),
+        "{}",
+        later[&1].1
+    );
 }
