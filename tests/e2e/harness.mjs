@@ -48,6 +48,10 @@ export class App {
       env: {
         ...process.env,
         TAURI_WEBVIEW_AUTOMATION: 'true',
+        // Under Xvfb WebKit's Skia draws through Mesa's software GL (swrast), whose worker
+        // crashed the web process now and then ("general protection fault … swrast_dri.so"
+        // in the kernel log, "invalid session id" in a journey): draw on the CPU instead.
+        WEBKIT_SKIA_ENABLE_CPU_RENDERING: process.env.WEBKIT_SKIA_ENABLE_CPU_RENDERING ?? '1',
         PARK_REVIEW_DB: db,
         XDG_DATA_HOME: join(dir, 'data'),
         XDG_CACHE_HOME: join(dir, 'cache'),

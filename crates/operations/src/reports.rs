@@ -103,7 +103,9 @@ pub fn ranking_report(
                     });
                 }
             }
-            if !r.eligible {
+            if r.formal_pending {
+                notes.push("形式审查尚待补正，完成并通过后才参与排名。".into());
+            } else if !r.eligible {
                 notes.push("形式审查未通过，不参与排名。".into());
             } else if r.incomplete {
                 notes.push("缺少资料评审或实地考察得分，暂不排名。".into());
@@ -234,7 +236,13 @@ pub fn ranking_workbook(store: &Store, round_id: RoundId) -> Result<Document> {
                     number(r.material_score),
                     number(r.site_score),
                     number(r.comprehensive_score),
-                    t(if r.eligible { "通过" } else { "未通过" }),
+                    t(if r.eligible {
+                        "通过"
+                    } else if r.formal_pending {
+                        "待补正"
+                    } else {
+                        "未通过"
+                    }),
                     t(if r.selected { "是" } else { "" }),
                     n(Some(f64::from(r.submitted))),
                     t(r.tie_break.map(|b| b.name_zh()).unwrap_or("")),
