@@ -171,6 +171,22 @@ CREATE TABLE "database_copy" (
     expert_code  TEXT,
     CHECK ((kind = 'secretariat') = (expert_code IS NULL))
 );
+CREATE TABLE designated_parks (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    park_name       TEXT NOT NULL CHECK (length(trim(park_name)) > 0),
+    city            TEXT NOT NULL,
+    management_body TEXT NOT NULL DEFAULT '',
+    round_id        INTEGER REFERENCES rounds(id),
+    application_id  INTEGER UNIQUE REFERENCES applications(id),
+    designated_on   TEXT NOT NULL CHECK (designated_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    documents       TEXT NOT NULL DEFAULT '',
+    source          TEXT NOT NULL CHECK (source IN ('published', 'entered')),
+    entered_reason  TEXT,
+    recorded_by     TEXT NOT NULL,
+    recorded_at     TEXT NOT NULL,
+    CHECK ((source = 'entered') = (entered_reason IS NOT NULL))
+);
 CREATE TABLE eligibility_document_checks (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,
@@ -311,6 +327,27 @@ CREATE TABLE material_checks (
     checked_at      TEXT NOT NULL,
     PRIMARY KEY (application_id, material)
 ) WITHOUT ROWID;
+CREATE TABLE objections (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    number          INTEGER NOT NULL CHECK (number >= 1),
+    application_id  INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    objector        TEXT NOT NULL CHECK (length(trim(objector)) > 0),
+    received_on     TEXT NOT NULL CHECK (received_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    content         TEXT NOT NULL CHECK (length(trim(content)) > 0),
+    recorded_by     TEXT NOT NULL,
+    recorded_at     TEXT NOT NULL,
+    investigation   TEXT,
+    decision        TEXT CHECK (decision IN ('upheld', 'dismissed')),
+    decision_reason TEXT,
+    removes         INTEGER NOT NULL DEFAULT 0 CHECK (removes IN (0, 1)),
+    decided_by      TEXT,
+    decided_at      TEXT,
+    UNIQUE (round_id, number),
+    CHECK ((decision IS NULL) = (decision_reason IS NULL)),
+    CHECK (removes = 0 OR decision = 'upheld')
+);
 CREATE TABLE outlier_resolutions (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,
@@ -322,6 +359,15 @@ CREATE TABLE outlier_resolutions (
     resolved_by     TEXT NOT NULL,
     resolved_at     TEXT NOT NULL,
     UNIQUE (application_id, expert_id, total_centi)
+);
+CREATE TABLE publicity_periods (
+    round_id        INTEGER PRIMARY KEY REFERENCES rounds(id) ON DELETE CASCADE,
+    starts_on       TEXT NOT NULL CHECK (starts_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    ends_on         TEXT NOT NULL CHECK (ends_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    working_days    INTEGER NOT NULL CHECK (working_days BETWEEN 1 AND 60),
+    contact         TEXT NOT NULL CHECK (length(trim(contact)) > 0),
+    recorded_by     TEXT NOT NULL,
+    recorded_at     TEXT NOT NULL
 );
 CREATE TABLE recusals (
     id              INTEGER PRIMARY KEY,
@@ -362,7 +408,7 @@ CREATE TABLE rounds (
     CHECK (aggregation IN ('mean', 'median', 'trimmed_mean', 'zscore')), material_weight_permille INTEGER NOT NULL DEFAULT 600
     CHECK (material_weight_permille BETWEEN 0 AND 1000), outlier_margin_centi INTEGER NOT NULL DEFAULT 1500
     CHECK (outlier_margin_centi > 0), selection_count INTEGER CHECK (selection_count IS NULL OR selection_count > 0), selection_cutoff_centi INTEGER CHECK (selection_cutoff_centi IS NULL OR selection_cutoff_centi >= 0), ranking_finalised_at TEXT, ranking_finalised_by TEXT, facts_generation INTEGER NOT NULL DEFAULT 0, site_factors TEXT NOT NULL
-    DEFAULT '{"confirmed":1000,"partly":600,"not_met":0}' CHECK (json_valid(site_factors)), supplementary_reason TEXT);
+    DEFAULT '{"confirmed":1000,"partly":600,"not_met":0}' CHECK (json_valid(site_factors)), supplementary_reason TEXT, published_at TEXT, published_by TEXT);
 CREATE TABLE rubric_sections (
     id          INTEGER PRIMARY KEY,
     uid         TEXT NOT NULL UNIQUE,
@@ -403,13 +449,12 @@ CREATE TABLE "signed_sheets" (
     round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
     expert_id       INTEGER REFERENCES experts(id),
     application_id  INTEGER REFERENCES applications(id) ON DELETE CASCADE,
-    kind            TEXT NOT NULL CHECK (kind IN ('sheet', 'summary', 'ranking-report', 'inspection-record')),
+    kind            TEXT NOT NULL CHECK (kind IN ('sheet', 'summary', 'ranking-report', 'inspection-record', 'designation-list')),
     snapshot        TEXT NOT NULL CHECK (json_valid(snapshot)),
     file_sha256     TEXT NOT NULL CHECK (length(file_sha256) = 64),
-    -- The signed file itself, so the secretariat can collect every sheet of a round.
     pdf             BLOB NOT NULL,
     issued_at       TEXT NOT NULL,
-    CHECK ((kind = 'ranking-report') = (expert_id IS NULL)),
+    CHECK ((kind IN ('ranking-report', 'designation-list')) = (expert_id IS NULL)),
     CHECK ((kind IN ('sheet', 'inspection-record')) = (application_id IS NOT NULL))
 );
 CREATE TABLE "signing_keys" (

@@ -51,6 +51,8 @@ pub enum Entity {
     Inspection,
     /// One autosaved answer of a visit (announced on its own, like a score draft).
     InspectionAnswer,
+    /// The publicity period, objections, publication and the register of designated parks.
+    Publication,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

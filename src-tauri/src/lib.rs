@@ -7,6 +7,7 @@ pub mod backup;
 pub mod commands;
 pub mod exchange;
 pub mod inspection;
+pub mod publication;
 pub mod ranking;
 pub mod review;
 pub mod sheets;
@@ -63,6 +64,12 @@ pub fn run() {
             commands::check_documents,
             commands::record_recommendation,
             commands::check_material,
+            publication::publication_state,
+            publication::add_objection,
+            publication::decide_objection,
+            publication::publish,
+            publication::designated_parks,
+            publication::add_designated_park,
             commands::application_record,
             commands::import_applications,
             commands::create_application,

@@ -6,7 +6,7 @@ use park_review_domain::CodedError;
 use park_review_store::{RankingReport, RankingSettings};
 use tauri::{AppHandle, State};
 
-use crate::commands::{app_actor, save, with_store, write_store, Entity};
+use crate::commands::{app_actor, save, with_store, write_store, Entity, Passphrase, APP};
 use crate::AppState;
 
 #[tauri::command]
@@ -89,7 +89,7 @@ pub async fn finalise_ranking(
 pub async fn export_ranking(
     state: State<'_, AppState>,
     round_id: RoundId,
-    passphrase: Option<String>,
+    passphrase: Option<Passphrase>,
 ) -> Result<Vec<String>, CodedError> {
     with_store(&state, move |store| {
         let mut paths = vec![save(
@@ -101,7 +101,7 @@ pub async fn export_ranking(
                 store,
                 park_review_operations::Caller::APP,
                 round_id,
-                || Ok(passphrase),
+                || Ok(passphrase.take()),
             )?;
             paths.push(save(store, &report)?);
         }
@@ -130,17 +130,19 @@ pub async fn save_chart(
     .await
 }
 
-/// Saves the publicity list of the finalised ranking as PDF and text to `exports/`.
+/// Records the publicity period and saves the publicity list of the finalised ranking as PDF
+/// and text to `exports/`.
 #[tauri::command]
 pub async fn export_publicity(
+    app: AppHandle,
     state: State<'_, AppState>,
     round_id: RoundId,
     start: String,
     days: u32,
     contact: String,
 ) -> Result<Vec<String>, CodedError> {
-    with_store(&state, move |store| {
-        let list = park_review_operations::publicity(store, round_id, &start, days, &contact)?;
+    write_store(&app, &state, Entity::Ranking, move |store| {
+        let list = park_review_operations::publicity(store, APP, round_id, &start, days, &contact)?;
         Ok(vec![save(store, &list.pdf)?, save(store, &list.text)?])
     })
     .await

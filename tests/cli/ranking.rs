@@ -207,6 +207,177 @@ fn ranking_weights_material_and_site_flags_outliers_and_locks_when_finalised() {
             "{name} on the list exactly when selected: {text}"
         );
     }
+    publicity_objections_publication_and_the_register(&sb);
+}
+
+/// After the finalised ranking above (issue 16): the period is recorded by the publicity list;
+/// objections within it, decided with reasons, one upheld taking its park off; publication
+/// only after the period and every decision, signed in the department's name, writing the
+/// register; nothing changes after it. Each refusal has its code.
+fn publicity_objections_publication_and_the_register(sb: &Sandbox) {
+    fn with<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        [args, &["--round", "DEMO-2026"][..]].concat()
+    }
+    fn objection<'a>(app: &'a str, date: &'a str) -> Vec<&'a str> {
+        with(&[
+            "objection",
+            "add",
+            "--application",
+            app,
+            "--date",
+            date,
+            "--content",
+            "园区企业产值数据与统计部门数据不符",
+        ])
+    }
+    fn decide<'a>(n: &'a str, decision: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+        [
+            with(&[
+                "objection",
+                "decide",
+                "--objection",
+                n,
+                "--decision",
+                decision,
+                "--reason",
+                "经核实，统计口径不同，产值数据属实",
+            ]),
+            extra.to_vec(),
+        ]
+        .concat()
+    }
+    fn add(city: &str) -> Vec<&str> {
+        vec![
+            "park",
+            "add",
+            "--name",
+            "广州天河软件园人工智能产业区",
+            "--city",
+            city,
+            "--management-body",
+            "天河软件园管委会",
+            "--designated-on",
+            "2019-06-30",
+            "--documents",
+            "粤经信〔2019〕88号",
+            "--reason",
+            "2019年认定，系统启用前",
+        ]
+    }
+    let out = sb.path("认定名单.pdf");
+    let publish = with(&["publish", "--out", &out]);
+    // The period recorded above (from 4 December) has not ended.
+    assert_eq!(error_code(sb, &publish), "PUBLICITY_NOT_OVER");
+    // The period as it was: 5 to 9 January.
+    let list = sb.path("公示名单-1.txt");
+    sb.json(&with(&[
+        "publicity",
+        "--start",
+        "2026-01-05",
+        "--days",
+        "5",
+        "--contact",
+        "省工业和信息化厅 020-12345678",
+        "--out",
+        &list,
+        "--json",
+    ]));
+    // Objections: only to a listed park, only within the period; anonymous allowed.
+    assert_eq!(
+        error_code(sb, &objection("2026-GZ-02", "2026-01-06")),
+        "OUT_OF_RANGE"
+    );
+    assert_eq!(
+        error_code(sb, &objection("2026-SZ-01", "2026-01-12")),
+        "OUT_OF_RANGE"
+    );
+    let first = sb.json(&[objection("2026-SZ-01", "2026-01-06"), vec!["--json"]].concat());
+    assert_eq!(
+        (first["number"].as_u64(), first["objector"].as_str()),
+        (Some(1), Some("匿名"))
+    );
+    sb.json(
+        &[
+            objection("2026-GZ-01", "2026-01-07"),
+            vec!["--objector", "某科技公司", "--json"],
+        ]
+        .concat(),
+    );
+    assert_eq!(error_code(sb, &publish), "OBJECTION_UNDECIDED");
+    // Decisions: a reason always; only an upheld objection takes a park off.
+    assert_eq!(
+        error_code(sb, &decide("1", "dismissed", &["--remove"])),
+        "OUT_OF_RANGE"
+    );
+    sb.json(
+        &[
+            decide("1", "dismissed", &["--investigation", "调取统计台账核对"]),
+            vec!["--json"],
+        ]
+        .concat(),
+    );
+    sb.json(&with(&[
+        "objection",
+        "decide",
+        "--objection",
+        "2",
+        "--decision",
+        "upheld",
+        "--reason",
+        "核心企业已迁出园区，骨干企业不足3家",
+        "--remove",
+        "--json",
+    ]));
+    // Publication: the secretariat's key signs the list.
+    let key = sb.run_with_passphrase(&["key", "create", "--secretariat", "--json"], PASSPHRASE);
+    assert!(key.status.success(), "{}", stderr(&key));
+    let done = sb.run_with_passphrase(&[&publish[..], &["--json"]].concat(), PASSPHRASE);
+    assert!(done.status.success(), "{}", stderr(&done));
+    let published: Value = serde_json::from_slice(&done.stdout).unwrap();
+    let designated: Vec<&str> = published["published"]["designated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["application"].as_str().unwrap())
+        .collect();
+    assert_eq!(designated, ["2026-SZ-01"]);
+    // Judged by tools nobody here wrote: pdfsig, pdftotext; and verify against the database.
+    let pdfsig = tool("pdfsig", &[&out]);
+    assert!(pdfsig.contains("Signature is Valid."), "{pdfsig}");
+    let text = tool("pdftotext", &["-layout", &out, "-"]).replace(char::is_whitespace, "");
+    for expected in [
+        "2026年广东省人工智能产业园区认定名单",
+        "深圳龙岗人工智能产业园",
+        "因异议成立，不予认定",
+        "核心企业已迁出园区，骨干企业不足3家",
+        "广东省工业和信息化厅",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    let verdict = sb.json(&["verify", &out, "--json"]);
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    assert_eq!(verdict["matches_database"], true, "{verdict}");
+    // The register.
+    let parks = sb.json(&["park", "list", "--json"]);
+    assert_eq!(parks.as_array().unwrap().len(), 1);
+    assert_eq!(parks[0]["application"], "2026-SZ-01");
+    assert_eq!(parks[0]["source"], "published");
+    // After publication nothing here changes.
+    assert_eq!(
+        error_code(sb, &objection("2026-SZ-01", "2026-01-06")),
+        "INVALID_TRANSITION"
+    );
+    let again = sb.path("认定名单-2.pdf");
+    assert_eq!(
+        error_code(sb, &with(&["publish", "--out", &again])),
+        "INVALID_TRANSITION"
+    );
+    // A park designated before the product was used.
+    assert_eq!(error_code(sb, &add("纽约")), "UNKNOWN_CITY");
+    sb.json(&[add("广州市"), vec!["--json"]].concat());
+    let shown = sb.json(&["park", "show", "广州天河软件园人工智能产业区", "--json"]);
+    assert_eq!(shown["source"], "entered");
+    assert_eq!(shown["documents"], "粤经信〔2019〕88号");
 }
 
 /// The benchmark's generator and its reuse: every generated application is ranked, and the

@@ -12,6 +12,8 @@ import WorkspaceView from './views/WorkspaceView.vue'
 import VerifyView from './views/VerifyView.vue'
 import ExchangeView from './views/ExchangeView.vue'
 import SettingsView from './views/SettingsView.vue'
+import PublicationView from './views/PublicationView.vue'
+import RegisterView from './views/RegisterView.vue'
 
 // Hash history: the app is served from a custom protocol, where path URLs cannot be deep-linked.
 export const router = createRouter({
@@ -25,6 +27,8 @@ export const router = createRouter({
     { path: '/assignment', name: 'assignment', component: AssignmentView },
     { path: '/verify', name: 'verify', component: VerifyView },
     { path: '/settings', name: 'settings', component: SettingsView },
+    { path: '/publication', name: 'publication', component: PublicationView },
+    { path: '/parks', name: 'parks', component: RegisterView },
     { path: '/exchange', name: 'exchange', component: ExchangeView },
     { path: '/ranking', name: 'ranking', component: () => import('./views/RankingView.vue') },
     { path: '/my-reviews', name: 'my-reviews', component: MyReviewsView },

@@ -23,6 +23,7 @@ mod inspection;
 mod key;
 mod output;
 mod passphrase;
+mod publication;
 mod rank;
 mod round;
 mod rubric;
@@ -162,6 +163,14 @@ enum Command {
     Rank(rank::RankArgs),
     /// 公示名单：拟认定的园区、公示期（工作日）和异议联系人，PDF 或文本
     Publicity(rank::PublicityArgs),
+    /// 公示期内的异议：记录、处理、列出
+    #[command(subcommand)]
+    Objection(publication::ObjectionCommand),
+    /// 公布认定名单（公示期满、异议均已处理后）：写入认定园区名录，名单以秘书处密钥签名
+    Publish(publication::PublishArgs),
+    /// 认定园区名录：列出、查看、录入此前认定的园区
+    #[command(subcommand)]
+    Park(publication::ParkCommand),
     /// 考察清单：查看、导出、导入（首次考察开始后冻结）
     #[command(subcommand)]
     Checklist(inspection::ChecklistCommand),
@@ -236,6 +245,9 @@ fn run(cli: &Cli) -> Outcome {
         Command::Verify(args) => sheet::verify(cli, args),
         Command::Rank(args) => rank::rank(cli, args),
         Command::Publicity(args) => rank::publicity(cli, args),
+        Command::Objection(command) => publication::objection(cli, command),
+        Command::Publish(args) => publication::publish(cli, args),
+        Command::Park(command) => publication::park(cli, command),
         Command::SiteScore(command) => rank::site_score(cli, command),
         Command::Checklist(command) => inspection::checklist(cli, command),
         Command::Inspection(command) => inspection::inspection(cli, command),

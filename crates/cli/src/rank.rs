@@ -330,9 +330,15 @@ pub struct PublicityArgs {
 }
 
 pub fn publicity(cli: &Cli, args: &PublicityArgs) -> Outcome {
-    let (store, round) = cli.round(&args.round.round)?;
-    let list =
-        park_review_operations::publicity(&store, round.id, &args.start, args.days, &args.contact)?;
+    let (mut store, round) = cli.round(&args.round.round)?;
+    let list = park_review_operations::publicity(
+        &mut store,
+        CALLER,
+        round.id,
+        &args.start,
+        args.days,
+        &args.contact,
+    )?;
     let is_text = files::name_of(&args.out)
         .rsplit_once('.')
         .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("txt"));

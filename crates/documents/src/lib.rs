@@ -19,7 +19,10 @@ pub use inspection_record::{
     inspection_record, RecordData, RecordEvidence, RecordItem, RecordMember,
 };
 pub use letter::{letter_pdf, Letter};
-pub use publicity::{publicity_pdf, publicity_text, PublicityData, PublicityEntry};
+pub use publicity::{
+    designation_list_pdf, publicity_pdf, publicity_text, DesignationListData, PublicityData,
+    PublicityEntry,
+};
 pub use ranking_report::{ranking_report, RankingLine, RankingReportData};
 pub use scoring_sheet::{scoring_sheet, SheetData};
 pub use summary_sheet::{summary_sheet, SummaryData, SummaryRow};

@@ -125,3 +125,87 @@ pub fn publicity_pdf(data: &PublicityData, generated: &GeneratedAt) -> Vec<u8> {
     doc.with_pages(pdf_pages)
         .save(&PdfSaveOptions::default(), &mut Vec::new())
 }
+
+/// The published list (认定名单): issued in the provincial department's name after publicity.
+#[derive(Debug, Clone)]
+pub struct DesignationListData {
+    /// e.g. 2026年广东省人工智能产业园区认定名单
+    pub title: String,
+    pub intro: String,
+    pub entries: Vec<PublicityEntry>,
+    /// Parks taken off the proposed list by an upheld objection: (park, reason).
+    pub removed: Vec<(String, String)>,
+    pub issuer: String,
+    pub date: String,
+}
+
+/// The published list as an A4 PDF (signed by the caller).
+pub fn designation_list_pdf(data: &DesignationListData, generated: &GeneratedAt) -> Vec<u8> {
+    const PAGE_W: f32 = 210.0;
+    const PAGE_H: f32 = 297.0;
+    const MARGIN: f32 = 20.0;
+    let (mut doc, font) = crate::page::new_document(&data.title, generated);
+    let black = rgb(17, 24, 39);
+    let width = PAGE_W - 2.0 * MARGIN;
+    let mut pages = vec![Canvas::new(font.clone(), PAGE_H)];
+    let mut y = 28.0;
+    for line in wrap(&data.title, 15.0, width) {
+        pages
+            .last_mut()
+            .unwrap()
+            .text_centred(MARGIN, width, y, 15.0, black.clone(), &line);
+        y += 8.0;
+    }
+    y += 4.0;
+    let put = |pages: &mut Vec<Canvas>, y: &mut f32, text: &str, size: f32| {
+        for line in wrap(text, size, width) {
+            if *y > PAGE_H - 25.0 {
+                pages.push(Canvas::new(font.clone(), PAGE_H));
+                *y = 25.0;
+            }
+            pages
+                .last_mut()
+                .unwrap()
+                .text(MARGIN, *y, size, black.clone(), &line);
+            *y += size * 0.62;
+        }
+    };
+    put(&mut pages, &mut y, &format!("    {}", data.intro), 11.0);
+    y += 4.0;
+    for (i, e) in data.entries.iter().enumerate() {
+        put(
+            &mut pages,
+            &mut y,
+            &format!("{}. {}（{}）", i + 1, e.park_name, e.city),
+            11.0,
+        );
+        let body = fit(&e.management_body, 9.5, width - 8.0);
+        put(&mut pages, &mut y, &format!("    管理机构：{body}"), 9.5);
+        y += 1.5;
+    }
+    if !data.removed.is_empty() {
+        y += 4.0;
+        put(
+            &mut pages,
+            &mut y,
+            "经公示，以下拟认定园区因异议成立，不予认定：",
+            11.0,
+        );
+        for (park, reason) in &data.removed {
+            put(&mut pages, &mut y, &format!("    {park}：{reason}"), 10.0);
+        }
+    }
+    y += 10.0;
+    {
+        let c = pages.last_mut().unwrap();
+        let x = PAGE_W - MARGIN - 70.0;
+        c.text(x, y, 11.0, black.clone(), &data.issuer);
+        c.text(x, y + 7.0, 11.0, black.clone(), &data.date);
+    }
+    let pdf_pages: Vec<PdfPage> = pages
+        .into_iter()
+        .map(|c| PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), c.ops))
+        .collect();
+    doc.with_pages(pdf_pages)
+        .save(&PdfSaveOptions::default(), &mut Vec::new())
+}

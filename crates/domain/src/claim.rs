@@ -24,6 +24,9 @@ pub enum DocumentKind {
     /// 实地考察记录表: a finalised site inspection, signed by the team's leader and countersigned
     /// by each member (each signature its own claim and revision).
     InspectionRecord,
+    /// 认定名单: the published list of designated parks, in the provincial department's name,
+    /// signed by the secretariat.
+    DesignationList,
 }
 
 impl DocumentKind {
@@ -33,6 +36,7 @@ impl DocumentKind {
             DocumentKind::SummarySheet => "专家评分汇总表",
             DocumentKind::RankingReport => "综合评分与排名报告",
             DocumentKind::InspectionRecord => "实地考察记录表",
+            DocumentKind::DesignationList => "认定名单",
         }
     }
 }

@@ -111,6 +111,10 @@ pub enum ErrorCode {
     /// The audit log's hash chain does not hold: an entry was changed, deleted or inserted
     /// outside the program.
     AuditChainBroken,
+    /// Publishing before the publicity period has ended.
+    PublicityNotOver,
+    /// Publishing while an objection has no decision.
+    ObjectionUndecided,
     /// Finalising the ranking while an application that would be selected is still 待补正.
     FormalReviewPending,
     /// A city recommending more applications than the guide allows it a year (P2).
@@ -176,6 +180,8 @@ impl ErrorCode {
             Self::InspectionFinalised => "INSPECTION_FINALISED",
             Self::SiteScoreFromRecord => "SITE_SCORE_FROM_RECORD",
             Self::AuditChainBroken => "AUDIT_CHAIN_BROKEN",
+            Self::PublicityNotOver => "PUBLICITY_NOT_OVER",
+            Self::ObjectionUndecided => "OBJECTION_UNDECIDED",
             Self::FormalReviewPending => "FORMAL_REVIEW_PENDING",
             Self::CityQuotaExceeded => "CITY_QUOTA_EXCEEDED",
             Self::OutputExists => "OUTPUT_EXISTS",

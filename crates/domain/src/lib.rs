@@ -22,6 +22,7 @@ pub mod inspection;
 pub mod model;
 pub mod offline;
 pub mod points;
+pub mod publication;
 pub mod ranking;
 pub mod recusal;
 pub mod round;

@@ -354,9 +354,12 @@ pub struct Publicity {
 }
 
 /// The publicity list of a finalised ranking: the selected parks, the period of `working_days`
-/// working days from `start` (YYYY-MM-DD), and who takes objections.
+/// working days from `start` (YYYY-MM-DD), and who takes objections. The period is recorded
+/// (objections are taken within it; publication waits for its end); made again before
+/// publication, it corrects the period.
 pub fn publicity(
-    store: &Store,
+    store: &mut Store,
+    caller: Caller,
     round_id: RoundId,
     start: &str,
     working_days: u32,
@@ -382,7 +385,15 @@ pub fn publicity(
             "请填写异议联系人（单位、电话或地址）。",
         ));
     }
-    let end = park_review_domain::ranking::publicity_end(start, working_days);
+    let period = store.record_publicity(
+        &caller.secretariat(),
+        round_id,
+        &start.to_string(),
+        working_days,
+        contact,
+    )?;
+    let end = chrono::NaiveDate::parse_from_str(&period.ends_on, "%Y-%m-%d")
+        .unwrap_or_else(|_| park_review_domain::ranking::publicity_end(start, working_days));
     let cn = |d: chrono::NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
     let entries = report
         .rows
@@ -421,4 +432,103 @@ pub fn publicity(
         },
         end,
     })
+}
+
+/// A date as the documents print it: 2026年12月1日.
+fn date_zh(text: &str) -> String {
+    use chrono::Datelike;
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|d| format!("{}年{}月{}日", d.year(), d.month(), d.day()))
+        .unwrap_or_else(|_| text.to_owned())
+}
+
+/// The published list's snapshot, as recorded with the signed file and compared by `verify`.
+pub fn designation_snapshot(
+    designated: &[park_review_domain::publication::PublishedPark],
+    removed: &[park_review_domain::publication::PublishedPark],
+) -> serde_json::Value {
+    serde_json::json!({
+        "rows": designated.iter().map(|p| serde_json::json!({"application": p.application, "park_name": p.park_name}))
+            .chain(removed.iter().map(|p| serde_json::json!({"application": p.application, "park_name": p.park_name, "removed_because": p.removed_because})))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// Publication (向社会公布, the guide's 一.(二).5): checked first — the publicity period over,
+/// every objection decided — then the passphrase is asked, the round is published and the
+/// register written in one transaction, and the list is signed in the name of 广东省工业和信息化厅
+/// (parks an upheld objection took off are listed with the reason) and recorded as issued.
+pub fn publish(
+    store: &mut Store,
+    caller: Caller,
+    round_id: RoundId,
+    passphrase: impl FnOnce() -> Result<String>,
+) -> Result<(park_review_domain::publication::Published, Document)> {
+    let now = store.now();
+    store.check_publication(round_id, now.date_naive())?;
+    let signer = Signer::ask(store, KeyOwner::Secretariat, passphrase)?;
+    let round = store.round(round_id)?;
+    let uid = park_review_store::fresh_uid();
+    let published = store.publish(&caller.secretariat(), round_id, &uid)?;
+    let data = park_review_documents::DesignationListData {
+        title: format!("{}年广东省人工智能产业园区认定名单", round.year),
+        intro: format!(
+            "根据《广东省人工智能产业园区申报指南》，经形式审查、专家资料评审、实地考察、综合评分和公示，现将认定的 {} 个广东省人工智能产业园区名单予以公布。",
+            published.designated.len()
+        ),
+        entries: published
+            .designated
+            .iter()
+            .map(|p| park_review_documents::PublicityEntry {
+                park_name: p.park_name.clone(),
+                city: p.city.clone(),
+                management_body: p.management_body.clone(),
+            })
+            .collect(),
+        removed: published
+            .removed
+            .iter()
+            .map(|p| {
+                (
+                    format!("{}（{}）", p.park_name, p.city),
+                    p.removed_because.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        issuer: park_review_domain::publication::ISSUER_ZH.into(),
+        date: date_zh(&published.published_on),
+    };
+    let pdf = park_review_documents::designation_list_pdf(&data, &GeneratedAt::at(now));
+    let claim = SignedClaim {
+        format: CLAIM_FORMAT.into(),
+        kind: DocumentKind::DesignationList,
+        document_uid: uid.clone(),
+        round_uid: round.uid.0.clone(),
+        round: round.code.clone(),
+        application_uid: None,
+        application: None,
+        expert_uid: None,
+        signer: ClaimedSigner::Secretariat,
+        rubric_sha256: store.rubric(round_id)?.frozen_sha256,
+    };
+    let bytes = signer.sign(&pdf, format!("认定名单 {}", round.code), now, &claim)?;
+    store.record_document(
+        &caller.secretariat(),
+        &NewIssuedDocument {
+            uid: &uid,
+            round_id,
+            kind: DocumentKind::DesignationList,
+            expert: None,
+            application: None,
+            snapshot: &designation_snapshot(&published.designated, &published.removed),
+            pdf: &bytes,
+        },
+    )?;
+    Ok((
+        published,
+        Document {
+            file_name: format!("认定名单-{}-{}.pdf", round.code, stamp(now)),
+            bytes,
+        },
+    ))
 }

@@ -498,14 +498,15 @@ fn the_ranking_reports_and_the_publicity_list() {
         Some("秘书处")
     );
     // One rule for the publicity start date and the ranking's state, whoever asks.
-    let bad_date = publicity(&store, round, "2026-13-01", 5, "秘书处 020-1234").unwrap_err();
+    let bad_date =
+        publicity(&mut store, CLI, round, "2026-13-01", 5, "秘书处 020-1234").unwrap_err();
     assert_eq!(bad_date.code, ErrorCode::OutOfRange);
     assert!(
         bad_date.message.contains("2026-12-01"),
         "{}",
         bad_date.message
     );
-    let draft = publicity(&store, round, "2026-12-01", 5, "秘书处 020-1234").unwrap_err();
+    let draft = publicity(&mut store, CLI, round, "2026-12-01", 5, "秘书处 020-1234").unwrap_err();
     assert_eq!(draft.code, ErrorCode::InvalidTransition);
 }
 

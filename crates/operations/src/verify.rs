@@ -393,6 +393,10 @@ fn current_snapshot(
                 &view, &dissents,
             ))
         }
+        (DocumentKind::DesignationList, _, _) => {
+            let (designated, removed) = store.designation_list(doc.round_id)?;
+            Ok(crate::reports::designation_snapshot(&designated, &removed))
+        }
         (DocumentKind::SummarySheet, Some(expert), _) => Ok(summary_snapshot(&summary_rows(
             store,
             doc.round_id,

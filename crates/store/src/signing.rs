@@ -133,6 +133,7 @@ fn kind_text(kind: DocumentKind) -> &'static str {
         DocumentKind::SummarySheet => "summary",
         DocumentKind::RankingReport => "ranking-report",
         DocumentKind::InspectionRecord => "inspection-record",
+        DocumentKind::DesignationList => "designation-list",
     }
 }
 
@@ -141,6 +142,7 @@ fn kind_of(text: &str) -> DocumentKind {
         "sheet" => DocumentKind::ScoreSheet,
         "summary" => DocumentKind::SummarySheet,
         "inspection-record" => DocumentKind::InspectionRecord,
+        "designation-list" => DocumentKind::DesignationList,
         _ => DocumentKind::RankingReport,
     }
 }

@@ -357,6 +357,10 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
         "0019_city_recommendation.sql",
         "08517a9120f1a99627df3d4f1b1ec57dc12a4825970b1809c3bed2d524c5f983",
     ),
+    (
+        "0020_publication.sql",
+        "7b81fed7c1b48a19c930b65093d6cf4e3414b4c1c672681f81214e3b4be920d7",
+    ),
 ];
 
 /// On an expert's copy (a review package) the secretariat's actions and its ungated reads of

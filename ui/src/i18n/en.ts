@@ -1,3 +1,4 @@
+import publicationEn from './publication.en'
 import backupEn from './backup.en'
 import auditEn from './audit.en'
 import inspectionEn from './inspection.en'
@@ -9,6 +10,7 @@ import type zh from './zh-CN'
 
 const en: typeof zh = {
   ...backupEn,
+  ...publicationEn,
   ...auditEn,
   ...reviewEn,
   ...signingEn,

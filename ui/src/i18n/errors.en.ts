@@ -56,6 +56,8 @@ export const general: Record<Code, string> = {
   INSPECTION_FINALISED: 'The inspection was finalised and is locked; only the secretariat can reopen it, with a reason.',
   SITE_SCORE_FROM_RECORD: 'This application’s site score comes from its finalised inspection record and cannot be entered by hand.',
   AUDIT_CHAIN_BROKEN: 'The audit log’s hash chain does not hold: an entry was changed, deleted or inserted outside ParkReview.',
+  PUBLICITY_NOT_OVER: 'The publicity period has not ended yet; the list is published after it.',
+  OBJECTION_UNDECIDED: 'An objection has no decision yet; decide every objection before publishing.',
   FORMAL_REVIEW_PENDING: 'An application that could be selected has not completed its formal review; complete it (or rule it failed) before finalising.',
   CITY_QUOTA_EXCEEDED: 'The city would recommend more applications this year than the guide allows (P2).',
   OUTPUT_EXISTS: 'A file with other contents already exists there; it was not replaced.',

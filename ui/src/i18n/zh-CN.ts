@@ -1,3 +1,4 @@
+import publicationZh from './publication.zh-CN'
 import backupZh from './backup.zh-CN'
 import auditZh from './audit.zh-CN'
 import inspectionZh from './inspection.zh-CN'
@@ -7,6 +8,7 @@ import reviewZh from './review.zh-CN'
 // Simplified Chinese: the product's language. Terms follow the glossary in ARCHITECTURE.md.
 export default {
   ...backupZh,
+  ...publicationZh,
   ...auditZh,
   ...reviewZh,
   ...signingZh,

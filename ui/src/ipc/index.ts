@@ -47,6 +47,11 @@ import type { Eligibility } from './bindings/Eligibility'
 import type { ExportedFile } from './bindings/ExportedFile'
 import type { RuleId } from './bindings/RuleId'
 import type { CityRecommendation } from './bindings/CityRecommendation'
+import type { DesignatedPark } from './bindings/DesignatedPark'
+import type { Objection } from './bindings/Objection'
+import type { ObjectionDecision } from './bindings/ObjectionDecision'
+import type { PublicationState } from './bindings/PublicationState'
+import type { PublishedSaved } from './bindings/PublishedSaved'
 import type { Material } from './bindings/Material'
 import type { MaterialCheck } from './bindings/MaterialCheck'
 import type { RuleOutcome } from './bindings/RuleOutcome'
@@ -89,6 +94,11 @@ import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  DesignatedPark,
+  Objection,
+  ObjectionDecision,
+  PublicationState,
+  PublishedSaved,
   CityRecommendation,
   Material,
   MaterialCheck,
@@ -354,6 +364,19 @@ export const rankingApi = {
     call<string[]>('export_publicity', { roundId, start, days, contact }),
   createSecretariatKey: (passphrase: string) => call<string>('create_secretariat_key', { passphrase }),
   saveChart: (name: string, png: Uint8Array) => call<string>('save_chart', { name, png: Array.from(png) }),
+}
+
+/** After the ranking (issue 16): publicity, objections, publication, the register. */
+export const publicationApi = {
+  state: (roundId: number) => call<PublicationState>('publication_state', { roundId }),
+  addObjection: (roundId: number, application: string, objector: string, receivedOn: string, content: string) =>
+    call<Objection>('add_objection', { roundId, application, objector, receivedOn, content }),
+  decideObjection: (roundId: number, number: number, decision: ObjectionDecision, reason: string, investigation: string, remove: boolean) =>
+    call<Objection>('decide_objection', { roundId, number, decision, reason, investigation, remove }),
+  publish: (roundId: number, passphrase: string) => call<PublishedSaved>('publish', { roundId, passphrase }),
+  parks: () => call<DesignatedPark[]>('designated_parks'),
+  addPark: (p: { parkName: string; city: string; managementBody: string; designatedOn: string; documents: string; reason: string }) =>
+    call<DesignatedPark>('add_designated_park', p),
 }
 
 /** The audit log (docs/formats/audit.md): the hash chain's check, histories, the signed export. */
