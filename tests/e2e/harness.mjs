@@ -136,12 +136,15 @@ export class App {
    * covers it ("element click intercepted"), waits and tries again. */
   async click(css) {
     await this.waitFor(`element ${css}`, `return !!document.querySelector(${JSON.stringify(css)})`)
-    // Wait until it stops moving: a click during a drawer's slide-in lands on the overlay
-    // behind it, which closes the drawer.
-    await this.waitFor(`element ${css} to settle`, `
+    // Wait until it stops moving (a click during a drawer's slide-in lands on the overlay
+    // behind it, which closes the drawer) and is enabled: a button that becomes enabled only
+    // once the text just typed has rendered would swallow a click made before (a CI run lost
+    // the audit export's confirm that way).
+    await this.waitFor(`element ${css} to settle and be enabled`, `
       const e = document.querySelector(${JSON.stringify(css)})
       const a = JSON.stringify(e.getBoundingClientRect())
-      return new Promise(r => setTimeout(() => r(a === JSON.stringify(e.getBoundingClientRect()) && e.offsetParent !== null), 120))`)
+      const enabled = () => !e.disabled && !e.closest('.is-disabled')
+      return new Promise(r => setTimeout(() => r(a === JSON.stringify(e.getBoundingClientRect()) && e.offsetParent !== null && enabled()), 120))`)
     for (let attempt = 0; ; attempt++) {
       try {
         const id = await this.find(css)
