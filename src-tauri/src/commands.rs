@@ -158,6 +158,49 @@ impl Passphrase {
     }
 }
 
+/// A command whose payload is a file: the bytes are the request's raw body (a scanned PDF may
+/// be 200 MB — as a JSON array of numbers it would take gigabytes), the rest comes in `x-…`
+/// headers, percent-encoded because headers are ASCII.
+pub(crate) struct RawRequest<'a> {
+    pub body: Vec<u8>,
+    request: &'a tauri::ipc::Request<'a>,
+}
+
+impl<'a> RawRequest<'a> {
+    /// `what` names the content in the message when it did not arrive as bytes.
+    pub fn read(request: &'a tauri::ipc::Request<'a>, what: &str) -> Result<Self, CodedError> {
+        let tauri::ipc::InvokeBody::Raw(body) = request.body() else {
+            return Err(CodedError::internal(format!("{what}应以二进制传入")));
+        };
+        Ok(RawRequest {
+            body: body.clone(),
+            request,
+        })
+    }
+
+    /// A header, percent-decoded.
+    pub fn header(&self, name: &str) -> Result<String, CodedError> {
+        let raw = self
+            .request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| CodedError::internal(format!("缺少请求头 {name}")))?;
+        Ok(percent_encoding::percent_decode_str(raw)
+            .decode_utf8_lossy()
+            .into_owned())
+    }
+
+    /// The round, from `x-round-id`.
+    pub fn round_id(&self) -> Result<RoundId, CodedError> {
+        Ok(RoundId(
+            self.header("x-round-id")?
+                .parse()
+                .map_err(CodedError::internal)?,
+        ))
+    }
+}
+
 /// The secretariat member at this laptop, acting through the app.
 pub(crate) fn app_actor() -> Actor {
     APP.secretariat()
@@ -300,25 +343,10 @@ pub async fn record_recommendation(
     state: State<'_, AppState>,
     request: tauri::ipc::Request<'_>,
 ) -> Result<park_review_domain::eligibility::CityRecommendation, CodedError> {
-    let tauri::ipc::InvokeBody::Raw(body) = request.body() else {
-        return Err(CodedError::internal("推荐函内容应以二进制传入"));
-    };
-    let letter = body.clone();
-    let header = |name: &str| -> Result<String, CodedError> {
-        let raw = request
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| CodedError::internal(format!("缺少请求头 {name}")))?;
-        Ok(percent_encoding::percent_decode_str(raw)
-            .decode_utf8_lossy()
-            .into_owned())
-    };
-    let round_id = RoundId(
-        header("x-round-id")?
-            .parse()
-            .map_err(CodedError::internal)?,
-    );
+    let mut raw = RawRequest::read(&request, "推荐函内容")?;
+    let letter = std::mem::take(&mut raw.body);
+    let header = |name: &str| raw.header(name);
+    let round_id = raw.round_id()?;
     let code = header("x-code")?;
     let letter_name = header("x-file-name")?;
     let fields: RecommendationFields =
@@ -448,25 +476,10 @@ pub async fn add_attachment(
     state: State<'_, AppState>,
     request: tauri::ipc::Request<'_>,
 ) -> Result<Attachment, CodedError> {
-    let tauri::ipc::InvokeBody::Raw(body) = request.body() else {
-        return Err(CodedError::internal("附件内容应以二进制传入"));
-    };
-    let bytes = body.clone();
-    let header = |name: &str| -> Result<String, CodedError> {
-        let raw = request
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| CodedError::internal(format!("缺少请求头 {name}")))?;
-        Ok(percent_encoding::percent_decode_str(raw)
-            .decode_utf8_lossy()
-            .into_owned())
-    };
-    let round_id = RoundId(
-        header("x-round-id")?
-            .parse()
-            .map_err(CodedError::internal)?,
-    );
+    let mut raw = RawRequest::read(&request, "附件内容")?;
+    let bytes = std::mem::take(&mut raw.body);
+    let header = |name: &str| raw.header(name);
+    let round_id = raw.round_id()?;
     let (code, clause, file_name) = (
         header("x-code")?,
         header("x-clause")?,

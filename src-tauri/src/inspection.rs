@@ -15,7 +15,7 @@ use ts_rs::TS;
 
 use crate::commands::{
     read_file, save, save_for_preview, with_store, write_store, Entity, ExportedFile, Passphrase,
-    APP,
+    RawRequest, APP,
 };
 use crate::AppState;
 
@@ -201,25 +201,10 @@ pub async fn attach_evidence(
     state: State<'_, AppState>,
     request: tauri::ipc::Request<'_>,
 ) -> Result<Evidence, CodedError> {
-    let tauri::ipc::InvokeBody::Raw(body) = request.body() else {
-        return Err(CodedError::internal("佐证内容应以二进制传入"));
-    };
-    let bytes = body.clone();
-    let header = |name: &str| -> Result<String, CodedError> {
-        let raw = request
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| CodedError::internal(format!("缺少请求头 {name}")))?;
-        Ok(percent_encoding::percent_decode_str(raw)
-            .decode_utf8_lossy()
-            .into_owned())
-    };
-    let round_id = RoundId(
-        header("x-round-id")?
-            .parse()
-            .map_err(CodedError::internal)?,
-    );
+    let mut raw = RawRequest::read(&request, "佐证内容")?;
+    let bytes = std::mem::take(&mut raw.body);
+    let header = |name: &str| raw.header(name);
+    let round_id = raw.round_id()?;
     let (application, item, file_name) = (
         header("x-application")?,
         header("x-item")?,

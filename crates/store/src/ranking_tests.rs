@@ -69,6 +69,30 @@ fn scored_demo() -> (tempfile::TempDir, Store, RoundId) {
     (dir, store, round)
 }
 
+/// What finalising needs besides every sheet: each open outlier resolved, and a site score for
+/// every application that can have one.
+fn resolve_outliers_and_enter_site_scores(store: &mut Store, round: RoundId) {
+    for row in store.ranking(round).unwrap().rows {
+        for e in row
+            .experts
+            .iter()
+            .filter(|e| e.outlier.as_ref().is_some_and(|o| o.resolution.is_none()))
+        {
+            store
+                .resolve_outlier(
+                    &secretariat(),
+                    &AssignmentKey::new(round, &e.expert, &row.code),
+                    "confirmed",
+                    "已与专家核实",
+                )
+                .unwrap();
+        }
+    }
+    for app in store.list_applications(round).unwrap() {
+        let _ = store.set_site_score(&secretariat(), round, &app.code, 80.0, "纸质考察记录");
+    }
+}
+
 /// Rows of `assignment_section_points` that disagree with the sums of the scores (either way).
 fn section_sum_mismatches(store: &Store) -> i64 {
     store
@@ -419,25 +443,7 @@ fn a_finalised_ranking_no_longer_moves_and_the_database_itself_refuses() {
             Some("同意"),
         )
         .unwrap();
-    for row in store.ranking(round).unwrap().rows {
-        for e in row
-            .experts
-            .iter()
-            .filter(|e| e.outlier.as_ref().is_some_and(|o| o.resolution.is_none()))
-        {
-            store
-                .resolve_outlier(
-                    &secretariat(),
-                    &AssignmentKey::new(round, &e.expert, &row.code),
-                    "confirmed",
-                    "已与专家核实",
-                )
-                .unwrap();
-        }
-    }
-    for app in store.list_applications(round).unwrap() {
-        let _ = store.set_site_score(&secretariat(), round, &app.code, 80.0, "纸质考察记录");
-    }
+    resolve_outliers_and_enter_site_scores(&mut store, round);
     let before = serde_json::to_value(&store.ranking(round).unwrap().rows).unwrap();
     store.finalise_ranking(&secretariat(), round).unwrap();
 
@@ -593,25 +599,7 @@ fn an_application_still_to_be_completed_is_not_ranked_and_holds_up_finalising() 
             Some("同意"),
         )
         .unwrap();
-    for row in store.ranking(round).unwrap().rows {
-        for e in row
-            .experts
-            .iter()
-            .filter(|e| e.outlier.as_ref().is_some_and(|o| o.resolution.is_none()))
-        {
-            store
-                .resolve_outlier(
-                    &secretariat(),
-                    &AssignmentKey::new(round, &e.expert, &row.code),
-                    "confirmed",
-                    "已与专家核实",
-                )
-                .unwrap();
-        }
-    }
-    for app in store.list_applications(round).unwrap() {
-        let _ = store.set_site_score(&secretariat(), round, &app.code, 80.0, "纸质考察记录");
-    }
+    resolve_outliers_and_enter_site_scores(&mut store, round);
     let settings = store.ranking_settings(round).unwrap();
     store
         .set_ranking_settings(
