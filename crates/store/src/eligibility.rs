@@ -427,6 +427,26 @@ impl Store {
         };
         let by = actor.name.clone();
         self.write(actor, |tx| {
+            // The city's number again, inside the writing transaction (BEGIN IMMEDIATE): another
+            // process may have recorded one of its recommendations since the check above.
+            let taken: u32 = tx.tx.query_row(
+                "SELECT count(*) FROM city_recommendations r
+                 JOIN applications a ON a.id = r.application_id JOIN rounds o ON o.id = a.round_id
+                 WHERE o.year = ?1 AND o.kind = ?2 AND a.city = ?3 AND a.id <> ?4
+                   AND o.is_demo = (SELECT is_demo FROM rounds WHERE id = ?5)",
+                params![round.year, round.kind.as_str(), city.code(), app.id.0, round_id.0],
+                |r| r.get(0),
+            )?;
+            if taken >= quota {
+                return Err(StoreError::Rule {
+                    code: ErrorCode::CityQuotaExceeded,
+                    message: format!(
+                        "{}{}年已推荐 {taken} 个申报，达到指南规定的每年申报数量上限 {quota} 个（P2）。",
+                        city.name_zh(),
+                        round.year
+                    ),
+                });
+            }
             let now = tx.now();
             if let Some((name, size, (sha256, media_type))) = &letter {
                 let uid = tx.new_uid();

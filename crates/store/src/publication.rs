@@ -207,6 +207,7 @@ impl Store {
         };
         let content = required("异议内容", content)?;
         let uid = self.write(actor, |tx| {
+            refuse_if_published_in(tx, round_id)?;
             let uid = tx.new_uid();
             let now = tx.now();
             let number: u32 = tx.tx.query_row(
@@ -273,6 +274,7 @@ impl Store {
             ));
         }
         self.write(actor, |tx| {
+            refuse_if_published_in(tx, round_id)?;
             let now = tx.now();
             tx.tx.execute(
                 "UPDATE objections SET decision = ?3, decision_reason = ?4, investigation = ?5, removes = ?6,
@@ -428,6 +430,20 @@ impl Store {
             })
             .collect::<Result<_>>()?;
         self.write(actor, |tx| {
+            // The checks again, inside the writing transaction (BEGIN IMMEDIATE): another process
+            // may have recorded an objection, or published, since they were made above.
+            refuse_if_published_in(tx, round_id)?;
+            let open: u32 = tx.tx.query_row(
+                "SELECT count(*) FROM objections WHERE round_id = ?1 AND decision IS NULL",
+                [round_id.0],
+                |r| r.get(0),
+            )?;
+            if open > 0 {
+                return Err(rule(
+                    ErrorCode::ObjectionUndecided,
+                    format!("刚刚又记录了 {open} 条异议，尚未处理：请处理后再公布。"),
+                ));
+            }
             let now = tx.now();
             tx.tx.execute(
                 "UPDATE rounds SET published_at = ?2, published_by = ?3 WHERE id = ?1",
@@ -538,5 +554,22 @@ impl Store {
                 key: uid,
                 hint: String::new(),
             })
+    }
+}
+
+/// Inside a writing transaction: refuses when the round was published (by this or another
+/// process) since the checks made before it.
+fn refuse_if_published_in(tx: &crate::WriteTx<'_>, round_id: RoundId) -> Result<()> {
+    let published: Option<String> = tx.tx.query_row(
+        "SELECT published_at FROM rounds WHERE id = ?1",
+        [round_id.0],
+        |r| r.get(0),
+    )?;
+    match published {
+        Some(at) => Err(rule(
+            ErrorCode::InvalidTransition,
+            format!("认定名单已于 {at} 公布，不能再修改公示和异议。"),
+        )),
+        None => Ok(()),
     }
 }
