@@ -139,3 +139,19 @@ pub struct Published {
     pub designated: Vec<PublishedPark>,
     pub removed: Vec<PublishedPark>,
 }
+
+/// The published list's snapshot, recorded with the signed file and compared by `verify`.
+pub fn designation_snapshot(
+    designated: &[PublishedPark],
+    removed: &[PublishedPark],
+) -> serde_json::Value {
+    serde_json::json!({
+        "rows": designated
+            .iter()
+            .map(|p| serde_json::json!({"application": p.application, "park_name": p.park_name}))
+            .chain(removed.iter().map(|p| {
+                serde_json::json!({"application": p.application, "park_name": p.park_name, "removed_because": p.removed_because})
+            }))
+            .collect::<Vec<_>>(),
+    })
+}

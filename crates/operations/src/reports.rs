@@ -442,18 +442,6 @@ fn date_zh(text: &str) -> String {
         .unwrap_or_else(|_| text.to_owned())
 }
 
-/// The published list's snapshot, as recorded with the signed file and compared by `verify`.
-pub fn designation_snapshot(
-    designated: &[park_review_domain::publication::PublishedPark],
-    removed: &[park_review_domain::publication::PublishedPark],
-) -> serde_json::Value {
-    serde_json::json!({
-        "rows": designated.iter().map(|p| serde_json::json!({"application": p.application, "park_name": p.park_name}))
-            .chain(removed.iter().map(|p| serde_json::json!({"application": p.application, "park_name": p.park_name, "removed_because": p.removed_because})))
-            .collect::<Vec<_>>(),
-    })
-}
-
 /// Publication (向社会公布, the guide's 一.(二).5): checked first — the publicity period over,
 /// every objection decided — then the passphrase is asked, the round is published and the
 /// register written in one transaction, and the list is signed in the name of 广东省工业和信息化厅
@@ -464,12 +452,21 @@ pub fn publish(
     round_id: RoundId,
     passphrase: impl FnOnce() -> Result<String>,
 ) -> Result<(park_review_domain::publication::Published, Document)> {
+    use park_review_domain::publication::{designation_snapshot, Published};
     let now = store.now();
     store.check_publication(round_id, now.date_naive())?;
     let signer = Signer::ask(store, KeyOwner::Secretariat, passphrase)?;
     let round = store.round(round_id)?;
     let uid = park_review_store::fresh_uid();
-    let published = store.publish(&caller.secretariat(), round_id, &uid)?;
+    // The list is signed first; publishing, the register and the signed list's record are then
+    // one transaction (the store checks the list it publishes is the one signed).
+    let (designated, removed) = store.designation_list(round_id)?;
+    let published = Published {
+        round: round.code.clone(),
+        published_on: now.date_naive().to_string(),
+        designated,
+        removed,
+    };
     let data = park_review_documents::DesignationListData {
         title: format!("{}年广东省人工智能产业园区认定名单", round.year),
         intro: format!(
@@ -512,8 +509,9 @@ pub fn publish(
         rubric_sha256: store.rubric(round_id)?.frozen_sha256,
     };
     let bytes = signer.sign(&pdf, format!("认定名单 {}", round.code), now, &claim)?;
-    store.record_document(
+    let published = store.publish(
         &caller.secretariat(),
+        round_id,
         &NewIssuedDocument {
             uid: &uid,
             round_id,

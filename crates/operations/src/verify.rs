@@ -395,7 +395,10 @@ fn current_snapshot(
         }
         (DocumentKind::DesignationList, _, _) => {
             let (designated, removed) = store.designation_list(doc.round_id)?;
-            Ok(crate::reports::designation_snapshot(&designated, &removed))
+            Ok(park_review_domain::publication::designation_snapshot(
+                &designated,
+                &removed,
+            ))
         }
         (DocumentKind::SummarySheet, Some(expert), _) => Ok(summary_snapshot(&summary_rows(
             store,

@@ -407,19 +407,29 @@ impl Store {
     }
 
     /// Publishes the round's list (向社会公布): checked as [`Store::check_publication`], then in
-    /// one transaction the round is marked published and every designated park enters the
-    /// register with the signed list's document uid.
+    /// one transaction the round is marked published, every designated park enters the register
+    /// with the signed list's document uid, and the signed list is recorded as issued. Refused
+    /// if the list signed (its snapshot) is not the list this would publish.
     pub fn publish(
         &mut self,
         actor: &Actor,
         round_id: RoundId,
-        document_uid: &str,
+        list: &crate::NewIssuedDocument<'_>,
     ) -> Result<Published> {
         self.permits(actor)?;
         let today = self.now().date_naive();
         self.check_publication(round_id, today)?;
         let state = self.round_state(round_id)?;
         let (designated, removed) = self.designation_list(round_id)?;
+        if &park_review_domain::publication::designation_snapshot(&designated, &removed)
+            != list.snapshot
+        {
+            return Err(StoreError::Conflict(
+                "签署期间名单发生了变化（异议的处理刚被修改）：请重新公布。".into(),
+            ));
+        }
+        let document_uid = list.uid;
+        let file_sha256 = park_review_domain::digest::sha256_hex(list.pdf);
         let ids: Vec<(i64, String)> = designated
             .iter()
             .map(|p| {
@@ -459,6 +469,17 @@ impl Store {
                             today.to_string(), document_uid, actor.name, now],
                 )?;
             }
+            tx.tx.execute(
+                "INSERT INTO signed_sheets (uid, round_id, kind, snapshot, file_sha256, pdf, issued_at)
+                 VALUES (?1, ?2, 'designation-list', ?3, ?4, ?5, ?6)",
+                params![document_uid, round_id.0, list.snapshot.to_string(), file_sha256, list.pdf, now],
+            )?;
+            tx.audit(
+                "sheet.issue",
+                "signed_sheet",
+                document_uid,
+                json!({"kind": "designation-list", "file_sha256": file_sha256}),
+            )?;
             tx.audit(
                 "round.publish",
                 "round",
