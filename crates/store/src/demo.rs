@@ -63,8 +63,9 @@ impl Store {
             .join(&letter_sha256[..2])
             .join(&letter_sha256);
         if !letter_path.exists() {
-            crate::write_atomically(&letter_path, DEMO_LETTER).map_err(|e| {
-                StoreError::Conflict(format!("无法保存示例推荐函：{e}。已保存的数据不受影响。"))
+            crate::write_atomically(&letter_path, DEMO_LETTER).map_err(|e| StoreError::Rule {
+                code: park_review_domain::ErrorCode::Io,
+                message: format!("无法保存示例推荐函：{e}。已保存的数据不受影响。"),
             })?;
         }
         self.write(actor, |tx| {

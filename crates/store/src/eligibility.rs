@@ -323,10 +323,10 @@ impl Store {
         self.permits(actor)?;
         let round = self.round(round_id)?;
         if round.status == park_review_domain::RoundStatus::Closed {
-            return Err(StoreError::Conflict(format!(
-                "批次 {} 已结束，不能再记录市级推荐。",
-                round.code
-            )));
+            return Err(StoreError::Rule {
+                code: ErrorCode::InvalidTransition,
+                message: format!("批次 {} 已结束，不能再记录市级推荐。", round.code),
+            });
         }
         let app = self.find_application(round_id, application)?;
         let (opinion, signatory) = (opinion.trim(), signatory.trim());

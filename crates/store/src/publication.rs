@@ -424,7 +424,8 @@ impl Store {
         if &park_review_domain::publication::designation_snapshot(&designated, &removed)
             != list.snapshot
         {
-            return Err(StoreError::Conflict(
+            return Err(rule(
+                ErrorCode::InvalidTransition,
                 "签署期间名单发生了变化（异议的处理刚被修改）：请重新公布。".into(),
             ));
         }

@@ -64,10 +64,13 @@ impl Store {
             |r| r.get(0),
         )?;
         if siblings == 0 {
-            return Err(StoreError::Conflict(format!(
-                "{year} 年还没有{}批次：请先创建当年的批次，补充批次只在其后开设。",
-                kind.name_zh()
-            )));
+            return Err(StoreError::Rule {
+                code: park_review_domain::ErrorCode::InvalidTransition,
+                message: format!(
+                    "{year} 年还没有{}批次：请先创建当年的批次，补充批次只在其后开设。",
+                    kind.name_zh()
+                ),
+            });
         }
         let code = format!("{}-B{}", round_code(year, kind), siblings + 1);
         let title = format!("{}（补充批次）", round_title(year, kind));
