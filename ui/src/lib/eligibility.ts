@@ -1,5 +1,13 @@
 // Pure helpers for the formal-review views.
-import type { Eligibility, RuleResult } from '../ipc'
+import type { Eligibility, Material, RuleResult } from '../ipc'
+
+/** P4's three materials, numbered as in the guide (一.(二).4), named in the guide's own words
+ * (a test compares them with the published guide, as the domain's test does for its copy). */
+export const MATERIALS: { id: Material; n: number; name: string }[] = [
+  { id: 'application_form', n: 1, name: '广东省人工智能产业园区申报材料（见附件2）' },
+  { id: 'policy_documents', n: 2, name: '申报单位所在地政府出台或正在出台促进人工智能产业发展政策措施和资金扶持的有关文件' },
+  { id: 'supporting', n: 3, name: '相关辅助材料及其他需要详细说明的事项' },
+]
 
 /** Element Plus tag type for a result: green pass, red fail, amber needs review. */
 export function resultTagType(result: RuleResult): 'success' | 'danger' | 'warning' {
