@@ -33,17 +33,6 @@ impl Moments {
     }
 }
 
-fn program(sb: &Sandbox, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_park-review"));
-    command
-        .arg("--db")
-        .arg(sb.db())
-        .args(args)
-        .env("HOME", sb.dir.path())
-        .env_remove("PARK_REVIEW_DB");
-    command
-}
-
 /// Runs a streaming command, feeding it `lines` forever, collecting its acknowledgements, and
 /// kills it after `after`; returns the acknowledgements received before the kill.
 fn stream_and_kill(
@@ -182,19 +171,16 @@ fn every_acknowledged_write_survives_sigkill_at_random_moments() {
                     "C3.1", "C3.2", "T2.1", "C4.1", "C4.2", "T7.1", "C2.1", "T1.1",
                 ];
                 let acks = stream_and_kill(
-                    program(
-                        &sb,
-                        &[
-                            "score",
-                            "stream",
-                            "--round",
-                            "DEMO-2026",
-                            "--expert",
-                            &expert,
-                            "--application",
-                            &application,
-                        ],
-                    ),
+                    sb.command(&[
+                        "score",
+                        "stream",
+                        "--round",
+                        "DEMO-2026",
+                        "--expert",
+                        &expert,
+                        "--application",
+                        &application,
+                    ]),
                     move |i| {
                         format!(
                             "{} {} k{kill:04}-n{i:07}\n",
@@ -220,17 +206,14 @@ fn every_acknowledged_write_survives_sigkill_at_random_moments() {
                 ];
                 let statuses = ["confirmed", "partly", "not_met", "not_applicable"];
                 let acks = stream_and_kill(
-                    program(
-                        &sb,
-                        &[
-                            "inspection",
-                            "stream",
-                            "--round",
-                            "DEMO-2026",
-                            "--application",
-                            site,
-                        ],
-                    ),
+                    sb.command(&[
+                        "inspection",
+                        "stream",
+                        "--round",
+                        "DEMO-2026",
+                        "--application",
+                        site,
+                    ]),
                     move |i| {
                         format!(
                             "{} {} k{kill:04}-n{i:07}\n",
@@ -265,18 +248,15 @@ fn every_acknowledged_write_survives_sigkill_at_random_moments() {
                         row["application"].as_str().unwrap(),
                     );
                     if run_and_kill(
-                        program(
-                            &sb,
-                            &[
-                                "declare",
-                                "--round",
-                                "DEMO-2026",
-                                "--expert",
-                                e,
-                                "--application",
-                                a,
-                            ],
-                        ),
+                        sb.command(&[
+                            "declare",
+                            "--round",
+                            "DEMO-2026",
+                            "--expert",
+                            e,
+                            "--application",
+                            a,
+                        ]),
                         after,
                     ) {
                         pledged.push((e.to_owned(), a.to_owned()));
@@ -290,7 +270,7 @@ fn every_acknowledged_write_survives_sigkill_at_random_moments() {
                 std::fs::write(&file, format!("%PDF-1.4\n% k{kill:04}\n%%EOF\n")).unwrap();
                 let mut attach = vec!["inspection", "attach", "--item", "C2.2", file.as_str()];
                 attach.extend_from_slice(&on_site);
-                if run_and_kill(program(&sb, &attach), after) {
+                if run_and_kill(sb.command(&attach), after) {
                     attached.push(format!("现场记录-{kill}.pdf"));
                     acknowledged += 1;
                 }

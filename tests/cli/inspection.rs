@@ -3,7 +3,6 @@
 //! that survive a killed process.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
@@ -294,23 +293,14 @@ fn acknowledged_answers_survive_a_killed_process() {
     ];
     let statuses = ["confirmed", "partly", "not_met", "not_applicable"];
     for kill_after in [5usize, 23] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_park-review"))
-            .args([
-                "--db",
-                sb.db().to_str().unwrap(),
-                "inspection",
-                "stream",
-                "--round",
-                ROUND,
-                "--application",
-                app,
-            ])
-            .env("HOME", sb.dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = sb.spawn_stream(&[
+            "inspection",
+            "stream",
+            "--round",
+            ROUND,
+            "--application",
+            app,
+        ]);
         let mut stdin = child.stdin.take().unwrap();
         let writer = std::thread::spawn(move || {
             for i in 0..100_000usize {

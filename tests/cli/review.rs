@@ -380,25 +380,16 @@ fn acknowledged_autosaves_survive_a_killed_process() {
         "C3.1", "C3.2", "T2.1", "C4.1", "C4.2", "T7.1", "C2.1", "T1.1",
     ];
     for (attempt, kill_after) in [3usize, 17, 40].into_iter().enumerate() {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_park-review"))
-            .args([
-                "--db",
-                sb.db().to_str().unwrap(),
-                "score",
-                "stream",
-                "--round",
-                "DEMO-2026",
-                "--expert",
-                &e,
-                "--application",
-                &a,
-            ])
-            .env("HOME", sb.dir.path())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = sb.spawn_stream(&[
+            "score",
+            "stream",
+            "--round",
+            "DEMO-2026",
+            "--expert",
+            &e,
+            "--application",
+            &a,
+        ]);
         let mut stdin = child.stdin.take().unwrap();
         let writer = std::thread::spawn(move || {
             // Keep typing until the pipe breaks: the kill comes mid-stream.
@@ -499,25 +490,16 @@ fn a_second_process_cannot_slip_a_score_past_a_submission() {
             )
         })
         .collect();
-    let mut writer = Command::new(env!("CARGO_BIN_EXE_park-review"))
-        .args([
-            "--db",
-            sb.db().to_str().unwrap(),
-            "score",
-            "stream",
-            "--round",
-            "DEMO-2026",
-            "--expert",
-            &e,
-            "--application",
-            &a,
-        ])
-        .env("HOME", sb.dir.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut writer = sb.spawn_stream(&[
+        "score",
+        "stream",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+    ]);
     let mut stdin = writer.stdin.take().unwrap();
     let lines = criteria.clone();
     let feeder = std::thread::spawn(move || {

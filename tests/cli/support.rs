@@ -22,16 +22,32 @@ impl Sandbox {
         self.dir.path().join("review.sqlite3")
     }
 
-    /// Runs `park-review --db <sandbox db> ARGS`, with HOME pointed into the sandbox so that no
-    /// test can touch a real user's database.
-    pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_park-review"))
+    /// `park-review --db <sandbox db> ARGS`, with HOME pointed into the sandbox so that no test
+    /// can touch a real user's database: every way a test starts the binary starts from this.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_park-review"));
+        command
             .arg("--db")
             .arg(self.db())
             .args(args)
             .env("HOME", self.dir.path())
-            .env_remove("PARK_REVIEW_DB")
-            .output()
+            .env_remove("PARK_REVIEW_DB");
+        command
+    }
+
+    /// Runs [`Sandbox::command`] to the end.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// Starts a command that talks over stdin and stdout line by line (`score stream`,
+    /// `inspection stream`); its stderr is dropped.
+    pub fn spawn_stream(&self, args: &[&str]) -> std::process::Child {
+        self.command(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
             .unwrap()
     }
 
@@ -103,12 +119,7 @@ pub const PASSPHRASE: &str = "专家的口令 2026";
 impl Sandbox {
     /// Runs with the passphrase in the environment, as a script would.
     pub fn run_with_passphrase(&self, args: &[&str], passphrase: &str) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_park-review"))
-            .arg("--db")
-            .arg(self.db())
-            .args(args)
-            .env("HOME", self.dir.path())
-            .env_remove("PARK_REVIEW_DB")
+        self.command(args)
             .env("PARK_REVIEW_PASSPHRASE", passphrase)
             .output()
             .unwrap()
@@ -207,12 +218,8 @@ impl Sandbox {
     /// Runs with `input` on stdin.
     pub fn run_stdin(&self, args: &[&str], input: &str) -> Output {
         use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_park-review"))
-            .arg("--db")
-            .arg(self.db())
-            .args(args)
-            .env("HOME", self.dir.path())
-            .env_remove("PARK_REVIEW_DB")
+        let mut child = self
+            .command(args)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

@@ -518,25 +518,16 @@ fn a_full_disk_gets_a_clear_message_and_loses_nothing() {
         &a,
         "--json",
     ]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_park-review"))
-        .arg("--db")
-        .arg(sb.db())
-        .args([
-            "score",
-            "stream",
-            "--round",
-            "DEMO-2026",
-            "--expert",
-            &e,
-            "--application",
-            &a,
-        ])
-        .env("HOME", sb.dir.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = sb.spawn_stream(&[
+        "score",
+        "stream",
+        "--round",
+        "DEMO-2026",
+        "--expert",
+        &e,
+        "--application",
+        &a,
+    ]);
     let mut stdin = child.stdin.take().unwrap();
     let mut acks = BufReader::new(child.stdout.take().unwrap());
     let mut say = |line: &str| -> Value {
