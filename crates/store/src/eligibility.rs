@@ -366,59 +366,16 @@ impl Store {
             .map_err(StoreError::Domain)?;
         let record = self.application_record(round_id, &app.code)?;
         let city = record.city;
-        let quota = city.yearly_quota();
-        // The city's other recommendations this year, in any round of the year (P2 counts per
-        // year).
-        let others: Vec<(String, u32)> = self
-            .conn()
-            .prepare(
-                "SELECT a.code, r.recommendation_order FROM city_recommendations r
-                 JOIN applications a ON a.id = r.application_id JOIN rounds o ON o.id = a.round_id
-                 WHERE o.year = ?1 AND o.kind = ?2 AND a.city = ?3 AND a.id <> ?4
-                   AND o.is_demo = (SELECT is_demo FROM rounds WHERE id = ?5)",
-            )?
-            .query_map(
-                params![
-                    round.year,
-                    round.kind.as_str(),
-                    city.code(),
-                    app.id.0,
-                    round_id.0
-                ],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?
-            .collect::<rusqlite::Result<_>>()?;
-        if others.len() as u32 >= quota {
-            return Err(StoreError::Rule {
-                code: ErrorCode::CityQuotaExceeded,
-                message: format!(
-                    "{}{}年已推荐 {} 个申报（{}），达到指南规定的每年申报数量上限 {} 个（P2），不能再推荐申报 {}。",
-                    city.name_zh(),
-                    round.year,
-                    others.len(),
-                    others.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join("、"),
-                    quota,
-                    app.code
-                ),
-            });
-        }
-        if order == 0 || order > quota {
-            return Err(problem(
-                "推荐顺序",
-                &order.to_string(),
-                &format!(
-                    "{}每年最多申报 {quota} 个，推荐顺序须为 1 至 {quota}",
-                    city.name_zh()
-                ),
-            ));
-        }
-        if let Some((code, _)) = others.iter().find(|(_, o)| *o == order) {
-            return Err(problem(
-                "推荐顺序",
-                &order.to_string(),
-                &format!("{}已把第 {order} 位给了申报 {code}", city.name_zh()),
-            ));
-        }
+        let number = CityNumber {
+            year: round.year,
+            kind: round.kind.as_str(),
+            city,
+            round_id,
+            application: app.id.0,
+            code: &app.code,
+            order,
+        };
+        number.check(self.conn())?;
         let letter = match letter {
             Some((name, bytes)) => {
                 Some((name, bytes.len(), self.store_attachment_file(name, bytes)?))
@@ -427,26 +384,9 @@ impl Store {
         };
         let by = actor.name.clone();
         self.write(actor, |tx| {
-            // The city's number again, inside the writing transaction (BEGIN IMMEDIATE): another
-            // process may have recorded one of its recommendations since the check above.
-            let taken: u32 = tx.tx.query_row(
-                "SELECT count(*) FROM city_recommendations r
-                 JOIN applications a ON a.id = r.application_id JOIN rounds o ON o.id = a.round_id
-                 WHERE o.year = ?1 AND o.kind = ?2 AND a.city = ?3 AND a.id <> ?4
-                   AND o.is_demo = (SELECT is_demo FROM rounds WHERE id = ?5)",
-                params![round.year, round.kind.as_str(), city.code(), app.id.0, round_id.0],
-                |r| r.get(0),
-            )?;
-            if taken >= quota {
-                return Err(StoreError::Rule {
-                    code: ErrorCode::CityQuotaExceeded,
-                    message: format!(
-                        "{}{}年已推荐 {taken} 个申报，达到指南规定的每年申报数量上限 {quota} 个（P2）。",
-                        city.name_zh(),
-                        round.year
-                    ),
-                });
-            }
+            // Again inside the writing transaction (BEGIN IMMEDIATE): another process may have
+            // recorded one of the city's recommendations since the check above.
+            number.check(&tx.tx)?;
             let now = tx.now();
             if let Some((name, size, (sha256, media_type))) = &letter {
                 let uid = tx.new_uid();
@@ -505,11 +445,21 @@ impl Store {
                 fields((opinion, letter_date.trim(), signatory, order)),
             )
         })?;
-        Ok(self
-            .review_records(round_id)?
-            .remove(&app.id)
-            .and_then(|r| r.recommendation)
-            .expect("just recorded"))
+        Ok(self.conn().query_row(
+            "SELECT opinion, letter_date, signatory, recommendation_order, recorded_by, recorded_at
+             FROM city_recommendations WHERE application_id = ?1",
+            [app.id.0],
+            |r| {
+                Ok(CityRecommendation {
+                    opinion: r.get(0)?,
+                    letter_date: r.get(1)?,
+                    signatory: r.get(2)?,
+                    order: r.get(3)?,
+                    by: r.get(4)?,
+                    at: r.get(5)?,
+                })
+            },
+        )?)
     }
 
     /// P4: records one of the three materials as present or missing, with a note.
@@ -652,5 +602,79 @@ impl Store {
             let app_uid = tx.application_uid(application)?;
             tx.audit("eligibility.documents_checked", "application", &app_uid, json!({"rule": rule.as_str(), "note": note}))
         })
+    }
+}
+
+/// P2 as it bears on a city's recommendation (P3): the city's yearly number, counted across the
+/// year's rounds of the kind (the demo round apart), and the order it gives. Checked before the
+/// letter is stored and again inside the writing transaction.
+struct CityNumber<'a> {
+    year: i32,
+    kind: &'a str,
+    city: park_review_domain::City,
+    round_id: RoundId,
+    application: i64,
+    code: &'a str,
+    order: u32,
+}
+
+impl CityNumber<'_> {
+    fn check(&self, conn: &rusqlite::Connection) -> Result<()> {
+        let city = self.city;
+        let quota = city.yearly_quota();
+        let order = self.order;
+        // The city's other recommendations this year.
+        let others: Vec<(String, u32)> = conn
+            .prepare(
+                "SELECT a.code, r.recommendation_order FROM city_recommendations r
+                 JOIN applications a ON a.id = r.application_id JOIN rounds o ON o.id = a.round_id
+                 WHERE o.year = ?1 AND o.kind = ?2 AND a.city = ?3 AND a.id <> ?4
+                   AND o.is_demo = (SELECT is_demo FROM rounds WHERE id = ?5)",
+            )?
+            .query_map(
+                params![
+                    self.year,
+                    self.kind,
+                    city.code(),
+                    self.application,
+                    self.round_id.0
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        if others.len() as u32 >= quota {
+            return Err(StoreError::Rule {
+                code: ErrorCode::CityQuotaExceeded,
+                message: format!(
+                    "{}{}年已推荐 {} 个申报（{}），达到指南规定的每年申报数量上限 {} 个（P2），不能再推荐申报 {}。",
+                    city.name_zh(),
+                    self.year,
+                    others.len(),
+                    others.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join("、"),
+                    quota,
+                    self.code
+                ),
+            });
+        }
+        let problem = |rule: String| {
+            StoreError::Domain(park_review_domain::DomainError::OutOfRange {
+                field: "推荐顺序".into(),
+                value: order.to_string(),
+                rule,
+            })
+        };
+        if order == 0 || order > quota {
+            return Err(problem(format!(
+                "{}每年最多申报 {quota} 个，推荐顺序须为 1 至 {quota}",
+                city.name_zh()
+            )));
+        }
+        if let Some((code, _)) = others.iter().find(|(_, o)| *o == order) {
+            return Err(problem(format!(
+                "{}已把第 {order} 位给了申报 {code}",
+                city.name_zh()
+            )));
+        }
+        Ok(())
     }
 }

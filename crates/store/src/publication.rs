@@ -68,19 +68,6 @@ impl Store {
         )?)
     }
 
-    fn refuse_if_published(state: &RoundState) -> Result<()> {
-        match &state.published_at {
-            Some(at) => Err(rule(
-                ErrorCode::InvalidTransition,
-                format!(
-                    "批次 {} 的认定名单已于 {at} 公布，不能再修改公示和异议。",
-                    state.code
-                ),
-            )),
-            None => Ok(()),
-        }
-    }
-
     /// Records (or corrects, before publication) the publicity period of a finalised ranking:
     /// `working_days` working days from `starts_on` (Monday–Friday), and the objection contact.
     pub fn record_publicity(
@@ -99,7 +86,7 @@ impl Store {
                 "排名尚未确定：请先确定排名（park-review rank finalise），再公示。".into(),
             ));
         }
-        Self::refuse_if_published(&state)?;
+        refuse_if_published(self.conn(), round_id)?;
         let start = date("公示开始日期", starts_on)?;
         if !(1..=60).contains(&working_days) {
             return Err(out_of_range(
@@ -173,8 +160,8 @@ impl Store {
         content: &str,
     ) -> Result<Objection> {
         self.permits(actor)?;
-        let state = self.round_state(round_id)?;
-        Self::refuse_if_published(&state)?;
+        self.round(round_id)?;
+        refuse_if_published(self.conn(), round_id)?;
         let Some(period) = self.publicity_period(round_id)? else {
             return Err(rule(
                 ErrorCode::InvalidTransition,
@@ -207,7 +194,7 @@ impl Store {
         };
         let content = required("异议内容", content)?;
         let uid = self.write(actor, |tx| {
-            refuse_if_published_in(tx, round_id)?;
+            refuse_if_published(&tx.tx, round_id)?;
             let uid = tx.new_uid();
             let now = tx.now();
             let number: u32 = tx.tx.query_row(
@@ -252,8 +239,8 @@ impl Store {
         remove: bool,
     ) -> Result<Objection> {
         self.permits(actor)?;
-        let state = self.round_state(round_id)?;
-        Self::refuse_if_published(&state)?;
+        self.round(round_id)?;
+        refuse_if_published(self.conn(), round_id)?;
         let before = self
             .objections(round_id)?
             .into_iter()
@@ -274,7 +261,7 @@ impl Store {
             ));
         }
         self.write(actor, |tx| {
-            refuse_if_published_in(tx, round_id)?;
+            refuse_if_published(&tx.tx, round_id)?;
             let now = tx.now();
             tx.tx.execute(
                 "UPDATE objections SET decision = ?3, decision_reason = ?4, investigation = ?5, removes = ?6,
@@ -371,8 +358,8 @@ impl Store {
         round_id: RoundId,
         today: NaiveDate,
     ) -> Result<PublicityPeriod> {
-        let state = self.round_state(round_id)?;
-        Self::refuse_if_published(&state)?;
+        self.round(round_id)?;
+        refuse_if_published(self.conn(), round_id)?;
         let Some(period) = self.publicity_period(round_id)? else {
             return Err(rule(
                 ErrorCode::InvalidTransition,
@@ -388,21 +375,7 @@ impl Store {
                 ),
             ));
         }
-        let open: Vec<String> = self
-            .objections(round_id)?
-            .into_iter()
-            .filter(|o| o.decision.is_none())
-            .map(|o| format!("第 {} 号（{}）", o.number, o.application))
-            .collect();
-        if !open.is_empty() {
-            return Err(rule(
-                ErrorCode::ObjectionUndecided,
-                format!(
-                    "还有异议未作出处理：{}。请调查并记录处理结果后再公布。",
-                    open.join("、")
-                ),
-            ));
-        }
+        refuse_open_objections(self.conn(), round_id)?;
         Ok(period)
     }
 
@@ -443,18 +416,8 @@ impl Store {
         self.write(actor, |tx| {
             // The checks again, inside the writing transaction (BEGIN IMMEDIATE): another process
             // may have recorded an objection, or published, since they were made above.
-            refuse_if_published_in(tx, round_id)?;
-            let open: u32 = tx.tx.query_row(
-                "SELECT count(*) FROM objections WHERE round_id = ?1 AND decision IS NULL",
-                [round_id.0],
-                |r| r.get(0),
-            )?;
-            if open > 0 {
-                return Err(rule(
-                    ErrorCode::ObjectionUndecided,
-                    format!("刚刚又记录了 {open} 条异议，尚未处理：请处理后再公布。"),
-                ));
-            }
+            refuse_if_published(&tx.tx, round_id)?;
+            refuse_open_objections(&tx.tx, round_id)?;
             let now = tx.now();
             tx.tx.execute(
                 "UPDATE rounds SET published_at = ?2, published_by = ?3 WHERE id = ?1",
@@ -579,19 +542,43 @@ impl Store {
     }
 }
 
-/// Inside a writing transaction: refuses when the round was published (by this or another
-/// process) since the checks made before it.
-fn refuse_if_published_in(tx: &crate::WriteTx<'_>, round_id: RoundId) -> Result<()> {
-    let published: Option<String> = tx.tx.query_row(
-        "SELECT published_at FROM rounds WHERE id = ?1",
+/// Refuses when the round's list was published: checked before an action and again inside its
+/// writing transaction (another process may have published in between).
+fn refuse_if_published(conn: &rusqlite::Connection, round_id: RoundId) -> Result<()> {
+    let (code, published): (String, Option<String>) = conn.query_row(
+        "SELECT code, published_at FROM rounds WHERE id = ?1",
         [round_id.0],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     match published {
         Some(at) => Err(rule(
             ErrorCode::InvalidTransition,
-            format!("认定名单已于 {at} 公布，不能再修改公示和异议。"),
+            format!("批次 {code} 的认定名单已于 {at} 公布，不能再修改公示和异议。"),
         )),
         None => Ok(()),
     }
+}
+
+/// Refuses publication while an objection has no decision, naming each: checked before the
+/// passphrase is asked and again inside the writing transaction.
+fn refuse_open_objections(conn: &rusqlite::Connection, round_id: RoundId) -> Result<()> {
+    let open: Vec<String> = conn
+        .prepare(
+            "SELECT o.number, a.code FROM objections o JOIN applications a ON a.id = o.application_id
+             WHERE o.round_id = ?1 AND o.decision IS NULL ORDER BY o.number",
+        )?
+        .query_map([round_id.0], |r| {
+            Ok(format!("第 {} 号（{}）", r.get::<_, u32>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if open.is_empty() {
+        return Ok(());
+    }
+    Err(rule(
+        ErrorCode::ObjectionUndecided,
+        format!(
+            "还有异议未作出处理：{}。请调查并记录处理结果后再公布。",
+            open.join("、")
+        ),
+    ))
 }
