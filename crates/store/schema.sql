@@ -10,6 +10,8 @@ CREATE UNIQUE INDEX exchanges_sequence ON exchanges(direction, round_id, expert_
 CREATE INDEX formal_review_cache_round ON formal_review_cache(round_id);
 CREATE UNIQUE INDEX inspection_members_one_leader ON inspection_members(inspection_id) WHERE role = 'leader';
 CREATE INDEX inspections_round ON inspections(round_id);
+CREATE INDEX recheck_changes_round ON recheck_changes(round_id);
+CREATE INDEX recheck_changes_score ON recheck_changes(assignment_id, criterion_id);
 CREATE INDEX recusals_round ON recusals(round_id);
 CREATE INDEX signed_sheets_file ON signed_sheets(file_sha256);
 CREATE INDEX signed_sheets_round ON signed_sheets(round_id, kind);
@@ -162,7 +164,7 @@ CREATE TABLE criteria (
     max_points_centi    INTEGER NOT NULL CHECK (max_points_centi > 0),
     step_centi          INTEGER NOT NULL DEFAULT 50 CHECK (step_centi > 0),
     bands               TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(bands)),
-    clauses             TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(clauses)),
+    clauses             TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(clauses)), objective INTEGER NOT NULL DEFAULT 0 CHECK (objective IN (0, 1)),
     UNIQUE (rubric_id, code)
 );
 CREATE TABLE "database_copy" (
@@ -360,6 +362,21 @@ CREATE TABLE outlier_resolutions (
     resolved_at     TEXT NOT NULL,
     UNIQUE (application_id, expert_id, total_centi)
 );
+CREATE TABLE panel_dissents (
+    round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    expert_id       INTEGER NOT NULL REFERENCES experts(id),
+    text            TEXT NOT NULL CHECK (length(trim(text)) > 0),
+    recorded_by     TEXT NOT NULL,
+    recorded_at     TEXT NOT NULL,
+    PRIMARY KEY (round_id, expert_id)
+);
+CREATE TABLE panel_leaders (
+    round_id        INTEGER PRIMARY KEY REFERENCES rounds(id) ON DELETE CASCADE,
+    expert_id       INTEGER NOT NULL REFERENCES experts(id),
+    note            TEXT NOT NULL DEFAULT '',
+    chosen_by       TEXT NOT NULL,
+    chosen_at       TEXT NOT NULL
+);
 CREATE TABLE publicity_periods (
     round_id        INTEGER PRIMARY KEY REFERENCES rounds(id) ON DELETE CASCADE,
     starts_on       TEXT NOT NULL CHECK (starts_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
@@ -368,6 +385,20 @@ CREATE TABLE publicity_periods (
     contact         TEXT NOT NULL CHECK (length(trim(contact)) > 0),
     recorded_by     TEXT NOT NULL,
     recorded_at     TEXT NOT NULL
+);
+CREATE TABLE recheck_changes (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    assignment_id   INTEGER NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+    criterion_id    INTEGER NOT NULL REFERENCES criteria(id) ON DELETE CASCADE,
+    old_points_centi INTEGER NOT NULL,
+    new_points_centi INTEGER NOT NULL,
+    reason_case     TEXT NOT NULL CHECK (reason_case IN ('summing_error', 'out_of_range', 'objective_differs', 'abnormal')),
+    reason          TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    recorded_by     TEXT NOT NULL,
+    recorded_at     TEXT NOT NULL,
+    CHECK (old_points_centi != new_points_centi)
 );
 CREATE TABLE recusals (
     id              INTEGER PRIMARY KEY,
@@ -449,7 +480,7 @@ CREATE TABLE "signed_sheets" (
     round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
     expert_id       INTEGER REFERENCES experts(id),
     application_id  INTEGER REFERENCES applications(id) ON DELETE CASCADE,
-    kind            TEXT NOT NULL CHECK (kind IN ('sheet', 'summary', 'ranking-report', 'inspection-record', 'designation-list')),
+    kind            TEXT NOT NULL CHECK (kind IN ('sheet', 'summary', 'ranking-report', 'inspection-record', 'designation-list', 'panel-report')),
     snapshot        TEXT NOT NULL CHECK (json_valid(snapshot)),
     file_sha256     TEXT NOT NULL CHECK (length(file_sha256) = 64),
     pdf             BLOB NOT NULL,
@@ -640,7 +671,14 @@ BEGIN
       FROM assignments a JOIN rounds r ON r.id = a.round_id
      WHERE a.id = NEW.assignment_id AND r.ranking_finalised_at IS NOT NULL;
     SELECT RAISE(ABORT, 'PARK_REVIEW:SCORES_LOCKED:这张评分表已提交并锁定，评分不能再改；如需更正，请秘书处写明理由退回。没有做任何改动。')
-      FROM assignments WHERE id = NEW.assignment_id AND submitted_at IS NOT NULL;
+      FROM assignments WHERE id = NEW.assignment_id AND submitted_at IS NOT NULL
+       AND NOT (OLD.comment IS NEW.comment AND OLD.criterion_id = NEW.criterion_id
+                AND OLD.assignment_id = NEW.assignment_id
+                AND EXISTS (SELECT 1 FROM recheck_changes c
+                             WHERE c.id = (SELECT max(id) FROM recheck_changes
+                                            WHERE assignment_id = NEW.assignment_id AND criterion_id = NEW.criterion_id)
+                               AND c.old_points_centi IS OLD.points_centi
+                               AND c.new_points_centi IS NEW.points_centi));
 END;
 CREATE TRIGGER scores_sections_delete AFTER DELETE ON scores WHEN OLD.points_centi IS NOT NULL BEGIN
     UPDATE assignment_section_points SET points_centi = points_centi - OLD.points_centi

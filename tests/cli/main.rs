@@ -11,6 +11,7 @@ mod database;
 mod exchange;
 mod hostile;
 mod inspection;
+mod panel;
 mod ranking;
 mod review;
 mod signing;

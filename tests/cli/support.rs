@@ -236,10 +236,11 @@ impl Sandbox {
 }
 
 /// Every assignment of the demo round scored (max − 1 on each criterion, a total of 85) and
-/// submitted, except that `low` gets 3 points a criterion.
+/// submitted, except that `low` gets 3 points a criterion — but the same as everyone on the
+/// objective criteria (客观分), which the experts agree on (a total of 46).
 pub fn score_everything(sb: &Sandbox, low: (&str, &str)) {
     let rubric = sb.json(&["rubric", "show", "--round", "DEMO-2026", "--json"]);
-    let criteria: Vec<(String, f64)> = rubric["rubric"]["sections"]
+    let criteria: Vec<(String, f64, bool)> = rubric["rubric"]["sections"]
         .as_array()
         .unwrap()
         .iter()
@@ -248,6 +249,7 @@ pub fn score_everything(sb: &Sandbox, low: (&str, &str)) {
             (
                 c["code"].as_str().unwrap().to_owned(),
                 c["max_points"].as_f64().unwrap(),
+                c["objective"].as_bool().unwrap_or(false),
             )
         })
         .collect();
@@ -272,10 +274,10 @@ pub fn score_everything(sb: &Sandbox, low: (&str, &str)) {
         ]);
         let lines: String = criteria
             .iter()
-            .map(|(c, m)| {
+            .map(|(c, m, objective)| {
                 format!(
                     "{c} {}\n",
-                    if (e, a) == low {
+                    if (e, a) == low && !objective {
                         3.0_f64.min(*m)
                     } else {
                         m - 1.0

@@ -22,6 +22,7 @@ mod files;
 mod inspection;
 mod key;
 mod output;
+mod panel;
 mod passphrase;
 mod publication;
 mod rank;
@@ -183,6 +184,9 @@ enum Command {
     /// 离群分：记录处理方式
     #[command(subcommand)]
     Outlier(rank::OutlierCommand),
+    /// 评审委员会：组长、复核（四种情形）、不同意见、评审报告及全体成员签署
+    #[command(subcommand)]
+    Panel(panel::PanelCommand),
     /// 性能测量（在临时数据库上进行，不影响现有数据）
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -252,6 +256,7 @@ fn run(cli: &Cli) -> Outcome {
         Command::Checklist(command) => inspection::checklist(cli, command),
         Command::Inspection(command) => inspection::inspection(cli, command),
         Command::Outlier(command) => rank::outlier(cli, command),
+        Command::Panel(command) => panel::run(cli, command),
         Command::Bench(command) => bench::run(cli, command),
     }
 }

@@ -9,6 +9,7 @@ mod eligibility_summary;
 mod inspection_record;
 mod letter;
 mod page;
+mod panel_report;
 mod publicity;
 mod ranking_report;
 mod scoring_sheet;
@@ -19,6 +20,7 @@ pub use inspection_record::{
     inspection_record, RecordData, RecordEvidence, RecordItem, RecordMember,
 };
 pub use letter::{letter_pdf, Letter};
+pub use panel_report::{panel_report, PanelRankingLine, PanelReportData, PanelReportMember};
 pub use publicity::{
     designation_list_pdf, publicity_pdf, publicity_text, DesignationListData, PublicityData,
     PublicityEntry,

@@ -234,15 +234,22 @@ pub fn text_width_mm(text: &str, size_pt: f32) -> f32 {
         * em_mm
 }
 
+/// Punctuation that never starts a line (避头点): it stays at the end of the line before, a
+/// little past the margin, as Chinese typesetting does.
+const NO_LINE_START: &str = "，。、；：？！）》」』】”’,.;:?!)%";
+
 /// Breaks `text` into lines no wider than `width_mm` (any character may break: Chinese has no
-/// spaces between words).
+/// spaces between words; closing punctuation never starts a line).
 pub fn wrap(text: &str, size_pt: f32, width_mm: f32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for c in text.chars() {
         let mut candidate = line.clone();
         candidate.push(c);
-        if text_width_mm(&candidate, size_pt) > width_mm && !line.is_empty() {
+        if text_width_mm(&candidate, size_pt) > width_mm
+            && !line.is_empty()
+            && !NO_LINE_START.contains(c)
+        {
             lines.push(std::mem::take(&mut line));
         }
         line.push(c);

@@ -27,6 +27,9 @@ pub enum DocumentKind {
     /// 认定名单: the published list of designated parks, in the provincial department's name,
     /// signed by the secretariat.
     DesignationList,
+    /// 评审报告: the panel's report of a round, signed by every panel member in turn (each
+    /// signature its own claim and revision).
+    PanelReport,
 }
 
 impl DocumentKind {
@@ -37,6 +40,7 @@ impl DocumentKind {
             DocumentKind::RankingReport => "综合评分与排名报告",
             DocumentKind::InspectionRecord => "实地考察记录表",
             DocumentKind::DesignationList => "认定名单",
+            DocumentKind::PanelReport => "评审报告",
         }
     }
 }

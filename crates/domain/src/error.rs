@@ -119,6 +119,14 @@ pub enum ErrorCode {
     FormalReviewPending,
     /// A city recommending more applications than the guide allows it a year (P2).
     CityQuotaExceeded,
+    /// Finalising the ranking while experts gave different points on an objective criterion
+    /// (客观分) of one application: the panel's 复核 settles it first.
+    ObjectiveScoresDiffer,
+    /// A 复核 change to a submitted score without one of the four cases that permit it.
+    RecheckCaseRequired,
+    /// A panel act (sign the panel report, lead the panel, dissent) by an expert who is not on
+    /// the round's panel.
+    NotPanelMember,
     /// An output file already exists with other contents: outputs are written once, never
     /// replaced by accident (a signed sheet, an archive), unless the user says to overwrite.
     OutputExists,
@@ -184,6 +192,9 @@ impl ErrorCode {
             Self::ObjectionUndecided => "OBJECTION_UNDECIDED",
             Self::FormalReviewPending => "FORMAL_REVIEW_PENDING",
             Self::CityQuotaExceeded => "CITY_QUOTA_EXCEEDED",
+            Self::ObjectiveScoresDiffer => "OBJECTIVE_SCORES_DIFFER",
+            Self::RecheckCaseRequired => "RECHECK_CASE_REQUIRED",
+            Self::NotPanelMember => "NOT_PANEL_MEMBER",
             Self::OutputExists => "OUTPUT_EXISTS",
             Self::Io => "IO",
             Self::Internal => "INTERNAL",

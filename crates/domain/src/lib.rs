@@ -21,6 +21,7 @@ pub mod input;
 pub mod inspection;
 pub mod model;
 pub mod offline;
+pub mod panel;
 pub mod points;
 pub mod publication;
 pub mod ranking;

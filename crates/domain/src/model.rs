@@ -321,6 +321,13 @@ pub struct Criterion {
     /// The clauses of the guide this criterion assesses, e.g. `["C3", "T4"]`.
     #[serde(default)]
     pub clauses: Vec<String>,
+    /// An objective criterion (客观分): its points follow from facts in the materials, so every
+    /// expert should give the same; experts who do not are flagged before the ranking is
+    /// finalised and the panel's 复核 settles it. Absent from a rubric's JSON when false, so
+    /// the fingerprint of a rubric frozen before this existed does not change.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(optional, as = "Option<bool>")]
+    pub objective: bool,
 }
 
 fn default_step() -> crate::Points {

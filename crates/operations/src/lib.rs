@@ -22,6 +22,7 @@ mod files;
 mod inspection;
 mod inspection_exchange;
 mod keys;
+mod panel;
 mod record;
 mod reports;
 mod rubric;
@@ -58,6 +59,9 @@ pub use inspection_exchange::{
     INSPECTION_PACKAGE_EXTENSION,
 };
 pub use keys::{change_passphrase, create_key, replace_key, revoke_key};
+pub use panel::{
+    issue_panel_report, newest_panel_report_file, sign_latest_panel_report, sign_panel_report,
+};
 pub use park_review_domain::CodedError;
 pub use record::{
     countersign_inspection_record, countersign_latest, issue_inspection_record, thumbnail,

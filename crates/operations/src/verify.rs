@@ -10,7 +10,7 @@
 //!   its subject must be the person the claim names;
 //! * **nothing** — only the file's integrity is checked; the verdict says so and is not "valid".
 
-use park_review_domain::claim::{DocumentKind, SignedClaim};
+use park_review_domain::claim::{ClaimedSigner, DocumentKind, SignedClaim};
 use park_review_domain::digest::sha256_hex;
 use park_review_signing::verify::{verify_pdf, PdfVerification, SignatureReport};
 use park_review_store::{sheet_snapshot, Store};
@@ -66,6 +66,9 @@ pub struct Verification {
     pub matches_database: Option<bool>,
     /// What differs, in Chinese.
     pub differences: Vec<String>,
+    /// For a document every member of a group signs (the panel report): the members, by code
+    /// and name, whose signature is not on this file yet (checked with `--db` only).
+    pub unsigned: Vec<String>,
     pub problems: Vec<String>,
 }
 
@@ -203,6 +206,7 @@ pub fn judge(file: &ReadFile, trust: Trust<'_>) -> Result<Verification> {
                 sheet_id: None,
                 matches_database: None,
                 differences: Vec::new(),
+                unsigned: Vec::new(),
                 problems: vec![format!("文件无法作为 PDF 读取，可能已损坏或被改动：{e}")],
             })
         }
@@ -212,6 +216,8 @@ pub fn judge(file: &ReadFile, trust: Trust<'_>) -> Result<Verification> {
     let mut sheet_id = None;
     let mut matches_database = None;
     let mut differences = Vec::new();
+    let mut panel: Vec<(String, String)> = Vec::new();
+    let mut claimed_experts: Vec<String> = Vec::new();
     for (i, report) in pdf.signatures.iter().enumerate() {
         let claim = report.claim.as_deref().and_then(SignedClaim::parse);
         let mut verdict = SignatureVerdict {
@@ -251,6 +257,9 @@ pub fn judge(file: &ReadFile, trust: Trust<'_>) -> Result<Verification> {
                 continue;
             }
         };
+        if let ClaimedSigner::Expert { code, .. } = &claim.signer {
+            claimed_experts.push(code.clone());
+        }
         match trust {
             Trust::Database(store) => {
                 let record = store.certificate_record(&report.certificate_sha256)?;
@@ -310,10 +319,32 @@ pub fn judge(file: &ReadFile, trust: Trust<'_>) -> Result<Verification> {
                         // The first signature's document is the one the file shows.
                         if sheet_id.is_none() {
                             sheet_id = Some(doc.sheet_id.clone());
+                            if doc.kind == DocumentKind::PanelReport {
+                                panel = store
+                                    .list_panel(doc.round_id)?
+                                    .into_iter()
+                                    .map(|e| (e.code, e.name))
+                                    .collect();
+                            }
                             let current = current_snapshot(store, doc);
                             match current {
                                 Ok(now) => {
                                     differences = compare(&doc.snapshot, &now);
+                                    // A score the panel changed in its 复核 after the expert
+                                    // signed: say so, with the case and reason recorded.
+                                    if doc.kind == DocumentKind::ScoreSheet && !differences.is_empty() {
+                                        for c in store.rechecks(doc.round_id)? {
+                                            if Some(&c.application) == doc.application.as_ref()
+                                                && Some(&c.expert) == doc.expert.as_ref()
+                                            {
+                                                differences.push(format!(
+                                                    "评审委员会复核时将评分项 {} 由 {} 分改为 {} 分（{}：{}；{} 记录于 {}）",
+                                                    c.criterion, c.old_points, c.new_points, c.case_zh, c.reason,
+                                                    c.recorded_by, c.recorded_at.replacen('T', " ", 1)
+                                                ));
+                                            }
+                                        }
+                                    }
                                     matches_database = Some(differences.is_empty());
                                 }
                                 Err(e) => {
@@ -363,8 +394,15 @@ pub fn judge(file: &ReadFile, trust: Trust<'_>) -> Result<Verification> {
             }
         }
     }
+    // Members still to sign: the panel less everyone whose claim is on the file.
+    let unsigned: Vec<String> = panel
+        .into_iter()
+        .filter(|(code, _)| !claimed_experts.contains(code))
+        .map(|(code, name)| format!("{code} {name}"))
+        .collect();
     let valid = problems.is_empty() && !signatures.is_empty();
     Ok(Verification {
+        unsigned,
         valid,
         trust: basis,
         signatures,
@@ -393,6 +431,15 @@ fn current_snapshot(
                 &view, &dissents,
             ))
         }
+        (DocumentKind::PanelReport, _, _) => {
+            let layout = doc
+                .snapshot
+                .get("layout")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned();
+            crate::panel::current_snapshot(store, doc.round_id, &layout)
+        }
         (DocumentKind::DesignationList, _, _) => {
             let (designated, removed) = store.designation_list(doc.round_id)?;
             Ok(park_review_domain::publication::designation_snapshot(
@@ -413,6 +460,24 @@ fn current_snapshot(
 
 fn compare(then: &serde_json::Value, now: &serde_json::Value) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(content) = then.get("content") {
+        let now = &now["content"];
+        for (key, what) in [
+            ("ranking", "排名结果"),
+            ("rechecks", "复核修改"),
+            ("dissents", "不同意见"),
+            ("leader", "组长"),
+            ("members", "评审委员会成员"),
+        ] {
+            if content[key] != now[key] {
+                out.push(format!(
+                    "报告所列的{what}和数据库不一致：报告 {}，数据库现为 {}",
+                    content[key], now[key]
+                ));
+            }
+        }
+        return out;
+    }
     if then.get("rows").is_some() {
         if then["rows"] != now["rows"] {
             out.push(format!(

@@ -45,6 +45,7 @@ impl Store {
                         step: Points::from_centi(1),
                         bands: vec![],
                         clauses: vec!["C3".into()],
+                        objective: false,
                     })
                     .collect(),
             }],

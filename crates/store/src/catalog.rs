@@ -34,8 +34,8 @@ pub(crate) fn insert_rubric(
             let criterion_uid = tx.new_uid();
             tx.tx.execute(
                 "INSERT INTO criteria (uid, rubric_id, section_id, position, code, title, guidance,
-                                       max_points_centi, step_centi, bands, clauses)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                       max_points_centi, step_centi, bands, clauses, objective)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     criterion_uid,
                     rubric_id,
@@ -48,6 +48,7 @@ pub(crate) fn insert_rubric(
                     criterion.step.centi(),
                     serde_json::to_string(&criterion.bands).unwrap_or_else(|_| "[]".into()),
                     serde_json::to_string(&criterion.clauses).unwrap_or_else(|_| "[]".into()),
+                    criterion.objective,
                 ],
             )?;
             position += 1;
@@ -121,7 +122,7 @@ pub(crate) fn load_rubric(
         .collect::<rusqlite::Result<_>>()?;
     let mut criterion_ids = Vec::new();
     let mut stmt = conn.prepare(
-        "SELECT id, section_id, code, title, guidance, max_points_centi, step_centi, bands, clauses
+        "SELECT id, section_id, code, title, guidance, max_points_centi, step_centi, bands, clauses, objective
          FROM criteria WHERE rubric_id = ?1 ORDER BY position",
     )?;
     let rows = stmt.query_map([rubric_id], |r| {
@@ -138,6 +139,7 @@ pub(crate) fn load_rubric(
                 step: park_review_domain::Points::from_centi(r.get(6)?),
                 bands: serde_json::from_str(&bands).unwrap_or_default(),
                 clauses: serde_json::from_str(&clauses).unwrap_or_default(),
+                objective: r.get(9)?,
             },
         ))
     })?;

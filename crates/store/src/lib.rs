@@ -24,6 +24,7 @@ mod experts;
 pub mod inspection;
 pub mod inspection_exchange;
 pub mod migrate;
+pub mod panel;
 mod publication;
 mod ranking;
 mod recusal;

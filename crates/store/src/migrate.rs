@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0018_settings.sql"),
     include_str!("../migrations/0019_city_recommendation.sql"),
     include_str!("../migrations/0020_publication.sql"),
+    include_str!("../migrations/0021_panel.sql"),
 ];
 
 /// The migration after which the program seals the audit entries written before the chain.

@@ -54,6 +54,9 @@ pub struct RankingReport {
     pub unresolved_outliers: u32,
     /// The proposed list (拟入选名单), in rank order.
     pub selected: Vec<String>,
+    /// Objective criteria (客观分) of one application on which the experts' points differ: the
+    /// panel's 复核 settles each before the ranking can be finalised.
+    pub objective_disagreements: Vec<park_review_domain::panel::ObjectiveDisagreement>,
     /// What site inspections found different from the declared figures, by application code.
     pub discrepancies:
         std::collections::BTreeMap<String, Vec<park_review_domain::inspection::Discrepancy>>,
@@ -311,6 +314,24 @@ impl Store {
                 ));
             }
         }
+        // The 复核 first: its changes move totals, and with them which totals are outliers.
+        if let Some(first) = report.objective_disagreements.first() {
+            return Err(rule(
+                ErrorCode::ObjectiveScoresDiffer,
+                format!(
+                    "还有 {} 处客观分评分不一致（如申报 {} 的评分项 {}：{}）：客观分应当一致，请评审委员会复核后记录修改（panel recheck --case objective_differs），再确定排名。",
+                    report.objective_disagreements.len(),
+                    first.application,
+                    first.criterion,
+                    first
+                        .points
+                        .iter()
+                        .map(|p| format!("{} 给 {} 分", p.expert, p.points))
+                        .collect::<Vec<_>>()
+                        .join("，")
+                ),
+            ));
+        }
         if report.unresolved_outliers > 0 {
             return Err(rule(
                 ErrorCode::OutliersUnresolved,
@@ -350,6 +371,7 @@ impl Store {
             rows: ranking.rows,
             unresolved_outliers: ranking.unresolved_outliers,
             selected: ranking.selected,
+            objective_disagreements: self.objective_disagreements(round_id)?,
             discrepancies: self.round_discrepancies(round_id)?,
         })
     }

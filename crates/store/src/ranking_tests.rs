@@ -69,9 +69,27 @@ fn scored_demo() -> (tempfile::TempDir, Store, RoundId) {
     (dir, store, round)
 }
 
-/// What finalising needs besides every sheet: each open outlier resolved, and a site score for
-/// every application that can have one.
+/// What finalising needs besides every sheet: each objective criterion the experts scored
+/// differently settled in the 复核 (everyone given the first expert's points), each open
+/// outlier resolved (after the 复核, which moves totals), and a site score for every
+/// application that can have one.
 fn resolve_outliers_and_enter_site_scores(store: &mut Store, round: RoundId) {
+    for d in store.objective_disagreements(round).unwrap() {
+        let agreed = d.points[0].points;
+        for p in d.points.iter().filter(|p| p.points != agreed) {
+            store
+                .record_recheck(
+                    &secretariat(),
+                    &AssignmentKey::new(round, &p.expert, &d.application),
+                    &d.criterion,
+                    agreed.to_f64(),
+                    Some("objective_differs"),
+                    "经复核，按材料中的文件给分",
+                )
+                .unwrap();
+        }
+    }
+    assert!(store.objective_disagreements(round).unwrap().is_empty());
     for row in store.ranking(round).unwrap().rows {
         for e in row
             .experts
@@ -652,4 +670,66 @@ fn an_application_still_to_be_completed_is_not_ranked_and_holds_up_finalising() 
         .unwrap();
     assert!(store.ranking(round).unwrap().selected.contains(&first));
     store.finalise_ranking(&secretariat(), round).unwrap();
+}
+
+/// The 复核 (issue 16) is the one way past the score lock, inside SQLite too: a recorded change
+/// moves exactly its score from exactly its old points to its new ones; without one, or to other
+/// points, or on another criterion, the database refuses.
+#[test]
+fn the_score_lock_lets_through_only_the_recheck_change_recorded_for_that_score() {
+    use park_review_domain::{Coded, ErrorCode};
+    let (_dir, mut store, round) = scored_demo();
+    let submitted = store
+        .list_scores(round)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.submitted_at.is_some())
+        .unwrap();
+    let key = AssignmentKey::new(round, &submitted.expert, &submitted.application);
+    let old = store.score_sheet(&key).unwrap().scores[0].points.unwrap();
+    let criterion = store.score_sheet(&key).unwrap().scores[0].code.clone();
+    let new = if old.centi() >= 100 {
+        old.to_f64() - 1.0
+    } else {
+        old.to_f64() + 0.5
+    };
+    // Without a case: refused, nothing recorded.
+    let err = store
+        .record_recheck(&secretariat(), &key, &criterion, new, None, "理由")
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::RecheckCaseRequired, "{err}");
+    assert!(store.rechecks(round).unwrap().is_empty());
+    let change = store
+        .record_recheck(
+            &secretariat(),
+            &key,
+            &criterion,
+            new,
+            Some("abnormal"),
+            "评审委员会认定该项评分畸低",
+        )
+        .unwrap();
+    assert_eq!((change.old_points, change.new_points.to_f64()), (old, new));
+    let sheet = store.score_sheet(&key).unwrap();
+    assert_eq!(sheet.scores[0].points.unwrap().to_f64(), new);
+    assert!(sheet.submitted_at.is_some(), "the sheet stays submitted");
+
+    // By hand, past the program: the recorded change does not open the score to other points,
+    // nor other scores of the sheet.
+    let raw = rusqlite::Connection::open(store.path()).unwrap();
+    for sql in [
+        "UPDATE scores SET points_centi = points_centi + 50 WHERE id = (SELECT s.id FROM scores s JOIN criteria c ON c.id = s.criterion_id
+           JOIN assignments a ON a.id = s.assignment_id JOIN applications p ON p.id = a.application_id
+           JOIN experts e ON e.id = a.expert_id WHERE p.code = ?1 AND e.code = ?2 AND c.code = ?3)",
+        "UPDATE scores SET points_centi = 0 WHERE id = (SELECT s.id FROM scores s JOIN criteria c ON c.id = s.criterion_id
+           JOIN assignments a ON a.id = s.assignment_id JOIN applications p ON p.id = a.application_id
+           JOIN experts e ON e.id = a.expert_id WHERE p.code = ?1 AND e.code = ?2 AND c.code != ?3 LIMIT 1)",
+    ] {
+        let err = raw
+            .execute(sql, [&submitted.application, &submitted.expert, &criterion])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("PARK_REVIEW:SCORES_LOCKED"), "{err}");
+    }
+    assert_eq!(store.rechecks(round).unwrap().len(), 1);
 }

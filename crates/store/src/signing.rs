@@ -134,6 +134,7 @@ fn kind_text(kind: DocumentKind) -> &'static str {
         DocumentKind::RankingReport => "ranking-report",
         DocumentKind::InspectionRecord => "inspection-record",
         DocumentKind::DesignationList => "designation-list",
+        DocumentKind::PanelReport => "panel-report",
     }
 }
 
@@ -143,6 +144,7 @@ fn kind_of(text: &str) -> DocumentKind {
         "summary" => DocumentKind::SummarySheet,
         "inspection-record" => DocumentKind::InspectionRecord,
         "designation-list" => DocumentKind::DesignationList,
+        "panel-report" => DocumentKind::PanelReport,
         _ => DocumentKind::RankingReport,
     }
 }

@@ -361,6 +361,10 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
         "0020_publication.sql",
         "7b81fed7c1b48a19c930b65093d6cf4e3414b4c1c672681f81214e3b4be920d7",
     ),
+    (
+        "0021_panel.sql",
+        "08a073461566935c29ff77d470a48e32a168749f351839b97345f960c13427ec",
+    ),
 ];
 
 /// On an expert's copy (a review package) the secretariat's actions and its ungated reads of

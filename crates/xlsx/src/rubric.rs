@@ -28,6 +28,8 @@ const CRITERIA_HEADERS: [&str; 8] = [
     "对应条款",
     "评分指引",
 ];
+/// Optional (a workbook made before it existed has none): 是 marks an objective criterion.
+const OBJECTIVE_HEADER: &str = "客观分";
 const BAND_HEADERS: [&str; 5] = ["评分项编号", "档次", "最低分", "最高分", "说明"];
 
 fn wrap(e: rust_xlsxwriter::XlsxError) -> XlsxError {
@@ -57,7 +59,10 @@ pub fn write_rubric(rubric: &Rubric) -> Result<Vec<u8>, XlsxError> {
             .write_string_with_format(0, c as u16, *h, &header)
             .map_err(wrap)?;
     }
-    for (c, w) in [10.0, 18.0, 12.0, 30.0, 8.0, 8.0, 14.0, 60.0]
+    sheet
+        .write_string_with_format(0, CRITERIA_HEADERS.len() as u16, OBJECTIVE_HEADER, &header)
+        .map_err(wrap)?;
+    for (c, w) in [10.0, 18.0, 12.0, 30.0, 8.0, 8.0, 14.0, 60.0, 8.0]
         .iter()
         .enumerate()
     {
@@ -82,6 +87,9 @@ pub fn write_rubric(rubric: &Rubric) -> Result<Vec<u8>, XlsxError> {
             sheet
                 .write_string(row, 7, &criterion.guidance)
                 .map_err(wrap)?;
+            if criterion.objective {
+                sheet.write_string(row, 8, "是").map_err(wrap)?;
+            }
             row += 1;
         }
     }
@@ -141,6 +149,9 @@ pub fn read_rubric(bytes: &[u8]) -> Result<Rubric, XlsxError> {
     let bands = workbook.sheet(BANDS_SHEET)?;
     let at = columns(&criteria, CRITERIA_SHEET, &CRITERIA_HEADERS)?;
     let band_at = columns(&bands, BANDS_SHEET, &BAND_HEADERS)?;
+    let objective_at = columns(&criteria, CRITERIA_SHEET, &[OBJECTIVE_HEADER])
+        .ok()
+        .map(|m| m[OBJECTIVE_HEADER]);
     let mut problems = Vec::new();
     let number = |sheet: &str,
                   r: usize,
@@ -193,6 +204,12 @@ pub fn read_rubric(bytes: &[u8]) -> Result<Rubric, XlsxError> {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
                 .collect(),
+            objective: objective_at.is_some_and(|c| {
+                matches!(
+                    text(row.get(c)).to_lowercase().as_str(),
+                    "是" | "客观" | "客观分" | "yes" | "true" | "1" | "y" | "√"
+                )
+            }),
         };
         match sections.iter_mut().find(|s| s.code == section_code) {
             Some(section) => section.criteria.push(criterion),

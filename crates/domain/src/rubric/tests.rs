@@ -18,6 +18,7 @@ fn criterion(code: &str, max: f64) -> Criterion {
         step: p(0.5),
         bands: vec![],
         clauses: vec!["C3".into()],
+        objective: false,
     }
 }
 
