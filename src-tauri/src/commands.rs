@@ -53,6 +53,8 @@ pub enum Entity {
     InspectionAnswer,
     /// The publicity period, objections, publication and the register of designated parks.
     Publication,
+    /// The panel: its leader, dissents and the signatures on its report.
+    Panel,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod commands;
 pub mod exchange;
 pub mod inspection;
+pub mod panel;
 pub mod publication;
 pub mod ranking;
 pub mod review;
@@ -64,6 +65,12 @@ pub fn run() {
             commands::check_documents,
             commands::record_recommendation,
             commands::check_material,
+            panel::panel_status,
+            panel::set_panel_leader,
+            panel::record_recheck,
+            panel::record_panel_dissent,
+            panel::issue_panel_report,
+            panel::sign_panel_report,
             publication::publication_state,
             publication::add_objection,
             publication::decide_objection,

@@ -57,9 +57,11 @@ test('publication: publicity, an upheld objection, the signed list, the register
     const objection = cli(app.db, 'objection', 'list', '--round', 'DEMO-2026')[0]
     assert.equal(objection.received_on, '2026-01-05')
     await app.clickUntil('[data-testid="decide-1"]', 'the decision dialog', `return !!document.querySelector('textarea[data-testid="decision-reason"]')?.offsetParent`)
-    await app.click('[data-testid="decision-upheld"]')
+    // A radio clicked while the dialog still settles can be lost (a CI run lost this one):
+    // click again until the choice shows, as a user would.
+    await app.clickUntil('[data-testid="decision-upheld"]', 'the upheld choice', `return !!document.querySelector('[data-testid="decision-remove"]')`)
     await app.type('textarea[data-testid="decision-reason"]', '经核实，骨干企业已不足3家')
-    await app.click('[data-testid="decision-remove"]')
+    await app.clickUntil('[data-testid="decision-remove"]', 'the removal ticked', `return document.querySelector('[data-testid="decision-remove"]').classList.contains('is-checked')`)
     await app.click('[data-testid="decision-save"]')
     await app.waitFor('the park off the list', `return document.querySelector('[data-testid="removed"]')?.innerText.includes('经核实，骨干企业已不足3家')`)
 

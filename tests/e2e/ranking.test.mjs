@@ -21,7 +21,7 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
     for (const r of rows) {
       run('declare', '--round', 'DEMO-2026', '--expert', r.expert, '--application', r.application)
       const isLow = r === low
-      const lines = criteria.map((c) => `${c.code} ${isLow ? Math.min(3, c.max_points) : c.max_points - 1}`).join('\n') + '\n'
+      const lines = criteria.map((c) => `${c.code} ${isLow && !c.objective ? Math.min(3, c.max_points) : c.max_points - 1}`).join('\n') + '\n'
       execFileSync(CLI, ['--db', db, 'score', 'stream', '--round', 'DEMO-2026', '--expert', r.expert, '--application', r.application], { input: lines })
       run('score', 'submit', '--round', 'DEMO-2026', '--expert', r.expert, '--application', r.application, '--opinion', '同意')
     }

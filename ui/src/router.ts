@@ -14,6 +14,7 @@ import ExchangeView from './views/ExchangeView.vue'
 import SettingsView from './views/SettingsView.vue'
 import PublicationView from './views/PublicationView.vue'
 import RegisterView from './views/RegisterView.vue'
+import PanelView from './views/PanelView.vue'
 
 // Hash history: the app is served from a custom protocol, where path URLs cannot be deep-linked.
 export const router = createRouter({
@@ -27,6 +28,7 @@ export const router = createRouter({
     { path: '/assignment', name: 'assignment', component: AssignmentView },
     { path: '/verify', name: 'verify', component: VerifyView },
     { path: '/settings', name: 'settings', component: SettingsView },
+    { path: '/panel', name: 'panel', component: PanelView },
     { path: '/publication', name: 'publication', component: PublicationView },
     { path: '/parks', name: 'parks', component: RegisterView },
     { path: '/exchange', name: 'exchange', component: ExchangeView },

@@ -1,4 +1,5 @@
 import publicationEn from './publication.en'
+import panelEn from './panel.en'
 import backupEn from './backup.en'
 import auditEn from './audit.en'
 import inspectionEn from './inspection.en'
@@ -11,6 +12,7 @@ import type zh from './zh-CN'
 const en: typeof zh = {
   ...backupEn,
   ...publicationEn,
+  ...panelEn,
   ...auditEn,
   ...reviewEn,
   ...signingEn,

@@ -26,6 +26,8 @@ export default {
     maxPoints: 'Max',
     step: 'Step',
     clauses: 'Clauses',
+    objective: 'Objective',
+    objectiveHint: 'Objective: points follow from facts in the materials, so experts should agree; a difference is settled in the panel’s review before the ranking is finalised',
     bands: 'Bands',
     actions: 'Actions',
     edit: 'Edit',

@@ -27,6 +27,8 @@ export default {
     maxPoints: '满分',
     step: '步长',
     clauses: '对应条款',
+    objective: '客观分',
+    objectiveHint: '客观分：按材料中的事实给分，各专家评分应当一致；不一致的须经评审委员会复核后才能确定排名',
     bands: '档次',
     actions: '操作',
     edit: '编辑',

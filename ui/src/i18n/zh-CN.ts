@@ -1,4 +1,5 @@
 import publicationZh from './publication.zh-CN'
+import panelZh from './panel.zh-CN'
 import backupZh from './backup.zh-CN'
 import auditZh from './audit.zh-CN'
 import inspectionZh from './inspection.zh-CN'
@@ -9,6 +10,7 @@ import reviewZh from './review.zh-CN'
 export default {
   ...backupZh,
   ...publicationZh,
+  ...panelZh,
   ...auditZh,
   ...reviewZh,
   ...signingZh,

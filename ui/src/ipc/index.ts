@@ -52,6 +52,13 @@ import type { Objection } from './bindings/Objection'
 import type { ObjectionDecision } from './bindings/ObjectionDecision'
 import type { PublicationState } from './bindings/PublicationState'
 import type { PublishedSaved } from './bindings/PublishedSaved'
+import type { PanelStatus } from './bindings/PanelStatus'
+import type { PanelLeader } from './bindings/PanelLeader'
+import type { PanelMember } from './bindings/PanelMember'
+import type { RecheckChange } from './bindings/RecheckChange'
+import type { RecheckCase } from './bindings/RecheckCase'
+import type { ObjectiveDisagreement } from './bindings/ObjectiveDisagreement'
+import type { PanelReportSaved } from './bindings/PanelReportSaved'
 import type { Material } from './bindings/Material'
 import type { MaterialCheck } from './bindings/MaterialCheck'
 import type { RuleOutcome } from './bindings/RuleOutcome'
@@ -94,6 +101,13 @@ import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
 
 export type {
+  PanelStatus,
+  PanelLeader,
+  PanelMember,
+  RecheckChange,
+  RecheckCase,
+  ObjectiveDisagreement,
+  PanelReportSaved,
   DesignatedPark,
   Objection,
   ObjectionDecision,
@@ -364,6 +378,18 @@ export const rankingApi = {
     call<string[]>('export_publicity', { roundId, start, days, contact }),
   createSecretariatKey: (passphrase: string) => call<string>('create_secretariat_key', { passphrase }),
   saveChart: (name: string, png: Uint8Array) => call<string>('save_chart', { name, png: Array.from(png) }),
+}
+
+/** The panel (issue 16): leader, 复核 changes, dissents, the report every member signs. */
+export const panelApi = {
+  status: (roundId: number) => call<PanelStatus>('panel_status', { roundId }),
+  setLeader: (roundId: number, expert: string, note: string) => call<PanelLeader>('set_panel_leader', { roundId, expert, note }),
+  recheck: (roundId: number, c: { application: string; expert: string; criterion: string; points: number; case: RecheckCase | null; reason: string }) =>
+    call<RecheckChange>('record_recheck', { roundId, ...c }),
+  dissent: (roundId: number, expert: string, text: string | null) => call<PanelStatus>('record_panel_dissent', { roundId, expert, text }),
+  issueReport: (roundId: number, passphrase: string) => call<PanelReportSaved>('issue_panel_report', { roundId, passphrase }),
+  signReport: (roundId: number, expert: string, dissent: string | null, passphrase: string) =>
+    call<PanelReportSaved>('sign_panel_report', { roundId, expert, dissent, passphrase }),
 }
 
 /** After the ranking (issue 16): publicity, objections, publication, the register. */

@@ -17,4 +17,11 @@ step: Points, bands: Array<Band>,
 /**
  * The clauses of the guide this criterion assesses, e.g. `["C3", "T4"]`.
  */
-clauses: Array<string>, };
+clauses: Array<string>, 
+/**
+ * An objective criterion (客观分): its points follow from facts in the materials, so every
+ * expert should give the same; experts who do not are flagged before the ranking is
+ * finalised and the panel's 复核 settles it. Absent from a rubric's JSON when false, so
+ * the fingerprint of a rubric frozen before this existed does not change.
+ */
+objective?: boolean, };

@@ -3,4 +3,4 @@
 /**
  * What a committed write changed, so that only the views showing it query again.
  */
-export type Entity = "round" | "application" | "attachment" | "eligibility" | "rubric" | "expert" | "assignment" | "score-draft" | "scores" | "key" | "sheet" | "ranking" | "exchange" | "inspection" | "inspection-answer" | "publication";
+export type Entity = "round" | "application" | "attachment" | "eligibility" | "rubric" | "expert" | "assignment" | "score-draft" | "scores" | "key" | "sheet" | "ranking" | "exchange" | "inspection" | "inspection-answer" | "publication" | "panel";

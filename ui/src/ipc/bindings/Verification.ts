@@ -22,4 +22,9 @@ matches_database: boolean | null,
 /**
  * What differs, in Chinese.
  */
-differences: Array<string>, problems: Array<string>, };
+differences: Array<string>, 
+/**
+ * For a document every member of a group signs (the panel report): the members, by code
+ * and name, whose signature is not on this file yet (checked with `--db` only).
+ */
+unsigned: Array<string>, problems: Array<string>, };
