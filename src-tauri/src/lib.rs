@@ -71,6 +71,8 @@ pub fn run() {
             panel::record_panel_dissent,
             panel::issue_panel_report,
             panel::sign_panel_report,
+            panel::import_panel_report_signature,
+            panel::sign_panel_report_file,
             publication::publication_state,
             publication::add_objection,
             publication::decide_objection,

@@ -135,3 +135,48 @@ pub async fn sign_panel_report(
     })
     .await
 }
+
+/// At the secretariat: a report a member signed on their own laptop, taken in.
+#[tauri::command]
+pub async fn import_panel_report_signature(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    bytes: Vec<u8>,
+) -> Result<PanelReportSaved, CodedError> {
+    write_store(&app, &state, Entity::Panel, move |store| {
+        let (round, issued) =
+            park_review_operations::import_panel_report_signature(store, APP, &bytes)?;
+        let signer = issued.expert.clone();
+        Ok(PanelReportSaved {
+            path: save(store, &issued.into_document())?,
+            signer,
+            unsigned: store.panel_status(round.id)?.unsigned,
+        })
+    })
+    .await
+}
+
+/// On a member's own laptop: signs the report file the secretariat sent; saved to exports/ to
+/// be carried back.
+#[tauri::command]
+pub async fn sign_panel_report_file(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    expert: String,
+    bytes: Vec<u8>,
+    passphrase: Passphrase,
+) -> Result<PanelReportSaved, CodedError> {
+    write_store(&app, &state, Entity::Sheet, move |store| {
+        let issued =
+            park_review_operations::sign_panel_report_file(store, APP, &expert, &bytes, |_| {
+                Ok(passphrase.take())
+            })?;
+        let signer = issued.expert.clone();
+        Ok(PanelReportSaved {
+            path: save(store, &issued.into_document())?,
+            signer,
+            unsigned: Vec::new(),
+        })
+    })
+    .await
+}

@@ -479,3 +479,191 @@ fn an_objective_disagreement_is_settled_in_the_recheck_and_the_report_is_signed_
     std::fs::write(&forged, &appended).unwrap();
     assert_eq!(error_code(&sb, &["verify", &forged]), "SIGNATURE_INVALID");
 }
+
+/// Every outlier of the round resolved, the disagreement settled, the ranking finalised, the
+/// first member recorded as leader with a key; returns the panel's codes.
+fn finalised_with_leader(sb: &Sandbox) -> Vec<String> {
+    let (e, _) = scored_with_a_disagreement(sb);
+    sb.json(&[
+        "panel",
+        "recheck",
+        "--round",
+        R,
+        "--application",
+        "2026-GZ-01",
+        "--expert",
+        &e,
+        "--criterion",
+        "C7.1",
+        "--points",
+        "4",
+        "--case",
+        "objective_differs",
+        "--reason",
+        "经复核应得 4 分",
+        "--json",
+    ]);
+    for r in sb
+        .json(&["rank", "--round", R, "--json"])
+        .as_array()
+        .unwrap()
+    {
+        for x in r["experts"].as_array().unwrap() {
+            if x["outlier"].is_object() {
+                sb.json(&[
+                    "outlier",
+                    "resolve",
+                    "--round",
+                    R,
+                    "--application",
+                    r["code"].as_str().unwrap(),
+                    "--expert",
+                    x["expert"].as_str().unwrap(),
+                    "--resolution",
+                    "confirmed",
+                    "--note",
+                    "已与专家确认",
+                    "--json",
+                ]);
+            }
+        }
+    }
+    sb.json(&["rank", "finalise", "--round", R, "--json"]);
+    let members: Vec<String> = sb.json(&["panel", "status", "--round", R, "--json"])["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["code"].as_str().unwrap().to_owned())
+        .collect();
+    sb.json(&[
+        "panel",
+        "leader",
+        "set",
+        "--round",
+        R,
+        "--expert",
+        &members[0],
+        "--json",
+    ]);
+    sb.create_key(&members[0], PASSPHRASE);
+    members
+}
+
+/// A member signs on their own laptop (their review copy) and the secretariat imports it: the
+/// file must be the newest revision plus that member's signature, made with the certificate
+/// registered for them; a replay, a stale revision and an unregistered key are refused with
+/// nothing changed.
+#[test]
+fn a_member_signs_the_report_on_their_own_laptop_and_the_secretariat_takes_it_in() {
+    let office = Sandbox::new();
+    let members = finalised_with_leader(&office);
+    let member = &members[1];
+    let out = office.run_with_passphrase(&["key", "create", "--secretariat"], PASSPHRASE);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let package = office.path("member.prpkg");
+    let out = office.run_with_passphrase(
+        &[
+            "package", "export", "--round", R, "--expert", member, "--out", &package,
+        ],
+        PASSPHRASE,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = office.path("评审报告.pdf");
+    let out = office.run_with_passphrase(
+        &["panel", "report", "--round", R, "--out", &report],
+        PASSPHRASE,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // The member's laptop: their copy, their key; the report comes by USB stick.
+    let laptop = Sandbox::new();
+    laptop.json(&["package", "import", &package, "--json"]);
+    laptop.create_key(member, PASSPHRASE);
+    let carried = laptop.path("评审报告.pdf");
+    std::fs::copy(&report, &carried).unwrap();
+    assert_eq!(
+        error_code(
+            &laptop,
+            &["panel", "report", "sign", "--round", R, "--expert", member]
+        ),
+        "CLI_USAGE",
+        "on the member's laptop the file to sign is given"
+    );
+    let out = laptop.run_with_passphrase(
+        &[
+            "panel", "report", "sign", "--round", R, "--expert", member, "--in", &carried, "--json",
+        ],
+        PASSPHRASE,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        tool("pdfsig", &[&carried])
+            .matches("Signature is Valid.")
+            .count(),
+        2
+    );
+
+    // Back at the office: refused until the member's certificate is registered, then taken in
+    // once; a replay changes nothing.
+    let before = dump(&office);
+    assert_eq!(
+        error_code(&office, &["panel", "report", "import", &carried]),
+        "CERT_NOT_REGISTERED"
+    );
+    assert_eq!(dump(&office), before);
+    let cert = laptop.path("member.pem");
+    laptop.json(&[
+        "cert", "export", "--expert", member, "--out", &cert, "--json",
+    ]);
+    office.json(&["cert", "import", "--expert", member, &cert, "--json"]);
+    let imported = office.json(&["panel", "report", "import", &carried, "--json"]);
+    assert_eq!(
+        imported["status"]["signatures"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(
+        error_code(&office, &["panel", "report", "import", &carried]),
+        "INVALID_TRANSITION"
+    );
+    let verdict = office.json(&["verify", &carried, "--json"]);
+    assert_eq!(verdict["valid"], Value::Bool(true), "{verdict}");
+    assert_eq!(verdict["matches_database"], Value::Bool(true), "{verdict}");
+    assert_eq!(
+        verdict["unsigned"].as_array().unwrap().len(),
+        members.len() - 2
+    );
+
+    // A third member signs in turn at the office; the member's older file is now stale.
+    office.create_key(&members[2], PASSPHRASE);
+    let out = office.run_with_passphrase(
+        &[
+            "panel",
+            "report",
+            "sign",
+            "--round",
+            R,
+            "--expert",
+            &members[2],
+            "--json",
+        ],
+        PASSPHRASE,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The leader-only revision signed again on the laptop is stale at the office now: refused
+    // with nothing changed.
+    let stale = laptop.path("stale.pdf");
+    std::fs::copy(&report, &stale).unwrap();
+    let out = laptop.run_with_passphrase(
+        &[
+            "panel", "report", "sign", "--round", R, "--expert", member, "--in", &stale,
+        ],
+        PASSPHRASE,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = dump(&office);
+    assert_eq!(
+        error_code(&office, &["panel", "report", "import", &stale]),
+        "SIGNATURE_INVALID"
+    );
+    assert_eq!(dump(&office), before);
+}

@@ -1,8 +1,9 @@
 // The designation lifecycle as one journey (issue 16): the city's recommendation recorded, a
 // missing P4 material keeping a park out of the ranking, an objective criterion scored
 // differently settled in the panel's 复核, the ranking finalised, the panel report signed by its
-// leader and two members (one with a dissent printed on it), an objection upheld in publicity,
-// publication signed in the department's name, and the register of designated parks.
+// leader and two members in turn (one with a dissent printed on it) and by a fourth on their own
+// laptop, taken back in; an objection upheld in publicity, publication signed in the
+// department's name, and the register of designated parks.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -17,6 +18,8 @@ const DISSENT = '2026-SZ-01 的产业链协作材料不足，评分偏高。'
 test('designation: city step, P4, 复核, the panel report signed by three with a dissent, objection, publication, register', async () => {
   let deviating
   let members
+  let laptop
+  let passphraseFile
   const prepare = async (dir, db) => {
     const run = (...args) => execFileSync(CLI, ['--db', db, ...args])
     run('demo')
@@ -47,6 +50,17 @@ test('designation: city step, P4, 复核, the panel report signed by three with 
     writeFileSync(file, `${PASSPHRASE}\n`)
     for (const code of members.slice(0, 3)) run('key', 'create', '--expert', code, '--passphrase-file', file)
     run('key', 'create', '--secretariat', '--passphrase-file', file)
+    // The fourth member's own laptop: the review package, a key made there, the certificate
+    // registered at the office (after the fingerprint was compared by phone).
+    laptop = join(dir, 'laptop.sqlite3')
+    const pkg = join(dir, 'member.prpkg')
+    run('package', 'export', '--round', 'DEMO-2026', '--expert', members[3], '--out', pkg, '--passphrase-file', file)
+    execFileSync(CLI, ['--db', laptop, 'package', 'import', pkg])
+    execFileSync(CLI, ['--db', laptop, 'key', 'create', '--expert', members[3], '--passphrase-file', file])
+    const cert = join(dir, 'member.pem')
+    execFileSync(CLI, ['--db', laptop, 'cert', 'export', '--expert', members[3], '--out', cert])
+    run('cert', 'import', '--expert', members[3], cert)
+    passphraseFile = file
   }
   await withApp({ name: 'designation', prepare }, async (app) => {
     await app.setWindowSize(1366, 768)
@@ -116,17 +130,23 @@ test('designation: city step, P4, 复核, the panel report signed by three with 
       await app.waitFor(`${code} signed`, `return !!document.querySelector('[data-testid="signed-${code}"]')`, 30000)
     }
     await app.waitFor('three signatures', `return document.querySelector('[data-testid="report-progress"]')?.innerText.includes('已签署 3/${members.length}')`)
+    // The fourth signs the newest revision on their own laptop; the office takes it back in.
+    const carried = join(app.dir, 'carried.pdf')
+    execFileSync(CLI, ['--db', app.db, 'panel', 'report', 'save', '--round', 'DEMO-2026', '--out', carried])
+    execFileSync(CLI, ['--db', laptop, 'panel', 'report', 'sign', '--round', 'DEMO-2026', '--expert', members[3], '--in', carried, '--passphrase-file', passphraseFile])
+    await app.type('input[data-testid="report-import-input"]', carried)
+    await app.waitFor('four signatures', `return document.querySelector('[data-testid="report-progress"]')?.innerText.includes('已签署 4/${members.length}')`, 30000)
     await app.screenshot('designation-panel-report')
     const saved = join(app.dir, 'report.pdf')
     execFileSync(CLI, ['--db', app.db, 'panel', 'report', 'save', '--round', 'DEMO-2026', '--out', saved])
     const pdfsig = execFileSync('pdfsig', [saved]).toString()
-    assert.equal(pdfsig.match(/Signature is Valid\./g).length, 3, pdfsig)
+    assert.equal(pdfsig.match(/Signature is Valid\./g).length, 4, pdfsig)
     const text = execFileSync('pdftotext', [saved, '-']).toString().replace(/\s/g, '')
     assert.match(text, /产业链协作材料不足/)
     assert.match(text, /经复核，项目环评批复与环保承诺齐全/)
     const verdict = cli(app.db, 'verify', saved)
     assert.equal(verdict.valid, true)
-    assert.equal(verdict.unsigned.length, members.length - 3)
+    assert.equal(verdict.unsigned.length, members.length - 4)
 
     // Publicity, an objection upheld, publication, the register.
     await app.click('[data-testid="nav-publication"]')

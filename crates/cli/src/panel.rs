@@ -106,6 +106,11 @@ pub enum ReportCommand {
         #[command(flatten)]
         passphrase: PassphraseArgs,
     },
+    /// 导入成员在自己电脑上签署后交回的评审报告（须是本数据库最新一版加上该成员的一个签名）
+    Import {
+        /// 成员签署后的评审报告（PDF）
+        file: PathBuf,
+    },
     /// 保存最新一版（含目前所有签名的）评审报告
     Save {
         #[command(flatten)]
@@ -333,7 +338,17 @@ fn report(cli: &Cli, args: &ReportArgs) -> Outcome {
             let ask = |code: &str| {
                 passphrase::read(passphrase, &format!("成员 {code} 的私钥口令："), false)
             };
+            let own_laptop = matches!(store.copy(), park_review_store::DatabaseCopy::Expert(_));
+            if own_laptop && (bytes.is_none() || dissent.is_some()) {
+                return Err(CodedError::new(
+                    ErrorCode::CliUsage,
+                    "在自己的电脑（评审副本）上签署时，请用 --in 给出秘书处发来的评审报告文件；不同意见请先交秘书处记录（panel dissent），印在报告上后再签署。",
+                ));
+            }
             let issued = match &bytes {
+                Some(bytes) if own_laptop => park_review_operations::sign_panel_report_file(
+                    &mut store, CALLER, expert, bytes, ask,
+                )?,
                 Some(bytes) => park_review_operations::sign_panel_report(
                     &mut store,
                     CALLER,
@@ -365,6 +380,16 @@ fn report(cli: &Cli, args: &ReportArgs) -> Outcome {
                 }
                 (None, None) => None,
             };
+            if own_laptop {
+                return cli.emit(&serde_json::json!({"report": issued, "out": out}), |_| {
+                    crate::say!(
+                        "{} 已签署批次 {} 的评审报告：{}。请把这个文件交回秘书处导入（park-review panel report import）。",
+                        issued.expert,
+                        round.code,
+                        out.as_ref().map(|o| o.display().to_string()).unwrap_or_default()
+                    )
+                });
+            }
             let status = store.panel_status(round.id)?;
             cli.emit(
                 &serde_json::json!({"report": issued, "out": out, "status": status}),
@@ -376,6 +401,28 @@ fn report(cli: &Cli, args: &ReportArgs) -> Outcome {
                         out.as_ref()
                             .map(|o| format!("：{}", o.display()))
                             .unwrap_or_default(),
+                        if status.unsigned.is_empty() {
+                            "评审委员会全体成员均已签署。".to_owned()
+                        } else {
+                            format!("尚未签署：{}。", status.unsigned.join("、"))
+                        }
+                    )
+                },
+            )
+        }
+        Some(ReportCommand::Import { file }) => {
+            let (_, bytes) = files::read(file)?;
+            let mut store = cli.store()?;
+            let (round, issued) =
+                park_review_operations::import_panel_report_signature(&mut store, CALLER, &bytes)?;
+            let status = store.panel_status(round.id)?;
+            cli.emit(
+                &serde_json::json!({"report": issued, "status": status}),
+                |_| {
+                    crate::say!(
+                        "已导入 {} 对批次 {} 评审报告的签署。{}",
+                        issued.expert,
+                        round.code,
                         if status.unsigned.is_empty() {
                             "评审委员会全体成员均已签署。".to_owned()
                         } else {

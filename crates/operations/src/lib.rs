@@ -60,7 +60,8 @@ pub use inspection_exchange::{
 };
 pub use keys::{change_passphrase, create_key, replace_key, revoke_key};
 pub use panel::{
-    issue_panel_report, newest_panel_report_file, sign_latest_panel_report, sign_panel_report,
+    import_panel_report_signature, issue_panel_report, newest_panel_report_file,
+    sign_latest_panel_report, sign_panel_report, sign_panel_report_file,
 };
 pub use park_review_domain::CodedError;
 pub use record::{

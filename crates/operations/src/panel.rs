@@ -184,12 +184,17 @@ fn report_data(
     ))
 }
 
-/// What the database says the report of `layout` shows now (for `verify --db`).
+/// What the database says the report of `layout` shows now (for `verify --db`). On a member's
+/// own copy, which holds no ranking, the recorded snapshot stands (nothing to compare).
 pub(crate) fn current_snapshot(
     store: &Store,
     round_id: RoundId,
     layout: &str,
+    recorded: &serde_json::Value,
 ) -> Result<serde_json::Value> {
+    if store.require_secretariat_copy().is_err() {
+        return Ok(recorded.clone());
+    }
     let (_, content) = report_data(store, round_id, layout)?;
     Ok(json!({"layout": layout, "content": content}))
 }
@@ -401,4 +406,190 @@ pub fn newest_panel_report_file(store: &Store, round_id: RoundId) -> Result<Opti
         .newest_panel_report(round_id)?
         .pop()
         .map(|r| issued(&r.0, &r.1, &round.code, r.3)))
+}
+
+/// The claims of a panel report file whose every signature is intact and followed only by
+/// further signatures, with the SHA-256 of each signed revision; SIGNATURE_INVALID otherwise.
+fn intact_report(pdf: &[u8]) -> Result<(Vec<SignedClaim>, crate::verify::ReadFile)> {
+    let read = crate::verify::read_signatures(pdf);
+    let verdict = crate::verify::judge(&read, crate::verify::Trust::None)?;
+    if !verdict.integrity_only() {
+        return Err(CodedError::new(
+            ErrorCode::SignatureInvalid,
+            format!(
+                "评审报告文件未通过完整性核验，不能签署或导入：{}",
+                verdict
+                    .problems
+                    .iter()
+                    .filter(|p| !p.starts_with("未提供信任来源"))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("；")
+            ),
+        ));
+    }
+    let claims: Option<Vec<SignedClaim>> = read.claims().into_iter().collect();
+    match claims {
+        Some(claims) if claims.iter().all(|c| c.kind == DocumentKind::PanelReport) => {
+            Ok((claims, read))
+        }
+        _ => Err(CodedError::new(
+            ErrorCode::SignatureInvalid,
+            "这不是本系统签发的评审报告（有签名不带评审报告的签署声明）。".to_owned(),
+        )),
+    }
+}
+
+/// On a member's own laptop (their review copy): signs the panel report file the secretariat
+/// sent, after the signatures already on it, and records it there. Who signed before cannot be
+/// told on this laptop (it knows only the secretariat's certificate); the secretariat checks
+/// every signature when the file comes back ([`import_panel_report_signature`]). A dissent is
+/// recorded at the secretariat first, so that it is printed on the report this member signs.
+pub fn sign_panel_report_file(
+    store: &mut Store,
+    caller: Caller,
+    member: &str,
+    pdf: &[u8],
+    passphrase: impl FnOnce(&str) -> Result<String>,
+) -> Result<IssuedFile> {
+    let member = store.expert_by_code(member)?.code;
+    store.permits(&caller.expert(&member))?;
+    let (claims, _) = intact_report(pdf)?;
+    let first = claims
+        .first()
+        .ok_or_else(|| CodedError::internal("评审报告没有签名"))?;
+    let round = store.find_round(&first.round)?;
+    if round.uid.0 != first.round_uid {
+        return Err(CodedError::new(
+            ErrorCode::SignatureInvalid,
+            format!(
+                "这份评审报告属于另一个批次（{}），不是本机评审副本中的批次 {}。",
+                first.round, round.code
+            ),
+        ));
+    }
+    if claims
+        .iter()
+        .any(|c| matches!(&c.signer, ClaimedSigner::Expert { code, .. } if *code == member))
+    {
+        return Err(CodedError::new(
+            ErrorCode::InvalidTransition,
+            format!("{member} 已签署这份评审报告。"),
+        ));
+    }
+    let signer = Signer::ask(store, KeyOwner::Expert(&member), || passphrase(&member))?;
+    let uid = park_review_store::fresh_uid();
+    let now = store.now();
+    let claim = claim_for(store, round.id, &member, &uid)?;
+    let signed = signer.sign(pdf, "评审报告（成员签署）".into(), now, &claim)?;
+    store.record_document(
+        &caller.expert(&member),
+        &NewIssuedDocument {
+            uid: &uid,
+            round_id: round.id,
+            kind: DocumentKind::PanelReport,
+            expert: Some(&member),
+            application: None,
+            snapshot: &json!({"layout": first.document_uid}),
+            pdf: &signed,
+        },
+    )?;
+    Ok(issued(&uid, &member, &round.code, signed))
+}
+
+/// At the secretariat: takes in a panel report a member signed on their own laptop. The file
+/// must be exactly the newest revision issued here plus one signature — by a panel member who
+/// has not signed it yet, with the certificate registered here for that member — and is then
+/// recorded as that member's signature. Replayed, stale (another member signed in between),
+/// changed or foreign files are refused and nothing changes.
+pub fn import_panel_report_signature(
+    store: &mut Store,
+    caller: Caller,
+    pdf: &[u8],
+) -> Result<(park_review_domain::model::Round, IssuedFile)> {
+    store.require_secretariat_copy()?;
+    let (claims, read) = intact_report(pdf)?;
+    let last = claims
+        .last()
+        .ok_or_else(|| CodedError::internal("评审报告没有签名"))?;
+    let round = store.find_round(&last.round)?;
+    if round.uid.0 != last.round_uid || claims.iter().any(|c| c.round_uid != round.uid.0) {
+        return Err(CodedError::new(
+            ErrorCode::SignatureInvalid,
+            "评审报告中的签署声明不属于本数据库的批次。".to_owned(),
+        ));
+    }
+    let ClaimedSigner::Expert { code, .. } = &last.signer else {
+        return Err(CodedError::new(
+            ErrorCode::SignatureInvalid,
+            "评审报告的最后一个签名不是评审专家的。".to_owned(),
+        ));
+    };
+    let member = store.panel_member(round.id, code)?.code;
+    if store.issued_document(&last.document_uid)?.is_some() {
+        return Err(CodedError::new(
+            ErrorCode::InvalidTransition,
+            format!("{member} 的这次签署已导入过，没有做任何改动。"),
+        ));
+    }
+    let rows = store.newest_panel_report(round.id)?;
+    let newest = rows.last().map(|r| r.2.clone()).unwrap_or_default();
+    let base = claims
+        .len()
+        .checked_sub(2)
+        .and_then(|i| read.revision_sha256(i));
+    if rows.is_empty() || base.as_deref() != Some(newest.as_str()) {
+        return Err(CodedError::new(
+            ErrorCode::SignatureInvalid,
+            format!(
+                "{member} 签署的不是本数据库最新一版评审报告（其间可能已有其他成员签署，或报告已重新生成）：请把最新一版（panel report save）发给 {member} 重新签署。没有做任何改动。"
+            ),
+        ));
+    }
+    if rows.iter().any(|r| r.1 == member) {
+        return Err(CodedError::new(
+            ErrorCode::InvalidTransition,
+            format!("{member} 已签署这份评审报告，没有做任何改动。"),
+        ));
+    }
+    // The new signature: by the certificate registered here for this member, not revoked.
+    let fingerprint = read
+        .certificate_sha256(claims.len() - 1)
+        .unwrap_or_default();
+    match store.certificate_record(&fingerprint)? {
+        Some(r) if r.signer == last.signer && r.revoked_at.is_none() => {}
+        Some(r) if r.revoked_at.is_some() => {
+            return Err(CodedError::new(
+                ErrorCode::SignatureInvalid,
+                format!("{member} 签名所用的证书已吊销，没有做任何改动。"),
+            ))
+        }
+        _ => {
+            return Err(CodedError::new(
+                ErrorCode::CertNotRegistered,
+                format!(
+                    "签名所用的证书（SHA-256 {}）不是本数据库为 {member} 登记的证书：请先与专家本人核对指纹，再登记其证书（park-review cert import --expert {member} 证书.pem）。没有做任何改动。",
+                    park_review_domain::offline::fingerprint_groups(&fingerprint)
+                ),
+            ))
+        }
+    }
+    let snapshot = store
+        .issued_document(&rows[0].0)?
+        .map(|d| d.snapshot)
+        .unwrap_or_default();
+    store.record_document(
+        &caller.expert(&member),
+        &NewIssuedDocument {
+            uid: &last.document_uid,
+            round_id: round.id,
+            kind: DocumentKind::PanelReport,
+            expert: Some(&member),
+            application: None,
+            snapshot: &snapshot,
+            pdf,
+        },
+    )?;
+    let file = issued(&last.document_uid, &member, &round.code, pdf.to_vec());
+    Ok((round, file))
 }

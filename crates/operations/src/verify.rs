@@ -99,6 +99,21 @@ pub struct ReadFile {
 }
 
 impl ReadFile {
+    /// The SHA-256 of the revision signature `i` signed.
+    pub fn revision_sha256(&self, i: usize) -> Option<String> {
+        self.revision_sha256.get(i).cloned()
+    }
+
+    /// The SHA-256 of the certificate signature `i` was made with.
+    pub fn certificate_sha256(&self, i: usize) -> Option<String> {
+        self.pdf
+            .as_ref()
+            .ok()?
+            .signatures
+            .get(i)
+            .map(|s| s.certificate_sha256.clone())
+    }
+
     /// The claim of each signature, in order (None: a signature without one, or not ours).
     pub fn claims(&self) -> Vec<Option<SignedClaim>> {
         match &self.pdf {
@@ -438,7 +453,7 @@ fn current_snapshot(
                 .and_then(|v| v.as_str())
                 .unwrap_or_default()
                 .to_owned();
-            crate::panel::current_snapshot(store, doc.round_id, &layout)
+            crate::panel::current_snapshot(store, doc.round_id, &layout, &doc.snapshot)
         }
         (DocumentKind::DesignationList, _, _) => {
             let (designated, removed) = store.designation_list(doc.round_id)?;

@@ -390,6 +390,11 @@ export const panelApi = {
   issueReport: (roundId: number, passphrase: string) => call<PanelReportSaved>('issue_panel_report', { roundId, passphrase }),
   signReport: (roundId: number, expert: string, dissent: string | null, passphrase: string) =>
     call<PanelReportSaved>('sign_panel_report', { roundId, expert, dissent, passphrase }),
+  /** At the secretariat: a report a member signed on their own laptop. */
+  importSignature: (bytes: Uint8Array) => call<PanelReportSaved>('import_panel_report_signature', { bytes: Array.from(bytes) }),
+  /** On a member's own laptop: sign the report file the secretariat sent. */
+  signFile: (expert: string, bytes: Uint8Array, passphrase: string) =>
+    call<PanelReportSaved>('sign_panel_report_file', { expert, bytes: Array.from(bytes), passphrase }),
 }
 
 /** After the ranking (issue 16): publicity, objections, publication, the register. */
