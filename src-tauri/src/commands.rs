@@ -8,7 +8,7 @@ use park_review_domain::ids::RoundId;
 use park_review_domain::model::{ApplicationRecord, ApplicationSummary, Expert, Round};
 use park_review_domain::{CodedError, RoundKind};
 use park_review_operations::{ApplicationsImported, Caller, CityInfo, Document, ExportFormat};
-use park_review_store::{Actor, Attachment, DemoLoaded, Status, Store};
+use park_review_store::{Actor, Attachment, Status, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use ts_rs::TS;
@@ -254,13 +254,31 @@ pub async fn create_round(
     .await
 }
 
+/// What the demo's guide on the home page tells a visitor.
+#[derive(Debug, Clone, serde::Serialize, TS)]
+#[ts(export)]
+pub struct DemoInfo {
+    pub in_progress_code: String,
+    pub passphrase: String,
+    pub visiting_expert: String,
+}
+
+#[tauri::command]
+pub async fn demo_info() -> Result<DemoInfo, CodedError> {
+    Ok(DemoInfo {
+        in_progress_code: park_review_store::DEMO_IN_PROGRESS_CODE.into(),
+        passphrase: park_review_operations::DEMO_PASSPHRASE.into(),
+        visiting_expert: park_review_operations::DEMO_VISITING_EXPERT.into(),
+    })
+}
+
 #[tauri::command]
 pub async fn load_demo(
     app: AppHandle,
     state: State<'_, AppState>,
-) -> Result<DemoLoaded, CodedError> {
+) -> Result<park_review_operations::DemoRounds, CodedError> {
     write_store(&app, &state, Entity::Round, |store| {
-        Ok(store.load_demo(&app_actor())?)
+        park_review_operations::load_demo(store, APP)
     })
     .await
 }

@@ -58,6 +58,7 @@ pub fn run() {
             commands::create_round,
             commands::create_supplementary_round,
             commands::load_demo,
+            commands::demo_info,
             commands::list_applications,
             commands::list_panel,
             commands::eligibility,

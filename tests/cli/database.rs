@@ -35,11 +35,13 @@ fn init_then_status_reports_the_schema_version_and_empty_counts() {
 fn demo_loads_the_round_and_refuses_a_second_time_without_changing_anything() {
     let sb = Sandbox::new();
     let loaded = sb.cli_json("demo");
-    assert_eq!(loaded["round"]["year"], 2026);
-    assert_eq!(loaded["round"]["kind"], "designation");
+    assert_eq!(loaded["draft"]["round"]["year"], 2026);
+    assert_eq!(loaded["draft"]["round"]["kind"], "designation");
+    assert_eq!(loaded["in_progress"]["round"]["code"], "DEMO-2025");
     let before = sb.cli_json("status");
     assert!(before["applications"].as_i64().unwrap() >= 9);
-    assert_eq!(before["experts"], 7);
+    // The draft round's seven experts and the seven of the round in progress.
+    assert_eq!(before["experts"], 14);
 
     let again = sb.cli("demo");
     assert_eq!(again.status.code(), Some(1));
@@ -67,10 +69,11 @@ fn demo_loads_the_round_and_refuses_a_second_time_without_changing_anything() {
     let store = park_review_store::Store::open(&sb.db()).unwrap();
     let entries = store.recent_audit(10_000).unwrap();
     assert!(!entries.is_empty());
+    // The demo's round in progress is made by the secretariat's and the experts' own acts.
     for e in &entries {
-        assert_eq!(
-            (e.actor_role.as_str(), e.actor_surface.as_str()),
-            ("secretariat", "command_line"),
+        assert!(
+            matches!(e.actor_role.as_str(), "secretariat" | "expert")
+                && e.actor_surface == "command_line",
             "{e:?}"
         );
         assert!(!e.actor_name.contains("命令行"), "{e:?}");
@@ -301,4 +304,147 @@ fn a_killed_demo_load_leaves_all_or_nothing() {
         interrupted >= 5,
         "the kills landed after the load ended: {interrupted} of 10"
     );
+}
+
+/// The demo's round in progress (issue 17): every screen has something real — and it is real:
+/// the ranking equals a recomputation from the submitted scores, every signed sheet verifies
+/// against the database, the same on every load, and the visitor's expert has one sheet left.
+#[test]
+fn the_demo_round_in_progress_is_real_and_the_same_on_every_load() {
+    let sb = Sandbox::new();
+    let loaded = sb.cli_json("demo");
+    let ip = &loaded["in_progress"];
+    assert_eq!(ip["round"]["code"], "DEMO-2025");
+    assert!(loaded["sheets_signed"].as_u64().unwrap() >= 25, "{loaded}");
+    let round = ["--round", "DEMO-2025"];
+
+    // The formal review: one override with its reason; recusals found.
+    let eligibility = sb.json(&[&["eligibility"][..], &round, &["--json"]].concat());
+    let overridden: Vec<Value> = eligibility
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["rules"].as_array().cloned().unwrap_or_default())
+        .filter(|r| r["override"].is_object())
+        .collect();
+    assert_eq!(overridden.len(), 1, "one override");
+    assert!(overridden[0]["override"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("300亩"));
+    let conflicts = sb.json(&[&["conflict", "list"][..], &round, &["--json"]].concat());
+    let recused = conflicts["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| !c["conflicts"].as_array().unwrap().is_empty())
+        .count();
+    assert!(recused >= 3, "{conflicts}");
+
+    // Scores with a spread, and the ranking equal to a recomputation (trimmed mean).
+    let scores = sb.json(&[&["scores"][..], &round, &["--json"]].concat());
+    let rows = scores.as_array().unwrap();
+    let totals: std::collections::BTreeSet<i64> = rows
+        .iter()
+        .filter(|r| r["submitted_at"].is_string())
+        .map(|r| (r["total"].as_f64().unwrap() * 100.0).round() as i64)
+        .collect();
+    assert!(
+        totals.len() >= 15,
+        "a realistic spread, not all 85: {totals:?}"
+    );
+    let drafts: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r["submitted_at"].is_null())
+        .collect();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(drafts[0]["expert"], loaded["visiting_expert"]);
+    let ranking = sb.json(&[&["rank"][..], &round, &["--json"]].concat());
+    for row in ranking.as_array().unwrap() {
+        let mut mine: Vec<i64> = rows
+            .iter()
+            .filter(|r| r["application"] == row["code"] && r["submitted_at"].is_string())
+            .map(|r| (r["total"].as_f64().unwrap() * 100.0).round() as i64)
+            .collect();
+        if mine.is_empty() || row["eligible"] != Value::Bool(true) {
+            continue;
+        }
+        mine.sort();
+        if mine.len() >= 5 {
+            mine = mine[1..mine.len() - 1].to_vec();
+        }
+        let sum: i64 = mine.iter().sum();
+        let n = mine.len() as i64;
+        let mean = (2 * sum + n) / (2 * n);
+        assert_eq!(
+            (row["material_score"].as_f64().unwrap() * 100.0).round() as i64,
+            mean,
+            "{row}"
+        );
+    }
+    let outliers: Vec<&Value> = ranking
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["experts"].as_array().unwrap())
+        .filter(|e| e["outlier"].is_object())
+        .collect();
+    assert_eq!(outliers.len(), 2, "one outlier resolved, one open");
+    assert_eq!(
+        outliers
+            .iter()
+            .filter(|e| e["outlier"]["resolution"].is_string())
+            .count(),
+        1
+    );
+    let panel = sb.json(&[&["panel", "status"][..], &round, &["--json"]].concat());
+    assert!(panel["leader"].is_object());
+    assert_eq!(panel["rechecks"].as_array().unwrap().len(), 1);
+
+    // Every signed sheet verifies against the database and matches it.
+    let dir = sb.path("sheets");
+    let out = sb.run(&[&["sheets"][..], &round, &["--out", &dir]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let verdict = sb.json(&["verify", path.to_str().unwrap(), "--json"]);
+        assert_eq!(
+            verdict["valid"],
+            Value::Bool(true),
+            "{}: {verdict}",
+            path.display()
+        );
+        assert_eq!(verdict["matches_database"], Value::Bool(true), "{verdict}");
+        checked += 1;
+    }
+    assert_eq!(checked, loaded["sheets_signed"].as_u64().unwrap());
+    // The demo passphrase signs: the visitor can sign as an expert.
+    let expert = loaded["visiting_expert"].as_str().unwrap();
+    let out = sb.run_with_passphrase(
+        &[
+            "sheets",
+            "--round",
+            "DEMO-2025",
+            "--expert",
+            expert,
+            "--out",
+            &sb.path("mine"),
+        ],
+        loaded["passphrase"].as_str().unwrap(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // The same on every load.
+    let other = Sandbox::new();
+    other.cli_json("demo");
+    let points = |sb: &Sandbox| -> Vec<Value> {
+        sb.json(&["scores", "--round", "DEMO-2025", "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| serde_json::json!([r["expert"], r["application"], r["scores"]]))
+            .collect()
+    };
+    assert_eq!(points(&sb), points(&other));
 }

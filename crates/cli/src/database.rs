@@ -14,17 +14,27 @@ pub fn init(cli: &Cli) -> Outcome {
 }
 
 pub fn demo(cli: &Cli) -> Outcome {
-    let loaded = cli.store()?.load_demo(&CALLER.secretariat())?;
+    let mut store = cli.store()?;
+    let loaded = park_review_operations::load_demo(&mut store, CALLER)?;
     cli.emit(&loaded, |l| {
         crate::say!(
             "已载入示例批次 {}（{}）：{} 个申报、{} 位专家、{} 个评分项、{} 个考察项。",
-            l.round.code,
-            l.round.title,
-            l.applications,
-            l.experts,
-            l.criteria,
-            l.checklist_items
-        )
+            l.draft.round.code,
+            l.draft.round.title,
+            l.draft.applications,
+            l.draft.experts,
+            l.draft.criteria,
+            l.draft.checklist_items
+        );
+        crate::say!(
+            "以及评审进行中的示例批次 {}（{}）：{} 张评分表已提交、{} 张已签名；示例专家私钥的口令为“{}”，可用 {} 的身份完成剩下的一张评分表。",
+            l.in_progress.round.code,
+            l.in_progress.round.title,
+            l.sheets_submitted,
+            l.sheets_signed,
+            l.passphrase,
+            l.visiting_expert
+        );
     })
 }
 

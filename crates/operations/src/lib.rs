@@ -15,6 +15,7 @@
 
 mod applications;
 mod audit;
+mod demo;
 mod eligibility;
 mod exchange;
 mod experts;
@@ -38,6 +39,9 @@ pub use audit::{
     audit_history, check_audit_export, export_audit, require_intact, verify_audit, AuditCheck,
     AuditExport, AuditExportCheck, AuditExportHeader, AuditRecord, ChainBreak, HistoryOf,
     AUDIT_EXPORT_FORMAT,
+};
+pub use demo::{
+    demo_in_progress_round, load_demo, DemoRounds, DEMO_PASSPHRASE, DEMO_VISITING_EXPERT,
 };
 pub use eligibility::eligibility_summary;
 pub use exchange::{

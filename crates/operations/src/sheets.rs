@@ -62,6 +62,19 @@ pub struct Signer {
 }
 
 impl Signer {
+    /// A signer from a key just made (not read back and unlocked).
+    pub(crate) fn from_key(
+        key: park_review_signing::SigningKeyP256,
+        certificate_der: Vec<u8>,
+    ) -> Result<Signer> {
+        let name = common_name(&parse_certificate(&certificate_der)?);
+        Ok(Signer {
+            key,
+            certificate_der,
+            name,
+        })
+    }
+
     /// Unlocks the stored key of `owner` with its passphrase (WRONG_PASSPHRASE otherwise).
     pub fn unlock(store: &Store, owner: KeyOwner<'_>, passphrase: &str) -> Result<Signer> {
         Signer::ask(store, owner, || Ok(passphrase.to_owned()))

@@ -138,6 +138,17 @@ pub fn create_key(
     passphrase: &str,
     not_before_unix: u64,
 ) -> Result<NewKey, SigningError> {
+    create_key_unlocked(subject, passphrase, not_before_unix).map(|(key, _)| key)
+}
+
+/// [`create_key`], also handing back the key itself, for signing at once without unlocking it
+/// again (the demo's round signs its sheets this way: one key derivation per expert, not two).
+/// The key is wiped from memory when dropped.
+pub fn create_key_unlocked(
+    subject: &Subject,
+    passphrase: &str,
+    not_before_unix: u64,
+) -> Result<(NewKey, SigningKey), SigningError> {
     check_passphrase(passphrase)?;
     let signing_key = SigningKey::random(&mut OsRng);
     let mut serial = [0u8; 16];
@@ -146,10 +157,13 @@ pub fn create_key(
     let certificate_der =
         self_signed_certificate(&signing_key, subject, serial, not_before_unix, not_after)?;
     let encrypted_key_pem = encrypt(&signing_key, passphrase)?;
-    Ok(NewKey {
-        certificate_der,
-        encrypted_key_pem,
-    })
+    Ok((
+        NewKey {
+            certificate_der,
+            encrypted_key_pem,
+        },
+        signing_key,
+    ))
 }
 
 /// Five years and a day.

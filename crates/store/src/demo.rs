@@ -17,14 +17,17 @@ use crate::rounds::insert_round;
 use crate::{Actor, Store};
 
 const DEMO_ROUND: &str = include_str!("../../../assets/demo/round-2026.json");
+/// The panel of the demo's round in progress: experts of their own (with their own keys), so
+/// that the draft round's experts start, as a new user's would, without keys.
+const DEMO_IN_PROGRESS_PANEL: &str = include_str!("../../../assets/demo/panel-2025.json");
 const DEFAULT_RUBRIC: &str = include_str!("../../../assets/rubrics/default-designation.json");
 const DESIGNATION_CHECKLIST: &str =
     include_str!("../../../assets/checklists/designation-site.json");
 /// The fictional recommendation letter attached under P3 (crates/documents/examples/demo_letter.rs).
 const DEMO_LETTER: &[u8] = include_bytes!("../../../assets/demo/推荐函-示例.pdf");
-/// The demo application whose P4 item (2) is missing: its formal review shows what is missing.
+/// The demo application (by its code's end, in either round) whose P4 item (2) is missing: its formal review shows what is missing.
 /// It fails C3 anyway, so the demo's ranking is the same with or without it.
-const DEMO_MISSING_POLICY_DOCUMENTS: &str = "2026-DG-01";
+const DEMO_MISSING_POLICY_DOCUMENTS: &str = "-DG-01";
 
 /// What loading the demo round created.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -37,15 +40,16 @@ pub struct DemoLoaded {
     pub checklist_items: u32,
 }
 
+/// The code of the demo's round in progress (a year before the draft one, so that the two never
+/// share a city's yearly number, P2).
+pub const DEMO_IN_PROGRESS_CODE: &str = "DEMO-2025";
+
 impl Store {
     /// Loads the demo round in one transaction. Refused if it is already loaded, or if one of
     /// its expert codes is taken; nothing is stored then.
     pub fn load_demo(&mut self, actor: &Actor) -> Result<DemoLoaded> {
         self.permits(actor)?;
         let demo = parse_demo_round(DEMO_ROUND)?;
-        let rubric = parse_rubric(DEFAULT_RUBRIC)?;
-        let checklist = parse_checklist(DESIGNATION_CHECKLIST)?;
-        let code = format!("DEMO-{}", demo.year);
         let existing: Option<String> = self
             .conn()
             .query_row("SELECT code FROM rounds WHERE is_demo = 1", [], |row| {
@@ -55,6 +59,56 @@ impl Store {
         if let Some(existing) = existing {
             return Err(StoreError::DemoAlreadyLoaded(existing));
         }
+        let code = format!("DEMO-{}", demo.year);
+        let title = format!("示例批次：{}", round_title(demo.year, demo.kind));
+        self.insert_demo(actor, &demo, &code, &title)
+    }
+
+    /// The rows of the demo's round in progress, a year before the draft one: the same parks
+    /// (their codes under that year) and a panel of its own (`assets/demo/panel-2025.json`), with the formal review recorded. The
+    /// scores, keys, signatures and decisions that make it "in progress" are added by
+    /// `park_review_operations::load_demo` through the product's own actions. Refused if it is
+    /// loaded already.
+    pub fn load_demo_in_progress(&mut self, actor: &Actor) -> Result<DemoLoaded> {
+        self.permits(actor)?;
+        let mut demo = parse_demo_round(DEMO_ROUND)?;
+        let taken: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT code FROM rounds WHERE code = ?1",
+                [DEMO_IN_PROGRESS_CODE],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(existing) = taken {
+            return Err(StoreError::DemoAlreadyLoaded(existing));
+        }
+        let draft = format!("{}-", demo.year);
+        demo.year -= 1;
+        let year = format!("{}-", demo.year);
+        for app in &mut demo.applications {
+            app.code = app.code.replacen(&draft, &year, 1);
+        }
+        // Experts of its own, with their own keys: the draft round's experts start, as a new
+        // user's would, without keys.
+        demo.experts =
+            park_review_domain::exchange::parse_experts_file(DEMO_IN_PROGRESS_PANEL)?.experts;
+        let title = format!(
+            "示例批次（评审进行中）：{}",
+            round_title(demo.year, demo.kind)
+        );
+        self.insert_demo(actor, &demo, DEMO_IN_PROGRESS_CODE, &title)
+    }
+
+    fn insert_demo(
+        &mut self,
+        actor: &Actor,
+        demo: &park_review_domain::exchange::DemoRound,
+        code: &str,
+        title: &str,
+    ) -> Result<DemoLoaded> {
+        let rubric = parse_rubric(DEFAULT_RUBRIC)?;
+        let checklist = parse_checklist(DESIGNATION_CHECKLIST)?;
         // The letter's file first (content-addressed: an unused copy harms nothing), then every
         // row in one transaction.
         let letter_sha256 = park_review_domain::digest::sha256_hex(DEMO_LETTER);
@@ -69,8 +123,7 @@ impl Store {
             })?;
         }
         self.write(actor, |tx| {
-            let title = format!("示例批次：{}", round_title(demo.year, demo.kind));
-            let round = insert_round(tx, demo.year, demo.kind, &code, &title, true)?;
+            let round = insert_round(tx, demo.year, demo.kind, code, title, true)?;
             for expert in &demo.experts {
                 if expert_code_taken(tx, &expert.code)? {
                     return Err(StoreError::Conflict(format!(
@@ -83,7 +136,7 @@ impl Store {
             for app in &demo.applications {
                 ids.push(insert_application(tx, round.id, app)?);
             }
-            record_demo_formal_review(tx, &demo.applications, &ids, &letter_sha256)?;
+            record_demo_formal_review(tx, demo.year, &demo.applications, &ids, &letter_sha256)?;
             for expert in &demo.experts {
                 upsert_panel_expert(tx, round.id, expert)?;
             }
@@ -111,6 +164,7 @@ impl Store {
 /// missing material.
 fn record_demo_formal_review(
     tx: &mut crate::WriteTx<'_>,
+    year: i32,
     apps: &[park_review_domain::model::ApplicationRecord],
     ids: &[park_review_domain::ids::ApplicationId],
     letter_sha256: &str,
@@ -140,8 +194,8 @@ fn record_demo_formal_review(
             tx.tx.execute(
                 "INSERT INTO city_recommendations (uid, application_id, opinion, letter_date, signatory,
                         recommendation_order, recorded_by, recorded_at)
-                 VALUES (?1, ?2, '经审核，申报材料真实、完整，同意推荐。', '2026-09-10', ?3, ?4, ?5, ?6)",
-                params![uid, id, format!("{}工业和信息化局（示例）", app.city.name_zh()), *count, by, now],
+                 VALUES (?1, ?2, '经审核，申报材料真实、完整，同意推荐。', ?7, ?3, ?4, ?5, ?6)",
+                params![uid, id, format!("{}工业和信息化局（示例）", app.city.name_zh()), *count, by, now, format!("{year}-09-10")],
             )?;
             let uid = tx.new_uid();
             tx.tx.execute(
@@ -152,8 +206,8 @@ fn record_demo_formal_review(
             )?;
         }
         for material in Material::ALL {
-            let missing =
-                app.code == DEMO_MISSING_POLICY_DOCUMENTS && material == Material::PolicyDocuments;
+            let missing = app.code.ends_with(DEMO_MISSING_POLICY_DOCUMENTS)
+                && material == Material::PolicyDocuments;
             tx.tx.execute(
                 "INSERT INTO material_checks (application_id, material, present, note, checked_by, checked_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

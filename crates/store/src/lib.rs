@@ -52,7 +52,7 @@ pub use backup::{
     kept_by_rotation, list_backups, restore, BackupMade, BackupManifest, Restored, BACKUP_FORMAT,
 };
 pub use catalog::RoundRubric;
-pub use demo::DemoLoaded;
+pub use demo::{DemoLoaded, DEMO_IN_PROGRESS_CODE};
 pub use eligibility::RecommendationInput;
 pub use error::{Result, StoreError};
 pub use experts::ExpertAdded;
@@ -149,6 +149,8 @@ pub struct Store {
     copy: DatabaseCopy,
     /// This computer's name, for the audit log.
     station: String,
+    /// Inside [`Store::in_one_transaction`]: each write is a savepoint of that transaction.
+    batch: bool,
 }
 
 /// Whose copy of the review a database is.
@@ -224,6 +226,7 @@ impl Store {
             clock: Box::new(local_clock),
             copy,
             station: local_station(),
+            batch: false,
         })
     }
 
@@ -255,13 +258,49 @@ impl Store {
     ) -> Result<T> {
         self.permits(actor)?;
         let now = (self.clock)();
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = if self.batch {
+            write::TxHandle::Savepoint(self.conn.savepoint()?)
+        } else {
+            write::TxHandle::Transaction(
+                self.conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?,
+            )
+        };
         let mut write_tx = WriteTx::new(tx, now, actor.clone(), self.station.clone());
         let value = change(&mut write_tx)?;
         write_tx.commit()?;
         Ok(value)
+    }
+
+    /// Runs several actions as one transaction: every write inside is a savepoint of it, and
+    /// nothing is stored unless all of them succeed (the demo's rounds are loaded this way, so
+    /// an interrupted load leaves no half a demo). Reads inside see the writes before them.
+    pub fn in_one_transaction<T, E: From<StoreError>>(
+        &mut self,
+        actions: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        if self.batch {
+            return actions(self);
+        }
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(StoreError::from)?;
+        self.batch = true;
+        let outcome = actions(self);
+        self.batch = false;
+        match outcome {
+            Ok(value) => {
+                if let Err(e) = self.conn.execute_batch("COMMIT") {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    return Err(StoreError::from(e).into());
+                }
+                Ok(value)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     /// Whose copy this database is.

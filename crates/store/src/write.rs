@@ -102,9 +102,36 @@ impl Actor {
     }
 }
 
+/// A write's own transaction, or — inside [`crate::Store::in_one_transaction`] — a savepoint of
+/// the one around it. Either reads and writes as the connection.
+pub(crate) enum TxHandle<'conn> {
+    Transaction(Transaction<'conn>),
+    Savepoint(rusqlite::Savepoint<'conn>),
+}
+
+impl std::ops::Deref for TxHandle<'_> {
+    type Target = rusqlite::Connection;
+
+    fn deref(&self) -> &rusqlite::Connection {
+        match self {
+            TxHandle::Transaction(tx) => tx,
+            TxHandle::Savepoint(sp) => sp,
+        }
+    }
+}
+
+impl TxHandle<'_> {
+    fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            TxHandle::Transaction(tx) => tx.commit(),
+            TxHandle::Savepoint(sp) => sp.commit(),
+        }
+    }
+}
+
 /// An open write transaction, with the time of the change and its actor.
 pub struct WriteTx<'conn> {
-    pub(crate) tx: Transaction<'conn>,
+    pub(crate) tx: TxHandle<'conn>,
     now: DateTime<FixedOffset>,
     actor: Actor,
     station: String,
@@ -115,7 +142,7 @@ pub struct WriteTx<'conn> {
 
 impl<'conn> WriteTx<'conn> {
     pub(crate) fn new(
-        tx: Transaction<'conn>,
+        tx: TxHandle<'conn>,
         now: DateTime<FixedOffset>,
         actor: Actor,
         station: String,

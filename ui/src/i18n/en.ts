@@ -1,5 +1,6 @@
 import publicationEn from './publication.en'
 import panelEn from './panel.en'
+import demoEn from './demo.en'
 import backupEn from './backup.en'
 import auditEn from './audit.en'
 import inspectionEn from './inspection.en'
@@ -13,6 +14,7 @@ const en: typeof zh = {
   ...backupEn,
   ...publicationEn,
   ...panelEn,
+  ...demoEn,
   ...auditEn,
   ...reviewEn,
   ...signingEn,
@@ -52,7 +54,7 @@ const en: typeof zh = {
       'A 2026 designation round: 9 fictional parks from 7 cities (three from Guangzhou, so the quota applies), 7 experts, the default 100-point rubric and the site checklist.',
     demoAction: 'Load demo round',
     demoLoading: 'Loading the demo round…',
-    demoDone: 'Demo round loaded: {apps} applications, {experts} experts',
+    demoDone: 'Two demo rounds loaded: one from the start ({apps} applications, {experts} experts) and one in progress — the home page says how to try them',
     createTitle: 'Create a review round',
     createText: 'A new round starts as a draft: register applications and experts, then open it.',
     year: 'Year',

@@ -1,5 +1,6 @@
 import publicationZh from './publication.zh-CN'
 import panelZh from './panel.zh-CN'
+import demoZh from './demo.zh-CN'
 import backupZh from './backup.zh-CN'
 import auditZh from './audit.zh-CN'
 import inspectionZh from './inspection.zh-CN'
@@ -11,6 +12,7 @@ export default {
   ...backupZh,
   ...publicationZh,
   ...panelZh,
+  ...demoZh,
   ...auditZh,
   ...reviewZh,
   ...signingZh,
@@ -50,7 +52,7 @@ export default {
       '2026 年申报评审示例：9 个虚构园区（来自 7 个地级市，含广州 3 个申报以体现名额限制）、7 位评审专家、默认 100 分评分细则和实地考察清单。',
     demoAction: '载入示例批次',
     demoLoading: '正在载入示例批次…',
-    demoDone: '已载入示例批次：{apps} 个申报、{experts} 位专家',
+    demoDone: '已载入两个示例批次：从头开始的批次（{apps} 个申报、{experts} 位专家），和评审进行中的批次——首页有试用说明',
     createTitle: '创建评审批次',
     createText: '为新的年度创建批次。批次创建后处于草稿状态，可以登记申报和专家。',
     year: '年份',

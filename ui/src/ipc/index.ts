@@ -43,6 +43,8 @@ import type { Attachment } from './bindings/Attachment'
 import type { ApplicationSummary } from './bindings/ApplicationSummary'
 import type { ApplicationsImported } from './bindings/ApplicationsImported'
 import type { DemoLoaded } from './bindings/DemoLoaded'
+import type { DemoRounds } from './bindings/DemoRounds'
+import type { DemoInfo } from './bindings/DemoInfo'
 import type { Eligibility } from './bindings/Eligibility'
 import type { ExportedFile } from './bindings/ExportedFile'
 import type { RuleId } from './bindings/RuleId'
@@ -179,6 +181,8 @@ export type {
   Attachment,
   CityInfo,
   DemoLoaded,
+  DemoRounds,
+  DemoInfo,
   Eligibility,
   ErrorCode,
   Expert,
@@ -246,7 +250,8 @@ export const api = {
   /** P1: a supplementary round of a year whose round exists, with the reason. */
   createSupplementaryRound: (year: number, kind: RoundKind, reason: string) =>
     call<Round>('create_supplementary_round', { year, kind, reason }),
-  loadDemo: () => call<DemoLoaded>('load_demo'),
+  loadDemo: () => call<DemoRounds>('load_demo'),
+  demoInfo: () => call<DemoInfo>('demo_info'),
   listApplications: (roundId: number) => call<ApplicationSummary[]>('list_applications', { roundId }),
   listPanel: (roundId: number) => call<Expert[]>('list_panel', { roundId }),
   applicationRecord: (roundId: number, code: string) =>

@@ -1,0 +1,403 @@
+//! The demo (载入示例 / `park-review demo`): the draft round to try from the start, and a round
+//! **in progress** in which every screen has something real — the formal review done with one
+//! override and its reason, experts assigned with recusals found, sheets scored with a spread of
+//! points, comments and opinions (one still in draft, for the visitor to finish as E104), an
+//! objective criterion settled in the panel's 复核, two outliers (one resolved), each expert's
+//! key (the demo passphrase below) and drawn signature with signed sheets issued, site scores,
+//! the panel's leader, and a ranking one step from being finalised.
+//!
+//! Everything in the round in progress is made through the product's own actions, so it obeys
+//! every rule a real round does; the scores come from a fixed seed, so every load is the same.
+//! Both rounds are loaded in one transaction: an interrupted load leaves nothing.
+
+use park_review_domain::eligibility::{RuleId, RuleResult};
+use park_review_domain::ids::{AssignmentKey, RoundId};
+use park_review_domain::ranking::Aggregation;
+use park_review_domain::{CodedError, ErrorCode, Points};
+use park_review_signing::keys::Subject;
+use park_review_store::{DemoLoaded, KeyOwner, Store};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::sheets::Signer;
+use crate::{Caller, Result};
+
+/// The passphrase of every demo expert's key — printed on the demo's page, for a visitor to
+/// sign with. Never use it for a real key.
+pub const DEMO_PASSPHRASE: &str = "示例批次演示口令2026";
+
+/// The expert a visitor tries the expert's screens as: one of their sheets is left in draft.
+pub const DEMO_VISITING_EXPERT: &str = "E104";
+
+/// What loading the demo made.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct DemoRounds {
+    /// The round to try from the start (a draft).
+    pub draft: DemoLoaded,
+    /// The round in progress.
+    pub in_progress: DemoLoaded,
+    pub sheets_submitted: u32,
+    pub sheets_signed: u32,
+    /// The passphrase of the demo experts' keys.
+    pub passphrase: String,
+    pub visiting_expert: String,
+}
+
+/// A fixed-seed generator (SplitMix64), so the demo is the same on every load.
+struct Seeded(u64);
+
+impl Seeded {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [-1, 1].
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+    }
+}
+
+/// How strong each park's materials are (by its code's end), and how each expert leans.
+fn quality(application: &str) -> f64 {
+    match application.get(5..).unwrap_or_default() {
+        "SZ-01" => 0.90,
+        "GZ-01" => 0.87,
+        "GZ-02" => 0.80,
+        "FS-01" => 0.76,
+        "HZ-01" => 0.72,
+        "SG-01" => 0.66,
+        _ => 0.58,
+    }
+}
+
+fn lean(expert: &str) -> f64 {
+    match expert {
+        "E101" => 0.02,
+        "E102" => -0.03,
+        "E103" => 0.0,
+        "E104" => 0.03,
+        "E105" => -0.05,
+        "E106" => 0.04,
+        _ => -0.01,
+    }
+}
+
+/// Points on the criterion's step, within its range.
+fn on_step(max: Points, step: Points, share: f64) -> f64 {
+    let step = step.centi().max(1) as f64;
+    let raw = (max.centi() as f64 * share.clamp(0.15, 1.0) / step).round() * step;
+    raw.min(max.centi() as f64) / 100.0
+}
+
+const COMMENTS: [&str; 6] = [
+    "骨干企业产值数据有审计报告支撑，规模优势明显。",
+    "创新平台数量达标，但运营成效的材料偏少。",
+    "规划期与投资计划清晰，重点项目进度安排具体。",
+    "扶持资金已列入预算，配套服务机构已入驻。",
+    "产学研合作协议齐全，合作深度有待加强。",
+    "公共服务平台运营情况良好，千兆光纤已覆盖主要片区。",
+];
+
+fn opinion(total: f64) -> &'static str {
+    if total >= 85.0 {
+        "同意推荐。产业基础扎实，创新资源集聚，园区规划和政策配套完整。"
+    } else if total >= 75.0 {
+        "同意推荐。园区具备较好的产业基础，建议加强产学研合作和公共服务平台建设。"
+    } else {
+        "基本同意。产业集聚度和研发创新能力有待提升，建议补充骨干企业产值的佐证材料。"
+    }
+}
+
+/// A drawn signature for the demo: a few strokes of ink that differ by expert, as a PNG.
+fn drawn_signature(seed: u64) -> Vec<u8> {
+    let (w, h) = (360u32, 120u32);
+    let mut img = image::RgbaImage::from_pixel(w, h, image::Rgba([255, 255, 255, 0]));
+    let mut rng = Seeded(seed);
+    let ink = image::Rgba([20, 40, 110, 255]);
+    let (a, b, c) = (
+        1.5 + rng.unit().abs() * 2.0,
+        4.0 + rng.unit().abs() * 3.0,
+        0.5 + rng.unit().abs(),
+    );
+    let mut dot = |x: f64, y: f64| {
+        for dx in -2i32..=2 {
+            for dy in -2i32..=2 {
+                if dx * dx + dy * dy <= 5 {
+                    let (px, py) = (x as i32 + dx, y as i32 + dy);
+                    if px >= 0 && py >= 0 && (px as u32) < w && (py as u32) < h {
+                        img.put_pixel(px as u32, py as u32, ink);
+                    }
+                }
+            }
+        }
+    };
+    for i in 0..1400 {
+        let t = i as f64 / 1400.0;
+        let x = 20.0 + t * 320.0;
+        let y = 60.0
+            + 28.0 * (t * std::f64::consts::TAU * a).sin()
+            + 12.0 * (t * std::f64::consts::TAU * b + c).cos();
+        dot(x, y);
+    }
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgba8(img)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("a PNG encodes in memory");
+    png
+}
+
+/// Loads both demo rounds (see the module's documentation) in one transaction.
+pub fn load_demo(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
+    store.in_one_transaction(|store| load(store, caller))
+}
+
+fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
+    // The draft round first (refused, with nothing stored, if the demo is loaded already); it
+    // is a year later, so it is the one shown first.
+    let draft = store.load_demo(&caller.secretariat())?;
+    let in_progress = store.load_demo_in_progress(&caller.secretariat())?;
+    let round = in_progress.round.id;
+    let secretariat = caller.secretariat();
+
+    // The formal review: one soft rule overridden with its reason (C2's 一般).
+    let fs = format!("{}-FS-01", in_progress.round.year);
+    store.override_rule(
+        &secretariat,
+        round,
+        &fs,
+        RuleId::C2,
+        RuleResult::Pass,
+        "规划建设面积298.5亩，与300亩相差不足1%，另有在审批的扩区用地；指南为“一般不少于300亩”，经核实予以认可。（示例）",
+    )?;
+    // Assigned (recusals found by the rules), then opened: the rubric is frozen.
+    store.auto_assign(&secretariat, round, None, 2025)?;
+    store.open_round(&secretariat, round)?;
+
+    // Scores: each expert on their own laptop in the story, so each act is the expert's.
+    let rubric = store.rubric(round)?.rubric;
+    let criteria: Vec<_> = rubric.sections.iter().flat_map(|s| &s.criteria).collect();
+    let mut rng = Seeded(20_251_130);
+    let rows = store.list_scores(round)?;
+    let draft_pair = rows
+        .iter()
+        .rev()
+        .find(|r| r.expert == DEMO_VISITING_EXPERT)
+        .map(|r| (r.expert.clone(), r.application.clone()));
+    // Two outliers: one expert far below the others on one park, one far above on another.
+    let low = rows
+        .iter()
+        .find(|r| r.application.ends_with("SG-01") && r.expert != DEMO_VISITING_EXPERT)
+        .map(|r| (r.expert.clone(), r.application.clone()));
+    let high = rows
+        .iter()
+        .find(|r| r.application.ends_with("HZ-01") && r.expert != DEMO_VISITING_EXPERT)
+        .map(|r| (r.expert.clone(), r.application.clone()));
+    // The objective criterion scored differently by one expert, settled in the 复核 below.
+    let objective_slip = rows
+        .iter()
+        .find(|r| r.application.ends_with("GZ-02") && r.expert != DEMO_VISITING_EXPERT)
+        .map(|r| (r.expert.clone(), r.application.clone()));
+    let mut submitted = 0u32;
+    for row in &rows {
+        let pair = (row.expert.clone(), row.application.clone());
+        let key = AssignmentKey::new(round, &row.expert, &row.application);
+        let me = caller.expert(&row.expert);
+        store.declare_no_conflict(&me, &key)?;
+        let shift = if Some(&pair) == low.as_ref() {
+            -0.38
+        } else if Some(&pair) == high.as_ref() {
+            0.28
+        } else {
+            0.0
+        };
+        let is_draft = Some(&pair) == draft_pair.as_ref();
+        let mut total = 0.0;
+        for (i, c) in criteria.iter().enumerate() {
+            // The visitor's draft: half scored, the rest left to do.
+            if is_draft && i >= criteria.len() / 2 {
+                break;
+            }
+            let points = if c.objective {
+                // The facts are the same for everyone: the environmental documents are there.
+                let agreed = c.max_points.to_f64();
+                if Some(&pair) == objective_slip.as_ref() {
+                    agreed - 2.0
+                } else {
+                    agreed
+                }
+            } else {
+                let share =
+                    quality(&row.application) + lean(&row.expert) + shift + 0.06 * rng.unit();
+                on_step(c.max_points, c.step, share)
+            };
+            total += points;
+            let comment = rng
+                .next()
+                .is_multiple_of(5)
+                .then(|| COMMENTS[(rng.next() % 6) as usize]);
+            store.set_score(&me, &key, &c.code, Some(points), comment)?;
+        }
+        if is_draft {
+            continue;
+        }
+        store.submit_scores(&me, &key, Some(opinion(total)))?;
+        submitted += 1;
+    }
+
+    // The panel: its leader, and the objective criterion settled in the 复核.
+    store.set_panel_leader(&secretariat, round, "E101", "经评审委员会推选（示例）")?;
+    if let Some((expert, application)) = &objective_slip {
+        let code = criteria
+            .iter()
+            .find(|c| c.objective)
+            .map(|c| (c.code.clone(), c.max_points.to_f64()));
+        if let Some((code, agreed)) = code {
+            store.record_recheck(
+                &secretariat,
+                &AssignmentKey::new(round, expert, application),
+                &code,
+                agreed,
+                Some("objective_differs"),
+                "经复核，规划环评审查意见与环保承诺均已提供，按细则应得满分。（示例）",
+            )?;
+        }
+    }
+
+    // Site scores from the (paper) inspection records, and the selection.
+    for app in store.list_applications(round)? {
+        let q = quality(&app.code);
+        if q > 0.6 {
+            let site = (q * 100.0 + 4.0).round().min(98.0);
+            store.set_site_score(
+                &secretariat,
+                round,
+                &app.code,
+                site,
+                &format!("实地考察记录（纸质）{}（示例）", app.code),
+            )?;
+        }
+    }
+    store.set_ranking_settings(
+        &secretariat,
+        round,
+        Aggregation::TrimmedMean,
+        0.6,
+        15.0,
+        Some(4),
+        None,
+    )?;
+    // One outlier resolved; the other left for the visitor.
+    if let Some((expert, application)) = &low {
+        store.resolve_outlier(
+            &secretariat,
+            &AssignmentKey::new(round, expert, application),
+            "confirmed",
+            "已与专家电话确认：该园区骨干企业产值的佐证不足，评分有据。（示例）",
+        )?;
+    }
+
+    // Keys and drawn signatures, then every submitted sheet signed by its expert.
+    let experts = store.list_panel(round)?;
+    let now = store.now().timestamp().max(0) as u64;
+    let subjects: Vec<(String, Subject)> = experts
+        .iter()
+        .map(|e| {
+            (
+                e.code.clone(),
+                Subject {
+                    name: e.name.clone(),
+                    organisation: e.employer.clone(),
+                    unit: format!("评审专家 {}", e.code),
+                },
+            )
+        })
+        .collect();
+    // The key derivation is deliberately slow (scrypt): made on every core at once.
+    let made = make_keys(&subjects, now)?;
+    let mut signed = 0u32;
+    for ((code, _), (key, signing_key)) in subjects.iter().zip(made) {
+        let me = caller.expert(code);
+        let sha = park_review_signing::keys::certificate_fingerprint(&key.certificate_der);
+        store.save_key(
+            &me,
+            KeyOwner::Expert(code),
+            &key.certificate_der,
+            &sha,
+            &key.encrypted_key_pem,
+        )?;
+        store.save_hand_signature(
+            &me,
+            code,
+            &drawn_signature(code.bytes().map(u64::from).sum()),
+        )?;
+        let signer = Signer::from_key(signing_key, key.certificate_der)?;
+        for a in store.expert_assignments(round, code)? {
+            if a.submitted_at.is_some() {
+                crate::sheets::issue_with_signer(
+                    store,
+                    &me,
+                    &signer,
+                    &AssignmentKey::new(round, code, &a.application.code),
+                )?;
+                signed += 1;
+            }
+        }
+    }
+    Ok(DemoRounds {
+        draft,
+        in_progress,
+        sheets_submitted: submitted,
+        sheets_signed: signed,
+        passphrase: DEMO_PASSPHRASE.into(),
+        visiting_expert: DEMO_VISITING_EXPERT.into(),
+    })
+}
+
+type MadeKey = (
+    park_review_signing::keys::NewKey,
+    park_review_signing::SigningKeyP256,
+);
+
+fn make_keys(subjects: &[(String, Subject)], now: u64) -> Result<Vec<MadeKey>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(4);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut out: Vec<Option<Result<MadeKey>>> = (0..subjects.len()).map(|_| None).collect();
+    let results = std::sync::Mutex::new(&mut out);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((_, subject)) = subjects.get(i) else {
+                    break;
+                };
+                let made =
+                    park_review_signing::keys::create_key_unlocked(subject, DEMO_PASSPHRASE, now)
+                        .map_err(CodedError::from);
+                results.lock().expect("no thread panics holding it")[i] = Some(made);
+            });
+        }
+    });
+    out.into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(CodedError::internal("示例密钥未生成"))))
+        .collect()
+}
+
+/// The round in progress, by its number (for tests and the CLI).
+pub fn demo_in_progress_round(store: &Store) -> Result<RoundId> {
+    Ok(store
+        .find_round(park_review_store::DEMO_IN_PROGRESS_CODE)
+        .map_err(|_| {
+            CodedError::new(
+                ErrorCode::NotFound,
+                "还没有载入示例批次：请先载入示例（park-review demo）。",
+            )
+        })?
+        .id)
+}

@@ -1,0 +1,51 @@
+// The first minute (issue 17): loading the demo gives a round from the start and a round in
+// progress where every screen has something real; the home page says what each role does and
+// lets a visitor try the expert's screens at once.
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { test } from 'node:test'
+import { CLI, withApp } from './harness.mjs'
+
+const cli = (db, ...args) => JSON.parse(execFileSync(CLI, ['--db', db, ...args, '--json']).toString())
+
+test('demo: the round in progress shows every stage, and a visitor tries the expert’s screens', async () => {
+  await withApp({ name: 'demo' }, async (app) => {
+    await app.setWindowSize(1366, 768)
+    await app.waitForText('载入示例批次')
+    await app.click('[data-testid="load-demo"]')
+    await app.waitFor('the draft demo with its guide', `return document.querySelector('[data-testid="demo-guide"]')?.innerText.includes('从头开始')`, 30000)
+    await app.click('[data-testid="demo-other-round"]')
+    await app.waitFor('the round in progress', `return document.querySelector('[data-testid="demo-guide"]')?.innerText.includes('评审进行中')`)
+    await app.waitFor('the passphrase shown', `return document.querySelector('[data-testid="demo-passphrase"]')?.innerText.includes('口令')`)
+    await app.screenshot('demo-home-in-progress')
+    const submitted = await app.execute(`return document.querySelector('[data-testid="stat-scores"]').innerText`)
+    assert.match(submitted, /29/)
+
+    // The ranking: rows, charts, one open outlier.
+    await app.click('[data-testid="demo-go-ranking"]')
+    await app.waitFor('the ranking', `return document.querySelector('[data-testid="ranking-table"]')?.innerText.includes('2025-SZ-01')`)
+    await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] canvas')`)
+    assert.match(await app.execute(`return document.querySelector('[data-testid="unresolved"]').innerText`), /1 个离群分未处理/)
+    await app.screenshot('demo-ranking')
+
+    // The panel: its leader and the 复核 change.
+    await app.click('[data-testid="nav-panel"]')
+    await app.waitFor('the recheck', `return document.querySelector('[data-testid="rechecks"]')?.innerText.includes('2025-GZ-02')`)
+    await app.waitFor('the leader', `return document.querySelector('[data-testid="leader-text"]')?.innerText.includes('E101')`)
+    await app.screenshot('demo-panel')
+
+    // The formal review: every application's result, one adjusted with its reason.
+    await app.click('[data-testid="nav-eligibility"]')
+    await app.waitFor('the formal review', `return !!document.querySelector('[data-testid="result-2025-FS-01"]')`)
+    await app.screenshot('demo-eligibility')
+
+    // The expert: one sheet left to finish.
+    await app.click('[data-testid="nav-home"]')
+    await app.click('[data-testid="demo-try-expert"]')
+    await app.waitFor('E104’s tasks', `return document.querySelector('[data-testid="my-reviews"]')?.innerText.includes('2025-')`)
+    await app.waitForText('何文博')
+    await app.screenshot('demo-expert')
+    const rows = cli(app.db, 'expert', 'assignments', '--round', 'DEMO-2025', '--expert', 'E104')
+    assert.equal(rows.filter((r) => !r.submitted_at).length, 1)
+  })
+})

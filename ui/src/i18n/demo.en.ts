@@ -1,0 +1,15 @@
+// The demo's guide on the home page (issue 17), in English.
+export default {
+  demoGuide: {
+    inProgressTitle: 'Demo: a round in progress — every screen has real content',
+    draftTitle: 'Demo: a round from the start',
+    toDraft: 'Switch to the demo round from the start',
+    toInProgress: 'Switch to the demo round in progress',
+    secretariat: 'The formal review is done (one result adjusted, with its reason), experts are assigned under the recusal rules, most sheets are submitted and signed. Resolve the last outlier under Ranking and finalise, then issue the panel report under Panel.',
+    expert: '{expert} has one sheet left: score it against the application, write the opinion, submit, then sign with their own key.',
+    tryExpert: 'Try as expert {expert}',
+    inspection: 'Form a team for a proposed park, check the checklist item by item with photos; once finalised, its score enters the ranking.',
+    passphrase: 'Passphrase of the demo experts’ keys: {passphrase} (for the demo only; never use it for a real key).',
+    draft: 'This round has not started: applications are registered, the formal review is to be done. Work through Formal review, Experts, Rubric and Recusal & assignment; once the review starts, experts can score. To see a round half way through, switch to the demo round in progress.',
+  },
+}
