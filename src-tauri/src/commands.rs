@@ -6,7 +6,7 @@
 use park_review_domain::eligibility::{Eligibility, RuleId, RuleResult};
 use park_review_domain::ids::RoundId;
 use park_review_domain::model::{ApplicationRecord, ApplicationSummary, Expert, Round};
-use park_review_domain::{CodedError, RoundKind};
+use park_review_domain::{CodedError, ErrorCode, RoundKind};
 use park_review_operations::{ApplicationsImported, Caller, CityInfo, Document, ExportFormat};
 use park_review_store::{Actor, Attachment, Status, Store};
 use serde::Serialize;
@@ -68,6 +68,12 @@ pub struct StoreChanged {
 pub struct AppInfo {
     pub version: String,
     pub db_path: String,
+    /// The database's schema version (the migrations this build applies).
+    pub schema_version: i64,
+    /// The folder that holds the database, its attachments, exports and backups.
+    pub data_dir: String,
+    /// Where signed documents, reports and lists are saved.
+    pub exports_dir: String,
 }
 
 /// Runs `f` with the store on a blocking thread. Files are parsed before, not inside `f`
@@ -210,10 +216,63 @@ pub(crate) fn app_actor() -> Actor {
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CodedError> {
+    let data_dir = state
+        .db_path
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .to_owned();
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         db_path: state.db_path.display().to_string(),
+        schema_version: park_review_store::migrate::SCHEMA_VERSION,
+        exports_dir: data_dir.join("exports").display().to_string(),
+        data_dir: data_dir.display().to_string(),
     })
+}
+
+/// Opens the data folder, or a folder inside it (exports, backups), in the desktop's file
+/// manager. Only folders under the data folder: nothing from a page can open another path.
+#[tauri::command]
+pub async fn open_data_folder(
+    state: State<'_, AppState>,
+    sub: Option<String>,
+) -> Result<(), CodedError> {
+    let data_dir = state
+        .db_path
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .to_owned();
+    let target = match sub.as_deref() {
+        None | Some("") => data_dir,
+        Some(name @ ("exports" | "backups" | "attachments")) => data_dir.join(name),
+        Some(other) => {
+            return Err(CodedError::new(
+                ErrorCode::NotPermitted,
+                format!(
+                    "只能打开数据文件夹中的 exports、backups 或 attachments，不能打开“{other}”。"
+                ),
+            ))
+        }
+    };
+    std::fs::create_dir_all(&target).map_err(|e| {
+        CodedError::new(
+            ErrorCode::Io,
+            format!("无法打开文件夹 {}：{e}", target.display()),
+        )
+    })?;
+    std::process::Command::new("xdg-open")
+        .arg(&target)
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| {
+            CodedError::new(
+                ErrorCode::Io,
+                format!(
+                    "无法用文件管理器打开 {}：{e}。文件就在这个文件夹里，可以手动打开。",
+                    target.display()
+                ),
+            )
+        })
 }
 
 #[tauri::command]

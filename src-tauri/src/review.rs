@@ -41,6 +41,19 @@ pub async fn replace_rubric(
     .await
 }
 
+/// 恢复默认: the default rubric back, while the round is a draft.
+#[tauri::command]
+pub async fn restore_default_rubric(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+) -> Result<RoundRubric, CodedError> {
+    write_store(&app, &state, Entity::Rubric, move |store| {
+        Ok(store.restore_default_rubric(&app_actor(), round_id)?)
+    })
+    .await
+}
+
 /// Imports a rubric file: Excel by its name, otherwise `park-review/rubric@1` JSON.
 #[tauri::command]
 pub async fn import_rubric(

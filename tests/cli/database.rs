@@ -448,3 +448,43 @@ fn the_demo_round_in_progress_is_real_and_the_same_on_every_load() {
     };
     assert_eq!(points(&sb), points(&other));
 }
+
+/// A new designation round is ready to use (issue 17): it starts with the default rubric and
+/// site checklist; a rubric replaced while a draft is put back with `rubric reset`.
+#[test]
+fn a_new_round_starts_with_the_default_rubric_and_restores_it() {
+    let sb = Sandbox::new();
+    sb.cli_json("round create --year 2027 --kind designation");
+    let rubric = sb.cli_json("rubric show --round 2027-SB");
+    let criteria = |r: &Value| -> usize {
+        r["rubric"]["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["criteria"].as_array().unwrap().len())
+            .sum()
+    };
+    assert_eq!(criteria(&rubric), 15);
+    assert_eq!(rubric["max_total"], 100.0);
+    assert!(rubric["frozen_sha256"].is_null());
+    let checklist = sb.cli_json("checklist show --round 2027-SB");
+    assert!(!checklist["checklist"]["sections"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // Replaced by a one-section rubric of the secretariat's, then the default put back.
+    let own = sb.path("own.json");
+    std::fs::write(
+        &own,
+        r#"{"format": "park-review/rubric@1", "title": "本省自定细则", "sections": [
+            {"code": "S1", "title": "综合", "criteria": [
+              {"code": "K1", "title": "综合评价", "max_points": 100, "clauses": ["C3"]}]}]}"#,
+    )
+    .unwrap();
+    sb.json(&["rubric", "import", &own, "--round", "2027-SB", "--json"]);
+    assert_eq!(criteria(&sb.cli_json("rubric show --round 2027-SB")), 1);
+    let restored = sb.cli_json("rubric reset --round 2027-SB");
+    assert_eq!(criteria(&restored), 15);
+    assert_eq!(restored["rubric"]["title"], rubric["rubric"]["title"]);
+}

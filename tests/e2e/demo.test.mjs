@@ -47,5 +47,13 @@ test('demo: the round in progress shows every stage, and a visitor tries the exp
     await app.screenshot('demo-expert')
     const rows = cli(app.db, 'expert', 'assignments', '--round', 'DEMO-2025', '--expert', 'E104')
     assert.equal(rows.filter((r) => !r.submitted_at).length, 1)
+
+    // 关于: the version, the database and its schema, the data folder.
+    await app.clickUntil('[data-testid="about-open"]', 'the about dialog', `return !!document.querySelector('[data-testid="about-version"]')?.offsetParent`)
+    const about = await app.execute(`return document.querySelector('[data-testid="about"]').innerText`)
+    assert.match(about, /ParkReview 园区评审 \d+\.\d+/)
+    assert.match(about, /数据库结构版本\s*21/)
+    assert.ok(about.includes(app.db), about)
+    await app.screenshot('demo-about')
   })
 })

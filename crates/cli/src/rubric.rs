@@ -26,6 +26,8 @@ pub enum RubricCommand {
         #[command(flatten)]
         round: RoundArg,
     },
+    /// 恢复默认评分细则（仅限草稿批次）：新建的认定批次本就带有默认细则
+    Reset(RoundArg),
 }
 
 pub fn run(cli: &Cli, command: &RubricCommand) -> Outcome {
@@ -60,6 +62,18 @@ pub fn run(cli: &Cli, command: &RubricCommand) -> Outcome {
                 for p in &rubric.problems {
                     crate::say!("问题：{p}");
                 }
+            })
+        }
+        RubricCommand::Reset(RoundArg { round }) => {
+            let (mut store, round) = cli.round(round)?;
+            let rubric = store.restore_default_rubric(&crate::CALLER.secretariat(), round.id)?;
+            cli.emit(&rubric, |r| {
+                crate::say!(
+                    "已恢复批次 {} 的默认评分细则：{}（满分 {}）。",
+                    round.code,
+                    r.rubric.title,
+                    r.max_total
+                )
             })
         }
         RubricCommand::Export { round, out } => {

@@ -10,6 +10,16 @@ use serde_json::json;
 use crate::error::Result;
 use crate::WriteTx;
 
+/// The shipped 100-point designation rubric (`assets/rubrics/default-designation.json`,
+/// embedded, so an installed program has it too).
+const DEFAULT_RUBRIC: &str = include_str!("../../../assets/rubrics/default-designation.json");
+
+/// The default rubric every new designation round starts with.
+pub fn default_rubric() -> Rubric {
+    park_review_domain::exchange::parse_rubric(DEFAULT_RUBRIC)
+        .expect("the shipped rubric parses (checked by a test)")
+}
+
 pub(crate) fn insert_rubric(
     tx: &mut WriteTx<'_>,
     round_id: RoundId,
@@ -191,6 +201,15 @@ impl crate::Store {
     }
 
     /// Replaces the round's rubric while the round is a draft (RUBRIC_FROZEN afterwards).
+    /// Puts the default rubric back (恢复默认), while the round is a draft.
+    pub fn restore_default_rubric(
+        &mut self,
+        actor: &crate::Actor,
+        round_id: RoundId,
+    ) -> Result<RoundRubric> {
+        self.replace_rubric(actor, round_id, &default_rubric())
+    }
+
     pub fn replace_rubric(
         &mut self,
         actor: &crate::Actor,

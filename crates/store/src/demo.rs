@@ -1,7 +1,7 @@
 //! The demo round (示例批次): fictional but plausible applications and experts shipped in
 //! `assets/demo/`, so that a new user, a trainer or a test has a whole round to work with.
 
-use park_review_domain::exchange::{parse_checklist, parse_demo_round, parse_rubric};
+use park_review_domain::exchange::{parse_checklist, parse_demo_round};
 use park_review_domain::model::Round;
 use park_review_domain::round::round_title;
 use rusqlite::OptionalExtension;
@@ -20,7 +20,6 @@ const DEMO_ROUND: &str = include_str!("../../../assets/demo/round-2026.json");
 /// The panel of the demo's round in progress: experts of their own (with their own keys), so
 /// that the draft round's experts start, as a new user's would, without keys.
 const DEMO_IN_PROGRESS_PANEL: &str = include_str!("../../../assets/demo/panel-2025.json");
-const DEFAULT_RUBRIC: &str = include_str!("../../../assets/rubrics/default-designation.json");
 const DESIGNATION_CHECKLIST: &str =
     include_str!("../../../assets/checklists/designation-site.json");
 /// The fictional recommendation letter attached under P3 (crates/documents/examples/demo_letter.rs).
@@ -107,7 +106,7 @@ impl Store {
         code: &str,
         title: &str,
     ) -> Result<DemoLoaded> {
-        let rubric = parse_rubric(DEFAULT_RUBRIC)?;
+        let rubric = crate::catalog::default_rubric();
         let checklist = parse_checklist(DESIGNATION_CHECKLIST)?;
         // The letter's file first (content-addressed: an unused copy harms nothing), then every
         // row in one transaction.

@@ -51,7 +51,7 @@ pub use audit::{
 pub use backup::{
     kept_by_rotation, list_backups, restore, BackupMade, BackupManifest, Restored, BACKUP_FORMAT,
 };
-pub use catalog::RoundRubric;
+pub use catalog::{default_rubric, RoundRubric};
 pub use demo::{DemoLoaded, DEMO_IN_PROGRESS_CODE};
 pub use eligibility::RecommendationInput;
 pub use error::{Result, StoreError};

@@ -115,9 +115,10 @@ impl Store {
                 &round_title(year, kind),
                 false,
             )?;
-            // Every designation round starts with the shipped site checklist (editable while a
-            // draft).
+            // Every designation round starts with the shipped rubric and site checklist (both
+            // editable while a draft; the rubric page offers 恢复默认).
             if kind == RoundKind::Designation {
+                crate::catalog::insert_rubric(tx, round.id, &crate::catalog::default_rubric())?;
                 crate::inspection::insert_checklist(
                     tx,
                     round.id,

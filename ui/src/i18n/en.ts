@@ -1,6 +1,7 @@
 import publicationEn from './publication.en'
 import panelEn from './panel.en'
 import demoEn from './demo.en'
+import aboutEn from './about.en'
 import backupEn from './backup.en'
 import auditEn from './audit.en'
 import inspectionEn from './inspection.en'
@@ -15,6 +16,7 @@ const en: typeof zh = {
   ...publicationEn,
   ...panelEn,
   ...demoEn,
+  ...aboutEn,
   ...auditEn,
   ...reviewEn,
   ...signingEn,

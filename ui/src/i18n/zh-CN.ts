@@ -1,6 +1,7 @@
 import publicationZh from './publication.zh-CN'
 import panelZh from './panel.zh-CN'
 import demoZh from './demo.zh-CN'
+import aboutZh from './about.zh-CN'
 import backupZh from './backup.zh-CN'
 import auditZh from './audit.zh-CN'
 import inspectionZh from './inspection.zh-CN'
@@ -13,6 +14,7 @@ export default {
   ...publicationZh,
   ...panelZh,
   ...demoZh,
+  ...aboutZh,
   ...auditZh,
   ...reviewZh,
   ...signingZh,

@@ -244,6 +244,8 @@ export function assignmentKey(roundId: number, expert: string, application: stri
 
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
+  /** Opens the data folder (or its exports / backups) in the file manager. */
+  openDataFolder: (sub: 'exports' | 'backups' | null) => call<null>('open_data_folder', { sub }),
   status: () => call<Status>('status'),
   listRounds: () => call<Round[]>('list_rounds'),
   createRound: (year: number, kind: RoundKind) => call<Round>('create_round', { year, kind }),
@@ -303,6 +305,7 @@ export const api = {
   // Material review (资料评审)
   roundRubric: (roundId: number) => call<RoundRubric>('round_rubric', { roundId }),
   replaceRubric: (roundId: number, rubric: Rubric) => call<RoundRubric>('replace_rubric', { roundId, rubric }),
+  restoreDefaultRubric: (roundId: number) => call<RoundRubric>('restore_default_rubric', { roundId }),
   importRubric: (roundId: number, fileName: string, bytes: Uint8Array) =>
     call<RoundRubric>('import_rubric', { roundId, fileName, bytes: Array.from(bytes) }),
   exportRubric: (roundId: number, format: 'json' | 'xlsx') => call<string>('export_rubric', { roundId, format }),

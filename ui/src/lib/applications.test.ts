@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ApplicationSummary } from '../ipc'
-import { distinctCities, filterApplications, formatArea, formatTimestamp, processStep } from './applications'
+import { distinctCities, filterApplications, formatArea, formatTimestamp, fullTimestamp, processStep } from './applications'
 
 function app(code: string, park_name: string, city: string, management_body = ''): ApplicationSummary {
   return {
@@ -54,8 +54,10 @@ describe('figures', () => {
 
 describe('formatTimestamp', () => {
   it('shows local time with its offset', () => {
-    expect(formatTimestamp('2026-11-27T09:30:00+08:00')).toBe('2026-11-27 09:30:00 +08:00')
-    expect(formatTimestamp('2026-11-27T01:30:00Z')).toBe('2026-11-27 01:30:00 +00:00')
+    expect(formatTimestamp('2026-11-27T09:30:00+08:00')).toBe('2026-11-27 09:30')
+    expect(formatTimestamp('2026-11-27T01:30:45Z')).toBe('2026-11-27 01:30')
     expect(formatTimestamp('not a time')).toBe('not a time')
+    expect(fullTimestamp('2026-11-27T09:30:00+08:00')).toBe('2026-11-27 09:30:00 +08:00')
+    expect(fullTimestamp('2026-11-27T01:30:00Z')).toBe('2026-11-27 01:30:00 +00:00')
   })
 })

@@ -47,7 +47,18 @@ export function processStep(counts: {
 }
 
 /** A stored time stamp (RFC 3339 with offset) for display: `2026-11-27 09:30:00 +08:00`. */
+/** A stored time (RFC 3339, the local clock with its offset) as people read it:
+ * `2026-11-27 09:30` — the clock time where it was recorded; seconds and offset are in
+ * [`fullTimestamp`], shown on hover. */
 export function formatTimestamp(stamp: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}):\d{2}(?:\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(stamp)
+  if (!match) return stamp
+  const [, date, time] = match
+  return `${date} ${time}`
+}
+
+/** The whole stored time, with seconds and the UTC offset: `2026-11-27 09:30:00 +08:00`. */
+export function fullTimestamp(stamp: string): string {
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(stamp)
   if (!match) return stamp
   const [, date, time, zone] = match

@@ -1,0 +1,17 @@
+// About (issue 17), in English.
+export default {
+  about: {
+    title: 'About',
+    version: 'Version',
+    database: 'Database',
+    schema: 'Schema version',
+    dataDir: 'Data folder',
+    openData: 'Open the data folder',
+    openExports: 'Open exports',
+    openBackups: 'Open backups',
+    licences: 'Licences',
+    licenceFont: 'Chinese font embedded in PDFs: a subset of Noto Sans CJK SC, SIL Open Font License 1.1; the interface uses the Chinese fonts installed on this computer.',
+    licenceLibs: 'Open-source components (Tauri, SQLite, Vue, Element Plus, ECharts, RustCrypto and others) under their own licences (MIT, Apache-2.0 or public domain).',
+    offline: 'This program never uses the network: the data stays in the data folder on this computer.',
+  },
+}
