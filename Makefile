@@ -23,7 +23,7 @@ export PYHANKO_VENV ?= $(HOME)/.cache/park-review-venv
 export PYHANKO := $(PYHANKO_VENV)/bin/pyhanko
 
 .PHONY: help run test deps deps-apt-build deps-apt-test deps-npm ui build lint test-rust bench-autosave bench-sheets \
-        check-bindings bindings test-ui e2e package bench-startup soak clean
+        check-bindings bindings test-ui e2e package test-package bench-startup soak clean
 
 help:
 	@echo "make run      install what is missing, build, open the app"
@@ -73,13 +73,28 @@ run: build
 	@echo "Database: $${PARK_REVIEW_DB:-$$HOME/.local/share/park-review/park-review.sqlite3}"
 	$(APP)
 
+# The .deb holds the app and the command line (/usr/bin/park-review, put beside the app by
+# `bundle.linux.deb.files`), and depends on a CJK font so that the Chinese UI never shows boxes.
 package: deps ui
+	cargo build --release -p park-review-cli
+	mkdir -p src-tauri/bundle-bin && cp $(CARGO_TARGET_DIR)/release/park-review src-tauri/bundle-bin/park-review
 	ui/node_modules/.bin/tauri build --bundles deb
 	@ls -l $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb
 
+# Installed as a user installs it (issue 17): a .deb bundled from the debug build the end-to-end
+# tests use (`tauri bundle`: the same packaging, without a second compilation), installed with dpkg as
+# root, its command line run on a scratch database and the installed app started under Xvfb to
+# its first screen; then removed again.
+test-package: deps-apt-test ui
+	cargo build -p park-review-app -p park-review-cli $(CARGO_FEATURES)
+	mkdir -p src-tauri/bundle-bin && cp $(CLI) src-tauri/bundle-bin/park-review
+	rm -f $(CARGO_TARGET_DIR)/debug/bundle/deb/*.deb
+	ui/node_modules/.bin/tauri bundle --debug --bundles deb
+	tests/package/install.sh $(CARGO_TARGET_DIR)/debug/bundle/deb/*.deb
+
 # --- tests -----------------------------------------------------------------------------------
 
-test: deps-apt-test deps-npm check-bindings lint test-ui ui test-rust e2e
+test: deps-apt-test deps-npm check-bindings lint test-ui ui test-rust e2e test-package
 	@echo "make test: all checks passed"
 
 lint: deps-apt-build
