@@ -28,7 +28,7 @@ export PYHANKO := $(PYHANKO_VENV)/bin/pyhanko
 help:
 	@echo "make run      install what is missing, build, open the app"
 	@echo "make test     install what is missing, run every check and test (incl. end-to-end)"
-	@echo "make package  build a .deb with the Tauri bundler"
+	@echo "make package  build a .deb with the Tauri bundler (the app and the command line)"
 	@echo "make soak     the long harnesses: 200 random kills, 10 minutes of fuzzing per target"
 
 # --- dependencies ----------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
+// Element Plus on demand (its documented setup): each component's code comes with the view that
+// uses it (unplugin-vue-components, vite.config.ts), so the first screen parses only its own.
+// The stylesheet stays whole — one file, loaded once — and so does the loading directive.
+import { vLoading } from 'element-plus'
 import 'element-plus/dist/index.css'
 import App from './App.vue'
 import { i18n } from './i18n'
 import { router } from './router'
 import './styles.css'
 
-createApp(App).use(i18n).use(router).use(ElementPlus).mount('#app')
+createApp(App).use(i18n).use(router).directive('loading', vLoading).mount('#app')
