@@ -124,9 +124,7 @@ test('create a round, import applications from JSON, open one', async () => {
     // Export the round as Excel from the app; the CLI reads the file back.
     await app.click('[data-testid="export-menu"]')
     await app.click('[data-testid="export-xlsx"]')
-    const message = await app.waitFor('the export message',
-      `return [...document.querySelectorAll('.el-message')].map(m => m.innerText).find(t => t.includes('已保存到')) || ''`)
-    const exported = message.replace(/^.*已保存到 /s, '').trim()
+    const [exported] = await app.savedPaths('已保存到')
     const check = join(app.dir, 'check.sqlite3')
     execFileSync(CLI, ['--db', check, 'round', 'create', '--year', '2026', '--kind', 'designation'])
     const imported = JSON.parse(execFileSync(CLI, ['--db', check, 'application', 'import', exported, '--round', '2026-SB', '--json']).toString())

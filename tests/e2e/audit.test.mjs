@@ -35,7 +35,7 @@ test('audit: the chain holds, the round has its history, the signed export check
     // click on a loaded CI machine); a second export would be harmless, and the button waits
     // while the first is under way.
     await app.clickUntil('[data-testid="audit-export-confirm"]', 'the export message', `return document.body.innerText.includes('已导出到')`)
-    const log = await app.execute(`return [...document.querySelectorAll('.el-message')].map((m) => m.innerText).join(' ').match(/已导出到 (\\S+\\.jsonl)/)[1]`)
+    const log = (await app.savedPaths('已导出到')).find((p) => p.endsWith('.jsonl'))
     assert.ok(existsSync(`${log}.p7s`), log)
     execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-noverify', '-out', '/dev/null', '-in', `${log}.p7s`, '-content', log])
     const verdict = JSON.parse(execFileSync(CLI, ['--db', app.db, 'audit', 'verify', '--against', log, '--json']).toString())

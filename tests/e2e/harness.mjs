@@ -127,6 +127,15 @@ export class App {
     throw new Error(`timed out waiting for ${description} (last: ${last})`)
   }
 
+  /** The files a "saved" message says were written (one line, the name only; the paths are on
+   * hover, in `data-saved-paths`): waits for the message whose text has `phrase`. */
+  async savedPaths(phrase, timeoutMs = 30000) {
+    const found = await this.waitFor(`a saved message with “${phrase}”`, `
+      const m = [...document.querySelectorAll('.el-message .saved-message')].find((e) => e.innerText.includes(${JSON.stringify(phrase)}))
+      return m ? m.dataset.savedPaths : ''`, timeoutMs)
+    return found.split('\n')
+  }
+
   /** Waits for `text` to appear in the page's visible text. */
   waitForText(text, timeoutMs) {
     return this.waitFor(`text “${text}”`, `return document.body.innerText.includes(${JSON.stringify(text)})`, timeoutMs)

@@ -311,7 +311,7 @@ const en: typeof zh = {
       'The file was not changed. Fix the cause and restart, or point PARK_REVIEW_DB at another database file.',
     retry: 'Retry',
   },
-  common: { loading: 'Loading…', refresh: 'Refresh', cancel: 'Cancel', save: 'Save', actions: 'Actions', close: 'Close' },
+  common: { loading: 'Loading…', refresh: 'Refresh', cancel: 'Cancel', save: 'Save', actions: 'Actions', close: 'Close', openFolder: 'Open the folder' },
 }
 
 export default en

@@ -307,5 +307,5 @@ export default {
     dbHint: '程序没有修改该文件。请按提示处理后重新启动程序，或通过环境变量 PARK_REVIEW_DB 指定其他数据库文件。',
     retry: '重试',
   },
-  common: { loading: '正在加载…', refresh: '刷新', cancel: '取消', save: '保存', actions: '操作', close: '关闭' },
+  common: { loading: '正在加载…', refresh: '刷新', cancel: '取消', save: '保存', actions: '操作', close: '关闭', openFolder: '打开所在文件夹' },
 }
