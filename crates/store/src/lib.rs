@@ -286,8 +286,18 @@ impl Store {
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(StoreError::from)?;
         self.batch = true;
-        let outcome = actions(self);
+        // Should `actions` panic, the transaction is rolled back before the panic goes on, so the
+        // connection is never left inside it (the app's commands survive a panic).
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| actions(&mut *self)));
         self.batch = false;
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(panic) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                std::panic::resume_unwind(panic);
+            }
+        };
         match outcome {
             Ok(value) => {
                 if let Err(e) = self.conn.execute_batch("COMMIT") {

@@ -346,7 +346,6 @@ impl Store {
                 ),
             ));
         }
-        let title = c.title.clone();
         let code = c.code.clone();
         let uid = self.write(actor, |tx| {
             let uid = tx.new_uid();
@@ -380,28 +379,11 @@ impl Store {
             )?;
             Ok(uid)
         })?;
-        Ok(RecheckChange {
-            uid,
-            application: app.code,
-            expert: expert.code,
-            criterion: code,
-            criterion_title: title,
-            old_points: Points::from_centi(old),
-            new_points: new,
-            case,
-            case_zh: case.name_zh().into(),
-            reason: reason.into(),
-            recorded_by: actor.name.clone(),
-            recorded_at: String::new(),
-        })
-        .and_then(|c| {
-            // The stored row, with its time.
-            Ok(self
-                .rechecks(round_id)?
-                .into_iter()
-                .find(|r| r.uid == c.uid)
-                .unwrap_or(c))
-        })
+        // The stored row, with its time.
+        self.rechecks(round_id)?
+            .into_iter()
+            .find(|r| r.uid == uid)
+            .ok_or_else(|| StoreError::Internal("复核修改记录后读不到".into()))
     }
 
     /// The round's 复核 changes, in the order they were made.

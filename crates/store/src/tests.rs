@@ -1156,3 +1156,33 @@ mod city_step {
         assert_eq!(err.code(), ErrorCode::ImportMalformed, "{err}");
     }
 }
+
+/// Several actions as one transaction (the demo's two rounds are loaded this way): when a later
+/// one fails, the earlier ones are not stored either, and the store goes on working.
+#[test]
+fn actions_in_one_transaction_are_stored_together_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.sqlite3")).unwrap();
+    let actor = Actor::secretariat("秘书处", crate::Surface::Program);
+    let refused: Result<(), StoreError> = store.in_one_transaction(|store| {
+        store.create_round(&actor, 2027, park_review_domain::RoundKind::Designation)?;
+        // The same round again: ROUND_EXISTS, inside the same transaction.
+        store.create_round(&actor, 2027, park_review_domain::RoundKind::Designation)?;
+        Ok(())
+    });
+    assert!(refused.is_err());
+    assert!(
+        store.list_rounds().unwrap().is_empty(),
+        "the first round was not kept"
+    );
+    let kept: Result<(), StoreError> = store.in_one_transaction(|store| {
+        store.create_round(&actor, 2027, park_review_domain::RoundKind::Designation)?;
+        store.create_round(&actor, 2028, park_review_domain::RoundKind::Designation)?;
+        Ok(())
+    });
+    kept.unwrap();
+    assert_eq!(store.list_rounds().unwrap().len(), 2);
+    // Each write still has its audit entry, and the chain holds.
+    let chain = store.verify_audit().unwrap();
+    assert!(chain.broken.is_none() && chain.entries >= 2, "{chain:?}");
+}
