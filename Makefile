@@ -151,7 +151,6 @@ bench-sheets: deps-apt-test
 	cargo build --release -p park-review-cli
 	tests/bench/sheets-vs-chromium.sh 5
 
-# Launch time of the release app, from process start to a readable first screen.
 # The long forms of the harnesses (issue 15; not part of `make test`): 200 random SIGKILLs, and
 # each fuzz target for 10 minutes from the bad-input catalogue (needs a nightly toolchain and
 # cargo-fuzz; skipped with a note when they are missing).
@@ -166,7 +165,9 @@ soak: deps-apt-test ui
 	  done; \
 	else echo "soak: no nightly cargo-fuzz here; fuzzing skipped (fuzz/README.md)"; fi
 
+# Start-up and memory (PSS) of the release app, against a bare Tauri 2 window built the same way
+# (tests/bench/bare-window), in the same run.
 bench-startup: deps-apt-test ui
-	cargo build --release -p park-review-app $(CARGO_FEATURES)
-	PARK_REVIEW_APP=$(CARGO_TARGET_DIR)/release/park-review-app xvfb-run -a -s "-screen 0 1920x1080x24" \
-	  node tests/e2e/bench-startup.mjs
+	cargo build --release -p park-review-app -p park-review-cli -p bare-window $(CARGO_FEATURES) --features bare-window/custom-protocol
+	PARK_REVIEW_APP=$(CARGO_TARGET_DIR)/release/park-review-app BARE_WINDOW_APP=$(CARGO_TARGET_DIR)/release/bare-window \
+	  xvfb-run -a -s "-screen 0 1920x1080x24" node tests/e2e/bench-startup.mjs

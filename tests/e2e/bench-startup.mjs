@@ -1,19 +1,106 @@
-// Measures the time from launching the app to its first-run/home screen being readable, over
-// several launches on fresh databases. A benchmark, not a test: `make bench-startup` (it uses
-// the release binary) prints the figures; nothing asserts on them.
+// Start-up and memory of ParkReview measured against the floor (issue 17): a bare Tauri 2 window
+// (tests/bench/bare-window: same Tauri version and build profile, one line of Chinese), in the
+// same run. A benchmark, not a test: `make bench-startup` builds both in release and prints the
+// figures; nothing asserts on them.
+//
+// Start-up: process start (WebDriver session start included) to a readable first screen,
+// medians of RUNS launches on fresh databases. Memory: proportional set size (PSS, shared
+// libraries counted once, from /proc/PID/smaps_rollup) of the app and every process it starts
+// (WebKit's network and web processes), on the first screen and — ParkReview — with the ranking
+// page and its charts open.
+import { execFileSync } from 'node:child_process'
+import { readFileSync, readdirSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { App } from './harness.mjs'
+import { App, CLI } from './harness.mjs'
 
 const runs = Number(process.env.RUNS ?? 5)
-const times = []
-for (let i = 0; i < runs; i++) {
-  const start = performance.now()
-  const app = await App.launch({ name: `bench-${i}` })
-  await app.waitForText('欢迎使用园区评审系统', 30000)
-  times.push(performance.now() - start)
+const BARE = process.env.BARE_WINDOW_APP
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+/** Every process below `root`, with its parent, from /proc. */
+function descendants(root) {
+  const parent = new Map()
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = []
+  const walk = (pid) => {
+    for (const [child, p] of parent) if (p === pid) (out.push(child), walk(child))
+  }
+  walk(root)
+  return out
+}
+
+/** PSS in MB by process name, of the app and what it started (the WebDriver itself left out). */
+function pss(driverPid) {
+  const by = {}
+  for (const pid of descendants(driverPid)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+      const kb = Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0)
+      by[name] = (by[name] ?? 0) + kb / 1024
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const total = Object.values(by).reduce((a, b) => a + b, 0)
+  return { total, by }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const fmt = (m) => `${m.total.toFixed(0)} MB (${Object.entries(m.by).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')})`
+
+async function startup(binary, text, name) {
+  const times = []
+  let memory
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now()
+    const app = await App.launch({ name: `${name}-${i}`, binary })
+    await app.waitForText(text, 30000)
+    times.push(performance.now() - start)
+    if (i === runs - 1) {
+      await sleep(1500)
+      memory = pss(app.driver.pid)
+    }
+    await app.close()
+  }
+  return { median: median(times), min: Math.min(...times), max: Math.max(...times), memory }
+}
+
+const ours = await startup(undefined, '欢迎使用园区评审系统', 'bench')
+console.log(`ParkReview: launch → first screen, median ${ours.median.toFixed(0)} ms (${ours.min.toFixed(0)}–${ours.max.toFixed(0)}) over ${runs}`)
+console.log(`  memory on the first screen: ${fmt(ours.memory)}`)
+
+// ParkReview with the demo and its ranking page (charts drawn).
+{
+  const app = await App.launch({
+    name: 'bench-ranking',
+    prepare: async (_dir, db) => execFileSync(CLI, ['--db', db, 'demo']),
+  })
+  await app.waitForText('批次编号', 30000)
+  const rounds = JSON.parse(execFileSync(CLI, ['--db', app.db, 'round', 'list', '--json']).toString())
+  const inProgress = rounds.find((r) => r.code === 'DEMO-2025')
+  await app.execute(`localStorage.setItem('park-review.round', '${inProgress.id}'); location.reload(); return true`)
+  await app.waitForText('评审进行中', 30000)
+  await app.click('[data-testid="nav-ranking"]')
+  await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] canvas')`, 30000)
+  await sleep(1500)
+  console.log(`  memory with the ranking page and its charts: ${fmt(pss(app.driver.pid))}`)
   await app.close()
 }
-times.sort((a, b) => a - b)
-const ms = (t) => `${t.toFixed(0)} ms`
-console.log(`launch → first screen over ${runs} launches (WebDriver session start included):`)
-console.log(`  min ${ms(times[0])}, median ${ms(times[Math.floor(runs / 2)])}, max ${ms(times[runs - 1])}`)
+
+if (BARE) {
+  const bare = await startup(BARE, '园区评审：空白窗口', 'bare')
+  console.log(`Bare Tauri window: launch → first screen, median ${bare.median.toFixed(0)} ms (${bare.min.toFixed(0)}–${bare.max.toFixed(0)}) over ${runs}`)
+  console.log(`  memory: ${fmt(bare.memory)}`)
+  console.log(`Ratios: start-up ${(ours.median / bare.median).toFixed(2)}×, memory on the first screen ${(ours.memory.total / bare.memory.total).toFixed(2)}×`)
+} else {
+  console.log('(BARE_WINDOW_APP not set: the bare window was not measured)')
+}

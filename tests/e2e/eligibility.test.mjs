@@ -22,7 +22,9 @@ test('formal review: see the quota and near misses, override a C2 fail with a re
     await app.type('input[data-testid="import-file"]', json)
     await app.waitForText('共 9 个申报')
     await app.click('[data-testid="nav-eligibility"]')
-    await app.waitForText('佛山顺德智能制造与人工智能产业园')
+    // The page is loaded with its route: wait for its own table, not for a park's name, which
+    // the application list it replaces shows too.
+    await app.waitFor('the formal review table', `return !!document.querySelector('[data-testid="cell-2026-GZ-03-P2"]')`)
 
     // What the demo round was built to show: P2 bites for the third 广州 application, and
     // near misses of C2, C3 and C4.

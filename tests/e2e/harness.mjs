@@ -36,7 +36,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 export class App {
   /** Launches the app on a fresh database; `prepare(dir)` may put files in place first. */
-  static async launch({ name, prepare } = {}) {
+  static async launch({ name, prepare, binary = APP } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'park-review-e2e-'))
     const db = join(dir, 'review.sqlite3')
     for (const sub of ['data', 'cache', 'config']) mkdirSync(join(dir, sub))
@@ -63,7 +63,7 @@ export class App {
     const app = new App(name ?? 'app', dir, db, port, driver, () => driverLog)
     await app.#waitForDriver()
     const created = await app.#request('POST', '/session', {
-      capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: APP, args: [] } } },
+      capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary, args: [] } } },
     })
     app.session = created.sessionId
     return app
@@ -184,6 +184,8 @@ export class App {
   }
 
   async type(css, text) {
+    // A page loaded with its route may still be on its way when the test types into it.
+    await this.waitFor(`element ${css}`, `return !!document.querySelector(${JSON.stringify(css)})`)
     const id = await this.find(css)
     await this.cmd('POST', `/element/${id}/value`, { text })
   }

@@ -10,3 +10,13 @@ import { router } from './router'
 import './styles.css'
 
 createApp(App).use(i18n).use(router).directive('loading', vLoading).mount('#app')
+
+// The other views are fetched once the first screen is up, when the window is idle, so that a
+// click in the sidebar then shows its page at once.
+const idle = (window as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 300))
+idle(() => {
+  for (const route of router.getRoutes()) {
+    const view = route.components?.default
+    if (typeof view === 'function') (view as () => Promise<unknown>)()
+  }
+})

@@ -1,0 +1,4 @@
+//! Tauri's build step for the bare window.
+fn main() {
+    tauri_build::build()
+}
