@@ -34,7 +34,7 @@ test('inspection exchange: a package to the team laptop from the app, the result
     await office.click('[data-testid="nav-inspections"]')
     await office.click('[data-testid="package-2026-GZ-01"]')
     await office.type('input[data-testid="exchange-passphrase"]', OFFICE)
-    await office.click('[data-testid="exchange-confirm"]')
+    await office.clickUntil('[data-testid="exchange-confirm"]', 'the export under way', `return document.body.innerText.includes('已保存') || !!document.querySelector('[data-testid="exchange-confirm"].is-loading')`)
     await office.waitForText('已保存', 30000)
     const [pkg] = exported(office.db, '.prinsp')
     assert.ok(pkg, 'the package is in the exports folder')
@@ -63,7 +63,9 @@ test('inspection exchange: a package to the team laptop from the app, the result
     run(laptop.db, ['inspection', 'record', ...t, '--out', join(laptop.dir, 'record.pdf')], LEADER)
     await laptop.click('[data-testid="results-2026-GZ-01"]')
     await laptop.type('input[data-testid="exchange-passphrase"]', LEADER)
-    await laptop.click('[data-testid="exchange-confirm"]')
+    // A click lost while the dialog settles under load (a CI run lost this one): click again
+    // until the export is under way or done, as a user would.
+    await laptop.clickUntil('[data-testid="exchange-confirm"]', 'the export under way', `return document.body.innerText.includes('已保存') || !!document.querySelector('[data-testid="exchange-confirm"].is-loading')`)
     await laptop.waitForText('已保存', 30000)
     await laptop.screenshot('inspection-exchange-results')
     const [results] = exported(laptop.db, '.prinspres')
