@@ -8,9 +8,9 @@ import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 export default defineConfig({
   plugins: [
     vue(),
-    // Element Plus components imported where they are used (their documented on-demand setup);
-    // the stylesheet is imported whole once in main.ts.
-    Components({ resolvers: [ElementPlusResolver({ importStyle: false })], dts: false }),
+    // Element Plus components imported where they are used, each with its own stylesheet (their
+    // documented on-demand setup); main.ts adds the styles of what is called from code.
+    Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false }),
   ],
   base: './',
   clearScreen: false,

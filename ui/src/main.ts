@@ -1,9 +1,14 @@
 import { createApp } from 'vue'
-// Element Plus on demand (its documented setup): each component's code comes with the view that
-// uses it (unplugin-vue-components, vite.config.ts), so the first screen parses only its own.
-// The stylesheet stays whole — one file, loaded once — and so does the loading directive.
+// Element Plus on demand (its documented setup): each component's code and stylesheet come with
+// the view that uses it (unplugin-vue-components, vite.config.ts), so the first screen parses
+// only its own. What is called from code rather than written in a template brings its styles
+// here: messages, message boxes, the loading directive.
 import { vLoading } from 'element-plus'
-import 'element-plus/dist/index.css'
+import 'element-plus/es/components/base/style/css'
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
+import 'element-plus/es/components/loading/style/css'
+import 'element-plus/es/components/notification/style/css'
 import App from './App.vue'
 import { i18n } from './i18n'
 import { router } from './router'
@@ -11,12 +16,3 @@ import './styles.css'
 
 createApp(App).use(i18n).use(router).directive('loading', vLoading).mount('#app')
 
-// The other views are fetched once the first screen is up, when the window is idle, so that a
-// click in the sidebar then shows its page at once.
-const idle = (window as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 300))
-idle(() => {
-  for (const route of router.getRoutes()) {
-    const view = route.components?.default
-    if (typeof view === 'function') (view as () => Promise<unknown>)()
-  }
-})
