@@ -24,8 +24,9 @@ test('formal review: a missing material keeps a park out of the ranking; the cit
     // P4: the supporting materials of 2026-GZ-01 turn out to be missing.
     await app.clickUntil('[data-testid="cell-2026-GZ-01-P4"]', 'the materials', `return !!document.querySelector('[data-testid="material-3-missing"]')?.offsetParent`)
     await app.type('input[data-testid="material-3-note"]', '缺园区企业名录的佐证材料')
-    await app.click('[data-testid="material-3-missing"]')
-    await app.waitFor('the material marked missing', `return document.querySelector('[data-testid="material-3-state"]')?.innerText.trim() === '缺失'`)
+    // A click lost while the drawer settles under load (a CI run lost this one): click again
+    // until the state shows, as a user would.
+    await app.clickUntil('[data-testid="material-3-missing"]', 'the material marked missing', `return document.querySelector('[data-testid="material-3-state"]')?.innerText.trim() === '缺失'`)
     await app.screenshot('city-step-materials')
     await app.press('Escape')
     await app.waitFor('the application back to 待补正', `return document.querySelector('[data-testid="result-2026-GZ-01"]')?.innerText.trim() === '待补正'`)

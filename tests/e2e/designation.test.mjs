@@ -79,8 +79,9 @@ test('designation: city step, P4, 复核, the panel report signed by three with 
     // P4: 2026-HZ-01's supporting materials are missing: 待补正, not ranked.
     await app.clickUntil('[data-testid="cell-2026-HZ-01-P4"]', 'the materials', `return !!document.querySelector('[data-testid="material-3-missing"]')?.offsetParent`)
     await app.type('input[data-testid="material-3-note"]', '缺企业名录的佐证材料')
-    await app.click('[data-testid="material-3-missing"]')
-    await app.waitFor('the material marked missing', `return document.querySelector('[data-testid="material-3-state"]')?.innerText.trim() === '缺失'`)
+    // A click lost while the drawer settles under load (a CI run lost this one): click again
+    // until the state shows, as a user would.
+    await app.clickUntil('[data-testid="material-3-missing"]', 'the material marked missing', `return document.querySelector('[data-testid="material-3-state"]')?.innerText.trim() === '缺失'`)
     await app.press('Escape')
     await app.waitFor('待补正', `return document.querySelector('[data-testid="result-2026-HZ-01"]')?.innerText.trim() === '待补正'`)
     const hz = cli(app.db, 'rank', '--round', 'DEMO-2026').find((r) => r.code === '2026-HZ-01')
