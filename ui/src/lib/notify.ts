@@ -51,3 +51,12 @@ export function showSaved(text: string, paths: string[], duration = 8000): void 
     ]),
   })
 }
+
+/** What a finished action says: a sentence, or a saved file's one line (see `showSaved`). */
+export type Said = string | { text: string; paths: string[] }
+
+/** Says that an action worked, for long enough to read. */
+export function showDone(said: Said, duration: number): void {
+  if (typeof said === 'string') ElMessage({ type: 'success', message: said, duration, showClose: true })
+  else showSaved(said.text, said.paths)
+}
