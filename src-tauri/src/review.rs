@@ -6,8 +6,8 @@ use park_review_domain::model::{ExpertRecord, Round, Rubric};
 use park_review_domain::CodedError;
 use park_review_operations::ExportFormat;
 use park_review_store::{
-    Actor, AssignOutcome, Attachment, ExpertAdded, ExpertAssignment, ReviewBoard, RoundOpened,
-    RoundRubric, ScoreRow, ScoreSaved, ScoreSheet,
+    Actor, AssignOutcome, Attachment, ExpertAdded, ExpertApplication, ExpertAssignment,
+    ReviewBoard, RoundOpened, RoundRubric, ScoreRow, ScoreSaved, ScoreSheet,
 };
 use tauri::{AppHandle, State};
 
@@ -50,6 +50,20 @@ pub async fn restore_default_rubric(
 ) -> Result<RoundRubric, CodedError> {
     write_store(&app, &state, Entity::Rubric, move |store| {
         Ok(store.restore_default_rubric(&app_actor(), round_id)?)
+    })
+    .await
+}
+
+/// 复制往年细则: another round's rubric into this draft round.
+#[tauri::command]
+pub async fn copy_rubric(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    from: RoundId,
+) -> Result<RoundRubric, CodedError> {
+    write_store(&app, &state, Entity::Rubric, move |store| {
+        Ok(store.copy_rubric(&app_actor(), round_id, from)?)
     })
     .await
 }
@@ -382,6 +396,15 @@ pub async fn list_scores(
     round_id: RoundId,
 ) -> Result<Vec<ScoreRow>, CodedError> {
     with_store(&state, move |store| Ok(store.list_scores(round_id)?)).await
+}
+
+/// The application's record and C1–C7's figures, only after the expert's pledge.
+#[tauri::command]
+pub async fn expert_application(
+    state: State<'_, AppState>,
+    key: AssignmentKey,
+) -> Result<ExpertApplication, CodedError> {
+    with_store(&state, move |store| Ok(store.expert_application(&key)?)).await
 }
 
 /// The materials of an application, only after the expert's pledge (NOT_DECLARED before).

@@ -219,6 +219,12 @@ export class App {
   }
 
   /** Clicks the primary button of the message box on screen (an older one may still be fading out). */
+  /** Presses keys together, e.g. chord('\uE009', '\uE007') for Ctrl+Enter. */
+  async chord(...values) {
+    const actions = [...values.map((value) => ({ type: 'keyDown', value })), ...values.reverse().map((value) => ({ type: 'keyUp', value }))]
+    await this.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions }] })
+  }
+
   async confirmMessageBox() {
     await this.waitFor('a message box', `const boxes = [...document.querySelectorAll('.el-message-box')].filter((b) => b.offsetParent && getComputedStyle(b.parentElement.parentElement).display !== 'none'); if (boxes.length !== 1) return false; document.querySelectorAll('[data-e2e-confirm]').forEach((b) => b.removeAttribute('data-e2e-confirm')); boxes[0].querySelector('.el-button--primary').setAttribute('data-e2e-confirm', ''); return true`)
     // A click that lands while the box is still opening is lost (seen on a busy 2-core machine):

@@ -69,6 +69,8 @@ test('material review: freeze, assign, pledge, score by keyboard, submit, locked
     await app.click('[data-e2e="pick"]')
     await app.click('[data-testid="identity-confirm"]')
     await app.waitForText('待承诺')
+    // On the secretariat's database, acting as an expert is said on every expert screen.
+    await app.waitFor('the acting-as-expert banner', `return document.querySelector('[data-testid="acting-as-expert"]')?.innerText.includes('E004')`)
     await app.screenshot('review-my-reviews')
     await app.click(`[data-testid="open-${application}"]`)
     await app.waitForText('无利益冲突承诺')
@@ -78,9 +80,24 @@ test('material review: freeze, assign, pledge, score by keyboard, submit, locked
     await app.waitFor('the workspace', `return document.querySelector('[data-testid="workspace"]')?.dataset.phase === 'ready'`)
     await app.waitFor('the first field to have the focus', `return document.activeElement?.matches('input[data-testid="points-C3.1"]')`)
 
+    // The application is beside the rubric: the record the secretariat holds, C1–C7 with the
+    // figures computed from it, and the section the focused criterion cites (C3.1 → C3) marked.
+    const record = cli(app.db, 'application', 'show', '--round', 'DEMO-2026', '--application', application)
+    await app.waitFor('the record beside the rubric', `return document.querySelector('[data-testid="application-record"]')?.innerText.includes(${JSON.stringify(record.enterprises[0].name)})`)
+    const pane = await app.execute(`return document.querySelector('[data-testid="application-record"]').innerText`)
+    for (const clause of ['C1 工作机制', 'C2 空间布局', 'C3 产业基础', 'C4 研发创新', 'C5 政策配套', 'C6 基础服务', 'C7 其它要求']) assert.ok(pane.includes(clause), clause)
+    assert.ok(pane.includes(record.management_body), 'the management body')
+    assert.ok(pane.includes('核算摘要'), 'the computed figures are labelled as the program’s summary')
+    await app.waitFor('C3 marked as cited', `return document.querySelector('[data-testid="facts-C3"]')?.classList.contains('active')`)
+    const figures = cli(app.db, 'score', 'application', '--round', 'DEMO-2026', '--expert', 'E004', '--application', application)
+    const c3 = figures.conditions.find((c) => c.id === 'C3')
+    assert.equal(await app.execute(`return document.querySelector('[data-testid="figures-C3"]').innerText.includes(${JSON.stringify(c3.detail)})`), true)
+
     // Keyboard only: a mistake is shown and not stored, then every criterion with Enter between.
     await app.keys('7.3')
     await app.waitForText('分数须为 0.5 的整数倍')
+    // An invalid value is not saved, and the status says so instead of "已保存".
+    await app.waitFor('"not saved"', `return document.querySelector('[data-testid="save-state"]')?.innerText.includes('未保存')`)
     await app.keys('\b\b\b9.5')
     await app.waitFor('the band hint', `return document.querySelector('[data-testid="band-C3.1"]')?.innerText.includes('档次 A')`)
     const rubric = cli(app.db, 'rubric', 'show', '--round', 'DEMO-2026').rubric
@@ -101,14 +118,22 @@ test('material review: freeze, assign, pledge, score by keyboard, submit, locked
     assert.equal(draft.total, expected)
     assert.equal(draft.opinion, '产业基础扎实，龙头企业带动明显，建议推荐。')
     assert.equal(draft.stage, 'declared')
-    // The expert reads the application's materials beside the rubric, whichever park was drawn.
+    // Tab from the opinion reaches 提交评分 at once (not the sidebar).
+    await app.keys('\t')
+    assert.equal(await app.execute(`return document.activeElement?.dataset.testid`), 'submit-bottom')
+    await app.screenshot('review-workspace-record-1366x768')
+    // The expert reads the application's materials on the second tab, whichever park was drawn.
+    await app.click('[data-testid="tab-materials"]')
     await app.waitFor('the material', `return document.querySelector('[data-testid="pdf-view"]')?.dataset.status === 'ready'`, 30000)
     await app.screenshot('review-workspace-1366x768')
 
-    // Submit, then the sheet is locked.
-    await app.click('[data-testid="submit"]')
+    // Ctrl+Enter submits; then the sheet is locked and the next step (signing) is in view.
+    await app.execute(`const o = document.querySelector('[data-testid="opinion"]'); (o.matches('textarea') ? o : o.querySelector('textarea')).focus(); return true`)
+    await app.chord('\uE009', '\uE007')
     await app.confirmMessageBox()
     await app.waitFor('the locked banner', `return !!document.querySelector('[data-testid="locked"]')`)
+    await app.waitForText('下一步：签署评分表')
+    await app.waitFor('the signing step in view', `const r = document.querySelector('[data-testid="next-step"]')?.getBoundingClientRect(); return !!r && r.top >= 0 && r.top < innerHeight - 100`)
     assert.equal(await app.execute(`return document.querySelector('input[data-testid="points-C3.1"]').disabled`), true)
     const row = cli(app.db, 'scores', '--round', 'DEMO-2026').find((r) => r.expert === 'E004' && r.application === application)
     assert.equal(row.stage, 'submitted')

@@ -82,6 +82,11 @@ pub enum ScoreCommand {
         #[command(flatten)]
         target: ScoreTarget,
     },
+    /// 评分时查看申报信息（须已签署承诺）：申报记录全文及 C1–C7 的计算数据
+    Application {
+        #[command(flatten)]
+        target: ScoreTarget,
+    },
     /// 从标准输入逐行读取“评分项编号 分数 [说明]”，每行立即保存并输出一行确认（供脚本批量录入）
     Stream {
         #[command(flatten)]
@@ -172,6 +177,25 @@ pub fn run(cli: &Cli, command: &ScoreCommand) -> Outcome {
                     "已退回专家 {expert} 对申报 {application} 的评分（{}），专家可重新修改后提交。",
                     reason.trim()
                 );
+            })
+        }
+        ScoreCommand::Application { target } => {
+            let (store, round) = cli.round(&target.round.round)?;
+            let view = store.expert_application(&target.key(round.id))?;
+            cli.emit(&view, |view| {
+                crate::output::print_application(&view.record);
+                crate::say!("条件核算（本程序据申报数据计算的摘要）：");
+                for c in &view.conditions {
+                    crate::say!(
+                        "  {} {}：{}{}",
+                        c.id.as_str(),
+                        c.title,
+                        c.detail,
+                        c.result
+                            .map(|r| format!("（形式审查：{}）", r.rule_name_zh()))
+                            .unwrap_or_default()
+                    );
+                }
             })
         }
         ScoreCommand::Show { target } => {

@@ -476,6 +476,40 @@ fn documented(facts_ok: bool, checked: bool) -> RuleResult {
     }
 }
 
+/// One hard condition (C1–C7) as the expert sees it beside the rubric: the figures computed
+/// from the declared facts (a summary, labelled as ours), the clause in the guide's words, and
+/// the secretariat's formal-review result where the database holds it (never on an expert's
+/// copy: the package carries the record, not the secretariat's checks).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ConditionFigures {
+    pub id: RuleId,
+    pub title: String,
+    pub clause: String,
+    pub detail: String,
+    pub result: Option<RuleResult>,
+}
+
+/// C1–C7's figures for one application; `reviewed` is the secretariat's formal review of it,
+/// when known.
+pub fn condition_figures(
+    app: &ApplicationRecord,
+    reviewed: Option<&Eligibility>,
+) -> Vec<ConditionFigures> {
+    evaluate_conditions(app, |_| false)
+        .into_iter()
+        .map(|(id, _, detail)| ConditionFigures {
+            id,
+            title: id.title_zh().to_owned(),
+            clause: id.clause_zh().to_owned(),
+            detail,
+            result: reviewed
+                .and_then(|e| e.rules.iter().find(|r| r.id == id))
+                .map(|r| r.result),
+        })
+        .collect()
+}
+
 /// Evaluates C1–C7 for one application: `(rule, computed result, detail)`.
 pub fn evaluate_conditions(
     app: &ApplicationRecord,

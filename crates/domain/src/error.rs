@@ -220,6 +220,12 @@ pub trait Coded: std::fmt::Display {
     fn args(&self) -> ErrorArgs {
         ErrorArgs::new()
     }
+
+    /// The fields a refused record was refused for, each with its own message, so that a form
+    /// can say each one next to its field; empty when the error is not about fields.
+    fn fields(&self) -> Vec<crate::exchange::FieldProblem> {
+        Vec::new()
+    }
 }
 
 /// The named values of an error's message.
@@ -245,6 +251,10 @@ pub struct CodedError {
     #[serde(default, skip_serializing_if = "ErrorArgs::is_empty")]
     #[ts(optional, type = "Record<string, string>")]
     pub args: ErrorArgs,
+    /// Per field, when a record was refused for its fields (a form marks each one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<crate::exchange::FieldProblem>>")]
+    pub fields: Vec<crate::exchange::FieldProblem>,
 }
 
 impl CodedError {
@@ -253,6 +263,7 @@ impl CodedError {
             code,
             message: message.into(),
             args: ErrorArgs::new(),
+            fields: Vec::new(),
         }
     }
 
@@ -279,6 +290,7 @@ impl<E: Coded> From<E> for CodedError {
             code: e.code(),
             message: e.to_string(),
             args: e.args(),
+            fields: e.fields(),
         }
     }
 }

@@ -94,7 +94,8 @@ pub fn parse_scores_file(text: &str) -> Result<Vec<ScoresEntry>, DomainError> {
 }
 
 /// One problem found in an imported record: where it is and what is wrong, in Chinese.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct FieldProblem {
     /// Which record, e.g. `申报 2026-GZ-01` or `第 3 条`.
     pub record: String,

@@ -108,6 +108,13 @@ impl Coded for StoreError {
             _ => ErrorArgs::new(),
         }
     }
+
+    fn fields(&self) -> Vec<park_review_domain::exchange::FieldProblem> {
+        match self {
+            StoreError::Invalid(problems) => problems.clone(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 pub(crate) fn is_not_a_database(e: &rusqlite::Error) -> bool {

@@ -61,7 +61,9 @@ pub use ranking::{
 };
 pub use recusal::Dismissal;
 pub use rounds::RoundOpened;
-pub use scoring::{CriterionScore, ExpertAssignment, ScoreRow, ScoreSaved, ScoreSheet};
+pub use scoring::{
+    CriterionScore, ExpertApplication, ExpertAssignment, ScoreRow, ScoreSaved, ScoreSheet,
+};
 pub use signing::{
     fresh_uid, sheet_snapshot, CertificateRecord, IssuedSheet, KeyOrigin, KeyOwner,
     NewIssuedDocument, RoundSheet, StoredKey,

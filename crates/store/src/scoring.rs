@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use park_review_domain::eligibility::{condition_figures, ConditionFigures, RuleResult};
 use park_review_domain::exchange::ScoresEntry;
 use park_review_domain::ids::{AssignmentKey, RoundId};
-use park_review_domain::model::{ApplicationSummary, Rubric};
+use park_review_domain::model::{ApplicationRecord, ApplicationSummary, Rubric};
 use park_review_domain::rubric::{band_for, check_points};
 use park_review_domain::{Coded, ErrorCode, Points, RoundStatus};
 use rusqlite::{params, OptionalExtension};
@@ -53,6 +54,17 @@ pub struct ScoreSheet {
     pub declared_at: Option<String>,
     pub submitted_at: Option<String>,
     pub entered_by: Option<String>,
+}
+
+/// The application an expert scores, as the workspace shows it beside the rubric: the whole
+/// record and C1–C7's figures (with the formal review's results on the secretariat's database).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ExpertApplication {
+    pub record: ApplicationRecord,
+    pub conditions: Vec<ConditionFigures>,
+    /// The formal review's overall result; None on an expert's copy, which holds no checks.
+    pub formal_review: Option<RuleResult>,
 }
 
 /// What one autosave committed.
@@ -211,6 +223,25 @@ impl Store {
             what: "评分细则",
             key: round_id.to_string(),
             hint: "本批次还没有评分细则。".into(),
+        })
+    }
+
+    /// The application of one assignment, through the expert's gate (after the pledge), so that
+    /// the expert scores with the declared facts in front of them.
+    pub fn expert_application(&self, key: &AssignmentKey) -> Result<ExpertApplication> {
+        let (_, app, _, _) = self.declared_pair(key)?;
+        let record = self.application_record(key.round_id, &app.code)?;
+        let reviewed = match self.copy() {
+            crate::DatabaseCopy::Secretariat => self
+                .eligibility(key.round_id)?
+                .into_iter()
+                .find(|e| e.code == app.code),
+            _ => None,
+        };
+        Ok(ExpertApplication {
+            conditions: condition_figures(&record, reviewed.as_ref()),
+            formal_review: reviewed.map(|e| e.result),
+            record,
         })
     }
 

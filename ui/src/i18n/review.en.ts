@@ -1,6 +1,15 @@
 // Material review screens, in English.
 export default {
   rubric: {
+    openPending: 'Note: these {n} applications have not passed the formal review. Once the review opens they can be assigned and scored; to leave them out, settle them in Formal review first.',
+    openAnyway: 'Open anyway',
+    runningTotal: 'Total',
+    totalShould: 'must be 100 when the review opens',
+    afterSave: 'After saving, the rubric totals {total} (must be 100 when the review opens)',
+    copyFrom: 'Copy from another round',
+    copyConfirm: 'Replace this round\'s rubric with that of “{from}”? Changes to the current rubric are overwritten (the audit log keeps them).',
+    copied: 'Copied the rubric of {from}',
+    noOtherRubric: 'No other round to copy from',
     title: 'Rubric',
     subtitle: '{round} · {total} points · {n} criteria',
     import: 'Import rubric',
@@ -119,6 +128,9 @@ export default {
     emptyDraft: 'The review has not opened: once the secretariat freezes the rubric and assigns, you can score.',
   },
   workspace: {
+    notSaved: '{n} invalid, not saved',
+    submittedNext: 'Scores submitted and locked. Next: sign the scoring sheet',
+    submitKeys: 'Ctrl+Enter submits',
     back: 'Back',
     expert: 'Expert: {expert}',
     paperMode: 'Entering a paper sheet',
@@ -162,5 +174,19 @@ export default {
       range: 'Points must be between 0 and {max}',
       step: 'Points must be a multiple of {step}',
     },
+  },
+  facts: {
+    overall: 'Formal review',
+    cited: 'Cited by this criterion',
+    formalReview: 'Formal review: {result}',
+    summary: 'Summary (computed by this program from the declared figures):',
+    guide: 'The guide\'s words (Chinese original)',
+    enterprises: '{n} enterprises',
+    none: 'None declared',
+    title: 'Application',
+    attachments: 'Evidence',
+    clauses: 'Clauses',
+    showClause: 'Show {clause} in the application',
+    paperBanner: 'You are entering expert {expert}\'s paper sheet for the secretariat: these scores are recorded as entered by the secretariat.',
   },
 }

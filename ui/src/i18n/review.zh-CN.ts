@@ -1,6 +1,15 @@
 // Material review (资料评审) screens: rubric, assignment board, expert worklist, workspace.
 export default {
   rubric: {
+    openPending: '注意：以下 {n} 个申报形式审查尚未通过。开始评审后它们也可被分配给专家评分；如需排除，请先在“形式审查”中处理。',
+    openAnyway: '仍然开始评审',
+    runningTotal: '满分合计',
+    totalShould: '开始评审时须为 100 分',
+    afterSave: '保存后细则满分合计 {total} 分（开始评审时须为 100 分）',
+    copyFrom: '复制其它批次的细则',
+    copyConfirm: '用批次“{from}”的评分细则替换本批次当前的细则？当前细则的修改将被覆盖（审计日志保留记录）。',
+    copied: '已复制批次 {from} 的评分细则',
+    noOtherRubric: '没有其它批次可复制',
     title: '评分细则',
     subtitle: '{round} · 满分 {total} 分 · {n} 个评分项',
     import: '导入细则',
@@ -120,6 +129,9 @@ export default {
     emptyDraft: '批次尚未开始评审：秘书处冻结评分细则并分配后，即可开始评分。',
   },
   workspace: {
+    notSaved: '{n} 项数值无效，未保存',
+    submittedNext: '评分已提交并锁定。下一步：签署评分表',
+    submitKeys: '按 Ctrl+Enter 提交',
     back: '返回',
     expert: '评审专家：{expert}',
     paperMode: '代录入纸质评分',
@@ -163,5 +175,19 @@ export default {
       range: '分数须在 0 到 {max} 之间',
       step: '分数须为 {step} 的整数倍',
     },
+  },
+  facts: {
+    overall: '形式审查结论',
+    cited: '本项评分依据',
+    formalReview: '形式审查：{result}',
+    summary: '核算摘要（本程序据申报数据计算）：',
+    guide: '申报指南原文',
+    enterprises: '共 {n} 家企业',
+    none: '未填报',
+    title: '申报信息',
+    attachments: '证明材料',
+    clauses: '依据条款',
+    showClause: '在申报信息中查看 {clause}',
+    paperBanner: '您正在以秘书处身份代专家 {expert} 录入纸质评分表：所录分数将记为秘书处录入。',
   },
 }

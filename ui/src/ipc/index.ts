@@ -101,8 +101,14 @@ import type { RankingRow } from './bindings/RankingRow'
 import type { RankingSettings } from './bindings/RankingSettings'
 import type { Aggregation } from './bindings/Aggregation'
 import type { SignatureVerdict } from './bindings/SignatureVerdict'
+import type { ConditionFigures } from './bindings/ConditionFigures'
+import type { FieldProblem } from './bindings/FieldProblem'
+import type { ExpertApplication } from './bindings/ExpertApplication'
 
 export type {
+  FieldProblem,
+  ConditionFigures,
+  ExpertApplication,
   PanelStatus,
   PanelLeader,
   PanelMember,
@@ -200,11 +206,15 @@ export type {
 export class AppError extends Error {
   readonly code: ErrorCode | 'IPC_FAILURE'
   readonly args: Record<string, string>
+  /** When a record was refused for its fields: each field (as the file format names it) with
+   * its own message, for a form to mark. */
+  readonly fields: FieldProblem[]
 
-  constructor(code: ErrorCode | 'IPC_FAILURE', message: string, args: Record<string, string> = {}) {
+  constructor(code: ErrorCode | 'IPC_FAILURE', message: string, args: Record<string, string> = {}, fields: FieldProblem[] = []) {
     super(message)
     this.code = code
     this.args = args
+    this.fields = fields
     this.name = 'AppError'
   }
 }
@@ -214,8 +224,8 @@ export class AppError extends Error {
 export function toAppError(raw: unknown): AppError {
   if (raw instanceof AppError) return raw
   if (raw && typeof raw === 'object' && 'code' in raw && 'message' in raw) {
-    const { code, message, args } = raw as { code: ErrorCode; message: string; args?: Record<string, string> }
-    return new AppError(code, String(message), args ?? {})
+    const { code, message, args, fields } = raw as { code: ErrorCode; message: string; args?: Record<string, string>; fields?: FieldProblem[] }
+    return new AppError(code, String(message), args ?? {}, fields ?? [])
   }
   const detail = raw instanceof Error ? raw.message : String(raw)
   return new AppError('IPC_FAILURE', `与程序后台通信失败：${detail}`)
@@ -306,6 +316,7 @@ export const api = {
   roundRubric: (roundId: number) => call<RoundRubric>('round_rubric', { roundId }),
   replaceRubric: (roundId: number, rubric: Rubric) => call<RoundRubric>('replace_rubric', { roundId, rubric }),
   restoreDefaultRubric: (roundId: number) => call<RoundRubric>('restore_default_rubric', { roundId }),
+  copyRubric: (roundId: number, from: number) => call<RoundRubric>('copy_rubric', { roundId, from }),
   importRubric: (roundId: number, fileName: string, bytes: Uint8Array) =>
     call<RoundRubric>('import_rubric', { roundId, fileName, bytes: Array.from(bytes) }),
   exportRubric: (roundId: number, format: 'json' | 'xlsx') => call<string>('export_rubric', { roundId, format }),
@@ -340,6 +351,7 @@ export const api = {
     call<ScoreSheet>('submit_scores', { key, opinion, paper }),
   reopenScores: (key: AssignmentKey, reason: string) => call<null>('reopen_scores', { key, reason }),
   listScores: (roundId: number) => call<ScoreRow[]>('list_scores', { roundId }),
+  expertApplication: (key: AssignmentKey) => call<ExpertApplication>('expert_application', { key }),
   expertAttachments: (key: AssignmentKey) => call<Attachment[]>('expert_attachments', { key }),
   readExpertAttachment: (key: AssignmentKey, uid: string) => call<ArrayBuffer>('read_expert_attachment', { key, uid }),
 

@@ -1,7 +1,7 @@
 // One way to run what a user asked for: ask first when it cannot be undone, show that it is
 // running, say that it worked, or show the error with its code. Views call these instead of
 // repeating confirm / busy / try / catch.
-import type { Ref } from 'vue'
+import type { Ref, VNode } from 'vue'
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { i18n } from '../i18n'
 import { showError } from './notify'
@@ -24,7 +24,7 @@ export async function runAction(busy: Ref<boolean> | null, action: () => Promise
 }
 
 /** Asks before an action that cannot be undone; resolves to whether the user confirmed. */
-export async function confirmed(message: string, title: string, confirmText: string): Promise<boolean> {
+export async function confirmed(message: string | VNode, title: string, confirmText: string): Promise<boolean> {
   try {
     await ElMessageBox.confirm(message, title, {
       confirmButtonText: confirmText,

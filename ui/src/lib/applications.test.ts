@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ApplicationSummary } from '../ipc'
-import { distinctCities, filterApplications, formatArea, formatTimestamp, fullTimestamp, processStep } from './applications'
+import { distinctCities, filterApplications, formatArea, formatTimestamp, fullTimestamp } from './applications'
 
 function app(code: string, park_name: string, city: string, management_body = ''): ApplicationSummary {
   return {
@@ -43,13 +43,6 @@ describe('figures', () => {
     expect(formatArea(299.94999999)).toBe('299.9')
   })
 
-  it('places a round on the review process by what it holds', () => {
-    expect(processStep({ applications: 0 })).toBe(0)
-    expect(processStep({ applications: 9 })).toBe(1)
-    expect(processStep({ applications: 9, assignments: 45 })).toBe(2)
-    expect(processStep({ applications: 9, assignments: 45, submitted: 3, open: true })).toBe(3)
-    expect(processStep({ applications: 9, assignments: 45, submitted: 45, open: true })).toBe(4)
-  })
 })
 
 describe('formatTimestamp', () => {

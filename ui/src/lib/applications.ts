@@ -29,23 +29,6 @@ export function formatArea(mu: number, locale: string = i18n.global.locale.value
   return mu.toLocaleString(locale, { maximumFractionDigits: 1 })
 }
 
-/** Which step of the review process a round is at (0 = register applications, 1 = formal
- * review …). A step counts as done only when its own data say so; the formal review, assignment
- * and later steps add their conditions as they arrive. */
-export function processStep(counts: {
-  applications: number
-  assignments?: number
-  submitted?: number
-  open?: boolean
-}): number {
-  const { applications, assignments = 0, submitted = 0, open = false } = counts
-  if (applications === 0) return 0
-  if (assignments === 0) return 1
-  if (!open) return 2
-  if (submitted < assignments) return 3
-  return 4
-}
-
 /** A stored time stamp (RFC 3339 with offset) for display: `2026-11-27 09:30:00 +08:00`. */
 /** A stored time (RFC 3339, the local clock with its offset) as people read it:
  * `2026-11-27 09:30` — the clock time where it was recorded; seconds and offset are in
