@@ -28,6 +28,14 @@ pub enum RubricCommand {
     },
     /// 恢复默认评分细则（仅限草稿批次）：新建的认定批次本就带有默认细则
     Reset(RoundArg),
+    /// 复制另一批次（如往年）的评分细则到本草稿批次
+    Copy {
+        #[command(flatten)]
+        round: RoundArg,
+        /// 复制来源批次：编号、年份或 id
+        #[arg(long, value_name = "R")]
+        from: String,
+    },
 }
 
 pub fn run(cli: &Cli, command: &RubricCommand) -> Outcome {
@@ -61,6 +69,28 @@ pub fn run(cli: &Cli, command: &RubricCommand) -> Outcome {
                 }
                 for p in &rubric.problems {
                     crate::say!("问题：{p}");
+                }
+            })
+        }
+        RubricCommand::Copy { round, from } => {
+            let (mut store, round) = cli.round(&round.round)?;
+            let from = store.find_round(from)?;
+            let rubric = store.copy_rubric(&crate::CALLER.secretariat(), round.id, from.id)?;
+            cli.emit(&rubric, |r| {
+                crate::say!(
+                    "已将批次 {} 的评分细则复制到批次 {}：{}（{} 个评分项，满分合计 {}）。",
+                    from.code,
+                    round.code,
+                    r.rubric.title,
+                    r.rubric
+                        .sections
+                        .iter()
+                        .map(|s| s.criteria.len())
+                        .sum::<usize>(),
+                    r.max_total
+                );
+                for p in &r.problems {
+                    crate::say!("  注意：{p}");
                 }
             })
         }

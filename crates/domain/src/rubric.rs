@@ -25,6 +25,28 @@ pub fn format_points(points: f64) -> String {
 
 /// Every problem of a rubric, in Chinese, each starting with where it is. Empty when valid.
 pub fn rubric_problems(rubric: &Rubric) -> Vec<String> {
+    let mut problems = draft_problems(rubric);
+    let total = rubric_total(rubric);
+    if !rubric.sections.is_empty() && total != RUBRIC_TOTAL {
+        problems.push(format!(
+            "各评分项满分合计为 {total} 分，应为 {RUBRIC_TOTAL} 分"
+        ));
+    }
+    problems
+}
+
+/// The sum of every criterion's maximum.
+pub fn rubric_total(rubric: &Rubric) -> Points {
+    rubric
+        .sections
+        .iter()
+        .flat_map(|s| &s.criteria)
+        .fold(Points::ZERO, |total, c| total + c.max_points)
+}
+
+/// A draft's problems: everything but the 100-point total, which is checked when the round
+/// opens, so that points can be moved from one criterion to another one save at a time.
+pub fn draft_problems(rubric: &Rubric) -> Vec<String> {
     let mut problems = Vec::new();
     if rubric.title.trim().is_empty() {
         problems.push("评分细则缺少标题".to_owned());
@@ -34,7 +56,6 @@ pub fn rubric_problems(rubric: &Rubric) -> Vec<String> {
     }
     let mut section_codes = std::collections::HashSet::new();
     let mut criterion_codes = std::collections::HashSet::new();
-    let mut total = Points::ZERO;
     for (i, section) in rubric.sections.iter().enumerate() {
         let at = if section.code.trim().is_empty() {
             format!("第 {} 部分", i + 1)
@@ -74,13 +95,7 @@ pub fn rubric_problems(rubric: &Rubric) -> Vec<String> {
                     .into_iter()
                     .map(|p| format!("{at}：{p}")),
             );
-            total = total + criterion.max_points;
         }
-    }
-    if !rubric.sections.is_empty() && total != RUBRIC_TOTAL {
-        problems.push(format!(
-            "各评分项满分合计为 {total} 分，应为 {RUBRIC_TOTAL} 分"
-        ));
     }
     problems
 }
@@ -142,10 +157,21 @@ fn criterion_problems(c: &Criterion) -> Vec<String> {
     problems
 }
 
-/// Checks a rubric; the error lists every problem.
+/// Checks a rubric a round opens with (or a package carries); the error lists every problem.
 pub fn validate_rubric(rubric: &Rubric) -> Result<(), DomainError> {
     crate::input::check_texts(rubric)?;
     let problems = rubric_problems(rubric);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(DomainError::InvalidRubric(problems.join("；")))
+    }
+}
+
+/// Checks a draft rubric as it is saved: every problem but the total (see [`draft_problems`]).
+pub fn validate_rubric_draft(rubric: &Rubric) -> Result<(), DomainError> {
+    crate::input::check_texts(rubric)?;
+    let problems = draft_problems(rubric);
     if problems.is_empty() {
         Ok(())
     } else {

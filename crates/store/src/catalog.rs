@@ -210,6 +210,31 @@ impl crate::Store {
         self.replace_rubric(actor, round_id, &default_rubric())
     }
 
+    /// Copies another round's rubric (复制往年细则) into this draft round: the criteria, their
+    /// points, bands and clauses, to adjust and then freeze when the round opens.
+    pub fn copy_rubric(
+        &mut self,
+        actor: &crate::Actor,
+        round_id: RoundId,
+        from: RoundId,
+    ) -> Result<RoundRubric> {
+        if from == round_id {
+            return Err(crate::error::StoreError::Rule {
+                code: park_review_domain::ErrorCode::NotPermitted,
+                message: "不能从本批次复制评分细则：请选择另一个批次。".into(),
+            });
+        }
+        let source = self.round(from)?;
+        let rubric = load_rubric(self.conn(), from)?
+            .ok_or_else(|| crate::error::StoreError::NotFound {
+                what: "评分细则",
+                key: source.code.clone(),
+                hint: format!("批次 {} 没有评分细则，无从复制。", source.code),
+            })?
+            .rubric;
+        self.replace_rubric(actor, round_id, &rubric)
+    }
+
     pub fn replace_rubric(
         &mut self,
         actor: &crate::Actor,
@@ -217,7 +242,8 @@ impl crate::Store {
         rubric: &Rubric,
     ) -> Result<RoundRubric> {
         self.permits(actor)?;
-        park_review_domain::rubric::validate_rubric(rubric)?;
+        // The 100-point total is checked when the round opens (open_round), not on every save.
+        park_review_domain::rubric::validate_rubric_draft(rubric)?;
         let round = self.round(round_id)?;
         refuse_if_frozen(&round)?;
         self.write(actor, |tx| {

@@ -112,14 +112,70 @@ fn an_invalid_rubric_is_refused_and_the_old_one_kept() {
     let (_dir, mut store, round) = demo();
     let before = store.rubric(round).unwrap();
     let mut rubric = before.rubric.clone();
-    rubric.sections[0].criteria[0].max_points =
-        rubric.sections[0].criteria[0].max_points + park_review_domain::Points::from_centi(100);
+    let first = rubric.sections[0].criteria[0].code.clone();
+    rubric.sections[0].criteria[1].code = first.clone();
     let err = store
         .replace_rubric(&secretariat(), round, &rubric)
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidRubric);
-    assert!(err.to_string().contains("合计为 101 分"), "{err}");
+    assert!(err.to_string().contains("编号重复"), "{err}");
     assert_eq!(store.rubric(round).unwrap(), before);
+}
+
+/// Points move from one criterion to another one save at a time (a draft may add up to 101);
+/// the 100-point total is checked when the round opens, which is refused until it holds.
+#[test]
+fn a_draft_rubric_may_be_off_100_until_the_round_opens() {
+    let (_dir, mut store, round) = demo();
+    let mut rubric = store.rubric(round).unwrap().rubric;
+    let one = park_review_domain::Points::from_centi(100);
+    rubric.sections[0].criteria[0].max_points = rubric.sections[0].criteria[0].max_points + one;
+    store
+        .replace_rubric(&secretariat(), round, &rubric)
+        .unwrap();
+    let err = store.open_round(&secretariat(), round).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidRubric);
+    assert!(err.to_string().contains("合计为 101 分"), "{err}");
+    assert_eq!(
+        store.round(round).unwrap().status,
+        park_review_domain::RoundStatus::Draft
+    );
+    // The point taken from another criterion (with a step that allows it): the round opens.
+    let criteria: Vec<_> = rubric
+        .sections
+        .iter()
+        .flat_map(|s| &s.criteria)
+        .cloned()
+        .collect();
+    let (si, ci) = rubric
+        .sections
+        .iter()
+        .enumerate()
+        .flat_map(|(si, s)| {
+            s.criteria
+                .iter()
+                .enumerate()
+                .map(move |(ci, c)| (si, ci, c))
+        })
+        .skip(1)
+        .find(|(_, _, c)| c.bands.is_empty() || c.max_points.centi() > 100)
+        .map(|(si, ci, _)| (si, ci))
+        .unwrap();
+    assert!(criteria.len() > 1);
+    let c = &mut rubric.sections[si].criteria[ci];
+    c.max_points = park_review_domain::Points::from_centi(c.max_points.centi() - 100);
+    for band in &mut c.bands {
+        band.max_points = park_review_domain::Points::from_centi(
+            band.max_points.centi().min(c.max_points.centi()),
+        );
+        band.min_points = park_review_domain::Points::from_centi(
+            band.min_points.centi().min(band.max_points.centi()),
+        );
+    }
+    store
+        .replace_rubric(&secretariat(), round, &rubric)
+        .unwrap();
+    store.open_round(&secretariat(), round).unwrap();
 }
 
 #[test]

@@ -30,3 +30,12 @@ export function loadSpread(board: ReviewBoard): number {
 export function stageTagType(stage: AssignmentStage): 'info' | 'warning' | 'success' {
   return stage === 'submitted' ? 'success' : stage === 'declared' ? 'warning' : 'info'
 }
+
+/** The next expert code no expert of the registry holds (E001, E002 … after the highest). */
+export function nextExpertCode(codes: string[]): string {
+  const taken = new Set(codes.map((c) => c.trim().toUpperCase()))
+  const highest = Math.max(0, ...codes.map((c) => /^E(\d+)$/i.exec(c.trim())?.[1]).filter(Boolean).map(Number))
+  let n = highest + 1
+  while (taken.has(`E${String(n).padStart(3, '0')}`)) n += 1
+  return `E${String(n).padStart(3, '0')}`
+}
