@@ -92,18 +92,28 @@ pub async fn export_ranking(
     passphrase: Option<Passphrase>,
 ) -> Result<Vec<String>, CodedError> {
     with_store(&state, move |store| {
-        let mut paths = vec![save(
-            store,
-            &park_review_operations::ranking_workbook(store, round_id)?,
-        )?];
-        if let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) {
-            let report = park_review_operations::ranking_report(
+        // All or nothing: both documents are made (the key unlocked, the PDF signed) before
+        // either is saved; if the second cannot be saved, the first is taken back.
+        let workbook = park_review_operations::ranking_workbook(store, round_id)?;
+        let report = match passphrase.filter(|p| !p.is_empty()) {
+            Some(passphrase) => Some(park_review_operations::ranking_report(
                 store,
                 park_review_operations::Caller::APP,
                 round_id,
                 || Ok(passphrase.take()),
-            )?;
-            paths.push(save(store, &report)?);
+            )?),
+            None => None,
+        };
+        let first = save(store, &workbook)?;
+        let mut paths = vec![first.clone()];
+        if let Some(report) = report {
+            match save(store, &report) {
+                Ok(path) => paths.push(path),
+                Err(err) => {
+                    let _ = std::fs::remove_file(&first);
+                    return Err(err);
+                }
+            }
         }
         Ok(paths)
     })

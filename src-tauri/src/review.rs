@@ -54,6 +54,20 @@ pub async fn restore_default_rubric(
     .await
 }
 
+/// Deletes a draft round, or a demo round, with a reason (audited).
+#[tauri::command]
+pub async fn delete_round(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    reason: String,
+) -> Result<Round, CodedError> {
+    write_store(&app, &state, Entity::Round, move |store| {
+        Ok(store.delete_round(&app_actor(), round_id, &reason)?)
+    })
+    .await
+}
+
 /// 复制往年细则: another round's rubric into this draft round.
 #[tauri::command]
 pub async fn copy_rubric(

@@ -275,6 +275,18 @@ pub async fn export_round_sheets(
     .await
 }
 
+/// The secretariat's signing key, if one was made (the settings page shows its fingerprint).
+#[tauri::command]
+pub async fn secretariat_key(state: State<'_, AppState>) -> Result<Option<StoredKey>, CodedError> {
+    with_store(&state, move |store| {
+        Ok(store
+            .key_history(KeyOwner::Secretariat)?
+            .into_iter()
+            .find(|k| k.revoked_at.is_none()))
+    })
+    .await
+}
+
 /// Creates the secretariat's signing key (for the ranking report).
 #[tauri::command]
 pub async fn create_secretariat_key(

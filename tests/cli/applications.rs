@@ -208,10 +208,14 @@ fn applications_round_trip_through_excel_and_json() {
         "2026-SB",
         "--json",
     ]);
+    // The blank template, imported untouched, is refused with a code and a Chinese message
+    // (it used to answer a green "已导入 0 个申报").
+    assert!(!empty.status.success(), "the empty template is refused");
+    let err: serde_json::Value = serde_json::from_str(&stderr(&empty)).unwrap();
+    assert_eq!(err["code"], "IMPORT_MALFORMED");
     assert!(
-        empty.status.success(),
-        "the empty template imports nothing: {}",
-        stderr(&empty)
+        err["message"].as_str().unwrap().contains("文件中没有申报"),
+        "{err}"
     );
 }
 

@@ -583,3 +583,56 @@ fn a_second_process_cannot_slip_a_score_past_a_submission() {
         "the second process kept writing and was refused"
     );
 }
+
+/// A demo loaded by mistake, or a draft round, is deleted with a reason (audited, the chain
+/// still holds); a round that opened is part of the record and is not.
+#[test]
+fn a_draft_or_demo_round_is_deleted_with_a_reason_and_an_opened_round_is_not() {
+    let sb = Sandbox::new();
+    sb.cli_json("demo");
+    let no_reason = sb.run(&[
+        "round",
+        "delete",
+        "--round",
+        "DEMO-2025",
+        "--reason",
+        " ",
+        "--json",
+    ]);
+    assert!(!no_reason.status.success());
+    // The demo in progress (signed sheets, a panel, submitted scores) goes whole.
+    sb.cli_json("round delete --round DEMO-2025 --reason 示例误载入正式数据库");
+    let rounds = sb.cli_json("round list");
+    let codes: Vec<&str> = rounds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["DEMO-2026"]);
+    let verified = sb.cli_json("audit verify");
+    assert!(verified["broken"].is_null(), "{verified}");
+    let log = Command::new("sqlite3")
+        .arg(sb.db())
+        .arg("SELECT detail FROM audit_log WHERE action = 'round.delete'")
+        .output()
+        .unwrap();
+    let detail = String::from_utf8(log.stdout).unwrap();
+    assert!(
+        detail.contains("示例误载入正式数据库") && detail.contains("DEMO-2025"),
+        "the deletion is in the audit log: {detail}"
+    );
+    // A real round: deleted while a draft; once opened, it is part of the record.
+    sb.cli_json("round create --year 2027 --kind designation");
+    sb.cli_json("round delete --round 2027 --reason 年份建错了");
+    sb.cli_json("round create --year 2028 --kind designation");
+    let opened = sb.run(&["round", "open", "--round", "2028", "--json"]);
+    assert!(opened.status.success(), "{}", stderr(&opened));
+    let refused = sb.run(&[
+        "round", "delete", "--round", "2028", "--reason", "试试", "--json",
+    ]);
+    assert!(!refused.status.success());
+    let err: Value = serde_json::from_str(&stderr(&refused)).unwrap();
+    assert_eq!(err["code"], "NOT_PERMITTED");
+    assert_eq!(sb.cli_json("round list").as_array().unwrap().len(), 2);
+}

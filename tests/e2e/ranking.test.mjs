@@ -2,7 +2,8 @@
 // enters a missing site score, finalises, and exports the Excel workbook and the signed PDF.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { CLI, withApp } from './harness.mjs'
 
@@ -59,12 +60,27 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
     await app.confirmMessageBox()
     await app.waitForText('排名已确定')
 
-    // Reports: the secretariat has no key yet; the dialog offers to create one.
+    // Reports: the secretariat has no key yet; the dialog says so and where to set it up
+    // (nothing is written on the way), and the key is created on the settings page.
     await app.click('[data-testid="export-reports"]')
-    await app.type('input[data-testid="ranking-passphrase"]', '秘书处的口令2026')
-    // Under load the dialog may still be opening when clicked: click again until it answers.
-    await app.clickUntil('[data-testid="export-confirm"]', 'the key offer', `return !!document.querySelector('input[data-testid="ranking-passphrase-again"]')`)
-    await app.type('input[data-testid="ranking-passphrase-again"]', '秘书处的口令2026')
+    await app.waitFor('the no-key notice', `return !!document.querySelector('[data-testid="ranking-no-key"]')`)
+    await app.click('[data-testid="ranking-go-settings"]')
+    await app.waitFor('the settings page', `return !!document.querySelector('[data-testid="secretariat-key"]')`)
+    await app.type('input[data-testid="secretariat-passphrase"]', '秘书处的口令2026')
+    await app.type('input[data-testid="secretariat-passphrase-again"]', '秘书处的口令2026')
+    await app.click('[data-testid="secretariat-create"]')
+    await app.waitFor('the fingerprint', `return /^[0-9A-F]{4}( [0-9A-F]{4}){15}$/.test(document.querySelector('[data-testid="secretariat-fingerprint"]')?.innerText ?? '')`)
+    await app.screenshot('settings-secretariat-key')
+    await app.click('[data-testid="nav-ranking"]')
+    await app.waitForText('排名已确定')
+    const exportsDir = join(dirname(app.db), 'exports')
+    const before = existsSync(exportsDir) ? readdirSync(exportsDir).length : 0
+    // A wrong passphrase: refused, and no file written (an export is all or nothing).
+    await app.click('[data-testid="export-reports"]')
+    await app.type('input[data-testid="ranking-passphrase"]', '不是这个口令的口令')
+    await app.clickUntil('[data-testid="export-confirm"]', 'the refusal', `return document.body.innerText.includes('WRONG_PASSPHRASE')`)
+    assert.equal(existsSync(exportsDir) ? readdirSync(exportsDir).length : 0, before, 'nothing written on a wrong passphrase')
+    await app.retype('input[data-testid="ranking-passphrase"]', '秘书处的口令2026')
     await app.click('[data-testid="export-confirm"]')
     const paths = await app.savedPaths('已导出')
     const xlsx = paths.find((p) => p.endsWith('.xlsx'))

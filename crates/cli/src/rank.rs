@@ -174,18 +174,29 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Outcome {
             }
             let (mut store, round) = cli.round(round)?;
             let report = store.ranking(round.id)?;
-            if let Some(path) = &args.xlsx {
-                let workbook = park_review_operations::ranking_workbook(&store, round.id)?;
+            // All or nothing: both documents are made (the key unlocked, the PDF signed) before
+            // either file is written, so a wrong passphrase leaves no half-done export behind.
+            let workbook = args
+                .xlsx
+                .as_ref()
+                .map(|_| park_review_operations::ranking_workbook(&store, round.id))
+                .transpose()?;
+            let signed = match &args.pdf {
+                Some(_) => Some(park_review_operations::ranking_report(
+                    &mut store,
+                    CALLER,
+                    round.id,
+                    || passphrase::read(&args.passphrase, "秘书处的私钥口令：", false),
+                )?),
+                None => None,
+            };
+            if let (Some(path), Some(workbook)) = (&args.xlsx, &workbook) {
                 cli.write(path, &workbook.bytes)?;
                 if !cli.json {
                     crate::say!("已写出 Excel 报告：{}", path.display());
                 }
             }
-            if let Some(path) = &args.pdf {
-                let signed =
-                    park_review_operations::ranking_report(&mut store, CALLER, round.id, || {
-                        passphrase::read(&args.passphrase, "秘书处的私钥口令：", false)
-                    })?;
+            if let (Some(path), Some(signed)) = (&args.pdf, &signed) {
                 cli.write(path, &signed.bytes)?;
                 if !cli.json {
                     crate::say!("已写出并签名排名报告：{}", path.display());

@@ -29,6 +29,14 @@ pub enum RoundCommand {
     Open(RoundArg),
     /// 结束批次：不再接受评分
     Close(RoundArg),
+    /// 删除草稿批次或示例批次（例如误载入正式数据库的示例）及其全部内容；须写明理由，记入审计日志
+    Delete {
+        #[command(flatten)]
+        round: RoundArg,
+        /// 删除理由
+        #[arg(long, value_name = "T")]
+        reason: String,
+    },
     /// 评审设置：每个申报的专家人数、同城回避开关
     Settings {
         #[command(flatten)]
@@ -103,6 +111,17 @@ pub fn run(cli: &Cli, command: &RoundCommand) -> Outcome {
             let (mut store, round) = cli.round(round)?;
             let closed = store.close_round(&CALLER.secretariat(), round.id)?;
             cli.emit(&closed, |c| crate::say!("批次 {} 已结束。", c.code))
+        }
+        RoundCommand::Delete { round, reason } => {
+            let (mut store, round) = cli.round(&round.round)?;
+            let deleted = store.delete_round(&CALLER.secretariat(), round.id, reason)?;
+            cli.emit(&deleted, |d| {
+                crate::say!(
+                    "已删除批次 {}（{}）及其全部内容；删除记录已写入审计日志。",
+                    d.code,
+                    d.title
+                )
+            })
         }
         RoundCommand::Settings {
             round,

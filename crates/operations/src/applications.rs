@@ -42,6 +42,14 @@ pub fn import_applications(
     records: Vec<ApplicationRecord>,
 ) -> Result<ApplicationsImported> {
     let round = store.round(round_id)?;
+    // An empty file (e.g. the blank template, saved untouched) is a mistake to say, not a
+    // success of nothing.
+    if records.is_empty() {
+        return Err(CodedError::new(
+            ErrorCode::ImportMalformed,
+            "文件中没有申报：请在模板的“园区”工作表中每行填写一个申报后再导入（未导入任何内容）。",
+        ));
+    }
     let ids = store.import_applications(&caller.secretariat(), round_id, &records)?;
     Ok(ApplicationsImported {
         round: round.code,

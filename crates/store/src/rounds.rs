@@ -328,6 +328,70 @@ impl Store {
         self.round(round_id)
     }
 
+    /// Deletes a round that is still a draft, or a demo round (one loaded by mistake into the
+    /// real database), with everything it holds; the reason and what was removed go to the audit
+    /// log, which keeps the round's history. A round that opened is part of the record:
+    /// NOT_PERMITTED.
+    pub fn delete_round(
+        &mut self,
+        actor: &crate::Actor,
+        round_id: RoundId,
+        reason: &str,
+    ) -> Result<Round> {
+        self.permits(actor)?;
+        let round = self.round(round_id)?;
+        let reason = crate::access::require_reason(reason)?;
+        let is_demo: bool = self.conn().query_row(
+            "SELECT is_demo FROM rounds WHERE id = ?1",
+            [round_id.0],
+            |r| r.get(0),
+        )?;
+        if round.status != RoundStatus::Draft && !is_demo {
+            return Err(StoreError::Rule {
+                code: park_review_domain::ErrorCode::NotPermitted,
+                message: format!(
+                    "批次 {} 已{}，是评审记录的一部分，不能删除；只有草稿批次和示例批次可以删除。",
+                    round.code,
+                    if round.status == RoundStatus::Open {
+                        "开始评审"
+                    } else {
+                        "结束"
+                    }
+                ),
+            });
+        }
+        let count = |table: &str| -> Result<i64> {
+            Ok(self.conn().query_row(
+                &format!("SELECT count(*) FROM {table} WHERE round_id = ?1"),
+                [round_id.0],
+                |r| r.get(0),
+            )?)
+        };
+        let applications = count("applications")?;
+        let assignments = count("assignments")?;
+        self.write(actor, |tx| {
+            // Ranking locks (a finalised demo ranking) hold against edits, not against removing
+            // the whole round: its settings row goes first, then everything cascades.
+            tx.tx
+                .execute("DELETE FROM rounds WHERE id = ?1", [round_id.0])?;
+            tx.audit(
+                "round.delete",
+                "round",
+                &round.uid.0,
+                json!({
+                    "code": round.code,
+                    "title": round.title,
+                    "status": round.status.as_str(),
+                    "demo": is_demo,
+                    "reason": reason,
+                    "applications": applications,
+                    "assignments": assignments,
+                }),
+            )
+        })?;
+        Ok(round)
+    }
+
     /// Sets how many experts review each application and whether same-city experts are
     /// recused. Existing assignments stay; the assignment board flags any that now conflict.
     pub fn set_review_settings(

@@ -23,6 +23,10 @@ const en: typeof zh = {
   ...exchangeEn,
   ...inspectionEn,
   app: {
+    noRoundTitle: 'This page works on a review round',
+    noRoundCreate: 'There is no round yet: create one on the home page (or load the demo).',
+    noRoundChoose: 'Choose a round under “Round” at the top right.',
+    noRoundAction: 'Create or choose a round',
     actingAsExpert: 'You are acting as expert {expert} on the secretariat\'s database: pledges and scores made here are recorded under that expert. Experts usually score on their own laptops from a review package.',
     leaveExpert: 'Stop acting as this expert',
     title: 'Guangdong AI Industrial Park Review',
@@ -71,6 +75,11 @@ const en: typeof zh = {
     supplementaryReasonRequired: 'Give the reason for a supplementary round',
   },
   home: {
+    delete: 'Delete round',
+    deleteTitle: 'Delete round',
+    deleteHint: 'Round {code} ({title}) will be deleted with all its applications, assignments, scores and records; this cannot be undone (the audit log keeps a record of the deletion). Only draft and demo rounds can be deleted. Give the reason:',
+    deleteReason: 'e.g. the demo was loaded into the real database by mistake',
+    deleted: 'Deleted round {code}',
     next: {
       register: 'Register applications',
       eligibility: 'Do the formal review',

@@ -1,6 +1,16 @@
 // Signing screens, in English.
 export default {
   ranking: {
+    marginPoints: 'Outlier margin (points)',
+    marginHint: 'An expert total further than this many points from the median of the application’s totals is flagged, and must be settled before the ranking is final.',
+    weightHint: 'Comprehensive = material score × weight + site score × (1 − weight); the weight is between 0 and 1.',
+    resolutionHints: { confirmed: 'checked with the expert; the score stands', rescored: 'the expert scores again (the sheet is reopened)', accepted: 'kept without checking' },
+    publicityNeedsFinal: 'The publicity list needs a final ranking',
+    submittedOf: '{n}/{of} submitted',
+    noChartData: 'No submitted scores yet: once experts submit, this shows the spread, expert leniency and section scores.',
+    noKeyYet: 'The secretariat has no signing key yet: only the Excel report can be exported. The signed PDF needs the secretariat\'s key, created under Settings and backups.',
+    goSettings: 'Create the signing key',
+    exportExcelOnly: 'Export Excel only',
     average: 'Round average',
     radar: 'Section scores against the round average',
     pickPark: 'Choose a park',

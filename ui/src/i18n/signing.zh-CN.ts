@@ -1,6 +1,16 @@
 // Signing screens: keys, the hand-drawn signature, signed sheets, verification.
 export default {
   ranking: {
+    marginPoints: '离群阈值（分）',
+    marginHint: '某位专家的合计分与该申报各专家合计分的中位数相差超过这个分数，即标为离群，须处理后才能确定排名。',
+    weightHint: '综合得分 = 资料评审得分 × 权重 + 实地考察得分 × (1 − 权重)，权重在 0 到 1 之间。',
+    resolutionHints: { confirmed: '与专家核实后维持原分，计入排名', rescored: '请专家重新评分（秘书处退回其评分表）', accepted: '不再核实，原分计入排名' },
+    publicityNeedsFinal: '排名确定后才能生成公示名单',
+    submittedOf: '已提交 {n}/{of}',
+    noChartData: '还没有已提交的评分：专家提交评分后，这里显示分数分布、专家宽严和各部分得分。',
+    noKeyYet: '秘书处还没有签名密钥，只能导出 Excel 报告。签名的排名报告 PDF 需要先在“设置与备份”中创建秘书处签名密钥。',
+    goSettings: '去创建签名密钥',
+    exportExcelOnly: '只导出 Excel',
     average: '本批次平均',
     radar: '各部分得分与本批次平均',
     pickPark: '选择园区',

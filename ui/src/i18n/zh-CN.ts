@@ -21,6 +21,10 @@ export default {
   ...exchangeZh,
   ...inspectionZh,
   app: {
+    noRoundTitle: '这个页面需要先选择一个评审批次',
+    noRoundCreate: '还没有评审批次：请在首页新建批次（或载入示例批次）。',
+    noRoundChoose: '请在右上角“当前批次”中选择一个批次。',
+    noRoundAction: '到首页新建或选择批次',
     actingAsExpert: '您正在秘书处的数据库上以评审专家 {expert} 的身份操作：在此签署的承诺和评分都记在该专家名下。专家通常在自己的电脑上用评审包评分。',
     leaveExpert: '退出专家身份',
     title: '广东省人工智能产业园区评审',
@@ -69,6 +73,11 @@ export default {
     supplementaryReasonRequired: '请写明开设补充批次的理由',
   },
   home: {
+    delete: '删除批次',
+    deleteTitle: '删除批次',
+    deleteHint: '将删除批次 {code}（{title}）及其全部申报、专家分配、评分和材料记录，不能撤销（审计日志保留删除记录）。只有草稿批次和示例批次可以删除。请写明理由：',
+    deleteReason: '例如：示例批次误载入正式数据库',
+    deleted: '已删除批次 {code}',
     next: {
       register: '登记申报',
       eligibility: '进行形式审查',

@@ -316,6 +316,7 @@ export const api = {
   roundRubric: (roundId: number) => call<RoundRubric>('round_rubric', { roundId }),
   replaceRubric: (roundId: number, rubric: Rubric) => call<RoundRubric>('replace_rubric', { roundId, rubric }),
   restoreDefaultRubric: (roundId: number) => call<RoundRubric>('restore_default_rubric', { roundId }),
+  deleteRound: (roundId: number, reason: string) => call<Round>('delete_round', { roundId, reason }),
   copyRubric: (roundId: number, from: number) => call<RoundRubric>('copy_rubric', { roundId, from }),
   importRubric: (roundId: number, fileName: string, bytes: Uint8Array) =>
     call<RoundRubric>('import_rubric', { roundId, fileName, bytes: Array.from(bytes) }),
@@ -397,6 +398,8 @@ export const rankingApi = {
   exportPublicity: (roundId: number, start: string, days: number, contact: string) =>
     call<string[]>('export_publicity', { roundId, start, days, contact }),
   createSecretariatKey: (passphrase: string) => call<string>('create_secretariat_key', { passphrase }),
+  /** The secretariat's active key, or null before one is made. */
+  secretariatKey: () => call<StoredKey | null>('secretariat_key'),
   saveChart: (name: string, png: Uint8Array) => call<string>('save_chart', { name, png: Array.from(png) }),
 }
 
