@@ -397,9 +397,32 @@ pub async fn check_documents(
     application_code: String,
     rule: RuleId,
     note: String,
+    by: String,
 ) -> Result<(), CodedError> {
     write_store(&app, &state, Entity::Eligibility, move |store| {
-        Ok(store.check_documents(&app_actor(), round_id, &application_code, rule, &note)?)
+        Ok(store.check_documents_batch(
+            &app_actor(),
+            round_id,
+            &[(application_code, rule)],
+            &note,
+            &by,
+        )?)
+    })
+    .await
+}
+
+/// Several document checks at once, with one note and the checker's name (all or none).
+#[tauri::command]
+pub async fn check_documents_batch(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    round_id: RoundId,
+    items: Vec<(String, RuleId)>,
+    note: String,
+    by: String,
+) -> Result<(), CodedError> {
+    write_store(&app, &state, Entity::Eligibility, move |store| {
+        Ok(store.check_documents_batch(&app_actor(), round_id, &items, &note, &by)?)
     })
     .await
 }

@@ -65,6 +65,7 @@ pub fn run() {
             commands::eligibility,
             commands::override_rule,
             commands::check_documents,
+            commands::check_documents_batch,
             commands::record_recommendation,
             commands::check_material,
             panel::panel_status,

@@ -69,6 +69,10 @@ export class App {
     return app
   }
 
+  /** What a user did so far: each click, each field typed, each key or chord pressed (the
+   * set-up journey reports how many a round takes). */
+  interactions = 0
+
   constructor(name, dir, db, port, driver, driverLog) {
     Object.assign(this, { name, dir, db, port, driver, driverLog })
   }
@@ -158,6 +162,7 @@ export class App {
       try {
         const id = await this.find(css)
         await this.cmd('POST', `/element/${id}/click`, {})
+        this.interactions += 1
         return
       } catch (err) {
         if (attempt >= 30 || !/intercepted|stale|not interactable/.test(String(err))) throw err
@@ -188,6 +193,7 @@ export class App {
     await this.waitFor(`element ${css}`, `return !!document.querySelector(${JSON.stringify(css)})`)
     const id = await this.find(css)
     await this.cmd('POST', `/element/${id}/value`, { text })
+    this.interactions += 1
   }
 
   /** Replaces the text of an input, as a user selecting all and typing would. */
@@ -196,11 +202,14 @@ export class App {
     await this.execute(`const e = document.querySelector(${JSON.stringify(css)}); e.focus(); e.select(); return true`)
     const id = await this.find(css)
     await this.cmd('POST', `/element/${id}/value`, { text })
+    this.interactions += 1
     await this.press('Tab')
+    this.interactions -= 1 // the Tab that leaves the field is part of typing it
   }
 
   /** Presses one key as a user would (through the WebDriver actions API): 'Tab', 'Enter'. */
   async press(key) {
+    this.interactions += 1
     const value = { Tab: '\uE004', Enter: '\uE007', Escape: '\uE00C' }[key] ?? key
     await this.cmd('POST', '/actions', {
       actions: [{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value }, { type: 'keyUp', value }] }],
@@ -210,6 +219,7 @@ export class App {
   /** Types into whatever has the focus, key by key, as a user at the keyboard: `\n` is Enter,
    * `\b` is Backspace. */
   async keys(text) {
+    this.interactions += 1
     const map = { '\n': '\uE007', '\b': '\uE003', '\t': '\uE004' }
     const actions = [...text].flatMap((c) => {
       const value = map[c] ?? c
@@ -221,6 +231,7 @@ export class App {
   /** Clicks the primary button of the message box on screen (an older one may still be fading out). */
   /** Presses keys together, e.g. chord('\uE009', '\uE007') for Ctrl+Enter. */
   async chord(...values) {
+    this.interactions += 1
     const actions = [...values.map((value) => ({ type: 'keyDown', value })), ...values.reverse().map((value) => ({ type: 'keyUp', value }))]
     await this.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions }] })
   }

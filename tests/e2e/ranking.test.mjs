@@ -90,6 +90,7 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
     const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString()
     assert.match(text, /综合评分与排名报告/)
     assert.match(text, /已与专家确认/)
+    await app.waitFor('the dialog to close', `return ![...document.querySelectorAll('.el-dialog')].some((d) => d.offsetParent)`)
     await app.screenshot('ranking-finalised')
 
     // The publicity list.

@@ -43,6 +43,24 @@ enum EligibilityAction {
         /// 核验说明，例如“已核对原件”
         #[arg(long, default_value = "")]
         note: String,
+        /// 核验人姓名（默认当前用户）
+        #[arg(long, default_value = "")]
+        by: String,
+    },
+    /// 一次记录多项证明材料核验（同一说明、同一核验人），全部有效才保存
+    CheckBatch {
+        /// 批次编号
+        #[arg(long, value_name = "R")]
+        round: String,
+        /// 核验项“申报编号:规则”，可重复，例如 --item 2026-GZ-01:C1 --item 2026-GZ-01:C2
+        #[arg(long = "item", value_name = "A:RULE", required = true)]
+        items: Vec<String>,
+        /// 核验说明
+        #[arg(long, default_value = "")]
+        note: String,
+        /// 核验人姓名（默认当前用户）
+        #[arg(long, default_value = "")]
+        by: String,
     },
 }
 
@@ -121,10 +139,41 @@ pub fn run(cli: &Cli, args: &EligibilityArgs) -> Outcome {
                 ),
             )
         }
-        Some(EligibilityAction::CheckDocuments { target, note }) => {
+        Some(EligibilityAction::CheckBatch {
+            round,
+            items,
+            note,
+            by,
+        }) => {
+            let (mut store, round) = cli.round(round)?;
+            let pairs = items
+                .iter()
+                .map(|item| {
+                    let (app, rule) = item.rsplit_once(':').ok_or_else(|| {
+                        CodedError::new(
+                            ErrorCode::CliUsage,
+                            format!("核验项“{item}”应写作“申报编号:规则”，例如 2026-GZ-01:C1。"),
+                        )
+                    })?;
+                    Ok((app.trim().to_owned(), parse_rule(rule)?))
+                })
+                .collect::<Result<Vec<_>, CodedError>>()?;
+            store.check_documents_batch(&CALLER.secretariat(), round.id, &pairs, note, by)?;
+            cli.emit(
+                &serde_json::json!({"round": round.code, "checked": pairs.len(), "ok": true}),
+                |_| crate::say!("已记录 {} 项证明材料核验。", pairs.len()),
+            )
+        }
+        Some(EligibilityAction::CheckDocuments { target, note, by }) => {
             let rule = parse_rule(&target.rule)?;
             let (mut store, app) = resolve(cli, target)?;
-            store.check_documents(&CALLER.secretariat(), app.round_id, &app.code, rule, note)?;
+            store.check_documents_batch(
+                &CALLER.secretariat(),
+                app.round_id,
+                &[(app.code.clone(), rule)],
+                note,
+                by,
+            )?;
             report(
                 cli,
                 &app.code,

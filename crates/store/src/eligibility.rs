@@ -569,7 +569,7 @@ impl Store {
         })
     }
 
-    /// Records that a person checked the documents behind a rule (C1, C2, C5, C7).
+    /// Records that the documents supporting one rule of one application were checked.
     pub fn check_documents(
         &mut self,
         actor: &Actor,
@@ -578,29 +578,72 @@ impl Store {
         rule: RuleId,
         note: &str,
     ) -> Result<()> {
+        self.check_documents_batch(actor, round_id, &[(application.to_owned(), rule)], note, "")
+    }
+
+    /// Records document checks for several (application, rule) pairs at once, with one note
+    /// and the name of the person who checked (`by`; empty: the person at this computer). All
+    /// are recorded in one transaction or none: a pair naming an unknown application or a rule
+    /// without documents refuses the whole batch.
+    pub fn check_documents_batch(
+        &mut self,
+        actor: &Actor,
+        round_id: RoundId,
+        items: &[(String, RuleId)],
+        note: &str,
+        by: &str,
+    ) -> Result<()> {
         self.permits(actor)?;
-        let application = self.find_application(round_id, application)?.id;
-        if !rule.needs_documents() {
+        if items.is_empty() {
             return Err(StoreError::Domain(
                 park_review_domain::DomainError::OutOfRange {
-                    field: "rule".into(),
-                    value: rule.as_str().into(),
-                    rule: "只有 C1、C2、C5、C7 需要核验证明材料".into(),
+                    field: "核验项".into(),
+                    value: "0".into(),
+                    rule: "请至少选择一项证明材料".into(),
                 },
             ));
         }
+        let by = match by.trim() {
+            "" => actor.name.clone(),
+            name => {
+                park_review_domain::input::check_text("核验人", name, false)?;
+                name.to_owned()
+            }
+        };
+        let mut resolved = Vec::with_capacity(items.len());
+        for (application, rule) in items {
+            let application = self.find_application(round_id, application)?.id;
+            if !rule.needs_documents() {
+                return Err(StoreError::Domain(
+                    park_review_domain::DomainError::OutOfRange {
+                        field: "rule".into(),
+                        value: rule.as_str().into(),
+                        rule: "只有 C1、C2、C5、C7 需要核验证明材料".into(),
+                    },
+                ));
+            }
+            resolved.push((application, *rule));
+        }
         self.write(actor, |tx| {
-            let uid = tx.new_uid();
             let now = tx.now();
-            tx.tx.execute(
-                "INSERT INTO eligibility_document_checks (uid, application_id, rule, note, checked_by, checked_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (application_id, rule) DO UPDATE SET
-                    note = excluded.note, checked_by = excluded.checked_by, checked_at = excluded.checked_at",
-                params![uid, application.0, rule.as_str(), note.trim(), actor.name, now],
-            )?;
-            let app_uid = tx.application_uid(application)?;
-            tx.audit("eligibility.documents_checked", "application", &app_uid, json!({"rule": rule.as_str(), "note": note}))
+            for (application, rule) in &resolved {
+                let uid = tx.new_uid();
+                tx.tx.execute(
+                    "INSERT INTO eligibility_document_checks (uid, application_id, rule, note, checked_by, checked_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (application_id, rule) DO UPDATE SET
+                        note = excluded.note, checked_by = excluded.checked_by, checked_at = excluded.checked_at",
+                    params![uid, application.0, rule.as_str(), note.trim(), by, now],
+                )?;
+                let app_uid = tx.application_uid(*application)?;
+                tx.audit(
+                    "eligibility.documents_checked",
+                    "application",
+                    &app_uid,
+                    json!({"rule": rule.as_str(), "note": note, "by": by}),
+                )?;
+            }
+            Ok(())
         })
     }
 }

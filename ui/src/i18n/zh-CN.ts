@@ -224,6 +224,13 @@ export default {
     emptyHint: "点击右上角“添加专家”逐个登记，或“导入专家”选择 park-review/experts{'@'}1 格式的 JSON 文件；也可以在首页载入示例批次来体验。",
   },
   eligibility: {
+    ruleColumn: '规则',
+    batchCheck: '批量核验证明材料（{n} 项待核验）',
+    batchTitle: '批量核验证明材料',
+    batchHint: '勾选已核对过原件或扫描件的各项，填写一条说明和核验人后一次保存（全部保存或都不保存）。',
+    batchSave: '记录 {n} 项已核验',
+    batchSaved: '已记录 {n} 项证明材料核验',
+    checker: '核验人',
     siteFound: '考察：数据不符',
     title: '形式审查',
     subtitle: '{round} · 依据申报指南一.(一) C1–C7，一.(二) 申报数量 P2、申报方式（市级审核推荐）P3、申报材料 P4',

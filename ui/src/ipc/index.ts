@@ -293,8 +293,11 @@ export const api = {
   exportEligibilityPdf: (roundId: number) => call<ExportedFile>('export_eligibility_pdf', { roundId }),
   overrideRule: (roundId: number, applicationCode: string, rule: RuleId, result: RuleResult, reason: string) =>
     call<null>('override_rule', { roundId, applicationCode, rule, result, reason }),
-  checkDocuments: (roundId: number, applicationCode: string, rule: RuleId, note: string) =>
-    call<null>('check_documents', { roundId, applicationCode, rule, note }),
+  checkDocuments: (roundId: number, applicationCode: string, rule: RuleId, note: string, by: string) =>
+    call<null>('check_documents', { roundId, applicationCode, rule, note, by }),
+  /** Several checks at once, one note, the checker's name: all recorded or none. */
+  checkDocumentsBatch: (roundId: number, items: Array<[string, RuleId]>, note: string, by: string) =>
+    call<null>('check_documents_batch', { roundId, items, note, by }),
   /** P3: the city's recommendation, with its letter (stored with it, in one transaction). */
   recordRecommendation: (
     roundId: number,
