@@ -49,8 +49,20 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
     await app.click('[data-testid="outlier-save"]')
     await app.waitFor('the warning to go', `return !document.querySelector('[data-testid="unresolved"]')`)
 
+    // Out-of-range values are refused next to their field, not clamped: a weight of 1.5, a
+    // site score of 105 (issue 18).
+    await app.retype('[data-testid="setting-weight"] input', '1.5')
+    await app.click('[data-testid="settings-save"]')
+    await app.waitFor('the weight refused', `return document.querySelector('[data-testid="settings-error"]')?.innerText.includes('1.5')`)
+    assert.equal(cli(app.db, 'rank', '--round', 'DEMO-2026').length > 0, true)
+    await app.retype('[data-testid="setting-weight"] input', '0.7')
     await app.click('[data-testid="site-2026-SG-01"]')
     await app.retype('input[data-testid="site-ref"]', '韶关现场考察记录 2026-11-20')
+    await app.retype('[data-testid="site-score"] input', '105')
+    await app.click('[data-testid="site-save"]')
+    await app.waitFor('the site score refused by its field', `return document.querySelector('[data-testid="site-score"]')?.closest('.el-form-item')?.innerText.includes('须在 0 到 100 之间（填写的是 105）')`)
+    assert.notEqual(cli(app.db, 'rank', '--round', 'DEMO-2026').find((r) => r.code === '2026-SG-01').site_score, 105)
+    await app.retype('[data-testid="site-score"] input', '80')
     // A click that lands while the dialog is still settling is lost on a busy machine: click
     // again, as a user would, until the score is saved.
     await app.clickUntil('[data-testid="site-save"]', 'the site score saved', `return document.body.innerText.includes('实地考察得分已保存')`)

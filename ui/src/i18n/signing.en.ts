@@ -1,6 +1,9 @@
 // Signing screens, in English.
 export default {
   ranking: {
+    weightRange: 'The material weight must be between 0 and 1 (entered {value}); not saved',
+    marginRange: 'The outlier margin must be more than 0 points (entered {value}); not saved',
+    siteRange: 'The site score must be between 0 and 100 (entered {value}); not saved',
     marginPoints: 'Outlier margin (points)',
     marginHint: 'An expert total further than this many points from the median of the application’s totals is flagged, and must be settled before the ranking is final.',
     weightHint: 'Comprehensive = material score × weight + site score × (1 − weight); the weight is between 0 and 1.',
@@ -46,7 +49,7 @@ export default {
     experts: 'Expert totals',
     material: 'Material',
     site: 'Site',
-    comprehensive: 'Comprehensive',
+    comprehensive: 'Overall',
     selected: 'Selected',
     proposed: 'Proposed',
     enter: 'Enter',

@@ -1,6 +1,9 @@
 // Signing screens: keys, the hand-drawn signature, signed sheets, verification.
 export default {
   ranking: {
+    weightRange: '资料评审权重须在 0 到 1 之间（填写的是 {value}），未保存',
+    marginRange: '离群阈值须为大于 0 的分数（填写的是 {value}），未保存',
+    siteRange: '实地考察得分须在 0 到 100 之间（填写的是 {value}），未保存',
     marginPoints: '离群阈值（分）',
     marginHint: '某位专家的合计分与该申报各专家合计分的中位数相差超过这个分数，即标为离群，须处理后才能确定排名。',
     weightHint: '综合得分 = 资料评审得分 × 权重 + 实地考察得分 × (1 − 权重)，权重在 0 到 1 之间。',
