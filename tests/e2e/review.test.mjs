@@ -142,6 +142,12 @@ test('material review: freeze, assign, pledge, score by keyboard, submit, locked
     await app.screenshot('review-submitted-1366x768')
     await app.setWindowSize(1920, 1080)
     await app.screenshot('review-submitted-1920x1080')
+    // The same workspace in English at 1366 px, the record beside the rubric (looked at).
+    await app.setWindowSize(1366, 768)
+    await app.click('[data-testid="tab-record"]')
+    await app.click('[data-testid="locale-switch"] .el-segmented__item:last-child')
+    await app.waitFor('the English workspace', `return document.querySelector('[data-testid="application-pane"]')?.innerText.includes('Summary (computed by this program')`)
+    await app.screenshot('review-workspace-en-1366x768')
   })
 })
 

@@ -19,13 +19,16 @@ pub fn read_rubric_file(file_name: &str, bytes: Vec<u8>) -> Result<Rubric> {
 }
 
 /// Replaces a draft round's rubric with one read from a file ([`read_rubric_file`]);
-/// RUBRIC_FROZEN once the round has opened.
+/// RUBRIC_FROZEN once the round has opened. A file is a whole rubric, so it is checked whole,
+/// its 100-point total included (INVALID_RUBRIC); edits in the app save one criterion at a time
+/// and leave the total to the opening of the round.
 pub fn import_rubric(
     store: &mut Store,
     caller: Caller,
     round_id: RoundId,
     rubric: &Rubric,
 ) -> Result<RoundRubric> {
+    park_review_domain::rubric::validate_rubric(rubric)?;
     Ok(store.replace_rubric(&caller.secretariat(), round_id, rubric)?)
 }
 

@@ -199,7 +199,7 @@ const en: typeof zh = {
       employer: 'Enter the employer (recusal needs it)',
       city: 'Choose the city; for an expert from outside Guangdong choose “Outside” (same-city recusal depends on it)',
     },
-    remove: 'Remove from panel',
+    remove: 'Remove',
     removeTitle: 'Remove from panel',
     removeHint: 'Take {code} {name} off this round\'s panel: their assignments in the round are cancelled; any pledge and draft scores are kept in the audit log. An expert who has submitted scores cannot be removed. Give the reason:',
     removeReason: 'e.g. ill, cannot attend',
