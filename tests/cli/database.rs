@@ -397,6 +397,44 @@ fn the_demo_round_in_progress_is_real_and_the_same_on_every_load() {
             .count(),
         1
     );
+    // Two parks visited with the checklist: finalised, every item answered, their site score
+    // taken from the record; one finding differs from the declared area.
+    let visits = sb.json(&[&["inspection", "list"][..], &round, &["--json"]].concat());
+    let finalised: Vec<&Value> = visits
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["status"] == "finalised")
+        .collect();
+    assert_eq!(finalised.len(), 2, "{visits}");
+    for v in &finalised {
+        assert_eq!(v["answered"], v["items"], "{v}");
+        let code = v["application"].as_str().unwrap();
+        let row = ranking
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .unwrap();
+        assert_eq!(row["site_score"], v["site_score"], "{row}");
+        assert!(row["site_record_ref"]
+            .as_str()
+            .unwrap()
+            .starts_with("实地考察记录 "));
+    }
+    let shown = sb.json(
+        &[
+            &["inspection", "show"][..],
+            &round,
+            &["--application", "2025-GZ-01", "--json"],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        shown["discrepancies"].as_array().unwrap().len(),
+        1,
+        "{shown}"
+    );
     let panel = sb.json(&[&["panel", "status"][..], &round, &["--json"]].concat());
     assert!(panel["leader"].is_object());
     assert_eq!(panel["rechecks"].as_array().unwrap().len(), 1);

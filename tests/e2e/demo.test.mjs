@@ -28,6 +28,14 @@ test('demo: the round in progress shows every stage, and a visitor tries the exp
     assert.match(await app.execute(`return document.querySelector('[data-testid="unresolved"]').innerText`), /1 个离群分未处理/)
     await app.screenshot('demo-ranking')
 
+    // The site visits: two parks inspected with the checklist (photos, a finding), finalised.
+    await app.click('[data-testid="nav-inspections"]')
+    await app.waitFor('the visits', `return document.querySelector('[data-testid="inspection-list"]')?.innerText.includes('2025-GZ-01')`)
+    await app.screenshot('demo-inspections')
+    await app.click('[data-testid="visit-2025-GZ-01"]')
+    await app.waitFor('the finding beside the declared area', `return !!document.querySelector('[data-testid="discrepancies"]')`)
+    await app.screenshot('demo-visit')
+
     // The panel: its leader and the 复核 change.
     await app.click('[data-testid="nav-panel"]')
     await app.waitFor('the recheck', `return document.querySelector('[data-testid="rechecks"]')?.innerText.includes('2025-GZ-02')`)

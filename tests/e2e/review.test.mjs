@@ -167,6 +167,9 @@ test('recusal: a new expert is recused by employer, an expert declares a conflic
     await app.retype('input[data-testid="expert-code"]', 'E008')
     await app.retype('input[data-testid="expert-name"]', '何志强')
     await app.retype('input[data-testid="expert-employer"]', '佛山市顺德区人工智能产业发展中心')
+    // The city is chosen, never assumed (省外 turns same-city recusal off): here from outside.
+    await app.click('[data-testid="expert-city"]')
+    await app.keys('省外\n')
     await app.screenshot('review-add-expert')
     await app.click('[data-testid="expert-save"]')
     await app.waitForText('已添加专家 E008 何志强')

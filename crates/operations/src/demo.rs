@@ -3,8 +3,10 @@
 //! override and its reason, experts assigned with recusals found, sheets scored with a spread of
 //! points, comments and opinions (one still in draft, for the visitor to finish as E104), an
 //! objective criterion settled in the panel's 复核, two outliers (one resolved), each expert's
-//! key (the demo passphrase below) and drawn signature with signed sheets issued, site scores,
-//! the panel's leader, and a ranking one step from being finalised.
+//! key (the demo passphrase below) and drawn signature with signed sheets issued, two parks
+//! visited with the guided checklist (photos, one finding that differs from the declared area,
+//! the records finalised and giving their site scores) and the others' site scores from paper
+//! records, the panel's leader, and a ranking one step from being finalised.
 //!
 //! Everything in the round in progress is made through the product's own actions, so it obeys
 //! every rule a real round does; the scores come from a fixed seed, so every load is the same.
@@ -268,10 +270,20 @@ fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
         }
     }
 
-    // Site scores from the (paper) inspection records, and the selection.
+    // Two parks visited with the guided checklist (their site scores come from the finalised
+    // records, one with a finding that differs from the declared area); the others from paper
+    // records entered by hand. Then the selection.
+    let year = in_progress.round.year;
+    let visited = [
+        (format!("{year}-SZ-01"), None, 9),
+        (format!("{year}-GZ-01"), Some(0.95), 5),
+    ];
+    for (app, area_found, partly_every) in &visited {
+        visit(store, caller, round, app, *area_found, *partly_every)?;
+    }
     for app in store.list_applications(round)? {
         let q = quality(&app.code);
-        if q > 0.6 {
+        if q > 0.6 && !visited.iter().any(|(code, _, _)| *code == app.code) {
             let site = (q * 100.0 + 4.0).round().min(98.0);
             store.set_site_score(
                 &secretariat,
@@ -356,6 +368,125 @@ fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
         passphrase: DEMO_PASSPHRASE.into(),
         visiting_expert: DEMO_VISITING_EXPERT.into(),
     })
+}
+
+/// A site photo for the demo's evidence: sky, a lawn and the park's buildings, different per
+/// item, as a PNG (a real image, so it passes the evidence check and gets its thumbnail).
+fn site_photo(seed: u64) -> Vec<u8> {
+    let (w, h) = (320u32, 200u32);
+    let mut rng = Seeded(seed);
+    let mut img = image::RgbImage::from_fn(w, h, |_, y| {
+        if y < 120 {
+            image::Rgb([150 + (y / 4) as u8, 190 + (y / 6) as u8, 235])
+        } else {
+            image::Rgb([90, 150, 80])
+        }
+    });
+    let mut x = 10u32;
+    while x < w - 30 {
+        let width = 30 + (rng.next() % 40) as u32;
+        let top = 30 + (rng.next() % 70) as u32;
+        let shade = 110 + (rng.next() % 100) as u8;
+        for px in x..(x + width).min(w) {
+            for py in top..130 {
+                let window = (px - x) % 8 < 4 && (py - top) % 10 < 5 && py > top + 4;
+                let c = if window { shade / 2 } else { shade };
+                img.put_pixel(px, py, image::Rgb([c, c, c.saturating_add(20)]));
+            }
+        }
+        x += width + 6;
+    }
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("a PNG encodes in memory");
+    png
+}
+
+/// One park visited by a team of two panel experts from another city, with the shipped
+/// checklist: every item answered (numbers as declared, the area as found when given, every
+/// `partly_every`-th status item 基本符合), a photo where the item asks for evidence, and the
+/// record finalised.
+fn visit(
+    store: &mut Store,
+    caller: Caller,
+    round: RoundId,
+    application: &str,
+    area_found: Option<f64>,
+    partly_every: usize,
+) -> Result<()> {
+    use park_review_domain::inspection::{ItemStatus, Response};
+    use park_review_store::inspection::AnswerInput;
+    let secretariat = caller.secretariat();
+    let record = store.application_record(round, application)?;
+    let team: Vec<String> = store
+        .list_panel(round)?
+        .into_iter()
+        .filter(|e| e.city != Some(record.city) && e.employer != record.management_body)
+        .map(|e| e.code)
+        .take(2)
+        .collect();
+    let Some((leader, members)) = team.split_first() else {
+        return Err(CodedError::internal("示例考察组无人可选"));
+    };
+    store.set_inspection_team(
+        &secretariat,
+        round,
+        application,
+        leader,
+        members,
+        Some(&format!("{}-11-20", &application[..4])),
+        Some(&record.management_body),
+    )?;
+    store.start_inspection(&secretariat, round, application)?;
+    let me = caller.inspector(leader);
+    let view = store.inspection(round, application)?;
+    for (n, item) in view.items.iter().enumerate() {
+        let code = item.item.code.clone();
+        let declared = item.declared.as_ref().and_then(|d| d.number);
+        let input = match &item.item.response {
+            Response::Status if n % partly_every == partly_every - 1 => AnswerInput {
+                status: Some(ItemStatus::Partly),
+                note: Some("现场所见与申报基本一致，部分材料待补充。（示例）".into()),
+                ..AnswerInput::default()
+            },
+            Response::Status => AnswerInput {
+                status: Some(ItemStatus::Confirmed),
+                ..AnswerInput::default()
+            },
+            Response::Number { at_least, .. } => {
+                let area = declared.filter(|d| (*d - record.planned_area_mu).abs() < 1e-6);
+                let value = match (area, area_found) {
+                    (Some(d), Some(share)) => (d * share).round(),
+                    _ => declared.unwrap_or(at_least.unwrap_or(1.0)),
+                };
+                AnswerInput {
+                    value: Some(value),
+                    note: (area.is_some() && area_found.is_some())
+                        .then(|| "按现场规划图和用地批文核算（示例）".to_owned()),
+                    ..AnswerInput::default()
+                }
+            }
+            Response::Text => AnswerInput {
+                text: Some("园区建设有序，企业入驻与申报一致，建议推荐。（示例）".into()),
+                ..AnswerInput::default()
+            },
+        };
+        store.answer_item(&me, round, application, &code, &input)?;
+        if item.item.evidence_required {
+            crate::inspection::attach_evidence(
+                store,
+                &me,
+                round,
+                application,
+                &code,
+                &format!("现场照片-{code}.png"),
+                &site_photo(n as u64 + application.len() as u64 * 131),
+            )?;
+        }
+    }
+    store.finalise_inspection(&secretariat, round, application)?;
+    Ok(())
 }
 
 type MadeKey = (

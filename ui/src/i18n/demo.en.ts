@@ -8,7 +8,7 @@ export default {
     secretariat: 'The formal review is done (one result adjusted, with its reason), experts are assigned under the recusal rules, most sheets are submitted and signed. Resolve the last outlier under Ranking and finalise, then issue the panel report under Panel.',
     expert: '{expert} has one sheet left: score it against the application, write the opinion, submit, then sign with their own key.',
     tryExpert: 'Try as expert {expert}',
-    inspection: 'Form a team for a proposed park, check the checklist item by item with photos; once finalised, its score enters the ranking.',
+    inspection: 'Two parks were visited with the checklist (each item checked, site photos, one finding that differs from the declared area); their records are final and their scores in the ranking; the others’ scores come from paper records. See them under Inspections, or make and sign the inspection record.',
     passphrase: 'Passphrase of the demo experts’ keys: {passphrase} (for the demo only; never use it for a real key).',
     draft: 'This round has not started: applications are registered, the formal review is to be done. Work through Formal review, Experts, Rubric and Recusal & assignment; once the review starts, experts can score. To see a round half way through, switch to the demo round in progress.',
   },
