@@ -69,10 +69,11 @@ fn demo_loads_the_round_and_refuses_a_second_time_without_changing_anything() {
     let store = park_review_store::Store::open(&sb.db()).unwrap();
     let entries = store.recent_audit(10_000).unwrap();
     assert!(!entries.is_empty());
-    // The demo's round in progress is made by the secretariat's and the experts' own acts.
+    // The demo's round in progress is made by the secretariat's, the experts' and the
+    // inspection teams' own acts.
     for e in &entries {
         assert!(
-            matches!(e.actor_role.as_str(), "secretariat" | "expert")
+            matches!(e.actor_role.as_str(), "secretariat" | "expert" | "inspection")
                 && e.actor_surface == "command_line",
             "{e:?}"
         );
