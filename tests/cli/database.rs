@@ -73,8 +73,10 @@ fn demo_loads_the_round_and_refuses_a_second_time_without_changing_anything() {
     // inspection teams' own acts.
     for e in &entries {
         assert!(
-            matches!(e.actor_role.as_str(), "secretariat" | "expert" | "inspection")
-                && e.actor_surface == "command_line",
+            matches!(
+                e.actor_role.as_str(),
+                "secretariat" | "expert" | "inspection"
+            ) && e.actor_surface == "command_line",
             "{e:?}"
         );
         assert!(!e.actor_name.contains("命令行"), "{e:?}");

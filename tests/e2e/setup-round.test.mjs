@@ -170,7 +170,10 @@ test('a secretariat sets up a round from nothing to open, in few interactions', 
     await app.click('[data-testid="edit-criterion-C3.2"]')
     const max2 = Number(await app.execute(`return document.querySelector('[data-testid="criterion-max"] input').value`))
     await app.retype('[data-testid="criterion-max"] input', String(max2 - 1))
-    // Its top band ended at the old maximum: it now ends one point lower too.
+    // Its top band ended at the old maximum: saving says so next to the bands, nothing saved.
+    await app.click('[data-testid="criterion-save"]')
+    await app.waitFor('the band refused by its field', `return document.querySelector('[data-testid="criterion-bands"]')?.innerText.includes('须在 0 到满分 ${max2 - 1} 之间')`)
+    await app.screenshot('setup-rubric-band-refused-1366x768')
     await app.execute(`document.querySelectorAll('.bands .band')[0].querySelectorAll('.band-num input')[1].dataset.e2e = 'top-band-max'; return true`)
     await app.retype('[data-e2e="top-band-max"]', String(max2 - 1))
     await app.click('[data-testid="criterion-save"]')

@@ -1,6 +1,16 @@
 // Material review screens, in English.
 export default {
   rubric: {
+    errors: {
+      required: 'Required',
+      codeSpace: 'The code cannot contain spaces',
+      codeTaken: 'Code {code} is used by another criterion',
+      positive: 'Must be more than 0 (entered {value})',
+      offStep: 'The maximum {max} is not a multiple of the step {step}',
+      bandLabel: 'Every band needs a name',
+      bandRange: 'Band {label} ({lo}–{hi}) must lie between 0 and the maximum {max}, low before high',
+      bandOverlap: 'Bands {a} and {b} overlap',
+    },
     openPending: 'Note: these {n} applications have not passed the formal review. Once the review opens they can be assigned and scored; to leave them out, settle them in Formal review first.',
     openAnyway: 'Open anyway',
     runningTotal: 'Total',
@@ -50,7 +60,7 @@ export default {
     bandLabel: 'Band',
     bandDescription: 'Description',
     addBand: 'Add band',
-    editHint: 'Saving checks: maxima add up to 100, unique codes, points on the step, no overlapping bands.',
+    editHint: 'Saving checks: unique codes, the maximum a multiple of the step, bands between 0 and the maximum without overlaps. The 100-point total is checked when the review opens, so points can move from one criterion to another over several saves.',
     saved: 'Rubric saved',
   },
   assign: {

@@ -1,6 +1,16 @@
 // Material review (资料评审) screens: rubric, assignment board, expert worklist, workspace.
 export default {
   rubric: {
+    errors: {
+      required: '必填',
+      codeSpace: '编号不能含空格',
+      codeTaken: '编号 {code} 已被另一个评分项使用',
+      positive: '须大于 0（填写的是 {value}）',
+      offStep: '满分 {max} 不是步长 {step} 的整数倍',
+      bandLabel: '每个档次都要有名称',
+      bandRange: '档次 {label} 的 {lo}–{hi} 分须在 0 到满分 {max} 之间，且下限不大于上限',
+      bandOverlap: '档次 {a} 与 {b} 的分数范围重叠',
+    },
     openPending: '注意：以下 {n} 个申报形式审查尚未通过。开始评审后它们也可被分配给专家评分；如需排除，请先在“形式审查”中处理。',
     openAnyway: '仍然开始评审',
     runningTotal: '满分合计',
@@ -51,7 +61,7 @@ export default {
     bandLabel: '档次',
     bandDescription: '档次说明',
     addBand: '新增档次',
-    editHint: '保存时会检查：满分合计 100 分、编号不重复、分数为步长的整数倍、档次不重叠。',
+    editHint: '保存时会检查：编号不重复、满分是步长的整数倍、档次在 0 到满分之间且不重叠。满分合计 100 分在开始评审时检查，因此可以分几次把分数从一项调到另一项。',
     saved: '评分细则已保存',
   },
   assign: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Criterion } from '../ipc'
-import { bandFor, checkPoints, formatPoints, sumPoints } from './scoring'
+import { bandFor, checkPoints, criterionProblems, formatPoints, sumPoints } from './scoring'
 import { LatestSaver } from './saver'
 
 const c31: Criterion = {
@@ -79,5 +79,23 @@ describe('autosave', () => {
     saver.save('b', 1)
     await saver.flush()
     expect(failures).toEqual(['a'])
+  })
+})
+
+describe('criterionProblems', () => {
+  const base = { code: 'C3.2', title: '企业集聚', guidance: '', max_points: 8, step: 0.5, clauses: ['C3'], objective: false, bands: [{ label: 'A', min_points: 7, max_points: 8, description: '' }] }
+
+  it('accepts a valid criterion', () => {
+    expect(criterionProblems(base, ['C3.1'])).toEqual({})
+  })
+
+  it('marks each field that is wrong, by the field', () => {
+    expect(criterionProblems({ ...base, code: 'C3.1', title: ' ' }, ['C3.1'])).toMatchObject({ code: { key: 'rubric.errors.codeTaken' }, title: { key: 'rubric.errors.required' } })
+    expect(criterionProblems({ ...base, max_points: 7.3 }, []).max_points?.key).toBe('rubric.errors.offStep')
+    expect(criterionProblems({ ...base, step: 0 }, []).step?.key).toBe('rubric.errors.positive')
+  })
+
+  it('says when lowering the maximum leaves a band above it', () => {
+    expect(criterionProblems({ ...base, max_points: 7 }, []).bands).toMatchObject({ key: 'rubric.errors.bandRange', values: { label: 'A' } })
   })
 })

@@ -50,3 +50,30 @@ export function bandFor(criterion: Criterion, points: number): Band | undefined 
 export function sumPoints(points: Array<number | null | undefined>): number {
   return points.reduce<number>((sum, p) => sum + (p == null ? 0 : Math.round(p * 100)), 0) / 100
 }
+
+/** A criterion's fields as the rubric drawer marks them: `code`, `title`, `max_points`, `step`,
+ * `bands` → an i18n key with its values. Mirrors the draft checks of
+ * park_review_domain::rubric (the total is checked when the round opens, not here). */
+export function criterionProblems(c: Criterion, otherCodes: string[]): Record<string, { key: string; values?: Record<string, unknown> }> {
+  const out: Record<string, { key: string; values?: Record<string, unknown> }> = {}
+  const code = c.code.trim()
+  if (!code) out.code = { key: 'rubric.errors.required' }
+  else if (/\s/.test(code)) out.code = { key: 'rubric.errors.codeSpace' }
+  else if (otherCodes.includes(code)) out.code = { key: 'rubric.errors.codeTaken', values: { code } }
+  if (!c.title.trim()) out.title = { key: 'rubric.errors.required' }
+  const max = toCenti(c.max_points ?? NaN)
+  const step = toCenti(c.step ?? NaN)
+  if (max === null || max <= 0) out.max_points = { key: 'rubric.errors.positive', values: { value: c.max_points ?? '' } }
+  if (step === null || step <= 0) out.step = { key: 'rubric.errors.positive', values: { value: c.step ?? '' } }
+  else if (max !== null && max > 0 && max % step !== 0) out.max_points = { key: 'rubric.errors.offStep', values: { max: c.max_points, step: c.step } }
+  const bands = [...c.bands].map((b) => ({ b, lo: toCenti(b.min_points ?? NaN), hi: toCenti(b.max_points ?? NaN) }))
+  for (const { b, lo, hi } of bands) {
+    if (!b.label.trim()) out.bands = { key: 'rubric.errors.bandLabel' }
+    else if (lo === null || hi === null || lo < 0 || lo > hi || (max !== null && hi > max))
+      out.bands = { key: 'rubric.errors.bandRange', values: { label: b.label, lo: b.min_points, hi: b.max_points, max: c.max_points } }
+  }
+  const sorted = bands.filter((x) => x.lo !== null && x.hi !== null).sort((x, y) => x.lo! - y.lo!)
+  for (let i = 1; i < sorted.length; i++)
+    if (sorted[i].lo! <= sorted[i - 1].hi!) out.bands ??= { key: 'rubric.errors.bandOverlap', values: { a: sorted[i - 1].b.label, b: sorted[i].b.label } }
+  return out
+}
