@@ -22,9 +22,10 @@ test('first run: load the demo round and see its parks in the application list',
       `return document.querySelector('[data-testid="stat-applications"]')?.innerText.includes('9')`)
     await app.screenshot('home-demo-round')
     // The audit log names the person and, in a field of its own, that it came through the app
-    // (the secretariat's acts, and — in the demo's round in progress — the experts' own).
+    // (the secretariat's acts, and — in the demo's round in progress — the experts' and the
+    // inspection teams' own).
     const actors = execFileSync('sqlite3', [app.db, 'SELECT DISTINCT actor_role, actor_surface FROM audit_log ORDER BY 1']).toString().trim()
-    assert.equal(actors, 'expert|app\nsecretariat|app')
+    assert.equal(actors, 'expert|app\ninspection|app\nsecretariat|app')
 
     await app.tabTo('[data-testid="nav-applications"]')
     await app.press('Enter')
