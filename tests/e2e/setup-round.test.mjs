@@ -186,7 +186,7 @@ test('a secretariat sets up a round from nothing to open, in few interactions', 
     await app.click('[data-testid="auto-assign"]')
     await app.waitForText('分配完成')
     await app.click('[data-testid="nav-home"]')
-    await app.waitFor('the next step: open', `return document.querySelector('[data-testid="next-action"]')?.innerText.includes('开始评审')`)
+    await app.waitFor('the next step: open, with what is still open', `return document.querySelector('[data-testid="next-action"]')?.innerText.includes('开始评审') && document.querySelector('[data-testid="next-blockers"]')?.innerText.includes('待补正')`)
     const blockers = await app.execute(`return document.querySelector('[data-testid="next-blockers"]').innerText`)
     assert.match(blockers, /2 个申报待补正/)
     assert.match(blockers, /1 个申报形式审查不通过/)
