@@ -370,8 +370,8 @@ impl Store {
         let applications = count("applications")?;
         let assignments = count("assignments")?;
         self.write(actor, |tx| {
-            // Ranking locks (a finalised demo ranking) hold against edits, not against removing
-            // the whole round: its settings row goes first, then everything cascades.
+            // Everything the round holds goes with it (ON DELETE CASCADE); a real round that
+            // could hold a finalised ranking never gets here (only drafts and demos do).
             tx.tx
                 .execute("DELETE FROM rounds WHERE id = ?1", [round_id.0])?;
             tx.audit(
