@@ -28,6 +28,11 @@ test('inspection: a team visits a demo park item by item with the keyboard, atta
     await app.click('[data-testid="edit-checklist"]')
     // A click that lands while the drawer is still sliding in is lost: click until the item opens.
     await app.clickUntil('[data-testid="edit-item-C1.2"]', 'the item dialog', `return !!document.querySelector('[data-testid="item-weight"] input')?.offsetParent`)
+    // A weight of 1.5 is refused next to the field, not rounded (issue 18).
+    await app.retype('[data-testid="item-weight"] input', '1.5')
+    await app.click('[data-testid="item-apply"]')
+    await app.waitFor('the weight refused by its field', `return document.querySelector('[data-testid="item-weight"]')?.closest('.el-form-item')?.innerText.includes('须为 0 或正整数（填写的是 1.5）')`)
+    await app.screenshot('checklist-weight-refused')
     await app.retype('[data-testid="item-weight"] input', '8')
     await app.click('[data-testid="item-apply"]')
     await app.waitFor('the new weight in the editor', `return [...document.querySelectorAll('[data-testid="checklist-editor"] tr')].some((tr) => tr.cells[0]?.innerText.trim() === 'C1.2' && tr.cells[3]?.innerText.trim() === '8')`)

@@ -27,7 +27,7 @@ const en: typeof zh = {
     noRoundCreate: 'There is no round yet: create one on the home page (or load the demo).',
     noRoundChoose: 'Choose a round under “Round” at the top right.',
     noRoundAction: 'Create or choose a round',
-    actingAsExpert: 'You are acting as expert {expert} on the secretariat\'s database: pledges and scores made here are recorded under that expert. Experts usually score on their own laptops from a review package.',
+    actingAsExpert: 'Acting as expert {expert} on the secretariat\'s database: pledges and scores here are recorded under that expert.',
     leaveExpert: 'Stop acting as this expert',
     title: 'Guangdong AI Industrial Park Review',
     shortTitle: 'Park Review',

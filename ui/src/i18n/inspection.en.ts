@@ -1,6 +1,16 @@
 // Site inspection, in English.
 export default {
   checklistEditor: {
+    errors: {
+      required: 'Required',
+      codeTaken: 'Code {code} is used by another item',
+      clauses: 'Not clause ids of the guide: {list} (C1–C7, P1–P5, T1–T8, A1–A3)',
+      weight: 'The weight must be 0 or a whole number (entered {value}); it is not rounded',
+      textWeight: 'A text item cannot be scored: the weight must be 0',
+      range: 'Invalid range: the low end must be below the high end',
+      atLeastNeeded: 'A scored number item needs a threshold to judge it',
+      atLeastRange: 'The threshold must lie between {min} and {max}',
+    },
     facts: {
       work_mechanism: 'Work mechanism',
       planned_area_mu: 'Planned area (mu)',

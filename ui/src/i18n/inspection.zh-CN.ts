@@ -1,6 +1,16 @@
 // Site inspection (实地考察): the round's inspections and the guided visit.
 export default {
   checklistEditor: {
+    errors: {
+      required: '必填',
+      codeTaken: '编号 {code} 已被另一个考察项使用',
+      clauses: '不是申报指南的条款编号：{list}（应为 C1–C7、P1–P5、T1–T8、A1–A3）',
+      weight: '权重须为 0 或正整数（填写的是 {value}），不会被四舍五入',
+      textWeight: '文字记录不能计分：权重应为 0',
+      range: '数值范围无效：下限须小于上限',
+      atLeastNeeded: '计分的数值项须有达标值，才能判断符合与否',
+      atLeastRange: '达标值须在 {min} 到 {max} 之间',
+    },
     facts: {
       work_mechanism: '工作机制（领导机制、管理机构、运营团队）',
       planned_area_mu: '规划建设面积（亩）',

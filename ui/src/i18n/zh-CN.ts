@@ -25,7 +25,7 @@ export default {
     noRoundCreate: '还没有评审批次：请在首页新建批次（或载入示例批次）。',
     noRoundChoose: '请在右上角“当前批次”中选择一个批次。',
     noRoundAction: '到首页新建或选择批次',
-    actingAsExpert: '您正在秘书处的数据库上以评审专家 {expert} 的身份操作：在此签署的承诺和评分都记在该专家名下。专家通常在自己的电脑上用评审包评分。',
+    actingAsExpert: '您正在秘书处的数据库上以评审专家 {expert} 的身份操作：在此签署的承诺和评分都记在该专家名下。',
     leaveExpert: '退出专家身份',
     title: '广东省人工智能产业园区评审',
     shortTitle: '园区评审',
