@@ -36,3 +36,28 @@ export async function confirmed(message: string | VNode, title: string, confirmT
     return false
   }
 }
+
+/** Asks for the reason an action that is recorded in the audit log needs (it cannot be empty);
+ * resolves to the reason, or null when the user cancelled. */
+export async function askReason(
+  message: string,
+  title: string,
+  confirmText: string,
+  placeholder: string,
+  danger = false,
+): Promise<string | null> {
+  const t = i18n.global.t
+  try {
+    const answer = await ElMessageBox.prompt(message, title, {
+      confirmButtonText: confirmText,
+      cancelButtonText: t('common.cancel'),
+      confirmButtonClass: danger ? 'el-button--danger' : undefined,
+      inputPlaceholder: placeholder,
+      inputValidator: (v: string) => (v && v.trim() ? true : t('experts.reasonNeeded')),
+      type: 'warning',
+    })
+    return (answer as { value: string }).value
+  } catch {
+    return null
+  }
+}
