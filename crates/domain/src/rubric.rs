@@ -159,19 +159,18 @@ fn criterion_problems(c: &Criterion) -> Vec<String> {
 
 /// Checks a rubric a round opens with (or a package carries); the error lists every problem.
 pub fn validate_rubric(rubric: &Rubric) -> Result<(), DomainError> {
-    crate::input::check_texts(rubric)?;
-    let problems = rubric_problems(rubric);
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(DomainError::InvalidRubric(problems.join("；")))
-    }
+    refuse_on(rubric, rubric_problems)
 }
 
 /// Checks a draft rubric as it is saved: every problem but the total (see [`draft_problems`]).
 pub fn validate_rubric_draft(rubric: &Rubric) -> Result<(), DomainError> {
+    refuse_on(rubric, draft_problems)
+}
+
+/// The texts' limits, then INVALID_RUBRIC listing every problem `problems` finds.
+fn refuse_on(rubric: &Rubric, problems: fn(&Rubric) -> Vec<String>) -> Result<(), DomainError> {
     crate::input::check_texts(rubric)?;
-    let problems = draft_problems(rubric);
+    let problems = problems(rubric);
     if problems.is_empty() {
         Ok(())
     } else {
