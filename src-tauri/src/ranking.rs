@@ -92,18 +92,18 @@ pub async fn export_ranking(
     passphrase: Option<Passphrase>,
 ) -> Result<Vec<String>, CodedError> {
     with_store(&state, move |store| {
-        // All or nothing: both documents are made (the key unlocked, the PDF signed) before
-        // either is saved; if the second cannot be saved, the first is taken back.
-        let workbook = park_review_operations::ranking_workbook(store, round_id)?;
-        let report = match passphrase.filter(|p| !p.is_empty()) {
-            Some(passphrase) => Some(park_review_operations::ranking_report(
-                store,
-                park_review_operations::Caller::APP,
-                round_id,
-                || Ok(passphrase.take()),
-            )?),
-            None => None,
-        };
+        // All or nothing: both documents are made before either is saved; if the second cannot
+        // be saved, the first is taken back.
+        let (workbook, report) = park_review_operations::ranking_exports(
+            store,
+            park_review_operations::Caller::APP,
+            round_id,
+            true,
+            passphrase
+                .filter(|p| !p.is_empty())
+                .map(|passphrase| move || Ok(passphrase.take())),
+        )?;
+        let workbook = workbook.ok_or_else(|| CodedError::internal("排名工作簿未生成"))?;
         let first = save(store, &workbook)?;
         let mut paths = vec![first.clone()];
         if let Some(report) = report {

@@ -174,22 +174,16 @@ pub fn rank(cli: &Cli, args: &RankArgs) -> Outcome {
             }
             let (mut store, round) = cli.round(round)?;
             let report = store.ranking(round.id)?;
-            // All or nothing: both documents are made (the key unlocked, the PDF signed) before
-            // either file is written, so a wrong passphrase leaves no half-done export behind.
-            let workbook = args
-                .xlsx
-                .as_ref()
-                .map(|_| park_review_operations::ranking_workbook(&store, round.id))
-                .transpose()?;
-            let signed = match &args.pdf {
-                Some(_) => Some(park_review_operations::ranking_report(
-                    &mut store,
-                    CALLER,
-                    round.id,
-                    || passphrase::read(&args.passphrase, "秘书处的私钥口令：", false),
-                )?),
-                None => None,
-            };
+            // All or nothing: both documents are made before either file is written.
+            let (workbook, signed) = park_review_operations::ranking_exports(
+                &mut store,
+                CALLER,
+                round.id,
+                args.xlsx.is_some(),
+                args.pdf
+                    .as_ref()
+                    .map(|_| || passphrase::read(&args.passphrase, "秘书处的私钥口令：", false)),
+            )?;
             if let (Some(path), Some(workbook)) = (&args.xlsx, &workbook) {
                 cli.write(path, &workbook.bytes)?;
                 if !cli.json {

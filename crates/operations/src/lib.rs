@@ -71,7 +71,9 @@ pub use park_review_domain::CodedError;
 pub use record::{
     countersign_inspection_record, countersign_latest, issue_inspection_record, thumbnail,
 };
-pub use reports::{publicity, publish, ranking_report, ranking_workbook, Publicity};
+pub use reports::{
+    publicity, publish, ranking_exports, ranking_report, ranking_workbook, Publicity,
+};
 pub use rubric::{export_rubric, import_rubric, read_rubric_file};
 pub use scores::{import_paper_scores, read_scores_file, PaperScoresImported};
 pub use sheets::{

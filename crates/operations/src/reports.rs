@@ -202,6 +202,25 @@ pub fn ranking_report(
     })
 }
 
+/// The ranking's exports, each made before any is written: the workbook when `workbook`, the
+/// report signed by the secretariat when `passphrase` is given. A missing key or a wrong
+/// passphrase fails here, so neither front end writes half an export (all or nothing).
+pub fn ranking_exports(
+    store: &mut Store,
+    caller: Caller,
+    round_id: RoundId,
+    workbook: bool,
+    passphrase: Option<impl FnOnce() -> Result<String>>,
+) -> Result<(Option<Document>, Option<Document>)> {
+    let workbook = workbook
+        .then(|| ranking_workbook(store, round_id))
+        .transpose()?;
+    let report = passphrase
+        .map(|passphrase| ranking_report(store, caller, round_id, passphrase))
+        .transpose()?;
+    Ok((workbook, report))
+}
+
 /// The ranking workbook: 排名, 评分明细, 离群分, 形式审查.
 pub fn ranking_workbook(store: &Store, round_id: RoundId) -> Result<Document> {
     let report = store.ranking(round_id)?;
