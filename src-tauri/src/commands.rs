@@ -320,6 +320,8 @@ pub struct DemoInfo {
     pub in_progress_code: String,
     pub passphrase: String,
     pub visiting_expert: String,
+    /// The expert who scored on a laptop of their own (a package out, a bundle back).
+    pub exchange_expert: String,
 }
 
 #[tauri::command]
@@ -328,6 +330,7 @@ pub async fn demo_info() -> Result<DemoInfo, CodedError> {
         in_progress_code: park_review_store::DEMO_IN_PROGRESS_CODE.into(),
         passphrase: park_review_operations::DEMO_PASSPHRASE.into(),
         visiting_expert: park_review_operations::DEMO_VISITING_EXPERT.into(),
+        exchange_expert: park_review_operations::DEMO_EXCHANGE_EXPERT.into(),
     })
 }
 

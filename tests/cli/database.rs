@@ -70,17 +70,29 @@ fn demo_loads_the_round_and_refuses_a_second_time_without_changing_anything() {
     let entries = store.recent_audit(10_000).unwrap();
     assert!(!entries.is_empty());
     // The demo's round in progress is made by the secretariat's, the experts' and the
-    // inspection teams' own acts.
+    // inspection teams' own acts; the one expert who scored on a laptop of their own arrives
+    // as a score bundle, applied by the program in the expert's name (as any bundle is).
+    let mut bundles = 0;
     for e in &entries {
+        let surface = if e.action == "bundle.import" {
+            bundles += 1;
+            "program"
+        } else {
+            "command_line"
+        };
         assert!(
             matches!(
                 e.actor_role.as_str(),
                 "secretariat" | "expert" | "inspection"
-            ) && e.actor_surface == "command_line",
+            ) && e.actor_surface == surface,
             "{e:?}"
         );
         assert!(!e.actor_name.contains("命令行"), "{e:?}");
     }
+    assert_eq!(
+        bundles, 1,
+        "the demo's expert on a laptop of their own sends one bundle"
+    );
 }
 
 #[test]
@@ -438,6 +450,34 @@ fn the_demo_round_in_progress_is_real_and_the_same_on_every_load() {
         1,
         "{shown}"
     );
+    // Each visit's record signed by its leader and countersigned by the member, each with
+    // their own key: the newest revision verifies with both signatures and matches.
+    let store = park_review_store::Store::open(&sb.db()).unwrap();
+    let round_id = store.find_round("DEMO-2025").unwrap().id;
+    for v in &finalised {
+        let code = v["application"].as_str().unwrap();
+        let signatures = store.inspection_record_signatures(round_id, code).unwrap();
+        assert_eq!(signatures.len(), 2, "{code}: leader and member");
+        let path = sb.path(&format!("record-{code}.pdf"));
+        std::fs::write(&path, &signatures.last().unwrap().3).unwrap();
+        let verdict = sb.json(&["verify", &path, "--json"]);
+        assert_eq!(verdict["valid"], Value::Bool(true), "{verdict}");
+        assert_eq!(verdict["matches_database"], Value::Bool(true), "{verdict}");
+        assert_eq!(verdict["signatures"].as_array().unwrap().len(), 2);
+    }
+    drop(store);
+    // One expert scored on a laptop of their own: a package out, a bundle back, every sheet
+    // submitted through it; the others have neither.
+    let exchange = sb.json(&[&["package", "status"][..], &round, &["--json"]].concat());
+    let through: Vec<&Value> = exchange
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["bundle_sequence"] == 1)
+        .collect();
+    assert_eq!(through.len(), 1, "{exchange}");
+    assert_eq!(through[0]["package_sequence"], 1);
+    assert_eq!(through[0]["submitted"], through[0]["assigned"]);
     let panel = sb.json(&[&["panel", "status"][..], &round, &["--json"]].concat());
     assert!(panel["leader"].is_object());
     assert_eq!(panel["rechecks"].as_array().unwrap().len(), 1);

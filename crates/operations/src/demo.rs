@@ -1,12 +1,14 @@
 //! The demo (载入示例 / `park-review demo`): the draft round to try from the start, and a round
 //! **in progress** in which every screen has something real — the formal review done with one
 //! override and its reason, experts assigned with recusals found, sheets scored with a spread of
-//! points, comments and opinions (one still in draft, for the visitor to finish as E104), an
-//! objective criterion settled in the panel's 复核, two outliers (one resolved), each expert's
-//! key (the demo passphrase below) and drawn signature with signed sheets issued, two parks
-//! visited with the guided checklist (photos, one finding that differs from the declared area,
-//! the records finalised and giving their site scores) and the others' site scores from paper
-//! records, the panel's leader, and a ranking one step from being finalised.
+//! points, comments and opinions (one still in draft, for the visitor to finish as E104), one
+//! expert (E103) scoring offline on a laptop of their own (a review package out, a signed score
+//! bundle back), an objective criterion settled in the panel's 复核, two outliers (one
+//! resolved), each expert's key (the demo passphrase below) and drawn signature with signed
+//! sheets issued, two parks visited with the guided checklist (photos, one finding that differs
+//! from the declared area, the records finalised, signed by the team's leader and countersigned
+//! by its member, and giving their site scores) and the others' site scores from paper records,
+//! the panel's leader, and a ranking one step from being finalised.
 //!
 //! Everything in the round in progress is made through the product's own actions, so it obeys
 //! every rule a real round does; the scores come from a fixed seed, so every load is the same.
@@ -30,6 +32,10 @@ pub const DEMO_PASSPHRASE: &str = "示例批次演示口令2026";
 
 /// The expert a visitor tries the expert's screens as: one of their sheets is left in draft.
 pub const DEMO_VISITING_EXPERT: &str = "E104";
+
+/// The expert who scores on a laptop of their own: a review package out, a signed score
+/// bundle back (the other experts score on the secretariat's database, as at a venue).
+pub const DEMO_EXCHANGE_EXPERT: &str = "E103";
 
 /// What loading the demo made.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -180,6 +186,48 @@ fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
     store.auto_assign(&secretariat, round, None, 2025)?;
     store.open_round(&secretariat, round)?;
 
+    // Each expert's key and drawn signature (the key derivation at the demo's cost, on every
+    // core at once), before anything is signed.
+    let experts = store.list_panel(round)?;
+    let now = store.now().timestamp().max(0) as u64;
+    let subjects: Vec<(String, Subject)> = experts
+        .iter()
+        .map(|e| {
+            (
+                e.code.clone(),
+                Subject {
+                    name: e.name.clone(),
+                    organisation: e.employer.clone(),
+                    unit: format!("评审专家 {}", e.code),
+                },
+            )
+        })
+        .collect();
+    let mut signers = Vec::new();
+    for ((code, _), (key, signing_key)) in subjects.iter().zip(make_keys(&subjects, now)?) {
+        let signer = Signer::from_key(signing_key, key.certificate_der.clone())?;
+        // The expert who scores on a laptop of their own keeps the key there (below).
+        if code == DEMO_EXCHANGE_EXPERT {
+            signers.push((code.clone(), signer, Some(key)));
+            continue;
+        }
+        let me = caller.expert(code);
+        let sha = park_review_signing::keys::certificate_fingerprint(&key.certificate_der);
+        store.save_key(
+            &me,
+            KeyOwner::Expert(code),
+            &key.certificate_der,
+            &sha,
+            &key.encrypted_key_pem,
+        )?;
+        store.save_hand_signature(
+            &me,
+            code,
+            &drawn_signature(code.bytes().map(u64::from).sum()),
+        )?;
+        signers.push((code.clone(), signer, None));
+    }
+
     // Scores: each expert on their own laptop in the story, so each act is the expert's.
     let rubric = store.rubric(round)?.rubric;
     let criteria: Vec<_> = rubric.sections.iter().flat_map(|s| &s.criteria).collect();
@@ -190,66 +238,51 @@ fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
         .rev()
         .find(|r| r.expert == DEMO_VISITING_EXPERT)
         .map(|r| (r.expert.clone(), r.application.clone()));
-    // Two outliers: one expert far below the others on one park, one far above on another.
+    // Two outliers: one expert far below the others on one park, one far above on another
+    // (never the visitor's expert nor the one on a laptop of their own).
+    let special = |code: &str| code == DEMO_VISITING_EXPERT || code == DEMO_EXCHANGE_EXPERT;
     let low = rows
         .iter()
-        .find(|r| r.application.ends_with("SG-01") && r.expert != DEMO_VISITING_EXPERT)
+        .find(|r| r.application.ends_with("SG-01") && !special(&r.expert))
         .map(|r| (r.expert.clone(), r.application.clone()));
     let high = rows
         .iter()
-        .find(|r| r.application.ends_with("HZ-01") && r.expert != DEMO_VISITING_EXPERT)
+        .find(|r| r.application.ends_with("HZ-01") && !special(&r.expert))
         .map(|r| (r.expert.clone(), r.application.clone()));
     // The objective criterion scored differently by one expert, settled in the 复核 below.
     let objective_slip = rows
         .iter()
-        .find(|r| r.application.ends_with("GZ-02") && r.expert != DEMO_VISITING_EXPERT)
+        .find(|r| r.application.ends_with("GZ-02") && !special(&r.expert))
         .map(|r| (r.expert.clone(), r.application.clone()));
+    let plan = Plan {
+        draft: draft_pair,
+        low: low.clone(),
+        high,
+        objective_slip: objective_slip.clone(),
+    };
     let mut submitted = 0u32;
-    for row in &rows {
-        let pair = (row.expert.clone(), row.application.clone());
+    for row in rows.iter().filter(|r| r.expert != DEMO_EXCHANGE_EXPERT) {
         let key = AssignmentKey::new(round, &row.expert, &row.application);
-        let me = caller.expert(&row.expert);
-        store.declare_no_conflict(&me, &key)?;
-        let shift = if Some(&pair) == low.as_ref() {
-            -0.38
-        } else if Some(&pair) == high.as_ref() {
-            0.28
-        } else {
-            0.0
-        };
-        let is_draft = Some(&pair) == draft_pair.as_ref();
-        let mut total = 0.0;
-        for (i, c) in criteria.iter().enumerate() {
-            // The visitor's draft: half scored, the rest left to do.
-            if is_draft && i >= criteria.len() / 2 {
-                break;
-            }
-            let points = if c.objective {
-                // The facts are the same for everyone: the environmental documents are there.
-                let agreed = c.max_points.to_f64();
-                if Some(&pair) == objective_slip.as_ref() {
-                    agreed - 2.0
-                } else {
-                    agreed
-                }
-            } else {
-                let share =
-                    quality(&row.application) + lean(&row.expert) + shift + 0.06 * rng.unit();
-                on_step(c.max_points, c.step, share)
-            };
-            total += points;
-            let comment = rng
-                .next()
-                .is_multiple_of(5)
-                .then(|| COMMENTS[(rng.next() % 6) as usize]);
-            store.set_score(&me, &key, &c.code, Some(points), comment)?;
-        }
-        if is_draft {
-            continue;
-        }
-        store.submit_scores(&me, &key, Some(opinion(total)))?;
-        submitted += 1;
+        submitted += u32::from(score(store, caller, &key, &criteria, &plan, &mut rng)?);
     }
+    // One expert scores on a laptop of their own, through the offline exchange.
+    let Some((_, exchange_signer, Some(exchange_key))) = signers
+        .iter()
+        .find(|(code, _, _)| code == DEMO_EXCHANGE_EXPERT)
+    else {
+        return Err(CodedError::internal("示例专家 E103 没有密钥"));
+    };
+    let (on_laptop, laptop_signed) = score_on_own_laptop(
+        store,
+        caller,
+        round,
+        exchange_key,
+        exchange_signer,
+        &criteria,
+        &plan,
+        &mut rng,
+    )?;
+    submitted += on_laptop;
 
     // The panel: its leader, and the objective criterion settled in the 复核.
     store.set_panel_leader(&secretariat, round, "E101", "经评审委员会推选（示例）")?;
@@ -313,47 +346,19 @@ fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
         )?;
     }
 
-    // Keys and drawn signatures, then every submitted sheet signed by its expert.
-    let experts = store.list_panel(round)?;
-    let now = store.now().timestamp().max(0) as u64;
-    let subjects: Vec<(String, Subject)> = experts
+    // Every submitted sheet signed by its expert (those from the laptop came signed).
+    let mut signed = laptop_signed;
+    for (code, signer, _) in signers
         .iter()
-        .map(|e| {
-            (
-                e.code.clone(),
-                Subject {
-                    name: e.name.clone(),
-                    organisation: e.employer.clone(),
-                    unit: format!("评审专家 {}", e.code),
-                },
-            )
-        })
-        .collect();
-    // The key derivation is deliberately slow (scrypt): made on every core at once.
-    let made = make_keys(&subjects, now)?;
-    let mut signed = 0u32;
-    for ((code, _), (key, signing_key)) in subjects.iter().zip(made) {
+        .filter(|(_, _, on_laptop)| on_laptop.is_none())
+    {
         let me = caller.expert(code);
-        let sha = park_review_signing::keys::certificate_fingerprint(&key.certificate_der);
-        store.save_key(
-            &me,
-            KeyOwner::Expert(code),
-            &key.certificate_der,
-            &sha,
-            &key.encrypted_key_pem,
-        )?;
-        store.save_hand_signature(
-            &me,
-            code,
-            &drawn_signature(code.bytes().map(u64::from).sum()),
-        )?;
-        let signer = Signer::from_key(signing_key, key.certificate_der)?;
         for a in store.expert_assignments(round, code)? {
             if a.submitted_at.is_some() {
                 crate::sheets::issue_with_signer(
                     store,
                     &me,
-                    &signer,
+                    signer,
                     &AssignmentKey::new(round, code, &a.application.code),
                 )?;
                 signed += 1;
@@ -368,6 +373,151 @@ fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
         passphrase: DEMO_PASSPHRASE.into(),
         visiting_expert: DEMO_VISITING_EXPERT.into(),
     })
+}
+
+/// Which sheets the demo makes different: the visitor's draft, the two outliers and the
+/// objective criterion scored differently (each an (expert, application) pair).
+struct Plan {
+    draft: Option<(String, String)>,
+    low: Option<(String, String)>,
+    high: Option<(String, String)>,
+    objective_slip: Option<(String, String)>,
+}
+
+/// One sheet scored by its expert on `store` (the secretariat's database or the expert's own
+/// copy): the pledge, a point for each criterion from the park's strength and the expert's
+/// lean, a few comments, and the sheet submitted with an opinion — except the visitor's draft,
+/// half scored. True if it was submitted.
+fn score(
+    store: &mut Store,
+    caller: Caller,
+    key: &AssignmentKey,
+    criteria: &[&park_review_domain::model::Criterion],
+    plan: &Plan,
+    rng: &mut Seeded,
+) -> Result<bool> {
+    let pair = Some((key.expert.clone(), key.application.clone()));
+    let me = caller.expert(&key.expert);
+    store.declare_no_conflict(&me, key)?;
+    let shift = if pair == plan.low {
+        -0.38
+    } else if pair == plan.high {
+        0.28
+    } else {
+        0.0
+    };
+    let is_draft = pair == plan.draft;
+    let mut total = 0.0;
+    for (i, c) in criteria.iter().enumerate() {
+        // The visitor's draft: half scored, the rest left to do.
+        if is_draft && i >= criteria.len() / 2 {
+            break;
+        }
+        let points = if c.objective {
+            // The facts are the same for everyone: the environmental documents are there.
+            let agreed = c.max_points.to_f64();
+            if pair == plan.objective_slip {
+                agreed - 2.0
+            } else {
+                agreed
+            }
+        } else {
+            let share = quality(&key.application) + lean(&key.expert) + shift + 0.06 * rng.unit();
+            on_step(c.max_points, c.step, share)
+        };
+        total += points;
+        let comment = rng
+            .next()
+            .is_multiple_of(5)
+            .then(|| COMMENTS[(rng.next() % 6) as usize]);
+        store.set_score(&me, key, &c.code, Some(points), comment)?;
+    }
+    if is_draft {
+        return Ok(false);
+    }
+    store.submit_scores(&me, key, Some(opinion(total)))?;
+    Ok(true)
+}
+
+/// [`DEMO_EXCHANGE_EXPERT`] scores on a laptop of their own, through the product's offline
+/// exchange: the secretariat seals the expert's review package (with a key made for the demo
+/// alone and never stored — the database's own secretariat key is the user's to make); a
+/// fresh database, the expert's copy in a folder deleted afterwards, imports it, keeps the
+/// expert's key and drawn signature, scores, signs each sheet and seals the score bundle; the
+/// secretariat registers the expert's certificate from the bundle and imports the bundle.
+/// Returns the sheets submitted and signed.
+#[allow(clippy::too_many_arguments)]
+fn score_on_own_laptop(
+    store: &mut Store,
+    caller: Caller,
+    round: RoundId,
+    key: &park_review_signing::keys::NewKey,
+    signer: &Signer,
+    criteria: &[&park_review_domain::model::Criterion],
+    plan: &Plan,
+    rng: &mut Seeded,
+) -> Result<(u32, u32)> {
+    let code = DEMO_EXCHANGE_EXPERT;
+    let now = store.now().timestamp().max(0) as u64;
+    let (secretariat_key, secretariat_signing) =
+        park_review_signing::keys::create_demo_key_unlocked(
+            &Subject {
+                name: "秘书处".into(),
+                organisation: "示例批次（仅供演示的密钥）".into(),
+                unit: "秘书处".into(),
+            },
+            DEMO_PASSPHRASE,
+            now,
+        )?;
+    let secretariat_signer =
+        Signer::from_key(secretariat_signing, secretariat_key.certificate_der)?;
+    let (_, package) =
+        crate::exchange::export_package(store, caller, round, code, &secretariat_signer)?;
+
+    let folder = tempfile::Builder::new()
+        .prefix("park-review-demo-")
+        .tempdir()
+        .map_err(|e| CodedError::new(ErrorCode::Io, format!("无法建立示例专家的数据库：{e}")))?;
+    let mut laptop = Store::open(&folder.path().join("expert.sqlite3"))?;
+    crate::exchange::import_package(&mut laptop, &crate::exchange::read_package(&package.bytes)?)?;
+    let me = caller.expert(code);
+    let sha = park_review_signing::keys::certificate_fingerprint(&key.certificate_der);
+    laptop.save_key(
+        &me,
+        KeyOwner::Expert(code),
+        &key.certificate_der,
+        &sha,
+        &key.encrypted_key_pem,
+    )?;
+    laptop.save_hand_signature(
+        &me,
+        code,
+        &drawn_signature(code.bytes().map(u64::from).sum()),
+    )?;
+    let on_laptop = laptop
+        .find_round(park_review_store::DEMO_IN_PROGRESS_CODE)?
+        .id;
+    let (mut submitted, mut signed) = (0, 0);
+    for a in laptop.expert_assignments(on_laptop, code)? {
+        let key = AssignmentKey::new(on_laptop, code, &a.application.code);
+        if score(&mut laptop, caller, &key, criteria, plan, rng)? {
+            submitted += 1;
+            crate::sheets::issue_with_signer(&mut laptop, &me, signer, &key)?;
+            signed += 1;
+        }
+    }
+    let (_, bundle) = crate::exchange::export_bundle(&mut laptop, caller, on_laptop, signer)?;
+    drop(laptop);
+
+    crate::exchange::import_certificate(
+        store,
+        caller,
+        code,
+        crate::exchange::CertificateSource::Bundle(&bundle.bytes),
+        None,
+    )?;
+    crate::exchange::import_bundle(store, &crate::exchange::read_bundle(&bundle.bytes)?)?;
+    Ok((submitted, signed))
 }
 
 /// A site photo for the demo's evidence: sky, a lawn and the park's buildings, different per
@@ -423,6 +573,8 @@ fn visit(
         .list_panel(round)?
         .into_iter()
         .filter(|e| e.city != Some(record.city) && e.employer != record.management_body)
+        // The expert on a laptop of their own keeps the key there, so signs nothing here.
+        .filter(|e| e.code != DEMO_EXCHANGE_EXPERT)
         .map(|e| e.code)
         .take(2)
         .collect();
@@ -486,6 +638,21 @@ fn visit(
         }
     }
     store.finalise_inspection(&secretariat, round, application)?;
+    // The record laid out and signed by the leader, then countersigned by the member, each
+    // with their own key (the demo passphrase).
+    let passphrase = |_: &str| Ok(DEMO_PASSPHRASE.to_owned());
+    crate::record::issue_inspection_record(store, caller, round, application, passphrase)?;
+    for member in members {
+        crate::record::countersign_latest(
+            store,
+            caller,
+            round,
+            application,
+            member,
+            None,
+            passphrase,
+        )?;
+    }
     Ok(())
 }
 
@@ -508,9 +675,12 @@ fn make_keys(subjects: &[(String, Subject)], now: u64) -> Result<Vec<MadeKey>> {
                 let Some((_, subject)) = subjects.get(i) else {
                     break;
                 };
-                let made =
-                    park_review_signing::keys::create_key_unlocked(subject, DEMO_PASSPHRASE, now)
-                        .map_err(CodedError::from);
+                let made = park_review_signing::keys::create_demo_key_unlocked(
+                    subject,
+                    DEMO_PASSPHRASE,
+                    now,
+                )
+                .map_err(CodedError::from);
                 results.lock().expect("no thread panics holding it")[i] = Some(made);
             });
         }

@@ -41,7 +41,8 @@ pub use audit::{
     AUDIT_EXPORT_FORMAT,
 };
 pub use demo::{
-    demo_in_progress_round, load_demo, DemoRounds, DEMO_PASSPHRASE, DEMO_VISITING_EXPERT,
+    demo_in_progress_round, load_demo, DemoRounds, DEMO_EXCHANGE_EXPERT, DEMO_PASSPHRASE,
+    DEMO_VISITING_EXPERT,
 };
 pub use eligibility::eligibility_summary;
 pub use exchange::{

@@ -149,6 +149,30 @@ pub fn create_key_unlocked(
     passphrase: &str,
     not_before_unix: u64,
 ) -> Result<(NewKey, SigningKey), SigningError> {
+    create_at_cost(subject, passphrase, not_before_unix, SCRYPT_LOG_N)
+}
+
+/// [`create_key_unlocked`] for the demo's keys only, at scrypt's cost [`DEMO_SCRYPT_LOG_N`]:
+/// their passphrase is printed on the demo's page, so a slow derivation would protect nothing
+/// and only cost the visitor the load time of the demo (seven keys, ~0.35 s each at the real
+/// cost). Never for a key anyone signs with for real.
+pub fn create_demo_key_unlocked(
+    subject: &Subject,
+    passphrase: &str,
+    not_before_unix: u64,
+) -> Result<(NewKey, SigningKey), SigningError> {
+    create_at_cost(subject, passphrase, not_before_unix, DEMO_SCRYPT_LOG_N)
+}
+
+/// scrypt's cost for the demo's keys, whose passphrase is public: N = 2^12 (4 MiB).
+pub const DEMO_SCRYPT_LOG_N: u8 = 12;
+
+fn create_at_cost(
+    subject: &Subject,
+    passphrase: &str,
+    not_before_unix: u64,
+    log_n: u8,
+) -> Result<(NewKey, SigningKey), SigningError> {
     check_passphrase(passphrase)?;
     let signing_key = SigningKey::random(&mut OsRng);
     let mut serial = [0u8; 16];
@@ -156,7 +180,7 @@ pub fn create_key_unlocked(
     let not_after = not_before_unix + CERTIFICATE_VALIDITY_SECONDS;
     let certificate_der =
         self_signed_certificate(&signing_key, subject, serial, not_before_unix, not_after)?;
-    let encrypted_key_pem = encrypt(&signing_key, passphrase)?;
+    let encrypted_key_pem = encrypt(&signing_key, passphrase, log_n)?;
     Ok((
         NewKey {
             certificate_der,
@@ -215,7 +239,7 @@ pub fn self_signed_certificate(
 pub const SCRYPT_LOG_N: u8 = 17;
 
 /// The key as encrypted PKCS#8 PEM with a fresh salt and IV.
-fn encrypt(key: &SigningKey, passphrase: &str) -> Result<String, SigningError> {
+fn encrypt(key: &SigningKey, passphrase: &str, log_n: u8) -> Result<String, SigningError> {
     use pkcs8::pkcs5::{pbes2, scrypt};
     let fail = |e: &dyn std::fmt::Display| SigningError::Sign(e.to_string());
     let der = key.to_pkcs8_der().map_err(|e| fail(&e))?;
@@ -224,7 +248,7 @@ fn encrypt(key: &SigningKey, passphrase: &str) -> Result<String, SigningError> {
     let mut iv = [0u8; 16];
     OsRng.fill_bytes(&mut salt);
     OsRng.fill_bytes(&mut iv);
-    let params = scrypt::Params::new(SCRYPT_LOG_N, 8, 1, 32).map_err(|e| fail(&e))?;
+    let params = scrypt::Params::new(log_n, 8, 1, 32).map_err(|e| fail(&e))?;
     let pbes2 = pbes2::Parameters::scrypt_aes256cbc(params, &salt, &iv).map_err(|e| fail(&e))?;
     let document = info
         .encrypt_with_params(pbes2, passphrase.as_bytes())
@@ -259,7 +283,7 @@ pub fn change_passphrase(
     new: &str,
 ) -> Result<String, SigningError> {
     check_passphrase(new)?;
-    encrypt(&unlock(encrypted_key_pem, old)?, new)
+    encrypt(&unlock(encrypted_key_pem, old)?, new, SCRYPT_LOG_N)
 }
 
 pub fn parse_certificate(der: &[u8]) -> Result<Certificate, SigningError> {
@@ -392,11 +416,10 @@ mod tests {
         assert!(usage.digital_signature() && usage.non_repudiation());
     }
 
-    #[test]
-    fn the_key_is_encrypted_with_scrypt_at_the_documented_cost() {
+    /// scrypt's (N, r, p) of an encrypted key.
+    fn cost_of(pem: &str) -> (u64, u32, u32) {
         use der::Decode;
-        let key = create_key(&subject(), "正确的口令 2026", 0).unwrap();
-        let (_, doc) = der::SecretDocument::from_pem(&key.encrypted_key_pem).unwrap();
+        let (_, doc) = der::SecretDocument::from_pem(pem).unwrap();
         let info = pkcs8::EncryptedPrivateKeyInfo::from_der(doc.as_bytes()).unwrap();
         let pkcs8::pkcs5::EncryptionScheme::Pbes2(params) = info.encryption_algorithm else {
             panic!("not PBES2")
@@ -404,9 +427,33 @@ mod tests {
         let pkcs8::pkcs5::pbes2::Kdf::Scrypt(scrypt) = params.kdf else {
             panic!("not scrypt")
         };
+        (
+            scrypt.cost_parameter,
+            scrypt.block_size.into(),
+            scrypt.parallelization.into(),
+        )
+    }
+
+    #[test]
+    fn the_key_is_encrypted_with_scrypt_at_the_documented_cost() {
+        let key = create_key(&subject(), "正确的口令 2026", 0).unwrap();
         // The documented figure (docs/cli.md: N=2^17), not the code's own constant.
-        assert_eq!(scrypt.cost_parameter, 131_072);
-        assert_eq!((scrypt.block_size, scrypt.parallelization), (8, 1));
+        assert_eq!(cost_of(&key.encrypted_key_pem), (131_072, 8, 1));
+    }
+
+    #[test]
+    fn a_demo_key_is_cheap_to_open_until_its_public_passphrase_is_changed() {
+        let (key, _) = create_demo_key_unlocked(&subject(), "示例批次演示口令2026", 0).unwrap();
+        assert_eq!(cost_of(&key.encrypted_key_pem), (4096, 8, 1));
+        unlock(&key.encrypted_key_pem, "示例批次演示口令2026").unwrap();
+        // A passphrase of the user's own takes the real cost.
+        let changed = change_passphrase(
+            &key.encrypted_key_pem,
+            "示例批次演示口令2026",
+            "正确的口令 2026",
+        )
+        .unwrap();
+        assert_eq!(cost_of(&changed), (131_072, 8, 1));
     }
 
     #[test]
