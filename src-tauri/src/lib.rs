@@ -13,8 +13,8 @@ pub mod ranking;
 pub mod review;
 pub mod sheets;
 
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use park_review_domain::CodedError;
 use park_review_store::{ensure_default_dir, resolve_db_path, Store};
@@ -24,20 +24,50 @@ use park_review_store::{ensure_default_dir, resolve_db_path, Store};
 /// with its code, so the user learns what to do instead of seeing a window vanish.
 pub struct AppState {
     pub db_path: PathBuf,
-    store: Result<Arc<Mutex<Store>>, CodedError>,
+    /// Opened on a thread of its own while the window comes up (a new database's schema takes
+    /// ~50 ms of writes); the first command that needs it waits for it.
+    store: Arc<OnceLock<Result<Arc<Mutex<Store>>, CodedError>>>,
 }
 
 impl AppState {
+    /// Opens the store now, on this thread (tests, and anything that needs it at once).
     pub fn open(db_path: PathBuf) -> AppState {
-        let store = Store::open(&db_path)
-            .map(|s| Arc::new(Mutex::new(s)))
-            .map_err(CodedError::from);
-        AppState { db_path, store }
+        let state = AppState {
+            db_path,
+            store: Arc::new(OnceLock::new()),
+        };
+        let _ = state.store.set(open_store(&state.db_path));
+        state
+    }
+
+    /// Starts opening the store on a thread of its own, then `then` with it once it opened.
+    fn open_in_background(
+        db_path: PathBuf,
+        then: impl FnOnce(Arc<Mutex<Store>>) + Send + 'static,
+    ) -> AppState {
+        let cell = Arc::new(OnceLock::new());
+        let (path, filled) = (db_path.clone(), cell.clone());
+        std::thread::spawn(move || {
+            let opened = filled.get_or_init(|| open_store(&path));
+            if let Ok(store) = opened {
+                then(store.clone());
+            }
+        });
+        AppState {
+            db_path,
+            store: cell,
+        }
     }
 
     pub(crate) fn store(&self) -> Result<Arc<Mutex<Store>>, CodedError> {
-        self.store.clone()
+        self.store.wait().clone()
     }
+}
+
+fn open_store(db_path: &Path) -> Result<Arc<Mutex<Store>>, CodedError> {
+    Store::open(db_path)
+        .map(|s| Arc::new(Mutex::new(s)))
+        .map_err(CodedError::from)
 }
 
 /// Starts the app on the database named by `PARK_REVIEW_DB`, or the default location.
@@ -45,10 +75,7 @@ pub fn run() {
     let db_path = resolve_db_path(None);
     // If this fails, opening the store reports the missing folder with its code.
     let _ = ensure_default_dir(&db_path);
-    let state = AppState::open(db_path);
-    if let Ok(store) = state.store() {
-        backup::start_automatic(store);
-    }
+    let state = AppState::open_in_background(db_path, backup::start_automatic);
     tauri::Builder::default()
         .manage(state)
         .invoke_handler(tauri::generate_handler![

@@ -13,6 +13,10 @@ import App from './App.vue'
 import { i18n } from './i18n'
 import { router } from './router'
 import './styles.css'
+import { startSession } from './state/session'
 
+// The session's first questions to the database go out before the shell is drawn, so the
+// answers are there by the time it is.
+void startSession()
 createApp(App).use(i18n).use(router).directive('loading', vLoading).mount('#app')
 

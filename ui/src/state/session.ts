@@ -27,9 +27,15 @@ export const currentRound = computed<Round | null>(
 
 export async function refreshSession(): Promise<void> {
   try {
-    session.info ??= await api.appInfo()
-    session.rounds = await api.listRounds()
-    session.copy = await exchangeApi.databaseCopy()
+    // Asked together: each answer waits for nothing but the database.
+    const [info, rounds, copy] = await Promise.all([
+      session.info ?? api.appInfo(),
+      api.listRounds(),
+      exchangeApi.databaseCopy(),
+    ])
+    session.info = info
+    session.rounds = rounds
+    session.copy = copy
     session.fatal = null
     const remembered = Number(localStorage.getItem(ROUND_KEY))
     const keep = session.rounds.find((r) => r.id === (session.currentRoundId ?? remembered))
