@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes round-2026.json, the demo round (示例批次), deterministically.
+"""Writes round-2026.json, the demo round (示例批次), and round-2024.json, the parks of the demo's
+completed round, deterministically.
 
 The parks, enterprises and experts are fictional. The figures are chosen so that the formal
 review has something to find: three applications from 广州 (P2 quota 2), and parks that miss
@@ -52,7 +53,7 @@ def cooperations(ents, partners):
 
 UNI = [("华南理工大学", "university"), ("中山大学", "university"), ("广东工业大学", "university"),
        ("中国科学院深圳先进技术研究院", "institute"), ("广东省智能制造研究所", "institute"),
-       ("鹏城实验室", "institute"), ("某人工智能龙头企业研究院", "leading_enterprise")]
+       ("鹏城实验室", "institute"), ("某人工智能领军企业研究院", "leading_enterprise")]
 
 
 def coop_list(ents, n_distinct, n_total=None):
@@ -150,3 +151,30 @@ demo = {"format": "park-review/demo-round@1", "year": 2026, "kind": "designation
 out = pathlib.Path(__file__).with_name("round-2026.json")
 out.write_text(json.dumps(demo, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 print(f"wrote {out}: {len(applications)} applications, {len(experts)} experts")
+
+# The demo's completed round (2024): four other parks, each meeting C1–C7, reviewed by the panel
+# of the round in progress (assets/demo/panel-2025.json, so no experts here); the two strongest
+# are on its publicity list.
+completed = [
+    park("2024-JM-01", "江门高新区人工智能产业园", "江门市", "蓬江区",
+         "江门高新技术产业开发区人工智能产业园管理办公室", 1, 880.0,
+         [26000, 14000, 8800, 5200, 3000, 1800, 1400, 1100, 1000], "440703", "江门智谷",
+         contact=("冯志强", "0750-3166 2201"), coop_distinct=6),
+    park("2024-ZS-01", "中山翠亨新区人工智能产业园", "中山市", "翠亨新区",
+         "中山翠亨新区人工智能产业园管理委员会", 1, 760.0,
+         [21000, 12500, 7300, 4100, 2600, 1500, 1200, 1000], "442000", "翠亨",
+         contact=("何嘉欣", "0760-8538 1102"), coop_distinct=6),
+    park("2024-ZQ-01", "肇庆新区智能制造与人工智能产业园", "肇庆市", "鼎湖区",
+         "肇庆新区智能制造产业园服务中心", 1, 530.0,
+         [9200, 6400, 5300, 2400, 1500, 1000], "441203", "肇庆智造",
+         contact=("苏文", "0758-2721 3303")),
+    park("2024-ST-01", "汕头华侨试验区人工智能产业园", "汕头市", "龙湖区",
+         "汕头华侨经济文化合作试验区人工智能产业园管理中心", 1, 420.0,
+         [7800, 5600, 5100, 1900, 1200, 1000], "440507", "华侨智创",
+         contact=("许晓鹏", "0754-8897 4404"), policy="drafting", funding=2000),
+]
+done = {"format": "park-review/demo-round@1", "year": 2024, "kind": "designation",
+        "applications": completed, "experts": []}
+out = pathlib.Path(__file__).with_name("round-2024.json")
+out.write_text(json.dumps(done, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+print(f"wrote {out}: {len(completed)} applications")

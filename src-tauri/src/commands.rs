@@ -318,6 +318,7 @@ pub async fn create_round(
 #[ts(export)]
 pub struct DemoInfo {
     pub in_progress_code: String,
+    pub completed_code: String,
     pub passphrase: String,
     pub visiting_expert: String,
     /// The expert who scored on a laptop of their own (a package out, a bundle back).
@@ -328,6 +329,7 @@ pub struct DemoInfo {
 pub async fn demo_info() -> Result<DemoInfo, CodedError> {
     Ok(DemoInfo {
         in_progress_code: park_review_store::DEMO_IN_PROGRESS_CODE.into(),
+        completed_code: park_review_store::DEMO_COMPLETED_CODE.into(),
         passphrase: park_review_operations::DEMO_PASSPHRASE.into(),
         visiting_expert: park_review_operations::DEMO_VISITING_EXPERT.into(),
         exchange_expert: park_review_operations::DEMO_EXCHANGE_EXPERT.into(),

@@ -130,8 +130,8 @@ fn every_bad_input_gets_its_code_and_changes_nothing() {
                         .as_array()
                         .unwrap()
                         .len(),
-                    2,
-                    "the demo's two rounds, nothing added"
+                    3,
+                    "the demo's three rounds, nothing added"
                 );
             }
             if code != expected || before != after {

@@ -530,6 +530,106 @@ fn the_demo_round_in_progress_is_real_and_the_same_on_every_load() {
     assert_eq!(points(&sb), points(&other));
 }
 
+/// The demo's completed round (issue 17): every sheet submitted and signed, the ranking final
+/// and equal to its sheets, the panel report signed by every member with a key on this
+/// database (the one on a laptop of their own still to sign), the publicity period recorded
+/// with one objection decided, and publication waiting for the secretariat's key.
+#[test]
+fn the_demo_completed_round_is_ranked_reported_and_on_its_publicity_list() {
+    let sb = Sandbox::new();
+    let loaded = sb.cli_json("demo");
+    assert_eq!(loaded["completed"]["round"]["code"], "DEMO-2024");
+    assert_eq!(loaded["completed"]["applications"], 4);
+    let round = ["--round", "DEMO-2024"];
+    let scores = sb.json(&[&["scores"][..], &round, &["--json"]].concat());
+    let rows = scores.as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|r| r["submitted_at"].is_string()),
+        "{scores}"
+    );
+    let ranking = sb.json(&[&["rank"][..], &round, &["--json"]].concat());
+    let selected: Vec<&Value> = ranking
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["selected"] == Value::Bool(true))
+        .collect();
+    assert_eq!(selected.len(), 2, "{ranking}");
+    // Every sheet of the round signed and verifying against the database.
+    let dir = sb.path("sheets-2024");
+    let out = sb.run(&[&["sheets"][..], &round, &["--out", &dir]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut signed = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let verdict = sb.json(&["verify", entry.unwrap().path().to_str().unwrap(), "--json"]);
+        assert_eq!(verdict["valid"], Value::Bool(true), "{verdict}");
+        assert_eq!(verdict["matches_database"], Value::Bool(true), "{verdict}");
+        signed += 1;
+    }
+    assert_eq!(signed, rows.len());
+    // The panel report: the newest revision verifies, with the leader's signature and every
+    // member's whose key is here — all but the expert on a laptop of their own.
+    let report = sb.path("report.pdf");
+    let out = sb.run(
+        &[
+            &["panel", "report", "save"][..],
+            &round,
+            &["--out", &report],
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let verdict = sb.json(&["verify", &report, "--json"]);
+    assert_eq!(verdict["valid"], Value::Bool(true), "{verdict}");
+    assert_eq!(verdict["matches_database"], Value::Bool(true), "{verdict}");
+    let panel = sb.json(&[&["expert", "list"][..], &round, &["--json"]].concat());
+    assert_eq!(
+        verdict["signatures"].as_array().unwrap().len(),
+        panel.as_array().unwrap().len() - 1,
+        "{verdict}"
+    );
+    // The publicity: the period and one objection, decided; publication needs the
+    // secretariat's key, which the demo does not make.
+    let objections = sb.json(&[&["objection", "list"][..], &round, &["--json"]].concat());
+    let objections = objections.as_array().unwrap();
+    assert_eq!(objections.len(), 1);
+    assert_eq!(objections[0]["decision"], "dismissed", "{objections:?}");
+    let out = sb.run_with_passphrase(
+        &[
+            &["publish"][..],
+            &round,
+            &["--out", &sb.path("list.pdf"), "--json"],
+        ]
+        .concat(),
+        loaded["passphrase"].as_str().unwrap(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], "NO_KEY", "{err}");
+    // With the secretariat's key made, the visitor publishes: the two parks enter the register.
+    let secret = "秘书处自己的口令 2026";
+    let made = sb.run_with_passphrase(&["key", "create", "--secretariat", "--json"], secret);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let out = sb.run_with_passphrase(
+        &[
+            &["publish"][..],
+            &round,
+            &["--out", &sb.path("list.pdf"), "--json"],
+        ]
+        .concat(),
+        secret,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let register = sb.cli_json("park list");
+    assert_eq!(register.as_array().unwrap().len(), 2, "{register}");
+    // Deleting the demo round takes its designations with it; the audit chain still holds.
+    sb.cli_json("round delete --round DEMO-2024 --reason 示例试用完毕");
+    assert_eq!(sb.cli_json("park list").as_array().unwrap().len(), 0);
+    let verified = sb.cli_json("audit verify");
+    assert!(verified["broken"].is_null(), "{verified}");
+}
+
 /// A new designation round is ready to use (issue 17): it starts with the default rubric and
 /// site checklist; a rubric replaced while a draft is put back with `rubric reset`.
 #[test]

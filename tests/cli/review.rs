@@ -609,7 +609,7 @@ fn a_draft_or_demo_round_is_deleted_with_a_reason_and_an_opened_round_is_not() {
         .iter()
         .map(|r| r["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, vec!["DEMO-2026"]);
+    assert_eq!(codes, vec!["DEMO-2026", "DEMO-2024"]);
     let verified = sb.cli_json("audit verify");
     assert!(verified["broken"].is_null(), "{verified}");
     let log = Command::new("sqlite3")
@@ -634,5 +634,5 @@ fn a_draft_or_demo_round_is_deleted_with_a_reason_and_an_opened_round_is_not() {
     assert!(!refused.status.success());
     let err: Value = serde_json::from_str(&stderr(&refused)).unwrap();
     assert_eq!(err["code"], "NOT_PERMITTED");
-    assert_eq!(sb.cli_json("round list").as_array().unwrap().len(), 2);
+    assert_eq!(sb.cli_json("round list").as_array().unwrap().len(), 3);
 }

@@ -37,9 +37,9 @@ test('backup: choose a folder, the first backup is made, a restore from the app 
     await app.waitFor('the settings page again', `return !!document.querySelector('[data-testid="backup-restore"]')`)
 
     // Work after the backup (a second round, from the command line beside the app).
-    // (The demo's two rounds, and now a third.)
+    // (The demo's three rounds, and now a fourth.)
     cli(app.db, 'round', 'create', '--year', '2027', '--kind', 'designation')
-    assert.equal(cli(app.db, 'round', 'list').length, 3)
+    assert.equal(cli(app.db, 'round', 'list').length, 4)
 
     // Restore without forcing is refused; with it, the database comes back, the newer kept.
     await app.click('[data-testid="backup-restore"]')
@@ -47,14 +47,14 @@ test('backup: choose a folder, the first backup is made, a restore from the app 
     await app.clickUntil('[data-testid="backup-restore-confirm"]', 'the confirmation', `return [...document.querySelectorAll('.el-message-box')].some((b) => b.offsetParent)`)
     await app.confirmMessageBox()
     await app.waitForText('恢复会丢失之后的工作')
-    assert.equal(cli(app.db, 'round', 'list').length, 3, 'nothing changed')
+    assert.equal(cli(app.db, 'round', 'list').length, 4, 'nothing changed')
     await app.click('[data-testid="backup-force"]')
     await app.clickUntil('[data-testid="backup-restore-confirm"]', 'the confirmation', `return [...document.querySelectorAll('.el-message-box')].some((b) => b.offsetParent)`)
     await app.confirmMessageBox()
     await app.waitForText('已从备份')
     // The app reloads on the restored database: the messages of before are gone.
     await app.waitFor('the app reloaded on the restored database', `return !document.querySelector('.el-message') && !!document.querySelector('[data-testid="backup-last"]')`, 20000)
-    assert.equal(cli(app.db, 'round', 'list').length, 2)
+    assert.equal(cli(app.db, 'round', 'list').length, 3)
     assert.ok(readdirSync(dirname(app.db)).some((n) => n.includes('before-restore')), 'the replaced database is kept')
     assert.ok(existsSync(app.db))
     await app.screenshot('backup-restored')

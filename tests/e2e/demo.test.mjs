@@ -14,7 +14,7 @@ test('demo: the round in progress shows every stage, and a visitor tries the exp
     await app.waitForText('载入示例批次')
     await app.click('[data-testid="load-demo"]')
     await app.waitFor('the draft demo with its guide', `return document.querySelector('[data-testid="demo-guide"]')?.innerText.includes('从头开始')`, 30000)
-    await app.click('[data-testid="demo-other-round"]')
+    await app.click('[data-testid="demo-to-inProgress"]')
     await app.waitFor('the round in progress', `return document.querySelector('[data-testid="demo-guide"]')?.innerText.includes('评审进行中')`)
     await app.waitFor('the passphrase shown', `return document.querySelector('[data-testid="demo-passphrase"]')?.innerText.includes('口令')`)
     await app.screenshot('demo-home-in-progress')
@@ -36,6 +36,11 @@ test('demo: the round in progress shows every stage, and a visitor tries the exp
     await app.waitFor('the finding beside the declared area', `return !!document.querySelector('[data-testid="discrepancies"]')`)
     await app.screenshot('demo-visit')
 
+    // The offline exchange: one expert's package out and signed bundle back.
+    await app.click('[data-testid="nav-exchange"]')
+    await app.waitFor('E103’s package and bundle', `return [...document.querySelectorAll('[data-testid="exchange-status"] tbody tr')].some((tr) => tr.innerText.includes('E103') && tr.innerText.split('第 1 号').length === 3)`)
+    await app.screenshot('demo-exchange')
+
     // The panel: its leader and the 复核 change.
     await app.click('[data-testid="nav-panel"]')
     await app.waitFor('the recheck', `return document.querySelector('[data-testid="rechecks"]')?.innerText.includes('2025-GZ-02')`)
@@ -55,6 +60,24 @@ test('demo: the round in progress shows every stage, and a visitor tries the exp
     await app.screenshot('demo-expert')
     const rows = cli(app.db, 'expert', 'assignments', '--round', 'DEMO-2025', '--expert', 'E104')
     assert.equal(rows.filter((r) => !r.submitted_at).length, 1)
+
+    // The completed round: the panel report signed, the publicity list with a decided
+    // objection, publication left to the visitor.
+    await app.click('[data-testid="leave-expert"]')
+    await app.click('[data-testid="nav-home"]')
+    await app.click('[data-testid="demo-to-completed"]')
+    await app.waitFor('the completed round', `return document.querySelector('[data-testid="demo-guide"]')?.innerText.includes('已完成评审')`)
+    await app.screenshot('demo-home-completed')
+    await app.click('[data-testid="demo-go-publication"]')
+    await app.waitFor('the period', `return document.querySelector('[data-testid="period-text"]')?.innerText.includes('2024-12-02')`)
+    await app.waitFor('the objection decided', `return document.querySelector('[data-testid="objections"]')?.innerText.includes('不成立')`)
+    await app.screenshot('demo-publication')
+    await app.click('[data-testid="nav-panel"]')
+    await app.waitFor('the report signed', `return !!document.querySelector('[data-testid="report-progress"]')`)
+    await app.execute(`document.querySelector('[data-testid="report-card"]').scrollIntoView(); return true`)
+    await app.screenshot('demo-panel-report')
+    const done = cli(app.db, 'panel', 'status', '--round', 'DEMO-2024')
+    assert.ok(done.report, JSON.stringify(done))
 
     // 关于: the version, the database and its schema, the data folder.
     await app.clickUntil('[data-testid="about-open"]', 'the about dialog', `return !!document.querySelector('[data-testid="about-version"]')?.offsetParent`)

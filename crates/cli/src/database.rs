@@ -35,6 +35,13 @@ pub fn demo(cli: &Cli) -> Outcome {
             l.passphrase,
             l.visiting_expert
         );
+        crate::say!(
+            "以及已完成评审的示例批次 {}（{}）：{} 个申报，排名已确定，评审报告已签署，公示名单已生成；创建秘书处签名密钥后即可公布（park-review publish --round {}）。",
+            l.completed.round.code,
+            l.completed.round.title,
+            l.completed.applications,
+            l.completed.round.code
+        );
     })
 }
 

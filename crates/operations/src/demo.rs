@@ -45,6 +45,8 @@ pub struct DemoRounds {
     pub draft: DemoLoaded,
     /// The round in progress.
     pub in_progress: DemoLoaded,
+    /// The completed round: ranked, its panel report signed, on its publicity list.
+    pub completed: DemoLoaded,
     pub sheets_submitted: u32,
     pub sheets_signed: u32,
     /// The passphrase of the demo experts' keys.
@@ -73,7 +75,10 @@ impl Seeded {
 /// How strong each park's materials are (by its code's end), and how each expert leans.
 fn quality(application: &str) -> f64 {
     match application.get(5..).unwrap_or_default() {
-        "SZ-01" => 0.90,
+        "SZ-01" | "JM-01" => 0.90,
+        "ZS-01" => 0.86,
+        "ZQ-01" => 0.74,
+        "ST-01" => 0.69,
         "GZ-01" => 0.87,
         "GZ-02" => 0.80,
         "FS-01" => 0.76,
@@ -365,9 +370,11 @@ fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
             }
         }
     }
+    let completed = completed_round(store, caller, &signers)?;
     Ok(DemoRounds {
         draft,
         in_progress,
+        completed,
         sheets_submitted: submitted,
         sheets_signed: signed,
         passphrase: DEMO_PASSPHRASE.into(),
@@ -518,6 +525,112 @@ fn score_on_own_laptop(
     )?;
     crate::exchange::import_bundle(store, &crate::exchange::read_bundle(&bundle.bytes)?)?;
     Ok((submitted, signed))
+}
+
+/// The demo's completed round (DEMO-2024), a year before the one in progress, with four other
+/// parks and the same panel: every sheet scored, submitted and signed; site scores from paper
+/// records; the ranking finalised with the panel's leader; the panel report signed by the
+/// leader and every member whose key is on this database ([`DEMO_EXCHANGE_EXPERT`] signs on a
+/// laptop of their own, so their signature is awaited); the publicity list of the two
+/// strongest parks with its period, and one objection received and dismissed. Publication —
+/// which signs the designation list with the secretariat's key, the user's to make — is left
+/// to the visitor.
+fn completed_round(
+    store: &mut Store,
+    caller: Caller,
+    signers: &[(String, Signer, Option<park_review_signing::keys::NewKey>)],
+) -> Result<DemoLoaded> {
+    let secretariat = caller.secretariat();
+    let loaded = store.load_demo_completed(&secretariat)?;
+    let round = loaded.round.id;
+    let year = loaded.round.year;
+    store.auto_assign(&secretariat, round, None, 2024)?;
+    store.open_round(&secretariat, round)?;
+    let rubric = store.rubric(round)?.rubric;
+    let criteria: Vec<_> = rubric.sections.iter().flat_map(|s| &s.criteria).collect();
+    let plan = Plan {
+        draft: None,
+        low: None,
+        high: None,
+        objective_slip: None,
+    };
+    let mut rng = Seeded(20_241_128);
+    for row in store.list_scores(round)? {
+        let key = AssignmentKey::new(round, &row.expert, &row.application);
+        score(store, caller, &key, &criteria, &plan, &mut rng)?;
+        if let Some((_, signer, _)) = signers.iter().find(|(code, _, _)| *code == row.expert) {
+            crate::sheets::issue_with_signer(store, &caller.expert(&row.expert), signer, &key)?;
+        }
+    }
+    for app in store.list_applications(round)? {
+        let site = (quality(&app.code) * 100.0 + 6.0).round().min(97.0);
+        store.set_site_score(
+            &secretariat,
+            round,
+            &app.code,
+            site,
+            &format!("实地考察记录（纸质）{}（示例）", app.code),
+        )?;
+    }
+    store.set_ranking_settings(
+        &secretariat,
+        round,
+        Aggregation::TrimmedMean,
+        0.6,
+        15.0,
+        Some(2),
+        None,
+    )?;
+    // Any total far from the others (none is meant to be) confirmed, as the panel would.
+    for row in store.ranking(round)?.rows {
+        for e in row.experts.iter().filter(|e| e.outlier.is_some()) {
+            store.resolve_outlier(
+                &secretariat,
+                &AssignmentKey::new(round, &e.expert, &row.code),
+                "confirmed",
+                "已与专家确认，评分有据。（示例）",
+            )?;
+        }
+    }
+    store.set_panel_leader(&secretariat, round, "E101", "经评审委员会推选（示例）")?;
+    store.finalise_ranking(&secretariat, round)?;
+    let passphrase = |_: &str| Ok(DEMO_PASSPHRASE.to_owned());
+    crate::panel::issue_panel_report(store, caller, round, passphrase)?;
+    for (code, _, on_laptop) in signers {
+        if code != "E101" && on_laptop.is_none() {
+            crate::panel::sign_latest_panel_report(store, caller, round, code, None, passphrase)?;
+        }
+    }
+    crate::reports::publicity(
+        store,
+        caller,
+        round,
+        &format!("{year}-12-02"),
+        7,
+        "广东省工业和信息化厅人工智能产业处（示例），020-0000 0000",
+    )?;
+    let selected = store.ranking(round)?.selected;
+    if let Some(first) = selected.first() {
+        let objection = store.add_objection(
+            &secretariat,
+            round,
+            first,
+            "某企业（示例）",
+            &format!("{year}-12-04"),
+            "反映该园区部分入驻企业的人工智能产值统计口径偏宽。（示例）",
+        )?;
+        store.decide_objection(
+            &secretariat,
+            round,
+            objection.number,
+            park_review_domain::publication::ObjectionDecision::Dismissed,
+            "经核查，产值数据有审计报告支撑，统计口径符合申报指南。（示例）",
+            "调阅审计报告并与园区管理机构核实（示例）",
+            false,
+        )?;
+    }
+    let round = store.round(round)?;
+    Ok(DemoLoaded { round, ..loaded })
 }
 
 /// A site photo for the demo's evidence: sky, a lawn and the park's buildings, different per

@@ -20,6 +20,9 @@ const DEMO_ROUND: &str = include_str!("../../../assets/demo/round-2026.json");
 /// The panel of the demo's round in progress: experts of their own (with their own keys), so
 /// that the draft round's experts start, as a new user's would, without keys.
 const DEMO_IN_PROGRESS_PANEL: &str = include_str!("../../../assets/demo/panel-2025.json");
+/// The parks of the demo's completed round (a year before the one in progress), reviewed by the
+/// same panel.
+const DEMO_COMPLETED_ROUND: &str = include_str!("../../../assets/demo/round-2024.json");
 const DESIGNATION_CHECKLIST: &str =
     include_str!("../../../assets/checklists/designation-site.json");
 /// The fictional recommendation letter attached under P3 (crates/documents/examples/demo_letter.rs).
@@ -43,6 +46,9 @@ pub struct DemoLoaded {
 /// share a city's yearly number, P2).
 pub const DEMO_IN_PROGRESS_CODE: &str = "DEMO-2025";
 
+/// The code of the demo's completed round: reviewed, ranked, reported and on its publicity list.
+pub const DEMO_COMPLETED_CODE: &str = "DEMO-2024";
+
 impl Store {
     /// Loads the demo round in one transaction. Refused if it is already loaded, or if one of
     /// its expert codes is taken; nothing is stored then.
@@ -60,7 +66,7 @@ impl Store {
         }
         let code = format!("DEMO-{}", demo.year);
         let title = format!("示例批次：{}", round_title(demo.year, demo.kind));
-        self.insert_demo(actor, &demo, &code, &title)
+        self.insert_demo(actor, &demo, &code, &title, true)
     }
 
     /// The rows of the demo's round in progress, a year before the draft one: the same parks
@@ -96,7 +102,34 @@ impl Store {
             "示例批次（评审进行中）：{}",
             round_title(demo.year, demo.kind)
         );
-        self.insert_demo(actor, &demo, DEMO_IN_PROGRESS_CODE, &title)
+        self.insert_demo(actor, &demo, DEMO_IN_PROGRESS_CODE, &title, true)
+    }
+
+    /// The rows of the demo's completed round, a year before the one in progress: four other
+    /// parks (`assets/demo/round-2024.json`) and the same panel, loaded after the round in
+    /// progress (its experts are in the registry by then). What makes it completed is added by
+    /// `park_review_operations::load_demo`. Refused if it is loaded already.
+    pub fn load_demo_completed(&mut self, actor: &Actor) -> Result<DemoLoaded> {
+        self.permits(actor)?;
+        let mut demo = parse_demo_round(DEMO_COMPLETED_ROUND)?;
+        let taken: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT code FROM rounds WHERE code = ?1",
+                [DEMO_COMPLETED_CODE],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(existing) = taken {
+            return Err(StoreError::DemoAlreadyLoaded(existing));
+        }
+        demo.experts =
+            park_review_domain::exchange::parse_experts_file(DEMO_IN_PROGRESS_PANEL)?.experts;
+        let title = format!(
+            "示例批次（已完成评审）：{}",
+            round_title(demo.year, demo.kind)
+        );
+        self.insert_demo(actor, &demo, DEMO_COMPLETED_CODE, &title, false)
     }
 
     fn insert_demo(
@@ -105,6 +138,8 @@ impl Store {
         demo: &park_review_domain::exchange::DemoRound,
         code: &str,
         title: &str,
+        // False when the experts are the demo's own, loaded with an earlier demo round.
+        new_experts: bool,
     ) -> Result<DemoLoaded> {
         let rubric = crate::catalog::default_rubric();
         let checklist = parse_checklist(DESIGNATION_CHECKLIST)?;
@@ -123,7 +158,7 @@ impl Store {
         }
         self.write(actor, |tx| {
             let round = insert_round(tx, demo.year, demo.kind, code, title, true)?;
-            for expert in &demo.experts {
+            for expert in demo.experts.iter().filter(|_| new_experts) {
                 if expert_code_taken(tx, &expert.code)? {
                     return Err(StoreError::Conflict(format!(
                         "示例批次的专家编号“{}”已被专家库中的专家使用，无法载入示例批次。",

@@ -52,7 +52,7 @@ pub use backup::{
     kept_by_rotation, list_backups, restore, BackupMade, BackupManifest, Restored, BACKUP_FORMAT,
 };
 pub use catalog::{default_rubric, RoundRubric};
-pub use demo::{DemoLoaded, DEMO_IN_PROGRESS_CODE};
+pub use demo::{DemoLoaded, DEMO_COMPLETED_CODE, DEMO_IN_PROGRESS_CODE};
 pub use eligibility::RecommendationInput;
 pub use error::{Result, StoreError};
 pub use experts::ExpertAdded;

@@ -369,7 +369,14 @@ impl Store {
         };
         let applications = count("applications")?;
         let assignments = count("assignments")?;
+        // A demo round the visitor published put its parks in the register: they are the
+        // demo's, and go with it (a real round that could be published never gets here).
+        let designated = count("designated_parks")?;
         self.write(actor, |tx| {
+            tx.tx.execute(
+                "DELETE FROM designated_parks WHERE round_id = ?1",
+                [round_id.0],
+            )?;
             // Everything the round holds goes with it (ON DELETE CASCADE); a real round that
             // could hold a finalised ranking never gets here (only drafts and demos do).
             tx.tx
@@ -386,6 +393,7 @@ impl Store {
                     "reason": reason,
                     "applications": applications,
                     "assignments": assignments,
+                    "designated_parks": designated,
                 }),
             )
         })?;

@@ -3,7 +3,7 @@
 /**
  * What the demo's guide on the home page tells a visitor.
  */
-export type DemoInfo = { in_progress_code: string, passphrase: string, visiting_expert: string, 
+export type DemoInfo = { in_progress_code: string, completed_code: string, passphrase: string, visiting_expert: string, 
 /**
  * The expert who scored on a laptop of their own (a package out, a bundle back).
  */

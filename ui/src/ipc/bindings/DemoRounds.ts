@@ -12,7 +12,11 @@ draft: DemoLoaded,
 /**
  * The round in progress.
  */
-in_progress: DemoLoaded, sheets_submitted: number, sheets_signed: number, 
+in_progress: DemoLoaded, 
+/**
+ * The completed round: ranked, its panel report signed, on its publicity list.
+ */
+completed: DemoLoaded, sheets_submitted: number, sheets_signed: number, 
 /**
  * The passphrase of the demo experts' keys.
  */
