@@ -8,11 +8,13 @@
 //! sheets issued, two parks visited with the guided checklist (photos, one finding that differs
 //! from the declared area, the records finalised, signed by the team's leader and countersigned
 //! by its member, and giving their site scores) and the others' site scores from paper records,
-//! the panel's leader, and a ranking one step from being finalised.
+//! the panel's leader, and a ranking one step from being finalised; and a **completed** round
+//! a year earlier (see [`completed_round`]): ranked, reported, on its publicity list, with
+//! publication left to the visitor.
 //!
 //! Everything in the round in progress is made through the product's own actions, so it obeys
 //! every rule a real round does; the scores come from a fixed seed, so every load is the same.
-//! Both rounds are loaded in one transaction: an interrupted load leaves nothing.
+//! The three rounds are loaded in one transaction: an interrupted load leaves nothing.
 
 use park_review_domain::eligibility::{RuleId, RuleResult};
 use park_review_domain::ids::{AssignmentKey, RoundId};
