@@ -36,6 +36,14 @@ test('demo: the round in progress shows every stage, and a visitor tries the exp
     await app.waitFor('the finding beside the declared area', `return !!document.querySelector('[data-testid="discrepancies"]')`)
     await app.screenshot('demo-visit')
 
+    // The secretariat's screens that hold the round's records each show rows, not an empty
+    // table (looked at in their screenshots).
+    for (const page of ['applications', 'experts', 'rubric', 'assignment']) {
+      await app.click(`[data-testid="nav-${page}"]`)
+      await app.waitFor(`${page} with rows`, `return !!document.querySelector('.main .el-table__body tr, .main table tbody tr') && !document.querySelector('.main .el-table__empty-block')?.offsetParent`)
+      await app.screenshot(`demo-${page}`)
+    }
+
     // The offline exchange: one expert's package out and signed bundle back.
     await app.click('[data-testid="nav-exchange"]')
     await app.waitFor('E103’s package and bundle', `return [...document.querySelectorAll('[data-testid="exchange-status"] tbody tr')].some((tr) => tr.innerText.includes('E103') && tr.innerText.split('第 1 号').length === 3)`)

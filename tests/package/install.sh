@@ -18,7 +18,7 @@ trap '$SUDO dpkg -r "$name" >/dev/null || true' EXIT
 scratch=$(mktemp -d)
 /usr/bin/park-review --version
 /usr/bin/park-review --db "$scratch/demo.sqlite3" demo
-/usr/bin/park-review --db "$scratch/demo.sqlite3" status --json | grep -q '"rounds": 2'
+/usr/bin/park-review --db "$scratch/demo.sqlite3" status --json | grep -q '"rounds": 3'
 PARK_REVIEW_APP=/usr/bin/park-review-app xvfb-run -a -s "-screen 0 1920x1080x24" \
   node --test "$here/installed.test.mjs"
 rm -rf "$scratch"
