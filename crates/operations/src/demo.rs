@@ -218,20 +218,7 @@ fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
             signers.push((code.clone(), signer, Some(key)));
             continue;
         }
-        let me = caller.expert(code);
-        let sha = park_review_signing::keys::certificate_fingerprint(&key.certificate_der);
-        store.save_key(
-            &me,
-            KeyOwner::Expert(code),
-            &key.certificate_der,
-            &sha,
-            &key.encrypted_key_pem,
-        )?;
-        store.save_hand_signature(
-            &me,
-            code,
-            &drawn_signature(code.bytes().map(u64::from).sum()),
-        )?;
+        keep_key(store, caller, code, &key)?;
         signers.push((code.clone(), signer, None));
     }
 
@@ -324,14 +311,7 @@ fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
     for app in store.list_applications(round)? {
         let q = quality(&app.code);
         if q > 0.6 && !visited.iter().any(|(code, _, _)| *code == app.code) {
-            let site = (q * 100.0 + 4.0).round().min(98.0);
-            store.set_site_score(
-                &secretariat,
-                round,
-                &app.code,
-                site,
-                &format!("实地考察记录（纸质）{}（示例）", app.code),
-            )?;
+            paper_site_score(store, caller, round, &app.code, (q * 100.0 + 4.0).min(98.0))?;
         }
     }
     store.set_ranking_settings(
@@ -382,6 +362,49 @@ fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
         passphrase: DEMO_PASSPHRASE.into(),
         visiting_expert: DEMO_VISITING_EXPERT.into(),
     })
+}
+
+/// An expert's key and drawn signature kept on `store` (the secretariat's database, or the
+/// expert's own copy), as the expert.
+fn keep_key(
+    store: &mut Store,
+    caller: Caller,
+    code: &str,
+    key: &park_review_signing::keys::NewKey,
+) -> Result<()> {
+    let me = caller.expert(code);
+    let sha = park_review_signing::keys::certificate_fingerprint(&key.certificate_der);
+    store.save_key(
+        &me,
+        KeyOwner::Expert(code),
+        &key.certificate_der,
+        &sha,
+        &key.encrypted_key_pem,
+    )?;
+    store.save_hand_signature(
+        &me,
+        code,
+        &drawn_signature(code.bytes().map(u64::from).sum()),
+    )?;
+    Ok(())
+}
+
+/// A site score entered from a paper inspection record, rounded to a whole point.
+fn paper_site_score(
+    store: &mut Store,
+    caller: Caller,
+    round: RoundId,
+    application: &str,
+    score: f64,
+) -> Result<()> {
+    store.set_site_score(
+        &caller.secretariat(),
+        round,
+        application,
+        score.round(),
+        &format!("实地考察记录（纸质）{application}（示例）"),
+    )?;
+    Ok(())
 }
 
 /// Which sheets the demo makes different: the visitor's draft, the two outliers and the
@@ -489,20 +512,8 @@ fn score_on_own_laptop(
         .map_err(|e| CodedError::new(ErrorCode::Io, format!("无法建立示例专家的数据库：{e}")))?;
     let mut laptop = Store::open(&folder.path().join("expert.sqlite3"))?;
     crate::exchange::import_package(&mut laptop, &crate::exchange::read_package(&package.bytes)?)?;
+    keep_key(&mut laptop, caller, code, key)?;
     let me = caller.expert(code);
-    let sha = park_review_signing::keys::certificate_fingerprint(&key.certificate_der);
-    laptop.save_key(
-        &me,
-        KeyOwner::Expert(code),
-        &key.certificate_der,
-        &sha,
-        &key.encrypted_key_pem,
-    )?;
-    laptop.save_hand_signature(
-        &me,
-        code,
-        &drawn_signature(code.bytes().map(u64::from).sum()),
-    )?;
     let on_laptop = laptop
         .find_round(park_review_store::DEMO_IN_PROGRESS_CODE)?
         .id;
@@ -565,14 +576,8 @@ fn completed_round(
         }
     }
     for app in store.list_applications(round)? {
-        let site = (quality(&app.code) * 100.0 + 6.0).round().min(97.0);
-        store.set_site_score(
-            &secretariat,
-            round,
-            &app.code,
-            site,
-            &format!("实地考察记录（纸质）{}（示例）", app.code),
-        )?;
+        let site = (quality(&app.code) * 100.0 + 6.0).min(97.0);
+        paper_site_score(store, caller, round, &app.code, site)?;
     }
     store.set_ranking_settings(
         &secretariat,
@@ -595,7 +600,7 @@ fn completed_round(
         }
     }
     store.set_panel_leader(&secretariat, round, "E101", "经评审委员会推选（示例）")?;
-    store.finalise_ranking(&secretariat, round)?;
+    let selected = store.finalise_ranking(&secretariat, round)?.selected;
     let passphrase = |_: &str| Ok(DEMO_PASSPHRASE.to_owned());
     crate::panel::issue_panel_report(store, caller, round, passphrase)?;
     for (code, _, on_laptop) in signers {
@@ -611,7 +616,6 @@ fn completed_round(
         7,
         "广东省工业和信息化厅人工智能产业处（示例），020-0000 0000",
     )?;
-    let selected = store.ranking(round)?.selected;
     if let Some(first) = selected.first() {
         let objection = store.add_objection(
             &secretariat,

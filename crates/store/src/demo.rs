@@ -77,17 +77,7 @@ impl Store {
     pub fn load_demo_in_progress(&mut self, actor: &Actor) -> Result<DemoLoaded> {
         self.permits(actor)?;
         let mut demo = parse_demo_round(DEMO_ROUND)?;
-        let taken: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT code FROM rounds WHERE code = ?1",
-                [DEMO_IN_PROGRESS_CODE],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if let Some(existing) = taken {
-            return Err(StoreError::DemoAlreadyLoaded(existing));
-        }
+        self.refuse_if_loaded(DEMO_IN_PROGRESS_CODE)?;
         let draft = format!("{}-", demo.year);
         demo.year -= 1;
         let year = format!("{}-", demo.year);
@@ -112,17 +102,7 @@ impl Store {
     pub fn load_demo_completed(&mut self, actor: &Actor) -> Result<DemoLoaded> {
         self.permits(actor)?;
         let mut demo = parse_demo_round(DEMO_COMPLETED_ROUND)?;
-        let taken: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT code FROM rounds WHERE code = ?1",
-                [DEMO_COMPLETED_CODE],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if let Some(existing) = taken {
-            return Err(StoreError::DemoAlreadyLoaded(existing));
-        }
+        self.refuse_if_loaded(DEMO_COMPLETED_CODE)?;
         demo.experts =
             park_review_domain::exchange::parse_experts_file(DEMO_IN_PROGRESS_PANEL)?.experts;
         let title = format!(
@@ -130,6 +110,20 @@ impl Store {
             round_title(demo.year, demo.kind)
         );
         self.insert_demo(actor, &demo, DEMO_COMPLETED_CODE, &title, false)
+    }
+
+    /// DEMO_ALREADY_LOADED if a round with this demo round's code is there.
+    fn refuse_if_loaded(&self, code: &str) -> Result<()> {
+        let taken: Option<String> = self
+            .conn()
+            .query_row("SELECT code FROM rounds WHERE code = ?1", [code], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        match taken {
+            Some(existing) => Err(StoreError::DemoAlreadyLoaded(existing)),
+            None => Ok(()),
+        }
     }
 
     fn insert_demo(
