@@ -108,7 +108,8 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
     // The publicity list.
     await app.click('[data-testid="publicity"]')
     await app.type('input[data-testid="publicity-contact"]', '广东省工业和信息化厅，020-83133000')
-    await app.click('[data-testid="publicity-confirm"]')
+    // Clicked again if the first click is lost under load (a CI run left the dialog open).
+    await app.clickUntil('[data-testid="publicity-confirm"]', 'the publicity list made', `return document.body.innerText.includes('公示名单-DEMO-2026.txt')`)
     await app.waitForText('公示名单-DEMO-2026.txt', 30000)
     await app.waitFor('the radar', `return !!document.querySelector('[data-testid="chart-section-radar"] canvas')`)
     await app.waitFor('the dialog to close', `return ![...document.querySelectorAll('.el-dialog')].some((d) => d.offsetParent)`)
