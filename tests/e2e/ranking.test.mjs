@@ -59,12 +59,11 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
     await app.click('[data-testid="site-2026-SG-01"]')
     await app.retype('input[data-testid="site-ref"]', '韶关现场考察记录 2026-11-20')
     await app.retype('[data-testid="site-score"] input', '105')
-    await app.click('[data-testid="site-save"]')
-    await app.waitFor('the site score refused by its field', `return document.querySelector('[data-testid="site-score"]')?.closest('.el-form-item')?.innerText.includes('须在 0 到 100 之间（填写的是 105）')`)
+    // A click that lands while the dialog is still settling is lost on a busy machine (a CI
+    // run lost this one): click again, as a user would, until the field says why.
+    await app.clickUntil('[data-testid="site-save"]', 'the site score refused by its field', `return document.querySelector('[data-testid="site-score"]')?.closest('.el-form-item')?.innerText.includes('须在 0 到 100 之间（填写的是 105）')`)
     assert.notEqual(cli(app.db, 'rank', '--round', 'DEMO-2026').find((r) => r.code === '2026-SG-01').site_score, 105)
     await app.retype('[data-testid="site-score"] input', '80')
-    // A click that lands while the dialog is still settling is lost on a busy machine: click
-    // again, as a user would, until the score is saved.
     await app.clickUntil('[data-testid="site-save"]', 'the site score saved', `return document.body.innerText.includes('实地考察得分已保存')`)
     assert.equal(cli(app.db, 'rank', '--round', 'DEMO-2026').find((r) => r.code === '2026-SG-01').site_score, 80)
 
