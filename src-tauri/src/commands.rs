@@ -74,6 +74,9 @@ pub struct AppInfo {
     pub data_dir: String,
     /// Where signed documents, reports and lists are saved.
     pub exports_dir: String,
+    /// Whether pages are drawn with GPU compositing (WebKit's default; off when the app is
+    /// started with `WEBKIT_DISABLE_COMPOSITING_MODE=1`).
+    pub gpu_compositing: bool,
 }
 
 /// Runs `f` with the store on a blocking thread. Files are parsed before, not inside `f`
@@ -227,6 +230,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CodedError>
         schema_version: park_review_store::migrate::SCHEMA_VERSION,
         exports_dir: data_dir.join("exports").display().to_string(),
         data_dir: data_dir.display().to_string(),
+        gpu_compositing: crate::gpu_compositing(),
     })
 }
 

@@ -70,6 +70,18 @@ fn open_store(db_path: &Path) -> Result<Arc<Mutex<Store>>, CodedError> {
         .map_err(CodedError::from)
 }
 
+/// The variable WebKitGTK reads to draw pages without GPU compositing: set (to anything but 0),
+/// pages are drawn in software. Left to the user: on a machine without a GPU (a virtual desktop)
+/// it saves about 70 MB (`make bench-startup`), but WebKit 2.50 cannot take a snapshot of a page
+/// drawn that way (WebDriver's screenshot never returns), so the end-to-end tests could not
+/// judge the screens users would see; README's troubleshooting says when to set it.
+pub const COMPOSITING_ENV: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+
+/// Whether pages are drawn with GPU compositing, by WebKit's own reading of the variable.
+pub fn gpu_compositing() -> bool {
+    std::env::var_os(COMPOSITING_ENV).is_none_or(|v| v == "0")
+}
+
 /// Starts the app on the database named by `PARK_REVIEW_DB`, or the default location.
 pub fn run() {
     let db_path = resolve_db_path(None);

@@ -8,7 +8,9 @@
 // databases. Memory: proportional set size (PSS, shared
 // libraries counted once, from /proc/PID/smaps_rollup) of the app and every process it starts
 // (WebKit's network and web processes), on the first screen and — ParkReview — with the ranking
-// page and its charts open.
+// page and its charts open. Each is measured as it ships (WebKit's GPU compositing, through
+// Mesa's software OpenGL where there is no GPU, as under Xvfb) and drawing in software
+// (WEBKIT_DISABLE_COMPOSITING_MODE=1), ratios like for like.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
@@ -76,12 +78,12 @@ async function waitForTextInPage(app, text, timeout) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const fmt = (m) => `${m.total.toFixed(0)} MB (${Object.entries(m.by).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')})`
 
-async function startup(binary, text, name) {
+async function startup(binary, text, name, env) {
   const times = []
   let memory
   for (let i = 0; i < runs; i++) {
     const start = performance.now()
-    const app = await App.launch({ name: `${name}-${i}`, binary })
+    const app = await App.launch({ name: `${name}-${i}`, binary, env })
     await waitForTextInPage(app, text, 30000)
     times.push(performance.now() - start)
     if (i === runs - 1) {
@@ -93,14 +95,10 @@ async function startup(binary, text, name) {
   return { median: median(times), min: Math.min(...times), max: Math.max(...times), memory }
 }
 
-const ours = await startup(undefined, '欢迎使用园区评审系统', 'bench')
-console.log(`ParkReview: launch → first screen, median ${ours.median.toFixed(0)} ms (${ours.min.toFixed(0)}–${ours.max.toFixed(0)}) over ${runs}`)
-console.log(`  memory on the first screen: ${fmt(ours.memory)}`)
-
-// ParkReview with the demo and its ranking page (charts drawn).
-{
+async function rankingMemory(env) {
   const app = await App.launch({
     name: 'bench-ranking',
+    env,
     prepare: async (_dir, db) => execFileSync(CLI, ['--db', db, 'demo']),
   })
   await app.waitForText('批次编号', 30000)
@@ -111,15 +109,38 @@ console.log(`  memory on the first screen: ${fmt(ours.memory)}`)
   await app.click('[data-testid="nav-ranking"]')
   await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] canvas')`, 30000)
   await sleep(1500)
-  console.log(`  memory with the ranking page and its charts: ${fmt(pss(app.driver.pid))}`)
+  const memory = pss(app.driver.pid)
   await app.close()
+  return memory
 }
 
+// Pages drawn with GPU compositing (WebKit's default, as both apps ship) or in software
+// (WEBKIT_DISABLE_COMPOSITING_MODE=1, which README suggests where memory is short).
+const GPU = { WEBKIT_DISABLE_COMPOSITING_MODE: null }
+const SOFTWARE = { WEBKIT_DISABLE_COMPOSITING_MODE: '1' }
+const report = (label, r) => {
+  console.log(`${label}: launch → first screen, median ${r.median.toFixed(0)} ms (${r.min.toFixed(0)}–${r.max.toFixed(0)}) over ${runs}`)
+  console.log(`  memory on the first screen: ${fmt(r.memory)}`)
+}
+
+const ours = await startup(undefined, '欢迎使用园区评审系统', 'bench', GPU)
+report('ParkReview', ours)
+const oursRanking = await rankingMemory(GPU)
+console.log(`  memory with the ranking page and its charts: ${fmt(oursRanking)}`)
+const oursSoftware = await startup(undefined, '欢迎使用园区评审系统', 'bench-software', SOFTWARE)
+report('ParkReview drawing in software', oursSoftware)
+const oursSoftwareRanking = await rankingMemory(SOFTWARE)
+console.log(`  memory with the ranking page and its charts: ${fmt(oursSoftwareRanking)}`)
+
 if (BARE) {
-  const bare = await startup(BARE, '园区评审：空白窗口', 'bare')
-  console.log(`Bare Tauri window: launch → first screen, median ${bare.median.toFixed(0)} ms (${bare.min.toFixed(0)}–${bare.max.toFixed(0)}) over ${runs}`)
-  console.log(`  memory: ${fmt(bare.memory)}`)
-  console.log(`Ratios: start-up ${(ours.median / bare.median).toFixed(2)}×, memory on the first screen ${(ours.memory.total / bare.memory.total).toFixed(2)}×`)
+  const bare = await startup(BARE, '园区评审：空白窗口', 'bare', GPU)
+  report('Bare Tauri window', bare)
+  const bareSoftware = await startup(BARE, '园区评审：空白窗口', 'bare-software', SOFTWARE)
+  report('Bare Tauri window drawing in software', bareSoftware)
+  const ratios = (a, b, ranking) =>
+    `start-up ${(a.median / b.median).toFixed(2)}×, memory on the first screen ${(a.memory.total / b.memory.total).toFixed(2)}×, with the ranking page ${(ranking.total / b.memory.total).toFixed(2)}×`
+  console.log(`Ratios (as shipped, GPU compositing): ${ratios(ours, bare, oursRanking)}`)
+  console.log(`Ratios (both drawing in software): ${ratios(oursSoftware, bareSoftware, oursSoftwareRanking)}`)
 } else {
   console.log('(BARE_WINDOW_APP not set: the bare window was not measured)')
 }

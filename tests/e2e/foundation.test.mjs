@@ -74,6 +74,10 @@ test('the English switch translates the frame, and 1920×1080 lays out cleanly',
     await app.click('[data-testid="locale-switch"] label:nth-of-type(2)')
     await app.waitForText('Planned area (mu)')
     await app.waitForText('Secretariat')
+    // English is loaded when chosen; the next start opens in it, without a Chinese screen first.
+    await app.execute(`document.body.dataset.beforeReload = '1'; location.reload(); return true`)
+    await app.waitFor('the page reloaded in English', `return !document.body?.dataset.beforeReload && document.body.innerText.includes('Planned area (mu)')`)
+    assert.equal(await app.execute(`return document.documentElement.lang`), 'en')
     await app.screenshot('applications-english')
   })
 })

@@ -35,28 +35,32 @@ function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 export class App {
-  /** Launches the app on a fresh database; `prepare(dir)` may put files in place first. */
-  static async launch({ name, prepare, binary = APP } = {}) {
+  /** Launches the app on a fresh database; `prepare(dir)` may put files in place first; `env`
+   * adds to (or, with null, removes from) the app's environment. */
+  static async launch({ name, prepare, binary = APP, env = {} } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'park-review-e2e-'))
     const db = join(dir, 'review.sqlite3')
     for (const sub of ['data', 'cache', 'config']) mkdirSync(join(dir, sub))
     if (prepare) await prepare(dir, db)
     const port = await freePort()
+    const childEnv = {
+      ...process.env,
+      TAURI_WEBVIEW_AUTOMATION: 'true',
+      // Under Xvfb WebKit's Skia draws through Mesa's software GL (swrast), whose worker
+      // crashed the web process now and then ("general protection fault … swrast_dri.so"
+      // in the kernel log, "invalid session id" in a journey): draw on the CPU instead.
+      WEBKIT_SKIA_ENABLE_CPU_RENDERING: process.env.WEBKIT_SKIA_ENABLE_CPU_RENDERING ?? '1',
+      PARK_REVIEW_DB: db,
+      XDG_DATA_HOME: join(dir, 'data'),
+      XDG_CACHE_HOME: join(dir, 'cache'),
+      XDG_CONFIG_HOME: join(dir, 'config'),
+      ...env,
+    }
+    for (const [k, v] of Object.entries(childEnv)) if (v == null) delete childEnv[k]
     const driver = spawn(DRIVER, [`--port=${port}`, '--host=127.0.0.1'], {
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        ...process.env,
-        TAURI_WEBVIEW_AUTOMATION: 'true',
-        // Under Xvfb WebKit's Skia draws through Mesa's software GL (swrast), whose worker
-        // crashed the web process now and then ("general protection fault … swrast_dri.so"
-        // in the kernel log, "invalid session id" in a journey): draw on the CPU instead.
-        WEBKIT_SKIA_ENABLE_CPU_RENDERING: process.env.WEBKIT_SKIA_ENABLE_CPU_RENDERING ?? '1',
-        PARK_REVIEW_DB: db,
-        XDG_DATA_HOME: join(dir, 'data'),
-        XDG_CACHE_HOME: join(dir, 'cache'),
-        XDG_CONFIG_HOME: join(dir, 'config'),
-      },
+      env: childEnv,
     })
     let driverLog = ''
     driver.stderr.on('data', (chunk) => (driverLog += chunk))

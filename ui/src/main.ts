@@ -10,7 +10,7 @@ import 'element-plus/es/components/message-box/style/css'
 import 'element-plus/es/components/loading/style/css'
 import 'element-plus/es/components/notification/style/css'
 import App from './App.vue'
-import { i18n } from './i18n'
+import { i18n, restoreLocale } from './i18n'
 import { router } from './router'
 import './styles.css'
 import { startSession } from './state/session'
@@ -18,5 +18,6 @@ import { startSession } from './state/session'
 // The session's first questions to the database go out before the shell is drawn, so the
 // answers are there by the time it is.
 void startSession()
-createApp(App).use(i18n).use(router).directive('loading', vLoading).mount('#app')
+const app = createApp(App).use(i18n).use(router).directive('loading', vLoading)
+void restoreLocale().then(() => app.mount('#app'))
 

@@ -12,4 +12,9 @@ data_dir: string,
 /**
  * Where signed documents, reports and lists are saved.
  */
-exports_dir: string, };
+exports_dir: string, 
+/**
+ * Whether pages are drawn with GPU compositing (off unless the user starts the app with
+ * `WEBKIT_DISABLE_COMPOSITING_MODE=0`).
+ */
+gpu_compositing: boolean, };
