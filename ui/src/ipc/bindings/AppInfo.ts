@@ -14,7 +14,7 @@ data_dir: string,
  */
 exports_dir: string, 
 /**
- * Whether pages are drawn with GPU compositing (off unless the user starts the app with
- * `WEBKIT_DISABLE_COMPOSITING_MODE=0`).
+ * Whether pages are drawn with GPU compositing (WebKit's default; off when the app is
+ * started with `WEBKIT_DISABLE_COMPOSITING_MODE=1`).
  */
 gpu_compositing: boolean, };
