@@ -80,19 +80,27 @@ const fmt = (m) => `${m.total.toFixed(0)} MB (${Object.entries(m.by).map(([k, v]
 
 async function startup(binary, text, name, env) {
   const times = []
+  const phases = []
   let memory
   for (let i = 0; i < runs; i++) {
     const start = performance.now()
+    const startEpoch = Date.now()
     const app = await App.launch({ name: `${name}-${i}`, binary, env })
     await waitForTextInPage(app, text, 30000)
     times.push(performance.now() - start)
+    // Where the time went: launch to the page's start (native: process, WebKit, the window),
+    // then ParkReview's marks inside the page (ui/src/main.ts).
+    const page = await app.execute(`return { origin: performance.timeOrigin, marks: performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]) }`)
+    phases.push({ page: page.origin - startEpoch, ...Object.fromEntries(page.marks.map(([k, v]) => [k.replace('park-review:', ''), v])) })
     if (i === runs - 1) {
       await sleep(1500)
       memory = pss(app.driver.pid)
     }
     await app.close()
   }
-  return { median: median(times), min: Math.min(...times), max: Math.max(...times), memory }
+  const keys = Object.keys(phases[0])
+  const phaseMedians = Object.fromEntries(keys.map((k) => [k, median(phases.map((p) => p[k] ?? NaN))]))
+  return { median: median(times), min: Math.min(...times), max: Math.max(...times), memory, phases: phaseMedians }
 }
 
 async function rankingMemory(env) {
@@ -120,6 +128,8 @@ const GPU = { WEBKIT_DISABLE_COMPOSITING_MODE: null }
 const SOFTWARE = { WEBKIT_DISABLE_COMPOSITING_MODE: '1' }
 const report = (label, r) => {
   console.log(`${label}: launch → first screen, median ${r.median.toFixed(0)} ms (${r.min.toFixed(0)}–${r.max.toFixed(0)}) over ${runs}`)
+  const inPage = Object.entries(r.phases).filter(([k]) => k !== 'page').map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')
+  console.log(`  page started ${r.phases.page.toFixed(0)} ms after launch${inPage ? `; then, ms after the page's start: ${inPage}` : ''}`)
   console.log(`  memory on the first screen: ${fmt(r.memory)}`)
 }
 

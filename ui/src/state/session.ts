@@ -43,6 +43,7 @@ export async function refreshSession(): Promise<void> {
   } catch (err) {
     session.fatal = toAppError(err)
   } finally {
+    if (!session.loaded) performance.mark('park-review:session')
     session.loaded = true
   }
 }
