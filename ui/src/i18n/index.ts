@@ -6,7 +6,7 @@ export type Locale = 'zh-CN' | 'en'
 const STORAGE_KEY = 'park-review.locale'
 
 // Chinese is parsed with the first screen; English, the second language, only when chosen (its
-// messages are a third of the first screen's code).
+// messages were a tenth of the first screen's code).
 export const i18n = createI18n({
   legacy: false,
   locale: 'zh-CN',
