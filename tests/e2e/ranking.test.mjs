@@ -83,7 +83,8 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
     await app.waitFor('the fingerprint', `return /^[0-9A-F]{4}( [0-9A-F]{4}){15}$/.test(document.querySelector('[data-testid="secretariat-fingerprint"]')?.innerText ?? '')`)
     await app.screenshot('settings-secretariat-key')
     await app.click('[data-testid="nav-ranking"]')
-    await app.waitForText('排名已确定')
+    // The page's own mark, not the toast from finalising (which a quick run could still show).
+    await app.waitFor('the ranking page, finalised', `return /已于 .+ 由 .+ 确定/.test(document.body.innerText)`)
     const exportsDir = join(dirname(app.db), 'exports')
     const before = existsSync(exportsDir) ? readdirSync(exportsDir).length : 0
     // A wrong passphrase: refused, and no file written (an export is all or nothing).
