@@ -16,15 +16,19 @@ import './styles.css'
 import { startSession } from './state/session'
 
 // Marks for `make bench-startup` (performance.mark costs nothing a user would notice): the
-// first screen's code evaluated, the session's answers in, the first screen drawn.
+// first screen's code evaluated (here), the shell mounted (below), the session's answers in
+// (state/session.ts), the first-run screen drawn (FirstRun.vue).
 performance.mark('park-review:modules')
 
 // The session's first questions to the database go out before the shell is drawn, so the
 // answers are there by the time it is.
 void startSession()
 const app = createApp(App).use(i18n).use(router).directive('loading', vLoading)
-void restoreLocale().then(() => {
-  app.mount('#app')
-  performance.mark('park-review:mounted')
-})
+// Should the English messages fail to load, the app still opens, in Chinese.
+void restoreLocale()
+  .catch(() => undefined)
+  .then(() => {
+    app.mount('#app')
+    performance.mark('park-review:mounted')
+  })
 
