@@ -27,3 +27,37 @@ describe('useLiveQuery', () => {
     expect(loads).toBe(3)
   })
 })
+
+describe('useLiveQuery, with slow loads', () => {
+  it('never runs two loads at once, and loads once more after a change that came during one', async () => {
+    const started: number[] = []
+    const finish: Array<() => void> = []
+    let active = 0
+    let most = 0
+    const scope = effectScope()
+    scope.run(() =>
+      useLiveQuery(() => {
+        started.push(session.changes.rubric ?? 0)
+        active += 1
+        most = Math.max(most, active)
+        return new Promise<void>((resolve) => finish.push(() => ((active -= 1), resolve())))
+      }, ['rubric']),
+    )
+    const before = session.changes.rubric ?? 0
+    expect(started).toEqual([before])
+    // Two changes while the first load is on its way: one more load, after it, sees both.
+    session.changes.rubric = before + 1
+    await nextTick()
+    session.changes.rubric = before + 2
+    await nextTick()
+    expect(started).toEqual([before])
+    finish.shift()!()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(started).toEqual([before, before + 2])
+    finish.shift()!()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(started).toEqual([before, before + 2])
+    expect(most).toBe(1)
+    scope.stop()
+  })
+})
