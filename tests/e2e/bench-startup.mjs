@@ -115,7 +115,7 @@ async function rankingMemory(env) {
   await app.execute(`localStorage.setItem('park-review.round', '${inProgress.id}'); location.reload(); return true`)
   await app.waitForText('评审进行中', 30000)
   await app.click('[data-testid="nav-ranking"]')
-  await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] canvas')`, 30000)
+  await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] svg')`, 30000)
   await sleep(1500)
   const memory = pss(app.driver.pid)
   await app.close()

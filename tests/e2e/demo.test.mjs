@@ -24,7 +24,7 @@ test('demo: the round in progress shows every stage, and a visitor tries the exp
     // The ranking: rows, charts, one open outlier.
     await app.click('[data-testid="demo-go-ranking"]')
     await app.waitFor('the ranking', `return document.querySelector('[data-testid="ranking-table"]')?.innerText.includes('2025-SZ-01')`)
-    await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] canvas')`)
+    await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] svg')`)
     assert.match(await app.execute(`return document.querySelector('[data-testid="unresolved"]').innerText`), /1 个离群分未处理/)
     await app.screenshot('demo-ranking')
 

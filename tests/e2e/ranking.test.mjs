@@ -2,10 +2,10 @@
 // enters a missing site score, finalises, and exports the Excel workbook and the signed PDF.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { copyFileSync, existsSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
-import { CLI, withApp } from './harness.mjs'
+import { CLI, SHOTS, withApp } from './harness.mjs'
 
 const cli = (db, ...args) => JSON.parse(execFileSync(CLI, ['--db', db, ...args, '--json']).toString())
 
@@ -35,9 +35,19 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
     await app.waitForText('批次编号')
     await app.click('[data-testid="nav-ranking"]')
     await app.waitFor('the table', `return document.querySelector('[data-testid="ranking-table"]')?.innerText.includes('2026-SZ-01')`)
-    await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] canvas')`)
+    await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] svg')`)
     assert.match(await app.execute(`return document.querySelector('[data-testid="unresolved"]').innerText`), /1 个离群分未处理/)
     await app.screenshot('ranking-draft-1366x768')
+
+    // A chart saved as PNG: twice the pixels it has on screen, drawn (more than a few colours),
+    // as ImageMagick reads it.
+    const shown = await app.execute(`const r = document.querySelector('[data-testid="chart-score-spread"]').getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]`)
+    await app.click('[data-testid="chart-score-spread-png"]')
+    const [png] = await app.savedPaths('图表已保存到 score-spread.png')
+    const [width, height, colours] = execFileSync('identify', ['-format', '%w %h %k', png]).toString().split(' ').map(Number)
+    assert.deepEqual([width, height], [shown[0] * 2, shown[1] * 2], `${png} is the chart at twice its size`)
+    assert.ok(colours > 20, `${png} has ${colours} colours: it is drawn, not blank`)
+    copyFileSync(png, join(SHOTS, 'ranking-chart-export.png'))
 
     // Finalising is refused while the outlier is open.
     await app.click('[data-testid="finalise"]')
@@ -111,7 +121,7 @@ test('ranking: resolve an outlier, enter a site score, finalise, export the sign
     // Clicked again if the first click is lost under load (a CI run left the dialog open).
     await app.clickUntil('[data-testid="publicity-confirm"]', 'the publicity list made', `return document.body.innerText.includes('公示名单-DEMO-2026.txt')`)
     await app.waitForText('公示名单-DEMO-2026.txt', 30000)
-    await app.waitFor('the radar', `return !!document.querySelector('[data-testid="chart-section-radar"] canvas')`)
+    await app.waitFor('the radar', `return !!document.querySelector('[data-testid="chart-section-radar"] svg')`)
     await app.waitFor('the dialog to close', `return ![...document.querySelectorAll('.el-dialog')].some((d) => d.offsetParent)`)
     await app.execute(`document.querySelector('[data-testid="chart-section-radar"]').scrollIntoView(); return true`)
     await app.screenshot('ranking-charts')
