@@ -214,7 +214,7 @@ export class App {
   /** Presses one key as a user would (through the WebDriver actions API): 'Tab', 'Enter'. */
   async press(key) {
     this.interactions += 1
-    const value = { Tab: '\uE004', Enter: '\uE007', Escape: '\uE00C' }[key] ?? key
+    const value = { Tab: '\uE004', Enter: '\uE007', Escape: '\uE00C', PageDown: '\uE00F', End: '\uE010', Home: '\uE011' }[key] ?? key
     await this.cmd('POST', '/actions', {
       actions: [{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value }, { type: 'keyUp', value }] }],
     })
