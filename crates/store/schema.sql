@@ -1,22 +1,5 @@
-CREATE INDEX application_enterprises_credit_code ON application_enterprises(credit_code);
-CREATE UNIQUE INDEX applications_round_order ON applications(round_id, registration_order);
-CREATE INDEX assignments_expert ON assignments(expert_id);
-CREATE INDEX assignments_round ON assignments(round_id);
-CREATE INDEX attachments_application ON attachments(application_id);
-CREATE INDEX audit_log_entity ON audit_log(entity_uid);
-CREATE UNIQUE INDEX checklists_one_per_round ON checklists(round_id);
-CREATE INDEX exchanges_round ON exchanges(round_id, expert_id);
-CREATE UNIQUE INDEX exchanges_sequence ON exchanges(direction, round_id, expert_id, coalesce(application_id, 0), sequence);
-CREATE INDEX formal_review_cache_round ON formal_review_cache(round_id);
-CREATE UNIQUE INDEX inspection_members_one_leader ON inspection_members(inspection_id) WHERE role = 'leader';
-CREATE INDEX inspections_round ON inspections(round_id);
-CREATE INDEX recheck_changes_round ON recheck_changes(round_id);
-CREATE INDEX recheck_changes_score ON recheck_changes(assignment_id, criterion_id);
-CREATE INDEX recusals_round ON recusals(round_id);
-CREATE INDEX signed_sheets_file ON signed_sheets(file_sha256);
-CREATE INDEX signed_sheets_round ON signed_sheets(round_id, kind);
-CREATE UNIQUE INDEX signing_keys_active_expert ON signing_keys(expert_id) WHERE revoked_at IS NULL AND expert_id IS NOT NULL;
-CREATE UNIQUE INDEX signing_keys_active_secretariat ON signing_keys(is_secretariat) WHERE revoked_at IS NULL AND is_secretariat = 1;
+-- What every migration in migrations/ makes together: a new database is created from this
+-- file (migrate.rs). Generated; regenerate with UPDATE_SNAPSHOTS=1 cargo test -p park-review-store
 CREATE TABLE application_enterprises (
     id                  INTEGER PRIMARY KEY,
     uid                 TEXT NOT NULL UNIQUE,
@@ -518,6 +501,26 @@ CREATE TABLE site_scores (
     entered_by      TEXT NOT NULL,
     entered_at      TEXT NOT NULL
 );
+INSERT INTO database_copy (id, kind, expert_code) VALUES (1, 'secretariat', NULL);
+CREATE INDEX application_enterprises_credit_code ON application_enterprises(credit_code);
+CREATE UNIQUE INDEX applications_round_order ON applications(round_id, registration_order);
+CREATE INDEX assignments_expert ON assignments(expert_id);
+CREATE INDEX assignments_round ON assignments(round_id);
+CREATE INDEX attachments_application ON attachments(application_id);
+CREATE INDEX audit_log_entity ON audit_log(entity_uid);
+CREATE UNIQUE INDEX checklists_one_per_round ON checklists(round_id);
+CREATE INDEX exchanges_round ON exchanges(round_id, expert_id);
+CREATE UNIQUE INDEX exchanges_sequence ON exchanges(direction, round_id, expert_id, coalesce(application_id, 0), sequence);
+CREATE INDEX formal_review_cache_round ON formal_review_cache(round_id);
+CREATE UNIQUE INDEX inspection_members_one_leader ON inspection_members(inspection_id) WHERE role = 'leader';
+CREATE INDEX inspections_round ON inspections(round_id);
+CREATE INDEX recheck_changes_round ON recheck_changes(round_id);
+CREATE INDEX recheck_changes_score ON recheck_changes(assignment_id, criterion_id);
+CREATE INDEX recusals_round ON recusals(round_id);
+CREATE INDEX signed_sheets_file ON signed_sheets(file_sha256);
+CREATE INDEX signed_sheets_round ON signed_sheets(round_id, kind);
+CREATE UNIQUE INDEX signing_keys_active_expert ON signing_keys(expert_id) WHERE revoked_at IS NULL AND expert_id IS NOT NULL;
+CREATE UNIQUE INDEX signing_keys_active_secretariat ON signing_keys(is_secretariat) WHERE revoked_at IS NULL AND is_secretariat = 1;
 CREATE TRIGGER application_enterprises_facts_delete AFTER DELETE ON application_enterprises BEGIN
     UPDATE rounds SET facts_generation = facts_generation + 1
      WHERE id = (SELECT round_id FROM applications WHERE id = OLD.application_id);
