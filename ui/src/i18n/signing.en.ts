@@ -69,6 +69,7 @@ export default {
     deviation: 'pts',
     exportPng: 'Export PNG',
     chartSaved: 'Chart saved to {path}',
+    chartPngFailed: 'The chart could not be drawn as PNG; nothing was saved. Try again, or take a screenshot.',
   },
   signing: {
     title: 'Signed scoring sheet',

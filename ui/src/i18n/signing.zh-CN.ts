@@ -69,6 +69,7 @@ export default {
     deviation: '分',
     exportPng: '导出 PNG',
     chartSaved: '图表已保存到 {path}',
+    chartPngFailed: '图表未能画成 PNG，没有保存任何文件。请重试；仍不行时可截图保存。',
   },
   signing: {
     title: '签名评分表',
