@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { CLI, withApp } from './harness.mjs'
+import { darkPixels, textPdf } from './pdf.mjs'
 
 const application = (code, extra = {}) => ({
   format: 'park-review/application@1',
@@ -20,29 +21,8 @@ const application = (code, extra = {}) => ({
   ...extra,
 })
 
-/** A one-page PDF with correct cross-reference offsets. */
-function minimalPdf(text) {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    null,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ]
-  const stream = `BT /F1 24 Tf 72 760 Td (${text}) Tj ET`
-  objects[3] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`
-  let pdf = '%PDF-1.4\n'
-  const offsets = objects.map((body, i) => {
-    const offset = pdf.length
-    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`
-    return offset
-  })
-  const xref = pdf.length
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`
-  pdf += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
-  return pdf
-}
+/** A one-page PDF saying `text`. */
+const minimalPdf = (text) => textPdf([`BT /F1 24 Tf 72 760 Td (${text}) Tj ET`])
 
 test('create a round, import applications from JSON, open one', async () => {
   await withApp({ name: 'import-applications' }, async (app) => {
@@ -110,12 +90,7 @@ test('create a round, import applications from JSON, open one', async () => {
     await app.click('[data-testid="attachment-用地批复.pdf"]')
     await app.waitForText('已核对文件与挂接时的 SHA-256 一致')
     await app.waitFor('pdf.js to render the page', `return document.querySelector('[data-testid="pdf-view"]')?.dataset.status === 'ready'`)
-    const painted = await app.execute(`
-      const c = document.querySelector('[data-testid="pdf-view"] canvas')
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data
-      let dark = 0
-      for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++
-      return dark`)
+    const painted = await app.execute(darkPixels('[data-testid="pdf-view"] canvas'))
     assert.ok(painted > 50, `the rendered page shows text (${painted} dark pixels)`)
     await app.screenshot('attachment-viewer')
     await app.press('Escape')

@@ -7,42 +7,17 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { CLI, withApp } from './harness.mjs'
+import { darkPixels, textPdf } from './pdf.mjs'
 
 const PAGES = 40
 
-/** A PDF of `count` A4 pages, each saying its number in large type. */
-function longPdf(count) {
-  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', null, '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>']
-  const kids = []
-  for (let n = 1; n <= count; n++) {
-    const stream = `BT /F1 96 Tf 150 500 Td (Page ${n}) Tj ET 0 0 0 RG 4 w 40 40 515 762 re S`
-    objects.push(`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`)
-    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents ${objects.length} 0 R /Resources << /Font << /F1 3 0 R >> >> >>`)
-    kids.push(`${objects.length} 0 R`)
-  }
-  objects[1] = `<< /Type /Pages /Kids [${kids.join(' ')}] /Count ${count} >>`
-  let pdf = '%PDF-1.4\n'
-  const offsets = objects.map((body, i) => {
-    const offset = pdf.length
-    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`
-    return offset
-  })
-  const xref = pdf.length
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`
-  pdf += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
-  return pdf
-}
+/** A PDF of `count` A4 pages, each saying its number in large type inside a frame. */
+const longPdf = (count) =>
+  textPdf(Array.from({ length: count }, (_, i) => `BT /F1 96 Tf 150 500 Td (Page ${i + 1}) Tj ET 0 0 0 RG 4 w 40 40 515 762 re S`), 'Helvetica-Bold')
 
 /** Which pages have a canvas with pixels, and whether page `n`'s shows anything dark. */
 const drawn = `return [...document.querySelectorAll('[data-testid="pdf-view"] .page')].filter((p) => p.querySelector('canvas')?.width > 0).map((p) => Number(p.dataset.page))`
-const inked = (n) => `
-  const c = document.querySelector('[data-testid="pdf-view"] .page[data-page="${n}"] canvas')
-  if (!c || !c.width) return 0
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data
-  let dark = 0
-  for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++
-  return dark`
+const inked = (n) => darkPixels(`[data-testid="pdf-view"] .page[data-page="${n}"] canvas`)
 /** A predicate: page `n` is drawn and shows its text and frame. */
 const isInked = (n) => `return (() => {${inked(n)}})() > 1000`
 const pageLine = `return document.querySelector('[data-testid="pdf-page"]')?.innerText.trim()`
