@@ -339,18 +339,7 @@ fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
         .iter()
         .filter(|(_, _, on_laptop)| on_laptop.is_none())
     {
-        let me = caller.expert(code);
-        for a in store.expert_assignments(round, code)? {
-            if a.submitted_at.is_some() {
-                crate::sheets::issue_with_signer(
-                    store,
-                    &me,
-                    signer,
-                    &AssignmentKey::new(round, code, &a.application.code),
-                )?;
-                signed += 1;
-            }
-        }
+        signed += sign_submitted(store, caller, round, code, signer)?;
     }
     let completed = completed_round(store, caller, &signers)?;
     Ok(DemoRounds {
@@ -362,6 +351,39 @@ fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
         passphrase: DEMO_PASSPHRASE.into(),
         visiting_expert: DEMO_VISITING_EXPERT.into(),
     })
+}
+
+/// Every submitted sheet of `expert` in `round` signed with their key, laid out and signed on
+/// every core (as 生成签名评分表 does for an expert's batch) and recorded in order. Returns how
+/// many.
+fn sign_submitted(
+    store: &mut Store,
+    caller: Caller,
+    round: RoundId,
+    expert: &str,
+    signer: &Signer,
+) -> Result<u32> {
+    let prepared = store
+        .expert_assignments(round, expert)?
+        .into_iter()
+        .filter(|a| a.submitted_at.is_some())
+        .map(|a| {
+            crate::sheets::prepare_sheet(
+                store,
+                &AssignmentKey::new(round, expert, &a.application.code),
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    let issued = crate::sheets::issue_prepared(
+        store,
+        &caller.expert(expert),
+        signer,
+        prepared,
+        threads,
+        |_, _, _| Ok(()),
+    )?;
+    Ok(issued.len() as u32)
 }
 
 /// An expert's key and drawn signature kept on `store` (the secretariat's database, or the
@@ -513,19 +535,15 @@ fn score_on_own_laptop(
     let mut laptop = Store::open(&folder.path().join("expert.sqlite3"))?;
     crate::exchange::import_package(&mut laptop, &crate::exchange::read_package(&package.bytes)?)?;
     keep_key(&mut laptop, caller, code, key)?;
-    let me = caller.expert(code);
     let on_laptop = laptop
         .find_round(park_review_store::DEMO_IN_PROGRESS_CODE)?
         .id;
-    let (mut submitted, mut signed) = (0, 0);
+    let mut submitted = 0;
     for a in laptop.expert_assignments(on_laptop, code)? {
         let key = AssignmentKey::new(on_laptop, code, &a.application.code);
-        if score(&mut laptop, caller, &key, criteria, plan, rng)? {
-            submitted += 1;
-            crate::sheets::issue_with_signer(&mut laptop, &me, signer, &key)?;
-            signed += 1;
-        }
+        submitted += u32::from(score(&mut laptop, caller, &key, criteria, plan, rng)?);
     }
+    let signed = sign_submitted(&mut laptop, caller, on_laptop, code, signer)?;
     let (_, bundle) = crate::exchange::export_bundle(&mut laptop, caller, on_laptop, signer)?;
     drop(laptop);
 
@@ -571,9 +589,9 @@ fn completed_round(
     for row in store.list_scores(round)? {
         let key = AssignmentKey::new(round, &row.expert, &row.application);
         score(store, caller, &key, &criteria, &plan, &mut rng)?;
-        if let Some((_, signer, _)) = signers.iter().find(|(code, _, _)| *code == row.expert) {
-            crate::sheets::issue_with_signer(store, &caller.expert(&row.expert), signer, &key)?;
-        }
+    }
+    for (code, signer, _) in signers {
+        sign_submitted(store, caller, round, code, signer)?;
     }
     for app in store.list_applications(round)? {
         let site = (quality(&app.code) * 100.0 + 6.0).min(97.0);

@@ -301,8 +301,10 @@ pub fn issue_sheet(
     record_prepared(store, &caller.expert(&code), &prepared, signed)
 }
 
-/// Issues many prepared sheets: laid out and signed on `threads` cores, recorded in turn;
-/// `progress(done, of, sheet)` is called as each is recorded (in completion order).
+/// Issues many prepared sheets: laid out and signed on `threads` cores, recorded in the order
+/// given (a sheet signed early waits for those before it, so the files and the audit log come
+/// out in the same order on every run); `progress(done, of, sheet)` is called as each is
+/// recorded.
 pub fn issue_prepared(
     store: &mut Store,
     actor: &Actor,
@@ -330,10 +332,14 @@ pub fn issue_prepared(
             });
         }
         drop(tx);
+        let mut waiting = std::collections::BTreeMap::new();
         for (i, signed) in rx {
-            let file = record_prepared(store, actor, &prepared[i], signed?)?;
-            progress(issued.len() + 1, total, &file)?;
-            issued.push(file);
+            waiting.insert(i, signed);
+            while let Some(signed) = waiting.remove(&issued.len()) {
+                let file = record_prepared(store, actor, &prepared[issued.len()], signed?)?;
+                progress(issued.len() + 1, total, &file)?;
+                issued.push(file);
+            }
         }
         Ok(())
     })?;

@@ -3,7 +3,7 @@
 use park_review_domain::ids::{ApplicationId, RoundId, Uid};
 use park_review_domain::model::{ApplicationRecord, ApplicationSummary};
 use park_review_domain::{City, DomainError};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
 use crate::error::Result;
@@ -177,40 +177,41 @@ pub(crate) fn insert_children(
 impl Store {
     /// The applications of a round in registration order.
     pub fn list_applications(&self, round_id: RoundId) -> Result<Vec<ApplicationSummary>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT a.id, a.uid, a.round_id, a.code, a.park_name, a.city, a.district,
-                    a.management_body, a.city_recommendation_rank, a.planned_area_mu,
-                    a.registration_order,
-                    (SELECT COUNT(*) FROM application_enterprises e WHERE e.application_id = a.id)
-             FROM applications a WHERE a.round_id = ?1 ORDER BY a.registration_order",
-        )?;
-        let rows = stmt.query_map([round_id.0], |row| {
-            let city_code: String = row.get(5)?;
-            let city = City::parse(&city_code).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    5,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })?;
-            Ok(ApplicationSummary {
-                id: ApplicationId(row.get(0)?),
-                uid: Uid(row.get(1)?),
-                round_id: RoundId(row.get(2)?),
-                code: row.get(3)?,
-                park_name: row.get(4)?,
-                city,
-                city_code,
-                district: row.get(6)?,
-                management_body: row.get(7)?,
-                city_recommendation_rank: row.get(8)?,
-                planned_area_mu: row.get(9)?,
-                registration_order: row.get(10)?,
-                n_enterprises: row.get(11)?,
-            })
-        })?;
+        let mut stmt = self.conn().prepare(&format!(
+            "{SUMMARY_SELECT} WHERE a.round_id = ?1 ORDER BY a.registration_order"
+        ))?;
+        let rows = stmt.query_map([round_id.0], summary_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// An application's summary, with `summary_from_row`.
+const SUMMARY_SELECT: &str =
+    "SELECT a.id, a.uid, a.round_id, a.code, a.park_name, a.city, a.district,
+        a.management_body, a.city_recommendation_rank, a.planned_area_mu, a.registration_order,
+        (SELECT COUNT(*) FROM application_enterprises e WHERE e.application_id = a.id)
+    FROM applications a";
+
+fn summary_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ApplicationSummary> {
+    let city_code: String = row.get(5)?;
+    let city = City::parse(&city_code).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(ApplicationSummary {
+        id: ApplicationId(row.get(0)?),
+        uid: Uid(row.get(1)?),
+        round_id: RoundId(row.get(2)?),
+        code: row.get(3)?,
+        park_name: row.get(4)?,
+        city,
+        city_code,
+        district: row.get(6)?,
+        management_body: row.get(7)?,
+        city_recommendation_rank: row.get(8)?,
+        planned_area_mu: row.get(9)?,
+        registration_order: row.get(10)?,
+        n_enterprises: row.get(11)?,
+    })
 }
 
 /// The columns of `applications` in the order `record_from_row` reads them.
@@ -526,11 +527,19 @@ impl Store {
     /// Finds an application of a round by code (`2026-GZ-01`), uid or row id.
     pub fn find_application(&self, round_id: RoundId, key: &str) -> Result<ApplicationSummary> {
         let key = key.trim();
-        let apps = self.list_applications(round_id)?;
-        apps.into_iter()
-            .find(|a| {
-                a.code.eq_ignore_ascii_case(key) || a.uid.0 == key || a.id.0.to_string() == key
-            })
+        // One row, looked up by the database: this runs on every score saved, and used to list
+        // the whole round to find it.
+        self.conn()
+            .query_row(
+                &format!(
+                    "{SUMMARY_SELECT} WHERE a.round_id = ?1
+                       AND (a.code = ?2 COLLATE NOCASE OR a.uid = ?2 OR CAST(a.id AS TEXT) = ?2)
+                     ORDER BY a.registration_order LIMIT 1"
+                ),
+                params![round_id.0, key],
+                summary_from_row,
+            )
+            .optional()?
             .ok_or_else(|| crate::StoreError::NotFound {
                 what: "申报",
                 key: key.to_owned(),
