@@ -74,9 +74,11 @@ pub struct AppInfo {
     pub data_dir: String,
     /// Where signed documents, reports and lists are saved.
     pub exports_dir: String,
-    /// Whether pages are drawn with GPU compositing (WebKit's default; off when the app is
-    /// started with `WEBKIT_DISABLE_COMPOSITING_MODE=1`).
+    /// Whether pages are drawn with GPU compositing (where the machine has a GPU; off when the
+    /// app is started with `WEBKIT_DISABLE_COMPOSITING_MODE=1`).
     pub gpu_compositing: bool,
+    /// Whether the app chose to draw in software because the machine has no GPU.
+    pub software_chosen: bool,
 }
 
 /// Runs `f` with the store on a blocking thread. Files are parsed before, not inside `f`
@@ -231,6 +233,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CodedError>
         exports_dir: data_dir.join("exports").display().to_string(),
         data_dir: data_dir.display().to_string(),
         gpu_compositing: crate::gpu_compositing(),
+        software_chosen: crate::software_chosen(),
     })
 }
 

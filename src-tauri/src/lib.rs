@@ -71,19 +71,48 @@ fn open_store(db_path: &Path) -> Result<Arc<Mutex<Store>>, CodedError> {
 }
 
 /// The variable WebKitGTK reads to draw pages without GPU compositing: set (to anything but 0),
-/// pages are drawn in software. Left to the user: on a machine without a GPU (a virtual desktop)
-/// it saves about 70 MB (`make bench-startup`), but WebKit 2.50 cannot take a snapshot of a page
-/// drawn that way (WebDriver's screenshot never returns), so the end-to-end tests could not
-/// judge the screens users would see; README's troubleshooting says when to set it.
+/// pages are drawn in software; set to 0, with GPU compositing. The user's setting is kept; when
+/// there is none, [`choose_drawing`] sets it.
 pub const COMPOSITING_ENV: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+
+/// Set when [`choose_drawing`] found no GPU and chose to draw in software.
+static SOFTWARE_CHOSEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Whether pages are drawn with GPU compositing, by WebKit's own reading of the variable.
 pub fn gpu_compositing() -> bool {
     std::env::var_os(COMPOSITING_ENV).is_none_or(|v| v == "0")
 }
 
+/// Whether the app chose to draw in software because the machine has no GPU.
+pub fn software_chosen() -> bool {
+    SOFTWARE_CHOSEN.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Chooses how WebKit draws, before it starts (and before any other thread does): as the user
+/// set it, or else with GPU compositing where the machine has a GPU (a DRM render node,
+/// `/dev/dri/renderD*`) and in software where it has none (a virtual desktop, an old office
+/// PC). Without a GPU, WebKit's compositing runs on Mesa's software OpenGL: under Xvfb
+/// (`make bench-startup`) the first screen was drawn 0.5 s after its text was ready, against
+/// 20 ms in software, and took 66 MB more. The end-to-end tests set the variable to 0: WebKit
+/// 2.50 cannot take a snapshot of a page drawn in software (WebDriver's screenshot never
+/// returns), so they judge the screens as drawn with compositing.
+pub fn choose_drawing() {
+    if std::env::var_os(COMPOSITING_ENV).is_some() {
+        return;
+    }
+    let has_gpu = std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
+        dir.flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    });
+    if !has_gpu {
+        std::env::set_var(COMPOSITING_ENV, "1");
+        SOFTWARE_CHOSEN.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Starts the app on the database named by `PARK_REVIEW_DB`, or the default location.
 pub fn run() {
+    choose_drawing();
     let db_path = resolve_db_path(None);
     // If this fails, opening the store reports the missing folder with its code.
     let _ = ensure_default_dir(&db_path);

@@ -94,7 +94,7 @@ test('demo: the round in progress shows every stage, and a visitor tries the exp
     assert.match(about, /数据库结构版本\s*21/)
     assert.ok(about.includes(app.db), about)
     // How pages are drawn, and the variable that changes it when memory is short.
-    assert.match(about, /页面绘制\s*显卡合成（默认）.*WEBKIT_DISABLE_COMPOSITING_MODE=1/)
+    assert.match(about, /页面绘制\s*显卡合成。.*WEBKIT_DISABLE_COMPOSITING_MODE=1/)
     await app.screenshot('demo-about')
   })
 })

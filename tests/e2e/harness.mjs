@@ -50,6 +50,10 @@ export class App {
       // crashed the web process now and then ("general protection fault … swrast_dri.so"
       // in the kernel log, "invalid session id" in a journey): draw on the CPU instead.
       WEBKIT_SKIA_ENABLE_CPU_RENDERING: process.env.WEBKIT_SKIA_ENABLE_CPU_RENDERING ?? '1',
+      // Drawn with GPU compositing, as on a machine with a GPU: on this one, which has none, the
+      // app would draw in software, and WebKit 2.50 cannot take a snapshot of a page drawn that
+      // way (WebDriver's screenshot never returns). `make bench-startup` measures both ways.
+      WEBKIT_DISABLE_COMPOSITING_MODE: process.env.WEBKIT_DISABLE_COMPOSITING_MODE ?? '0',
       PARK_REVIEW_DB: db,
       XDG_DATA_HOME: join(dir, 'data'),
       XDG_CACHE_HOME: join(dir, 'cache'),

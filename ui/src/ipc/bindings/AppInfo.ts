@@ -14,7 +14,11 @@ data_dir: string,
  */
 exports_dir: string, 
 /**
- * Whether pages are drawn with GPU compositing (WebKit's default; off when the app is
- * started with `WEBKIT_DISABLE_COMPOSITING_MODE=1`).
+ * Whether pages are drawn with GPU compositing (where the machine has a GPU; off when the
+ * app is started with `WEBKIT_DISABLE_COMPOSITING_MODE=1`).
  */
-gpu_compositing: boolean, };
+gpu_compositing: boolean, 
+/**
+ * Whether the app chose to draw in software because the machine has no GPU.
+ */
+software_chosen: boolean, };
