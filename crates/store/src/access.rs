@@ -13,6 +13,7 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
 use crate::error::{Result, StoreError};
+use crate::CachedSql;
 use crate::{Actor, Attachment, Store, WriteTx};
 
 /// An assignment that passed a check: its round, application, expert and row.
@@ -32,7 +33,7 @@ pub(crate) fn assignment_row(
     expert: ExpertId,
 ) -> Result<Option<AssignmentRow>> {
     Ok(conn
-        .query_row(
+        .query_row_cached(
             "SELECT a.id, a.uid, a.declared_no_conflict_at, a.submitted_at
              FROM assignments a WHERE a.application_id = ?1 AND a.expert_id = ?2",
             params![app.0, expert.0],
@@ -67,7 +68,7 @@ impl Store {
         self.refuse_if_finalised(round.id)?;
         self.write(actor, |tx| {
             let now = tx.now();
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "UPDATE assignments SET declared_no_conflict_at = ?2, updated_at = ?2 WHERE id = ?1",
                 params![row.id, now],
             )?;
@@ -219,7 +220,7 @@ pub(crate) fn insert_assignment(
 ) -> Result<()> {
     let uid = tx.new_uid();
     let now = tx.now();
-    tx.tx.execute(
+    tx.tx.execute_cached(
         "INSERT INTO assignments (uid, round_id, application_id, expert_id, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
         params![uid, round.id.0, app.0, expert.0, now],
@@ -246,14 +247,14 @@ pub(crate) fn remove_assignment(
     };
     let scores: Vec<(String, Option<i64>)> = tx
         .tx
-        .prepare(
+        .prepare_cached(
             "SELECT c.code, s.points_centi FROM scores s JOIN criteria c ON c.id = s.criterion_id
              WHERE s.assignment_id = ?1",
         )?
         .query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     tx.tx
-        .execute("DELETE FROM assignments WHERE id = ?1", [row.id])?;
+        .execute_cached("DELETE FROM assignments WHERE id = ?1", [row.id])?;
     tx.audit(
         "assignment.remove",
         "assignment",

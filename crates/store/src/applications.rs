@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
 use crate::error::Result;
+use crate::CachedSql;
 use crate::{Store, WriteTx};
 
 /// The serde name of a unit enum variant (`maker_space` …), which is also what the schema's
@@ -23,7 +24,7 @@ pub(crate) fn insert_application(
     round_id: RoundId,
     app: &ApplicationRecord,
 ) -> Result<ApplicationId> {
-    let taken: bool = tx.tx.query_row(
+    let taken: bool = tx.tx.query_row_cached(
         "SELECT EXISTS (SELECT 1 FROM applications WHERE round_id = ?1 AND code = ?2 COLLATE NOCASE)",
         params![round_id.0, app.code],
         |row| row.get(0),
@@ -31,7 +32,7 @@ pub(crate) fn insert_application(
     if taken {
         return Err(DomainError::DuplicateCode(app.code.clone()).into());
     }
-    let order: i64 = tx.tx.query_row(
+    let order: i64 = tx.tx.query_row_cached(
         "SELECT COALESCE(MAX(registration_order), 0) + 1 FROM applications WHERE round_id = ?1",
         [round_id.0],
         |row| row.get(0),
@@ -40,7 +41,7 @@ pub(crate) fn insert_application(
     let now = tx.now();
     // The row is created with what identifies it, then every declared fact is written by the
     // same statement the form's save uses, so the two can never disagree on a column.
-    tx.tx.execute(
+    tx.tx.execute_cached(
         "INSERT INTO applications (uid, round_id, code, registration_order, park_name, city,
                                    city_recommendation_rank, planned_area_mu, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
@@ -75,7 +76,7 @@ pub(crate) fn write_facts(
     app: &ApplicationRecord,
     now: &str,
 ) -> Result<()> {
-    tx.tx.execute(
+    tx.tx.execute_cached(
         "UPDATE applications SET
             code = ?2, park_name = ?3, city = ?4, district = ?5, management_body = ?6,
             contact_name = ?7, contact_phone = ?8, city_recommendation_rank = ?9,
@@ -125,7 +126,7 @@ pub(crate) fn insert_children(
 ) -> Result<()> {
     for (position, e) in app.enterprises.iter().enumerate() {
         let child_uid = tx.new_uid();
-        tx.tx.execute(
+        tx.tx.execute_cached(
             "INSERT INTO application_enterprises
                 (uid, application_id, position, name, credit_code, ai_output_wan_yuan)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -141,7 +142,7 @@ pub(crate) fn insert_children(
     }
     for (position, p) in app.innovation_platforms.iter().enumerate() {
         let child_uid = tx.new_uid();
-        tx.tx.execute(
+        tx.tx.execute_cached(
             "INSERT INTO application_innovation_platforms (uid, application_id, position, name, kind)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![child_uid, id, position, p.name, enum_text(&p.kind)],
@@ -149,7 +150,7 @@ pub(crate) fn insert_children(
     }
     for (position, c) in app.rnd_cooperations.iter().enumerate() {
         let child_uid = tx.new_uid();
-        tx.tx.execute(
+        tx.tx.execute_cached(
             "INSERT INTO application_rnd_cooperations
                 (uid, application_id, position, enterprise, partner, partner_kind)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -165,7 +166,7 @@ pub(crate) fn insert_children(
     }
     for (position, p) in app.service_platforms.iter().enumerate() {
         let child_uid = tx.new_uid();
-        tx.tx.execute(
+        tx.tx.execute_cached(
             "INSERT INTO application_service_platforms (uid, application_id, position, name, kind)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![child_uid, id, position, p.name, enum_text(&p.kind)],
@@ -177,7 +178,7 @@ pub(crate) fn insert_children(
 impl Store {
     /// The applications of a round in registration order.
     pub fn list_applications(&self, round_id: RoundId) -> Result<Vec<ApplicationSummary>> {
-        let mut stmt = self.conn().prepare(&format!(
+        let mut stmt = self.conn().prepare_cached(&format!(
             "{SUMMARY_SELECT} WHERE a.round_id = ?1 ORDER BY a.registration_order"
         ))?;
         let rows = stmt.query_map([round_id.0], summary_from_row)?;
@@ -296,22 +297,22 @@ impl Store {
         };
         let conn = self.conn();
         let of_round = "application_id IN (SELECT id FROM applications WHERE round_id = ?1)";
-        let mut apps = conn.prepare(&format!(
+        let mut apps = conn.prepare_cached(&format!(
             "SELECT {RECORD_COLUMNS} FROM applications WHERE round_id = ?1 ORDER BY id"
         ))?;
-        let mut enterprises = conn.prepare(&format!(
+        let mut enterprises = conn.prepare_cached(&format!(
             "SELECT application_id, name, credit_code, ai_output_wan_yuan FROM application_enterprises
              WHERE {of_round} ORDER BY application_id, position"
         ))?;
-        let mut innovation = conn.prepare(&format!(
+        let mut innovation = conn.prepare_cached(&format!(
             "SELECT application_id, name, kind FROM application_innovation_platforms
              WHERE {of_round} ORDER BY application_id, position"
         ))?;
-        let mut cooperations = conn.prepare(&format!(
+        let mut cooperations = conn.prepare_cached(&format!(
             "SELECT application_id, enterprise, partner, partner_kind FROM application_rnd_cooperations
              WHERE {of_round} ORDER BY application_id, position"
         ))?;
-        let mut services = conn.prepare(&format!(
+        let mut services = conn.prepare_cached(&format!(
             "SELECT application_id, name, kind FROM application_service_platforms
              WHERE {of_round} ORDER BY application_id, position"
         ))?;
@@ -453,7 +454,7 @@ impl Store {
     pub fn application_record(&self, round_id: RoundId, key: &str) -> Result<ApplicationRecord> {
         let summary = self.find_application(round_id, key)?;
         let conn = self.conn();
-        let mut record = conn.query_row(
+        let mut record = conn.query_row_cached(
             &format!("SELECT {RECORD_COLUMNS} FROM applications WHERE id = ?1"),
             [summary.id.0],
             record_from_row,
@@ -507,7 +508,7 @@ impl Store {
                 "application_rnd_cooperations",
                 "application_service_platforms",
             ] {
-                tx.tx.execute(
+                tx.tx.execute_cached(
                     &format!("DELETE FROM {table} WHERE application_id = ?1"),
                     [current.id.0],
                 )?;
@@ -530,7 +531,7 @@ impl Store {
         // One row, looked up by the database: this runs on every score saved, and used to list
         // the whole round to find it.
         self.conn()
-            .query_row(
+            .query_row_cached(
                 &format!(
                     "{SUMMARY_SELECT} WHERE a.round_id = ?1
                        AND (a.code = ?2 COLLATE NOCASE OR a.uid = ?2 OR CAST(a.id AS TEXT) = ?2)

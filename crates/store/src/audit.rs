@@ -12,6 +12,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::Result;
+use crate::CachedSql;
 use crate::Store;
 
 /// The `prev_sha256` of the first entry.
@@ -126,12 +127,13 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
 /// migration's transaction.
 pub(crate) fn seal_unsealed(tx: &rusqlite::Transaction<'_>) -> Result<()> {
     let entries: Vec<AuditEntry> = {
-        let mut stmt = tx.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
+        let mut stmt =
+            tx.prepare_cached(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
         let rows = stmt.query_map([], entry)?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut update =
-        tx.prepare("UPDATE audit_log SET prev_sha256 = ?2, sha256 = ?3 WHERE id = ?1")?;
+        tx.prepare_cached("UPDATE audit_log SET prev_sha256 = ?2, sha256 = ?3 WHERE id = ?1")?;
     let mut prev = GENESIS.to_owned();
     for mut e in entries {
         e.prev_sha256 = prev;
@@ -145,7 +147,7 @@ pub(crate) fn seal_unsealed(tx: &rusqlite::Transaction<'_>) -> Result<()> {
 /// The last entry's id and hash, or (0, [`GENESIS`]) for an empty log.
 pub(crate) fn chain_head(conn: &rusqlite::Connection) -> Result<(i64, String)> {
     Ok(conn
-        .query_row(
+        .query_row_cached(
             "SELECT id, sha256 FROM audit_log ORDER BY id DESC LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -304,7 +306,7 @@ impl Store {
     pub fn audit_entry(&self, id: i64) -> Result<Option<AuditEntry>> {
         Ok(self
             .conn()
-            .query_row(
+            .query_row_cached(
                 &format!("SELECT {COLUMNS} FROM audit_log WHERE id = ?1"),
                 [id],
                 entry,
@@ -329,7 +331,7 @@ impl Store {
     pub fn each_audit_entry(&self, mut each: impl FnMut(&AuditEntry) -> Result<()>) -> Result<()> {
         let mut stmt = self
             .conn()
-            .prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             each(&entry(row)?)?;

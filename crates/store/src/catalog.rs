@@ -8,6 +8,7 @@ use rusqlite::params;
 use serde_json::json;
 
 use crate::error::Result;
+use crate::CachedSql;
 use crate::WriteTx;
 
 /// The shipped 100-point designation rubric (`assets/rubrics/default-designation.json`,
@@ -27,7 +28,7 @@ pub(crate) fn insert_rubric(
 ) -> Result<()> {
     let uid = tx.new_uid();
     let now = tx.now();
-    tx.tx.execute(
+    tx.tx.execute_cached(
         "INSERT INTO rubrics (uid, round_id, title, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
         params![uid, round_id.0, rubric.title, now],
     )?;
@@ -35,14 +36,14 @@ pub(crate) fn insert_rubric(
     let mut position = 0;
     for (section_position, section) in rubric.sections.iter().enumerate() {
         let section_uid = tx.new_uid();
-        tx.tx.execute(
+        tx.tx.execute_cached(
             "INSERT INTO rubric_sections (uid, rubric_id, position, code, title) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![section_uid, rubric_id, section_position, section.code, section.title],
         )?;
         let section_id = tx.tx.last_insert_rowid();
         for criterion in &section.criteria {
             let criterion_uid = tx.new_uid();
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "INSERT INTO criteria (uid, rubric_id, section_id, position, code, title, guidance,
                                        max_points_centi, step_centi, bands, clauses, objective)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -106,7 +107,7 @@ pub(crate) fn load_rubric(
 ) -> Result<Option<StoredRubric>> {
     use rusqlite::OptionalExtension;
     let Some((rubric_id, title, frozen_sha256)) = conn
-        .query_row(
+        .query_row_cached(
             "SELECT id, title, frozen_sha256 FROM rubrics WHERE round_id = ?1",
             [round_id.0],
             |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?)),
@@ -116,7 +117,7 @@ pub(crate) fn load_rubric(
         return Ok(None);
     };
     let mut sections: Vec<(i64, park_review_domain::model::RubricSection)> = conn
-        .prepare(
+        .prepare_cached(
             "SELECT id, code, title FROM rubric_sections WHERE rubric_id = ?1 ORDER BY position",
         )?
         .query_map([rubric_id], |r| {
@@ -131,7 +132,7 @@ pub(crate) fn load_rubric(
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut criterion_ids = Vec::new();
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id, section_id, code, title, guidance, max_points_centi, step_centi, bands, clauses, objective
          FROM criteria WHERE rubric_id = ?1 ORDER BY position",
     )?;
@@ -250,7 +251,7 @@ impl crate::Store {
             let old: Option<String> = {
                 use rusqlite::OptionalExtension;
                 tx.tx
-                    .query_row(
+                    .query_row_cached(
                         "SELECT uid FROM rubrics WHERE round_id = ?1",
                         [round_id.0],
                         |r| r.get(0),
@@ -259,7 +260,7 @@ impl crate::Store {
             };
             if let Some(old) = old {
                 tx.tx
-                    .execute("DELETE FROM rubrics WHERE round_id = ?1", [round_id.0])?;
+                    .execute_cached("DELETE FROM rubrics WHERE round_id = ?1", [round_id.0])?;
                 tx.audit(
                     "rubric.replace",
                     "rubric",

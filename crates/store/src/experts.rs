@@ -11,6 +11,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::error::{Result, StoreError};
+use crate::CachedSql;
 use crate::{Actor, Store, WriteTx};
 
 fn expert_from_row(row: &Row<'_>) -> rusqlite::Result<Expert> {
@@ -35,7 +36,7 @@ pub(crate) const EXPERT_COLUMNS: &str = "e.id, e.uid, e.code, e.name, e.city, e.
 pub(crate) fn expert_code_taken(tx: &WriteTx<'_>, code: &str) -> Result<bool> {
     Ok(tx
         .tx
-        .query_row("SELECT 1 FROM experts WHERE code = ?1", [code], |_| Ok(()))
+        .query_row_cached("SELECT 1 FROM experts WHERE code = ?1", [code], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -109,7 +110,7 @@ pub(crate) fn upsert_panel_expert(
     let code = expert.code.trim();
     let existing: Option<(i64, String, String, serde_json::Value)> = tx
         .tx
-        .query_row(
+        .query_row_cached(
             "SELECT id, uid, name, employer, city, field, contact, employer_credit_code, relations
              FROM experts WHERE code = ?1",
             [code],
@@ -137,7 +138,7 @@ pub(crate) fn upsert_panel_expert(
             )));
         }
         Some((id, uid, _, before)) => {
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "UPDATE experts SET employer = ?2, city = ?3, field = ?4, contact = ?5,
                         employer_credit_code = ?6, relations = ?7, updated_at = ?8
                  WHERE id = ?1",
@@ -171,7 +172,7 @@ pub(crate) fn upsert_panel_expert(
         }
         None => {
             let uid = tx.new_uid();
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "INSERT INTO experts (uid, code, name, employer, city, field, contact,
                                       employer_credit_code, relations, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
@@ -200,7 +201,7 @@ pub(crate) fn upsert_panel_expert(
     };
     let already_on_panel = tx
         .tx
-        .query_row(
+        .query_row_cached(
             "SELECT 1 FROM round_experts WHERE round_id = ?1 AND expert_id = ?2",
             params![round_id.0, id],
             |_| Ok(()),
@@ -209,7 +210,7 @@ pub(crate) fn upsert_panel_expert(
         .is_some();
     if !already_on_panel {
         let member_uid = tx.new_uid();
-        tx.tx.execute(
+        tx.tx.execute_cached(
             "INSERT INTO round_experts (uid, round_id, expert_id, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![member_uid, round_id.0, id, now],
         )?;
@@ -231,7 +232,7 @@ pub(crate) fn upsert_panel_expert(
 impl Store {
     /// The experts on a round's panel, by code.
     pub fn list_panel(&self, round_id: RoundId) -> Result<Vec<Expert>> {
-        let mut stmt = self.conn().prepare(&format!(
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {EXPERT_COLUMNS} FROM experts e
              JOIN round_experts m ON m.expert_id = e.id
              WHERE m.round_id = ?1 ORDER BY e.code"
@@ -245,7 +246,7 @@ impl Store {
     /// Every expert of the registry (评审专家库), of any round, by code: whom an inspection
     /// team can be made of.
     pub fn list_registry(&self) -> Result<Vec<Expert>> {
-        let mut stmt = self.conn().prepare(&format!(
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {EXPERT_COLUMNS} FROM experts e ORDER BY e.code"
         ))?;
         let experts = stmt
@@ -257,7 +258,7 @@ impl Store {
     /// An expert of the registry (any round) by code.
     pub fn expert_by_code(&self, code: &str) -> Result<Expert> {
         self.conn()
-            .query_row(
+            .query_row_cached(
                 &format!("SELECT {EXPERT_COLUMNS} FROM experts e WHERE e.code = ?1 OR e.code = upper(?1)"),
                 [code.trim()],
                 expert_from_row,
@@ -274,7 +275,7 @@ impl Store {
     pub fn find_panel_expert(&self, round_id: RoundId, key: &str) -> Result<Expert> {
         let key = key.trim();
         self.conn()
-            .query_row(
+            .query_row_cached(
                 &format!(
                     "SELECT {EXPERT_COLUMNS} FROM experts e
                      JOIN round_experts m ON m.expert_id = e.id

@@ -18,6 +18,7 @@ use ts_rs::TS;
 use crate::access::assignment_row;
 use crate::access::{remove_assignment, require_reason};
 use crate::error::{Result, StoreError};
+use crate::CachedSql;
 use crate::{Actor, Store};
 
 /// A conflict that the secretariat dismissed, with the written reason.
@@ -57,7 +58,7 @@ impl Store {
     ) -> Result<ConflictMap> {
         let mut recorded: BTreeMap<(i64, i64), Vec<Conflict>> = BTreeMap::new();
         let mut dismissed: BTreeMap<(i64, i64), Vec<Dismissal>> = BTreeMap::new();
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn().prepare_cached(
             "SELECT application_id, expert_id, action, conflict_key, reason, recorded_by, created_at, uid
              FROM recusals WHERE round_id = ?1 ORDER BY id",
         )?;
@@ -198,7 +199,7 @@ impl Store {
         self.write(actor, |tx| {
             let uid = tx.new_uid();
             let now = tx.now();
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "INSERT INTO recusals (uid, round_id, application_id, expert_id, action, conflict_key, reason, recorded_by, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?1, ?6, ?7, ?8)",
                 params![uid, round.id.0, app.id.0, expert.id.0, action, reason, actor.name, now],
@@ -253,13 +254,13 @@ impl Store {
             let uid = tx.new_uid();
             let now = tx.now();
             if conflict.kind.is_automatic() {
-                tx.tx.execute(
+                tx.tx.execute_cached(
                     "INSERT INTO recusals (uid, round_id, application_id, expert_id, action, conflict_key, reason, recorded_by, created_at)
                      VALUES (?1, ?2, ?3, ?4, 'dismissed', ?5, ?6, ?7, ?8)",
                     params![uid, round.id.0, app.id.0, expert.id.0, conflict_key, reason, actor.name, now],
                 )?;
             } else {
-                tx.tx.execute("DELETE FROM recusals WHERE uid = ?1", [conflict_key])?;
+                tx.tx.execute_cached("DELETE FROM recusals WHERE uid = ?1", [conflict_key])?;
             }
             tx.audit(
                 "conflict.dismiss",

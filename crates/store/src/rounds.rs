@@ -8,6 +8,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde_json::json;
 
 use crate::error::{Result, StoreError};
+use crate::CachedSql;
 use crate::{Store, WriteTx};
 
 const ROUND_COLUMNS: &str = "id, uid, code, year, kind, status, title, created_at,
@@ -58,7 +59,7 @@ impl Store {
             .into());
         }
         park_review_domain::input::check_text("补充批次的理由", reason, true)?;
-        let siblings: i64 = self.conn().query_row(
+        let siblings: i64 = self.conn().query_row_cached(
             "SELECT count(*) FROM rounds WHERE year = ?1 AND kind = ?2 AND is_demo = 0",
             params![year, kind.as_str()],
             |r| r.get(0),
@@ -77,7 +78,7 @@ impl Store {
         self.write(actor, |tx| {
             let uid = tx.new_uid();
             let now = tx.now();
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "INSERT INTO rounds (uid, code, year, kind, title, is_demo, supplementary_reason, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?7)",
                 params![uid, code, year, kind.as_str(), title, reason, now],
@@ -131,7 +132,7 @@ impl Store {
 
     /// Every round, newest year first.
     pub fn list_rounds(&self) -> Result<Vec<Round>> {
-        let mut stmt = self.conn().prepare(&format!(
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {ROUND_COLUMNS} FROM rounds ORDER BY year DESC, is_demo ASC, id DESC"
         ))?;
         let rounds = stmt
@@ -146,7 +147,7 @@ impl Store {
         let by = |column: &str, value: &dyn rusqlite::ToSql| -> Result<Option<Round>> {
             Ok(self
                 .conn()
-                .query_row(
+                .query_row_cached(
                     &format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE {column} = ?1"),
                     [value],
                     round_from_row,
@@ -190,7 +191,7 @@ impl Store {
 
     pub fn round(&self, id: RoundId) -> Result<Round> {
         self.conn()
-            .query_row(
+            .query_row_cached(
                 &format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE id = ?1"),
                 [id.0],
                 round_from_row,
@@ -215,7 +216,7 @@ pub(crate) fn insert_round(
     if !is_demo {
         let existing: Option<String> = tx
             .tx
-            .query_row(
+            .query_row_cached(
                 "SELECT code FROM rounds WHERE year = ?1 AND kind = ?2 AND is_demo = 0",
                 params![year, kind.as_str()],
                 |row| row.get(0),
@@ -231,7 +232,7 @@ pub(crate) fn insert_round(
     }
     let uid = tx.new_uid();
     let now = tx.now();
-    tx.tx.execute(
+    tx.tx.execute_cached(
         "INSERT INTO rounds (uid, code, year, kind, title, is_demo, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
         params![uid, code, year, kind.as_str(), title, is_demo, now],
@@ -286,11 +287,11 @@ impl Store {
         let sha = park_review_domain::rubric::rubric_sha256(&stored.rubric);
         self.write(actor, |tx| {
             let now = tx.now();
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "UPDATE rubrics SET frozen_sha256 = ?2, frozen_at = ?3, updated_at = ?3 WHERE round_id = ?1",
                 params![round_id.0, sha, now],
             )?;
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "UPDATE rounds SET status = 'open', updated_at = ?2 WHERE id = ?1",
                 params![round_id.0, now],
             )?;
@@ -314,7 +315,7 @@ impl Store {
         round.status.transition_to(RoundStatus::Closed)?;
         self.write(actor, |tx| {
             let now = tx.now();
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "UPDATE rounds SET status = 'closed', updated_at = ?2 WHERE id = ?1",
                 params![round_id.0, now],
             )?;
@@ -341,7 +342,7 @@ impl Store {
         self.permits(actor)?;
         let round = self.round(round_id)?;
         let reason = crate::access::require_reason(reason)?;
-        let is_demo: bool = self.conn().query_row(
+        let is_demo: bool = self.conn().query_row_cached(
             "SELECT is_demo FROM rounds WHERE id = ?1",
             [round_id.0],
             |r| r.get(0),
@@ -361,7 +362,7 @@ impl Store {
             });
         }
         let count = |table: &str| -> Result<i64> {
-            Ok(self.conn().query_row(
+            Ok(self.conn().query_row_cached(
                 &format!("SELECT count(*) FROM {table} WHERE round_id = ?1"),
                 [round_id.0],
                 |r| r.get(0),
@@ -373,14 +374,14 @@ impl Store {
         // demo's, and go with it (a real round that could be published never gets here).
         let designated = count("designated_parks")?;
         self.write(actor, |tx| {
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "DELETE FROM designated_parks WHERE round_id = ?1",
                 [round_id.0],
             )?;
             // Everything the round holds goes with it (ON DELETE CASCADE); a real round that
             // could hold a finalised ranking never gets here (only drafts and demos do).
             tx.tx
-                .execute("DELETE FROM rounds WHERE id = ?1", [round_id.0])?;
+                .execute_cached("DELETE FROM rounds WHERE id = ?1", [round_id.0])?;
             tx.audit(
                 "round.delete",
                 "round",
@@ -428,7 +429,7 @@ impl Store {
         }
         self.write(actor, |tx| {
             let now = tx.now();
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "UPDATE rounds SET experts_per_application = ?2, recuse_same_city = ?3, updated_at = ?4 WHERE id = ?1",
                 params![round_id.0, experts_per_application, recuse_same_city, now],
             )?;

@@ -19,6 +19,7 @@ use crate::assignment::AssignmentStage;
 use crate::catalog::{load_rubric, StoredRubric};
 use crate::error::{Result, StoreError};
 use crate::write::Role;
+use crate::CachedSql;
 use crate::{Actor, Store, WriteTx};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -122,7 +123,7 @@ fn stage_of(row: &AssignmentRow) -> AssignmentStage {
 
 /// The totals of an assignment: (sum of points in hundredths, criteria with points).
 fn totals(conn: &rusqlite::Connection, assignment: i64) -> rusqlite::Result<(i64, u32)> {
-    conn.query_row(
+    conn.query_row_cached(
         "SELECT coalesce(sum(points_centi), 0), count(points_centi) FROM scores WHERE assignment_id = ?1",
         [assignment],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -158,7 +159,7 @@ fn upsert_score(
     let uid = tx.new_uid();
     let before: Option<(Option<i64>, String)> = tx
         .tx
-        .query_row(
+        .query_row_cached(
             "SELECT points_centi, comment FROM scores WHERE assignment_id = ?1 AND criterion_id = ?2",
             params![assignment.id, criterion_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -167,7 +168,7 @@ fn upsert_score(
     let (old_points, old_comment) = before.unwrap_or((None, String::new()));
     let new_points = points_centi.unwrap_or(old_points);
     let new_comment = comment.map_or_else(|| old_comment.clone(), str::to_owned);
-    tx.tx.execute(
+    tx.tx.execute_cached(
         "INSERT INTO scores (uid, assignment_id, criterion_id, points_centi, comment, entered_by, updated_at)
          VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''), ?6, ?7)
          ON CONFLICT (assignment_id, criterion_id) DO UPDATE SET
@@ -186,7 +187,7 @@ fn upsert_score(
             points_centi.is_some()
         ],
     )?;
-    tx.tx.execute(
+    tx.tx.execute_cached(
         "UPDATE assignments SET updated_at = ?2, entered_by = coalesce(?3, entered_by) WHERE id = ?1",
         params![assignment.id, now, by],
     )?;
@@ -252,7 +253,7 @@ impl Store {
         let rubric = self.frozen_rubric(round_id)?;
         let stored: BTreeMap<i64, (Option<i64>, String, Option<String>)> = self
             .conn()
-            .prepare("SELECT criterion_id, points_centi, comment, entered_by FROM scores WHERE assignment_id = ?1")?
+            .prepare_cached("SELECT criterion_id, points_centi, comment, entered_by FROM scores WHERE assignment_id = ?1")?
             .query_map([row.id], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
             .collect::<rusqlite::Result<_>>()?;
         let mut scores = Vec::new();
@@ -273,7 +274,7 @@ impl Store {
                 });
             }
         }
-        let (opinion, entered_by): (String, Option<String>) = self.conn().query_row(
+        let (opinion, entered_by): (String, Option<String>) = self.conn().query_row_cached(
             "SELECT opinion, entered_by FROM assignments WHERE id = ?1",
             [row.id],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -387,7 +388,7 @@ impl Store {
         let criteria = self.frozen_rubric(round_id)?.criterion_ids.len() as u32;
         self.write(actor, |tx| {
             let now = tx.now();
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "UPDATE assignments SET opinion = ?2, updated_at = ?3, entered_by = coalesce(?4, entered_by) WHERE id = ?1",
                 params![row.id, opinion, now, entered_by(actor)],
             )?;
@@ -409,10 +410,12 @@ impl Store {
         let rubric = self.frozen_rubric(round_id)?;
         let scored: BTreeMap<i64, Option<i64>> = self
             .conn()
-            .prepare("SELECT criterion_id, points_centi FROM scores WHERE assignment_id = ?1")?
+            .prepare_cached(
+                "SELECT criterion_id, points_centi FROM scores WHERE assignment_id = ?1",
+            )?
             .query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let stored_opinion: String = self.conn().query_row(
+        let stored_opinion: String = self.conn().query_row_cached(
             "SELECT opinion FROM assignments WHERE id = ?1",
             [row.id],
             |r| r.get(0),
@@ -432,7 +435,7 @@ impl Store {
         }
         self.write(actor, |tx| {
             let now = tx.now();
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "UPDATE assignments SET opinion = ?2, submitted_at = ?3, updated_at = ?3,
                         entered_by = coalesce(?4, entered_by) WHERE id = ?1",
                 params![row.id, opinion.trim(), now, entered_by(actor)],
@@ -486,7 +489,7 @@ impl Store {
         };
         self.write(actor, |tx| {
             let now = tx.now();
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "UPDATE assignments SET submitted_at = NULL, updated_at = ?2 WHERE id = ?1",
                 params![row.id, now],
             )?;
@@ -532,7 +535,7 @@ impl Store {
     pub fn list_scores(&self, round_id: RoundId) -> Result<Vec<ScoreRow>> {
         // Every expert's progress: the secretariat's view, not an expert's copy's.
         self.require_secretariat_copy()?;
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn().prepare_cached(
             "SELECT a.id, ap.code, e.code, e.name, a.declared_no_conflict_at, a.submitted_at, a.entered_by, a.opinion
              FROM assignments a JOIN applications ap ON ap.id = a.application_id JOIN experts e ON e.id = a.expert_id
              WHERE a.round_id = ?1 ORDER BY ap.registration_order, e.code",
@@ -565,7 +568,7 @@ impl Store {
         // Every score of the round in one read, grouped by assignment.
         let mut by_assignment: std::collections::HashMap<i64, Vec<(String, Option<i64>, String)>> =
             std::collections::HashMap::new();
-        let mut scores_stmt = self.conn().prepare(
+        let mut scores_stmt = self.conn().prepare_cached(
             "SELECT s.assignment_id, c.code, s.points_centi, s.comment FROM scores s
              JOIN criteria c ON c.id = s.criterion_id JOIN assignments a ON a.id = s.assignment_id
              WHERE a.round_id = ?1 ORDER BY s.assignment_id, c.position",
@@ -723,7 +726,7 @@ impl Store {
             for plan in &plans {
                 let now = tx.now();
                 if plan.declare {
-                    tx.tx.execute(
+                    tx.tx.execute_cached(
                         "UPDATE assignments SET declared_no_conflict_at = ?2 WHERE id = ?1",
                         params![plan.row.id, now],
                     )?;
@@ -733,7 +736,7 @@ impl Store {
                 for (id, code, points, comment) in &plan.scores {
                     upsert_score(tx, &plan.row, *id, code, Some(Some(*points)), comment.as_deref(), Some(&by))?;
                 }
-                tx.tx.execute(
+                tx.tx.execute_cached(
                     "UPDATE assignments SET opinion = coalesce(?2, opinion), entered_by = ?3,
                             submitted_at = CASE WHEN ?4 THEN ?5 ELSE submitted_at END, updated_at = ?5
                      WHERE id = ?1",

@@ -12,6 +12,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::error::{Result, StoreError};
+use crate::CachedSql;
 use crate::{Actor, Store};
 
 /// Whose key.
@@ -170,7 +171,7 @@ impl Store {
     /// The registry row (id, code, name) of an expert.
     fn registry_expert(&self, code: &str) -> Result<(i64, String, String)> {
         self.conn()
-            .query_row(
+            .query_row_cached(
                 "SELECT id, code, name FROM experts WHERE code = ?1 OR code = upper(?1)",
                 [code.trim()],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -198,7 +199,7 @@ impl Store {
         let (expert_id, name) = self.owner_name(owner)?;
         let row = self
             .conn()
-            .query_row(
+            .query_row_cached(
                 "SELECT certificate_der, certificate_sha256, encrypted_key_pem, created_at, origin FROM signing_keys
                  WHERE ((expert_id = ?1) OR (?1 IS NULL AND is_secretariat = 1)) AND revoked_at IS NULL",
                 params![expert_id],
@@ -234,7 +235,7 @@ impl Store {
     /// Every key the owner has had, the active one first, then the revoked ones, newest first.
     pub fn key_history(&self, owner: KeyOwner<'_>) -> Result<Vec<StoredKey>> {
         let (expert_id, name) = self.owner_name(owner)?;
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn().prepare_cached(
             "SELECT certificate_der, certificate_sha256, encrypted_key_pem, created_at, revoked_at, revoked_reason, origin
              FROM signing_keys WHERE (expert_id = ?1) OR (?1 IS NULL AND is_secretariat = 1)
              ORDER BY revoked_at IS NOT NULL, id DESC",
@@ -386,7 +387,7 @@ impl Store {
     ) -> Result<()> {
         let key = self.signing_key(owner)?;
         self.write(actor, |tx| {
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "UPDATE signing_keys SET encrypted_key_pem = ?2 WHERE certificate_sha256 = ?1",
                 params![key.certificate_sha256, encrypted_key_pem],
             )?;
@@ -407,7 +408,7 @@ impl Store {
     ) -> Result<Option<CertificateRecord>> {
         Ok(self
             .conn()
-            .query_row(
+            .query_row_cached(
                 "SELECT k.is_secretariat, e.code, e.name, k.revoked_at, k.revoked_reason
                  FROM signing_keys k LEFT JOIN experts e ON e.id = k.expert_id WHERE k.certificate_sha256 = ?1",
                 [certificate_sha256],
@@ -442,7 +443,7 @@ impl Store {
         self.write(actor, |tx| {
             let uid = tx.new_uid();
             let now = tx.now();
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "INSERT INTO hand_signatures (uid, expert_id, png, created_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (expert_id) DO UPDATE SET png = excluded.png, created_at = excluded.created_at",
                 params![uid, expert_id, png, now],
@@ -455,7 +456,7 @@ impl Store {
         let (expert_id, _, _) = self.registry_expert(expert)?;
         Ok(self
             .conn()
-            .query_row(
+            .query_row_cached(
                 "SELECT png FROM hand_signatures WHERE expert_id = ?1",
                 [expert_id],
                 |r| r.get(0),
@@ -474,7 +475,7 @@ impl Store {
             .map(|a| a.id.0);
         self.write(actor, |tx| {
             let now = tx.now();
-            tx.tx.execute(
+            tx.tx.execute_cached(
                 "INSERT INTO signed_sheets (uid, round_id, expert_id, application_id, kind, snapshot, file_sha256, pdf, issued_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
@@ -502,7 +503,7 @@ impl Store {
     /// secretariat to collect.
     pub fn round_sheets(&self, round_id: RoundId) -> Result<Vec<RoundSheet>> {
         self.require_secretariat_copy()?;
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn().prepare_cached(
             "SELECT e.code, a.code, s.pdf FROM signed_sheets s
              JOIN experts e ON e.id = s.expert_id LEFT JOIN applications a ON a.id = s.application_id
              WHERE s.round_id = ?1 AND s.kind IN ('sheet', 'summary')
@@ -534,7 +535,7 @@ impl Store {
     fn issued_where(&self, condition: &str, value: &str) -> Result<Option<IssuedSheet>> {
         Ok(self
             .conn()
-            .query_row(
+            .query_row_cached(
                 &format!(
                     "SELECT s.uid, s.round_id, e.code, a.code, s.kind, s.snapshot, s.file_sha256, s.issued_at FROM signed_sheets s
                      LEFT JOIN experts e ON e.id = s.expert_id LEFT JOIN applications a ON a.id = s.application_id
@@ -591,7 +592,7 @@ pub(crate) fn insert_certificate(
 ) -> Result<()> {
     let uid = tx.new_uid();
     let now = tx.now();
-    tx.tx.execute(
+    tx.tx.execute_cached(
         "INSERT INTO signing_keys (uid, expert_id, is_secretariat, certificate_der, certificate_sha256, encrypted_key_pem, origin, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![uid, expert_id, expert_id.is_none(), certificate_der, certificate_sha256, encrypted_key_pem, origin.as_str(), now],
@@ -622,7 +623,7 @@ pub(crate) fn revoke_in(
     at: &str,
 ) -> Result<()> {
     let by = tx.actor_name().to_owned();
-    tx.tx.execute(
+    tx.tx.execute_cached(
         "UPDATE signing_keys SET revoked_at = ?2, revoked_reason = ?3, revoked_by = ?4
          WHERE certificate_sha256 = ?1 AND revoked_at IS NULL",
         params![key.certificate_sha256, at, reason, by],
