@@ -270,8 +270,7 @@ fn sheets(cli: &Cli, n: usize, threads: Option<usize>) -> Outcome {
     let total_s = batch.elapsed().as_secs_f64();
     samples.sort_by(f64::total_cmp);
     // The batch as `park-review sheets` runs it: read in turn, laid out and signed on every core.
-    let threads =
-        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |t| t.get()));
+    let threads = threads.unwrap_or_else(park_review_operations::signing_threads);
     let batch = Instant::now();
     let prepared = (0..n)
         .map(|i| {
@@ -870,13 +869,12 @@ fn bundle(
             park_review_operations::prepare_sheet(&laptop, &AssignmentKey::new(round, expert, a))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
     park_review_operations::issue_prepared(
         &mut laptop,
         &Actor::expert(expert, Surface::Program),
         &signer,
         prepared,
-        threads,
+        park_review_operations::signing_threads(),
         |_, _, _| Ok(()),
     )?;
     let data = laptop.bench_bundle_data(round, expert)?;

@@ -354,8 +354,8 @@ fn load(store: &mut Store, caller: Caller) -> Result<DemoRounds> {
 }
 
 /// Every submitted sheet of `expert` in `round` signed with their key, laid out and signed on
-/// every core (as 生成签名评分表 does for an expert's batch) and recorded in order. Returns how
-/// many.
+/// every core and recorded in order, as 生成签名评分表 does for an expert's batch (with a key
+/// already unlocked). Returns how many.
 fn sign_submitted(
     store: &mut Store,
     caller: Caller,
@@ -363,24 +363,13 @@ fn sign_submitted(
     expert: &str,
     signer: &Signer,
 ) -> Result<u32> {
-    let prepared = store
-        .expert_assignments(round, expert)?
-        .into_iter()
-        .filter(|a| a.submitted_at.is_some())
-        .map(|a| {
-            crate::sheets::prepare_sheet(
-                store,
-                &AssignmentKey::new(round, expert, &a.application.code),
-            )
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    let prepared = crate::sheets::prepare_submitted(store, round, expert)?;
     let issued = crate::sheets::issue_prepared(
         store,
         &caller.expert(expert),
         signer,
         prepared,
-        threads,
+        crate::sheets::signing_threads(),
         |_, _, _| Ok(()),
     )?;
     Ok(issued.len() as u32)

@@ -79,7 +79,8 @@ pub use rubric::{export_rubric, import_rubric, read_rubric_file};
 pub use scores::{import_paper_scores, read_scores_file, PaperScoresImported};
 pub use sheets::{
     collect_round_sheets, issue_expert_sheets, issue_prepared, issue_sheet, issue_summary,
-    issue_with_signer, prepare_sheet, sign_prepared, IssuedFile, PreparedSheet, Signer,
+    issue_with_signer, prepare_sheet, prepare_submitted, sign_prepared, signing_threads,
+    IssuedFile, PreparedSheet, Signer,
 };
 pub use verify::{
     judge, read_signatures, read_trusted_certificates, readable_pdf_date, verify_file, ReadFile,

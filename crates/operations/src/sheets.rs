@@ -346,6 +346,31 @@ pub fn issue_prepared(
     Ok(issued)
 }
 
+/// Every submitted sheet of `expert` in a round, read for signing (in the order of their
+/// assignments).
+pub fn prepare_submitted(
+    store: &Store,
+    round_id: RoundId,
+    expert: &str,
+) -> Result<Vec<PreparedSheet>> {
+    store
+        .expert_assignments(round_id, expert)?
+        .into_iter()
+        .filter(|a| a.submitted_at.is_some())
+        .map(|a| {
+            prepare_sheet(
+                store,
+                &AssignmentKey::new(round_id, expert, &a.application.code),
+            )
+        })
+        .collect()
+}
+
+/// Every core, for laying out and signing a batch of sheets.
+pub fn signing_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Issues every submitted sheet of one expert in a round, signed with their key (asked once,
 /// after checking there is something to sign), on every core; `progress` sees each sheet as it
 /// is recorded, so the front end can save it and show how far the batch is.
@@ -359,13 +384,8 @@ pub fn issue_expert_sheets(
 ) -> Result<Vec<IssuedFile>> {
     let round = store.round(round_id)?;
     let expert = store.find_panel_expert(round_id, expert)?;
-    let todo: Vec<String> = store
-        .expert_assignments(round_id, &expert.code)?
-        .into_iter()
-        .filter(|a| a.submitted_at.is_some())
-        .map(|a| a.application.code)
-        .collect();
-    if todo.is_empty() {
+    let prepared = prepare_submitted(store, round_id, &expert.code)?;
+    if prepared.is_empty() {
         return Err(CodedError::new(
             ErrorCode::NotSubmitted,
             format!(
@@ -377,22 +397,12 @@ pub fn issue_expert_sheets(
     let signer = Signer::ask(store, KeyOwner::Expert(&expert.code), || {
         passphrase(&expert.code)
     })?;
-    let prepared = todo
-        .iter()
-        .map(|application| {
-            prepare_sheet(
-                store,
-                &AssignmentKey::new(round_id, &expert.code, application),
-            )
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     issue_prepared(
         store,
         &caller.expert(&expert.code),
         &signer,
         prepared,
-        threads,
+        signing_threads(),
         progress,
     )
 }

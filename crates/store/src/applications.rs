@@ -195,9 +195,7 @@ const SUMMARY_SELECT: &str =
 
 fn summary_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ApplicationSummary> {
     let city_code: String = row.get(5)?;
-    let city = City::parse(&city_code).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
-    })?;
+    let city = city_in_column(&city_code, 5)?;
     Ok(ApplicationSummary {
         id: ApplicationId(row.get(0)?),
         uid: Uid(row.get(1)?),
@@ -215,6 +213,13 @@ fn summary_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ApplicationSumm
     })
 }
 
+/// A city code read from `column`, refused as a conversion failure if it names no city.
+fn city_in_column(code: &str, column: usize) -> rusqlite::Result<City> {
+    City::parse(code).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 /// The columns of `applications` in the order `record_from_row` reads them.
 const RECORD_COLUMNS: &str = "id, code, park_name, city, district, management_body, contact_name, contact_phone,
     city_recommendation_rank, leadership_mechanism, has_management_body, has_operating_team,
@@ -226,10 +231,7 @@ type RecordRow = (ApplicationId, ApplicationRecord, u32);
 
 /// Reads the scalar fields of an application (lists are loaded separately).
 fn record_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RecordRow> {
-    let city: String = row.get(3)?;
-    let city = City::parse(&city).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
-    })?;
+    let city = city_in_column(&row.get::<_, String>(3)?, 3)?;
     let record = ApplicationRecord {
         code: row.get(1)?,
         park_name: row.get(2)?,

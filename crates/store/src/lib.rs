@@ -435,7 +435,6 @@ fn check_existing_file(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Connection settings. They are per connection, so they live here and not in a migration.
 /// Statements kept prepared, per connection (rusqlite's statement cache): SQLite parses and
 /// plans a statement — with every trigger it fires — each time it is prepared, and saving one
 /// score runs some twenty of them (19 % of loading the demo went to preparing them again).
@@ -466,6 +465,7 @@ impl CachedSql for Connection {
 /// How many prepared statements a connection keeps (the cache evicts the least used).
 const STATEMENT_CACHE: usize = 128;
 
+/// Connection settings. They are per connection, so they live here and not in a migration.
 fn configure(conn: &Connection) -> Result<()> {
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // WAL lets the UI read while a write commits; synchronous=FULL makes every commit durable
