@@ -74,7 +74,31 @@ export class App {
       capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary, args: [] } } },
     })
     app.session = created.sessionId
+    await app.#recordWhatIsSaid()
     return app
+  }
+
+  /** Keeps, in the page, every message the app shows (they fade after a few seconds) and every
+   * uncaught error, so that a failed journey can say what the user was told before it failed. */
+  async #recordWhatIsSaid() {
+    await this.waitFor('the page', 'return !!document.body', 30000)
+    await this.execute(`
+      const said = (window.__said = [])
+      const note = (kind, text) => said.push(\`\${(performance.now() / 1000).toFixed(1)} s \${kind}: \${text}\`)
+      new MutationObserver((changes) => {
+        for (const c of changes) for (const n of c.addedNodes)
+          if (n.nodeType === 1 && n.matches('.el-message, .el-message-box__wrapper, .el-notification'))
+            setTimeout(() => note('message', n.innerText.replace(/\\s+/g, ' ').trim()), 50)
+      }).observe(document.body, { childList: true, subtree: true })
+      window.addEventListener('error', (e) => note('error', e.message))
+      const events = (window.__events = [])
+      for (const type of ['pointerdown', 'mousedown', 'mouseup', 'click'])
+        document.addEventListener(type, (e) => {
+          events.push(\`\${(performance.now() / 1000).toFixed(2)} \${type} \${e.clientX},\${e.clientY} \${e.target.tagName}.\${e.target.className}\`)
+          if (events.length > 8) events.shift()
+        }, true)
+      window.addEventListener('unhandledrejection', (e) => note('rejection', String(e.reason?.message ?? e.reason)))
+      return true`)
   }
 
   /** What a user did so far: each click, each field typed, each key or chord pressed (the
@@ -161,21 +185,70 @@ export class App {
     // behind it, which closes the drawer) and is enabled: a button that becomes enabled only
     // once the text just typed has rendered would swallow a click made before (a CI run lost
     // the audit export's confirm that way).
+    // Comparing its place twice is not enough: under load a dialog's opening animation (it
+    // slides down 20 px) may not have drawn a frame yet, so the button sits still at its first
+    // place and jumps between the press and the release (seen in a CI run: mousedown on the
+    // radio, mouseup on the form around it, no click). So also wait for every animation of the
+    // element or of what holds it to finish (endless ones, such as a spinner, aside).
     await this.waitFor(`element ${css} to settle and be enabled`, `
       const e = document.querySelector(${JSON.stringify(css)})
       const a = JSON.stringify(e.getBoundingClientRect())
       const enabled = () => !e.disabled && !e.closest('.is-disabled')
-      return new Promise(r => setTimeout(() => r(a === JSON.stringify(e.getBoundingClientRect()) && e.offsetParent !== null && enabled()), 120))`)
-    for (let attempt = 0; ; attempt++) {
+      const moving = () => document.getAnimations().some((m) => m.playState !== 'finished' && m.playState !== 'idle'
+        && m.effect?.getTiming().iterations !== Infinity && m.effect?.target?.contains?.(e))
+      return new Promise(r => setTimeout(() => r(a === JSON.stringify(e.getBoundingClientRect()) && e.offsetParent !== null && enabled() && !moving()), 120))`)
+    for (let attempt = 0, resent = 0; ; attempt++) {
       try {
         const id = await this.find(css)
+        const key = await this.#listenForClick(css)
         await this.cmd('POST', `/element/${id}/click`, {})
+        // WebDriver said it clicked; did the page get the click? Now and then under load it
+        // did not (the dialog stayed open, nothing said): click again, once or twice, as a user
+        // would, and say so in the test's output.
+        if (!(await this.#clickArrived(key)) && resent < 2) {
+          resent += 1
+          const seen = await this.execute(`
+            const e = document.querySelector(arguments[0])
+            const r = e?.getBoundingClientRect()
+            const at = r && document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)
+            return JSON.stringify({ rect: r && [r.x, r.y, r.width, r.height].map(Math.round), at: at && (at.tagName + '.' + at.className), events: window.__events ?? [] })`, css).catch((err) => String(err))
+          console.error(`${this.name}: the click on ${css} did not reach the page; clicking again (${seen})`)
+          continue
+        }
         this.interactions += 1
         return
       } catch (err) {
         if (attempt >= 30 || !/intercepted|stale|not interactable/.test(String(err))) throw err
         await sleep(150)
       }
+    }
+  }
+
+  /** Listens, in the page, for the next click on (or inside) `css`; returns the key to ask with. */
+  #listenForClick(css) {
+    return this.execute(`
+      const key = String(Math.random())
+      const arrived = (window.__clicks ??= {})
+      arrived[key] = false
+      const hear = (ev) => {
+        const e = document.querySelector(arguments[0])
+        if (e && (ev.target === e || e.contains(ev.target))) {
+          arrived[key] = true
+          document.removeEventListener('click', hear, true)
+        }
+      }
+      document.addEventListener('click', hear, true)
+      return key`, css)
+  }
+
+  /** Whether the click `key` listens for reached the page (waits up to two seconds). */
+  async #clickArrived(key) {
+    const deadline = Date.now() + 2000
+    for (;;) {
+      // A click that closed or replaced the page leaves nothing to ask: count it as arrived.
+      const arrived = await this.execute(`return window.__clicks?.[arguments[0]] ?? true`, key).catch(() => true)
+      if (arrived || Date.now() > deadline) return arrived
+      await sleep(100)
     }
   }
 
@@ -298,7 +371,11 @@ export class App {
 
   async close({ failed } = {}) {
     try {
-      if (failed) await this.screenshot(`FAILED-${this.name}`).catch(() => {})
+      if (failed) {
+        await this.screenshot(`FAILED-${this.name}`).catch(() => {})
+        const said = await this.execute('return window.__said ?? []').catch(() => [])
+        if (said.length) console.error(`what the app said in ${this.name}:\n  ${said.join('\n  ')}`)
+      }
       if (this.session) await this.cmd('DELETE', '').catch(() => {})
     } finally {
       try {
