@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Writes round-2026.json, the demo round (示例批次), and round-2024.json, the parks of the demo's
-completed round, deterministically.
+"""Writes round-2026.json, the demo round (示例批次), round-2024.json, the parks of the demo's
+completed round, and register-2023.json, the parks designated before the demo's rounds (entered
+in its register, as a secretariat enters its province's earlier designations), deterministically.
 
 The parks, enterprises and experts are fictional. The figures are chosen so that the formal
 review has something to find: three applications from 广州 (P2 quota 2), and parks that miss
 C2 (298.5 亩 < 300), C3 (2 backbone enterprises, one at 4980 万元; 9 enterprises at ≥1000 万元,
 one at 995) and C4 (five cooperation agreements but only 4 distinct enterprises) by a small
 margin, next to parks that meet the thresholds exactly (300 亩, 3 × 5000 万元).
-Run it after editing, and commit both files:  python3 assets/demo/make_demo.py
+Run it after editing, and commit the three files:  python3 assets/demo/make_demo.py
 """
 import hashlib
 import json
@@ -178,3 +179,20 @@ done = {"format": "park-review/demo-round@1", "year": 2024, "kind": "designation
 out = pathlib.Path(__file__).with_name("round-2024.json")
 out.write_text(json.dumps(done, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 print(f"wrote {out}: {len(completed)} applications")
+
+# Parks designated before the demo's rounds (a year before its completed round), entered in the
+# register as a secretariat enters the parks its province designated before it used the product.
+# They go with the demo's completed round when it is deleted.
+notice = "广东省工业和信息化厅关于公布2023年广东省人工智能产业园区名单的通知（示例，文号从略）"
+why = "本系统启用前认定，据公布通知录入（示例）"
+register = {"format": "park-review/demo-register@1", "parks": [
+    {"park_name": "湛江海东新区人工智能产业园", "city": "湛江市",
+     "management_body": "湛江海东新区人工智能产业园管理委员会", "designated_on": "2023-12-18",
+     "documents": notice, "reason": why},
+    {"park_name": "清远高新区人工智能产业园", "city": "清远市",
+     "management_body": "清远高新技术产业开发区人工智能产业园服务中心", "designated_on": "2023-12-18",
+     "documents": notice, "reason": why},
+]}
+out = pathlib.Path(__file__).with_name("register-2023.json")
+out.write_text(json.dumps(register, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+print(f"wrote {out}: {len(register['parks'])} parks")

@@ -169,7 +169,7 @@ CREATE TABLE designated_parks (
     source          TEXT NOT NULL CHECK (source IN ('published', 'entered')),
     entered_reason  TEXT,
     recorded_by     TEXT NOT NULL,
-    recorded_at     TEXT NOT NULL,
+    recorded_at     TEXT NOT NULL, demo_round_id INTEGER REFERENCES rounds(id) ON DELETE CASCADE,
     CHECK ((source = 'entered') = (entered_reason IS NOT NULL))
 );
 CREATE TABLE eligibility_document_checks (

@@ -7,6 +7,7 @@ use park_review_domain::publication::{
     DesignatedPark, Objection, ObjectionDecision, PublicityPeriod, Published, PublishedPark,
 };
 use park_review_domain::CodedError;
+use park_review_store::EnteredPark;
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use ts_rs::TS;
@@ -142,15 +143,15 @@ pub async fn add_designated_park(
     reason: String,
 ) -> Result<DesignatedPark, CodedError> {
     write_store(&app, &state, Entity::Publication, move |store| {
-        Ok(store.add_designated_park(
-            &app_actor(),
-            &park_name,
-            &city,
-            &management_body,
-            &designated_on,
-            &documents,
-            &reason,
-        )?)
+        let park = EnteredPark {
+            park_name,
+            city,
+            management_body,
+            designated_on,
+            documents,
+            reason,
+        };
+        Ok(store.add_designated_park(&app_actor(), &park)?)
     })
     .await
 }

@@ -541,6 +541,22 @@ fn the_demo_completed_round_is_ranked_reported_and_on_its_publicity_list() {
     assert_eq!(loaded["completed"]["round"]["code"], "DEMO-2024");
     assert_eq!(loaded["completed"]["applications"], 4);
     let round = ["--round", "DEMO-2024"];
+    // The register has a history at once: parks designated before the demo's rounds, entered
+    // as a secretariat enters its province's earlier designations, with the notice they rest on.
+    let register = sb.cli_json("park list");
+    let register = register.as_array().unwrap();
+    assert_eq!(register.len(), 2, "{register:?}");
+    for park in register {
+        assert_eq!(park["source"], "entered", "{park}");
+        assert_eq!(park["designated_on"], "2023-12-18", "{park}");
+        assert!(
+            park["documents"]
+                .as_str()
+                .unwrap()
+                .contains("2023年广东省人工智能产业园区名单"),
+            "{park}"
+        );
+    }
     let scores = sb.json(&[&["scores"][..], &round, &["--json"]].concat());
     let rows = scores.as_array().unwrap();
     assert!(!rows.is_empty());
@@ -622,10 +638,29 @@ fn the_demo_completed_round_is_ranked_reported_and_on_its_publicity_list() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let register = sb.cli_json("park list");
-    assert_eq!(register.as_array().unwrap().len(), 2, "{register}");
-    // Deleting the demo round takes its designations with it; the audit chain still holds.
+    let register = register.as_array().unwrap();
+    assert_eq!(register.len(), 4, "{register:?}");
+    let published: Vec<&Value> = register
+        .iter()
+        .filter(|p| p["source"] == "published")
+        .collect();
+    assert_eq!(published.len(), 2, "{register:?}");
+    assert!(
+        published.iter().all(|p| p["round"] == "DEMO-2024"),
+        "{register:?}"
+    );
+    // A park the secretariat enters itself is theirs, not the demo's.
+    sb.cli_json(
+        "park add --name 阳江高新区人工智能产业园 --city 阳江市 --management-body 阳江高新区管委会 \
+         --designated-on 2022-12-20 --documents 粤工信函〔2022〕1号 --reason 启用前认定",
+    );
+    // Deleting the demo round takes its designations and the earlier parks that came with it;
+    // the park the secretariat entered stays; the audit chain still holds.
     sb.cli_json("round delete --round DEMO-2024 --reason 示例试用完毕");
-    assert_eq!(sb.cli_json("park list").as_array().unwrap().len(), 0);
+    let left = sb.cli_json("park list");
+    let left = left.as_array().unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0]["park_name"], "阳江高新区人工智能产业园");
     let verified = sb.cli_json("audit verify");
     assert!(verified["broken"].is_null(), "{verified}");
 }

@@ -87,11 +87,17 @@ test('demo: the round in progress shows every stage, and a visitor tries the exp
     const done = cli(app.db, 'panel', 'status', '--round', 'DEMO-2024')
     assert.ok(done.report, JSON.stringify(done))
 
+    // The register: parks designated before the demo's rounds, entered with the notice.
+    await app.click('[data-testid="nav-parks"]')
+    await app.waitFor('the earlier parks', `return document.querySelector('[data-testid="register"]')?.innerText.includes('湛江海东新区人工智能产业园')`)
+    assert.match(await app.execute(`return document.querySelector('[data-testid="register"]').innerText`), /2023-12-18[\s\S]*录入/)
+    await app.screenshot('demo-register')
+
     // 关于: the version, the database and its schema, the data folder.
     await app.clickUntil('[data-testid="about-open"]', 'the about dialog', `return !!document.querySelector('[data-testid="about-version"]')?.offsetParent`)
     const about = await app.execute(`return document.querySelector('[data-testid="about"]').innerText`)
     assert.match(about, /ParkReview 园区评审 \d+\.\d+/)
-    assert.match(about, /数据库结构版本\s*21/)
+    assert.match(about, /数据库结构版本\s*22/)
     assert.ok(about.includes(app.db), about)
     // How pages are drawn, and the variable that changes it when memory is short.
     assert.match(about, /页面绘制\s*显卡合成。.*WEBKIT_DISABLE_COMPOSITING_MODE=1/)

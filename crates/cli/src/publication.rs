@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use park_review_domain::publication::{DesignatedPark, Objection, ObjectionDecision};
 use park_review_domain::{CodedError, ErrorCode};
+use park_review_store::EnteredPark;
 
 use crate::passphrase::{self, PassphraseArgs};
 use crate::{Cli, Outcome, RoundArg, CALLER};
@@ -259,15 +260,17 @@ pub fn park(cli: &Cli, command: &ParkCommand) -> Outcome {
             documents,
             reason,
         } => {
-            let added = cli.store()?.add_designated_park(
-                &CALLER.secretariat(),
-                name,
-                city,
-                management_body,
-                designated_on,
-                documents,
-                reason,
-            )?;
+            let park = EnteredPark {
+                park_name: name.clone(),
+                city: city.clone(),
+                management_body: management_body.clone(),
+                designated_on: designated_on.clone(),
+                documents: documents.clone(),
+                reason: reason.clone(),
+            };
+            let added = cli
+                .store()?
+                .add_designated_park(&CALLER.secretariat(), &park)?;
             cli.emit(&added, print_park)
         }
     }

@@ -10,7 +10,9 @@
 //! by its member, and giving their site scores) and the others' site scores from paper records,
 //! the panel's leader, and a ranking one step from being finalised; and a **completed** round
 //! a year earlier (see [`completed_round`]): ranked, reported, on its publicity list, with
-//! publication left to the visitor.
+//! publication left to the visitor, and with the parks designated before it in the register
+//! (entered from their notice, as a secretariat enters its earlier designations; loaded with
+//! its rows by `Store::load_demo_completed`).
 //!
 //! Everything in the round in progress is made through the product's own actions, so it obeys
 //! every rule a real round does; the scores come from a fixed seed, so every load is the same.

@@ -13,6 +13,7 @@ use crate::catalog::insert_rubric;
 use crate::error::{Result, StoreError};
 use crate::experts::{expert_code_taken, upsert_panel_expert};
 use crate::inspection::insert_checklist;
+use crate::publication::{insert_entered_park, EnteredPark};
 use crate::rounds::insert_round;
 use crate::{Actor, Store};
 
@@ -23,6 +24,9 @@ const DEMO_IN_PROGRESS_PANEL: &str = include_str!("../../../assets/demo/panel-20
 /// The parks of the demo's completed round (a year before the one in progress), reviewed by the
 /// same panel.
 const DEMO_COMPLETED_ROUND: &str = include_str!("../../../assets/demo/round-2024.json");
+/// Parks designated before the demo's rounds, entered in its register with the completed round
+/// (and deleted with it).
+const DEMO_REGISTER: &str = include_str!("../../../assets/demo/register-2023.json");
 const DESIGNATION_CHECKLIST: &str =
     include_str!("../../../assets/checklists/designation-site.json");
 /// The fictional recommendation letter attached under P3 (crates/documents/examples/demo_letter.rs).
@@ -66,7 +70,7 @@ impl Store {
         }
         let code = format!("DEMO-{}", demo.year);
         let title = format!("示例批次：{}", round_title(demo.year, demo.kind));
-        self.insert_demo(actor, &demo, &code, &title, true)
+        self.insert_demo(actor, &demo, &code, &title, true, &[])
     }
 
     /// The rows of the demo's round in progress, a year before the draft one: the same parks
@@ -92,13 +96,15 @@ impl Store {
             "示例批次（评审进行中）：{}",
             round_title(demo.year, demo.kind)
         );
-        self.insert_demo(actor, &demo, DEMO_IN_PROGRESS_CODE, &title, true)
+        self.insert_demo(actor, &demo, DEMO_IN_PROGRESS_CODE, &title, true, &[])
     }
 
     /// The rows of the demo's completed round, a year before the one in progress: four other
     /// parks (`assets/demo/round-2024.json`) and the same panel, loaded after the round in
-    /// progress (its experts are in the registry by then). What makes it completed is added by
-    /// `park_review_operations::load_demo`. Refused if it is loaded already.
+    /// progress (its experts are in the registry by then), and the parks designated before it,
+    /// entered in the register (`assets/demo/register-2023.json`; they go with this round).
+    /// What makes it completed is added by `park_review_operations::load_demo`. Refused if it
+    /// is loaded already.
     pub fn load_demo_completed(&mut self, actor: &Actor) -> Result<DemoLoaded> {
         self.permits(actor)?;
         let mut demo = parse_demo_round(DEMO_COMPLETED_ROUND)?;
@@ -109,7 +115,8 @@ impl Store {
             "示例批次（已完成评审）：{}",
             round_title(demo.year, demo.kind)
         );
-        self.insert_demo(actor, &demo, DEMO_COMPLETED_CODE, &title, false)
+        let register = parse_demo_register(DEMO_REGISTER)?;
+        self.insert_demo(actor, &demo, DEMO_COMPLETED_CODE, &title, false, &register)
     }
 
     /// DEMO_ALREADY_LOADED if a round with this demo round's code is there.
@@ -134,6 +141,8 @@ impl Store {
         title: &str,
         // False when the experts are the demo's own, loaded with an earlier demo round.
         new_experts: bool,
+        // Parks designated before this round, entered in the register with it.
+        register: &[EnteredPark],
     ) -> Result<DemoLoaded> {
         let rubric = crate::catalog::default_rubric();
         let checklist = parse_checklist(DESIGNATION_CHECKLIST)?;
@@ -170,6 +179,9 @@ impl Store {
             }
             insert_rubric(tx, round.id, &rubric)?;
             insert_checklist(tx, round.id, &checklist)?;
+            for park in register {
+                insert_entered_park(tx, park, Some(round.id))?;
+            }
             Ok(DemoLoaded {
                 round,
                 applications: demo.applications.len() as u32,
@@ -183,6 +195,27 @@ impl Store {
             })
         })
     }
+}
+
+/// The demo's register file: `{"format": "park-review/demo-register@1", "parks": [EnteredPark…]}`.
+fn parse_demo_register(text: &str) -> Result<Vec<EnteredPark>> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Register {
+        format: String,
+        parks: Vec<EnteredPark>,
+    }
+    let register: Register = serde_json::from_str(text).map_err(|e| StoreError::Rule {
+        code: park_review_domain::ErrorCode::Internal,
+        message: format!("示例名录文件有误：{e}"),
+    })?;
+    if register.format != "park-review/demo-register@1" {
+        return Err(StoreError::Rule {
+            code: park_review_domain::ErrorCode::Internal,
+            message: format!("示例名录文件的格式“{}”不是本程序的。", register.format),
+        });
+    }
+    Ok(register.parks)
 }
 
 /// The demo round's formal review as the secretariat would have left it: the documents behind

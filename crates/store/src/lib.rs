@@ -56,6 +56,7 @@ pub use demo::{DemoLoaded, DEMO_COMPLETED_CODE, DEMO_IN_PROGRESS_CODE};
 pub use eligibility::RecommendationInput;
 pub use error::{Result, StoreError};
 pub use experts::ExpertAdded;
+pub use publication::EnteredPark;
 pub use ranking::{
     ExpertScore, OutlierFlag, RankingReport, RankingRow, RankingSettings, SectionScore,
 };

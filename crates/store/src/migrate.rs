@@ -6,7 +6,7 @@
 //!
 //! A new database is created from `schema.sql`, the snapshot of what all the migrations make
 //! together (tables, the rows they seed, indexes, views, triggers), in one transaction: 10 ms,
-//! where replaying 21 migrations, whose `ALTER TABLE`s each make SQLite check the whole schema
+//! where replaying 22 migrations, whose `ALTER TABLE`s each make SQLite check the whole schema
 //! again, took ~60 ms (the CLI's first command, every test's database). A test upgrades a
 //! database of every earlier version and compares it, schema and rows, with one made from the
 //! snapshot.
@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0019_city_recommendation.sql"),
     include_str!("../migrations/0020_publication.sql"),
     include_str!("../migrations/0021_panel.sql"),
+    include_str!("../migrations/0022_demo_register.sql"),
 ];
 
 /// What every migration together makes, as `snapshot_of` writes it; new databases start here.

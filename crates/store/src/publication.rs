@@ -496,41 +496,13 @@ impl Store {
 
     /// Enters a park designated before the product was used, with the document it rests on and
     /// why it is entered by hand.
-    #[allow(clippy::too_many_arguments)]
     pub fn add_designated_park(
         &mut self,
         actor: &Actor,
-        park_name: &str,
-        city: &str,
-        management_body: &str,
-        designated_on: &str,
-        documents: &str,
-        reason: &str,
+        park: &EnteredPark,
     ) -> Result<DesignatedPark> {
         self.permits(actor)?;
-        let park_name = required("园区名称", park_name)?;
-        let city = City::parse(city)?;
-        let management_body = required("管理机构", management_body)?;
-        let on = date("认定日期", designated_on)?;
-        let documents = required("认定依据（文件名称或文号）", documents)?;
-        let reason = required("录入理由", reason)?;
-        let uid = self.write(actor, |tx| {
-            let uid = tx.new_uid();
-            let now = tx.now();
-            tx.tx.execute(
-                "INSERT INTO designated_parks (uid, park_name, city, management_body, designated_on, documents, source,
-                        entered_reason, recorded_by, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'entered', ?7, ?8, ?9)",
-                params![uid, park_name, city.name_zh(), management_body, on.to_string(), documents, reason, actor.name, now],
-            )?;
-            tx.audit(
-                "register.add",
-                "designated_park",
-                &uid,
-                json!({"park_name": park_name, "city": city.name_zh(), "designated_on": on.to_string(), "documents": documents, "reason": reason}),
-            )?;
-            Ok(uid)
-        })?;
+        let uid = self.write(actor, |tx| insert_entered_park(tx, park, None))?;
         self.designated_parks()?
             .into_iter()
             .find(|p| p.uid == uid)
@@ -540,6 +512,52 @@ impl Store {
                 hint: String::new(),
             })
     }
+}
+
+/// A park designated before the product was used, as the secretariat enters it (`park add`,
+/// 录入此前认定的园区), or as the demo does (`assets/demo/register-2023.json`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnteredPark {
+    pub park_name: String,
+    pub city: String,
+    pub management_body: String,
+    /// YYYY-MM-DD.
+    pub designated_on: String,
+    /// The document the designation rests on (its name or number).
+    pub documents: String,
+    /// Why it is entered by hand.
+    pub reason: String,
+}
+
+/// Checks and writes an entered park; `demo_round` ties a demo's entry to the demo round it
+/// came with, so that it goes with that round (migration 22). Returns its uid.
+pub(crate) fn insert_entered_park(
+    tx: &mut crate::WriteTx<'_>,
+    park: &EnteredPark,
+    demo_round: Option<RoundId>,
+) -> Result<String> {
+    let park_name = required("园区名称", &park.park_name)?;
+    let city = City::parse(&park.city)?;
+    let management_body = required("管理机构", &park.management_body)?;
+    let on = date("认定日期", &park.designated_on)?;
+    let documents = required("认定依据（文件名称或文号）", &park.documents)?;
+    let reason = required("录入理由", &park.reason)?;
+    let uid = tx.new_uid();
+    let now = tx.now();
+    let by = tx.actor_name().to_owned();
+    tx.tx.execute(
+        "INSERT INTO designated_parks (uid, park_name, city, management_body, designated_on, documents, source,
+                entered_reason, recorded_by, recorded_at, demo_round_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'entered', ?7, ?8, ?9, ?10)",
+        params![uid, park_name, city.name_zh(), management_body, on.to_string(), documents, reason, by, now, demo_round.map(|r| r.0)],
+    )?;
+    let mut detail = json!({"park_name": park_name, "city": city.name_zh(), "designated_on": on.to_string(), "documents": documents, "reason": reason});
+    if demo_round.is_some() {
+        detail["demo"] = json!(true);
+    }
+    tx.audit("register.add", "designated_park", &uid, detail)?;
+    Ok(uid)
 }
 
 /// Refuses when the round's list was published: checked before an action and again inside its

@@ -370,12 +370,18 @@ impl Store {
         };
         let applications = count("applications")?;
         let assignments = count("assignments")?;
-        // A demo round the visitor published put its parks in the register: they are the
-        // demo's, and go with it (a real round that could be published never gets here).
-        let designated = count("designated_parks")?;
+        // A demo round the visitor published put its parks in the register, and the demo's
+        // completed round came with parks designated before it (migration 22): they are the
+        // demo's, and go with it (a real round that could be published never gets here, and a
+        // park a secretariat entered belongs to no round).
+        let designated: i64 = self.conn().query_row_cached(
+            "SELECT count(*) FROM designated_parks WHERE round_id = ?1 OR demo_round_id = ?1",
+            [round_id.0],
+            |r| r.get(0),
+        )?;
         self.write(actor, |tx| {
             tx.tx.execute_cached(
-                "DELETE FROM designated_parks WHERE round_id = ?1",
+                "DELETE FROM designated_parks WHERE round_id = ?1 OR demo_round_id = ?1",
                 [round_id.0],
             )?;
             // Everything the round holds goes with it (ON DELETE CASCADE); a real round that

@@ -356,6 +356,10 @@ const LANDED_MIGRATIONS: &[(&str, &str)] = &[
         "0021_panel.sql",
         "08a073461566935c29ff77d470a48e32a168749f351839b97345f960c13427ec",
     ),
+    (
+        "0022_demo_register.sql",
+        "78ca8d2c0726cff21a4bd9a8793b8d799a6d5eb7039619e0ebafea36a51c8956",
+    ),
 ];
 
 /// On an expert's copy (a review package) the secretariat's actions and its ungated reads of
