@@ -357,11 +357,26 @@ fn publicity_objections_publication_and_the_register(sb: &Sandbox) {
     let verdict = sb.json(&["verify", &out, "--json"]);
     assert_eq!(verdict["valid"], true, "{verdict}");
     assert_eq!(verdict["matches_database"], true, "{verdict}");
-    // The register.
+    // The register: the park published from this round, beside the demo's earlier parks
+    // (entered, from no round).
     let parks = sb.json(&["park", "list", "--json"]);
-    assert_eq!(parks.as_array().unwrap().len(), 1);
-    assert_eq!(parks[0]["application"], "2026-SZ-01");
-    assert_eq!(parks[0]["source"], "published");
+    let from_round: Vec<&Value> = parks
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["round"] == "DEMO-2026")
+        .collect();
+    assert_eq!(from_round.len(), 1, "{parks}");
+    assert_eq!(from_round[0]["application"], "2026-SZ-01");
+    assert_eq!(from_round[0]["source"], "published");
+    assert!(
+        parks
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["round"] == "DEMO-2026" || p["source"] == "entered"),
+        "{parks}"
+    );
     // After publication nothing here changes.
     assert_eq!(
         error_code(sb, &objection("2026-SZ-01", "2026-01-06")),
