@@ -343,6 +343,7 @@ export default {
     page: 'Page {n} of {total}',
     pages: '{n} pages',
     unreadable: 'This PDF cannot be shown (it may be damaged or encrypted).',
+    viewerUnavailable: 'The PDF viewer could not be loaded (UI_VIEWER_LOAD): close it and open it again; if that does not help, reinstall the app. Nothing saved is affected.',
     clauses: {
       C1: 'C1 Work mechanism',
       C2: 'C2 Spatial layout',
@@ -363,5 +364,5 @@ export default {
       'The file was not changed. Fix the cause and restart, or point PARK_REVIEW_DB at another database file.',
     retry: 'Retry',
   },
-  common: { loading: 'Loading…', refresh: 'Refresh', cancel: 'Cancel', save: 'Save', actions: 'Actions', close: 'Close', openFolder: 'Open the folder' },
+  common: { loading: 'Loading…', refresh: 'Refresh', cancel: 'Cancel', save: 'Save', actions: 'Actions', close: 'Close', openFolder: 'Open the folder', viewUnavailable: 'The page could not be loaded (UI_VIEW_LOAD): click once more; if that does not help, reinstall the app. Nothing saved is affected.' },
 }

@@ -342,6 +342,7 @@ export default {
     page: '第 {n} 页，共 {total} 页',
     pages: '共 {n} 页',
     unreadable: '无法显示该 PDF 文件（文件可能已损坏或加密）。',
+    viewerUnavailable: 'PDF 查看器未能载入（UI_VIEWER_LOAD）：请关闭后重新打开；仍不行时，请重新安装本程序。已保存的数据不受影响。',
     clauses: {
       C1: 'C1 工作机制',
       C2: 'C2 空间布局',
@@ -361,5 +362,5 @@ export default {
     dbHint: '程序没有修改该文件。请按提示处理后重新启动程序，或通过环境变量 PARK_REVIEW_DB 指定其他数据库文件。',
     retry: '重试',
   },
-  common: { loading: '正在加载…', refresh: '刷新', cancel: '取消', save: '保存', actions: '操作', close: '关闭', openFolder: '打开所在文件夹' },
+  common: { loading: '正在加载…', refresh: '刷新', cancel: '取消', save: '保存', actions: '操作', close: '关闭', openFolder: '打开所在文件夹', viewUnavailable: '页面未能载入（UI_VIEW_LOAD）：请再点一次；仍不行时，请重新安装本程序。已保存的数据不受影响。' },
 }
