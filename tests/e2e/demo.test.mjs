@@ -92,6 +92,14 @@ test('demo: the round in progress shows every stage, and a visitor tries the exp
     await app.waitFor('the earlier parks', `return document.querySelector('[data-testid="register"]')?.innerText.includes('湛江海东新区人工智能产业园')`)
     assert.match(await app.execute(`return document.querySelector('[data-testid="register"]').innerText`), /2023-12-18[\s\S]*录入/)
     await app.screenshot('demo-register')
+    // A park's record: what the designation rests on, why it was entered, by whom and when.
+    await app.clickUntil('[data-testid="park-湛江海东新区人工智能产业园"]', 'the park’s record', `return !!document.querySelector('[data-testid="park-record"] .el-descriptions')?.offsetParent`)
+    const record = await app.execute(`return document.querySelector('[data-testid="park-record"]').innerText`)
+    assert.match(record, /认定依据\s*广东省工业和信息化厅关于公布2023年广东省人工智能产业园区名单的通知/)
+    assert.match(record, /录入理由\s*本系统启用前认定/)
+    await app.screenshot('demo-park-record')
+    await app.press('Escape')
+    await app.waitFor('the record closed', `return !document.querySelector('[data-testid="park-record"] .el-descriptions')?.offsetParent`)
 
     // 关于: the version, the database and its schema, the data folder.
     await app.clickUntil('[data-testid="about-open"]', 'the about dialog', `return !!document.querySelector('[data-testid="about-version"]')?.offsetParent`)

@@ -173,6 +173,11 @@ test('designation: city step, P4, 复核, the panel report signed by three with 
     const parks = cli(app.db, 'park', 'list').filter((p) => p.round === 'DEMO-2026')
     assert.equal(parks.length, 1)
     assert.equal(parks[0].source, 'published')
+    // The published park's record names the round and the signed list it rests on.
+    await app.clickUntil(`[data-testid="park-${parks[0].park_name}"]`, 'the park’s record', `return !!document.querySelector('[data-testid="park-record"] .el-descriptions')?.offsetParent`)
+    const record = await app.execute(`return document.querySelector('[data-testid="park-record"]').innerText`)
+    assert.ok(record.includes(`由批次 DEMO-2026 公布认定名单写入（申报编号 ${parks[0].application}）`), record)
+    assert.ok(record.includes(parks[0].documents), record)
     await app.screenshot('designation-register')
   })
 })

@@ -189,14 +189,18 @@ export class App {
     // slides down 20 px) may not have drawn a frame yet, so the button sits still at its first
     // place and jumps between the press and the release (seen in a CI run: mousedown on the
     // radio, mouseup on the form around it, no click). So also wait for every animation of the
-    // element or of what holds it to finish (endless ones, such as a spinner, aside).
+    // element or of what holds it to finish (endless ones, such as a spinner, aside), and for
+    // what holds it to leave its Vue transition: a drawer whose transition has not drawn its
+    // first frame yet sits still at its starting place (seen: mousedown on the link 570 px to the
+    // right of where it came to rest, mouseup on the overlay, class el-drawer-fade-enter-active).
     await this.waitFor(`element ${css} to settle and be enabled`, `
       const e = document.querySelector(${JSON.stringify(css)})
       const a = JSON.stringify(e.getBoundingClientRect())
       const enabled = () => !e.disabled && !e.closest('.is-disabled')
       const moving = () => document.getAnimations().some((m) => m.playState !== 'finished' && m.playState !== 'idle'
         && m.effect?.getTiming().iterations !== Infinity && m.effect?.target?.contains?.(e))
-      return new Promise(r => setTimeout(() => r(a === JSON.stringify(e.getBoundingClientRect()) && e.offsetParent !== null && enabled() && !moving()), 120))`)
+      const entering = () => !!e.closest('[class*="-enter-active"], [class*="-leave-active"]')
+      return new Promise(r => setTimeout(() => r(a === JSON.stringify(e.getBoundingClientRect()) && e.offsetParent !== null && enabled() && !moving() && !entering()), 120))`)
     for (let attempt = 0, resent = 0; ; attempt++) {
       try {
         const id = await this.find(css)

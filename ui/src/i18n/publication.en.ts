@@ -58,5 +58,12 @@ export default {
     fromRound: 'Round {round}',
     entered: 'Entered',
     added: '{name} entered',
+    record: 'Park record',
+    publishedFrom: 'Written by the publication of round {round} (application {application})',
+    enteredByHand: 'Entered (designated before this product was used)',
+    basis: 'Basis',
+    publishedList: 'The signed designation list (document {uid}); check it under Verify',
+    recordedBy: 'Recorded by',
+    recordedAt: 'Recorded at',
   },
 }

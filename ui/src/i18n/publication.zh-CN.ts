@@ -58,5 +58,12 @@ export default {
     fromRound: '批次 {round}',
     entered: '录入',
     added: '已录入 {name}',
+    record: '园区档案',
+    publishedFrom: '由批次 {round} 公布认定名单写入（申报编号 {application}）',
+    enteredByHand: '录入（本系统启用前认定）',
+    basis: '认定依据',
+    publishedList: '签名的认定名单（文档编号 {uid}），可在“核验签名”中核验',
+    recordedBy: '记录人',
+    recordedAt: '记录时间',
   },
 }
