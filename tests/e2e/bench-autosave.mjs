@@ -14,6 +14,7 @@ async function measure(env) {
   let application
   const app = await App.launch({
     name: 'bench-autosave',
+    record: false,
     env,
     prepare: async (_dir, db) => {
       execFileSync(CLI, ['--db', db, 'demo'])

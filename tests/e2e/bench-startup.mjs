@@ -102,7 +102,7 @@ async function startup(binary, text, name, env) {
   for (let i = 0; i < runs; i++) {
     const start = performance.now()
     const startEpoch = Date.now()
-    const app = await App.launch({ name: `${name}-${i}`, binary, env })
+    const app = await App.launch({ name: `${name}-${i}`, binary, env, record: false })
     const shown = await waitForTextInPage(app, text, 30000)
     times.push(performance.now() - start)
     drawn.push(await shown.painted())
@@ -124,6 +124,7 @@ async function startup(binary, text, name, env) {
 async function rankingMemory(env) {
   const app = await App.launch({
     name: 'bench-ranking',
+    record: false,
     env,
     prepare: async (_dir, db) => execFileSync(CLI, ['--db', db, 'demo']),
   })

@@ -36,8 +36,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 export class App {
   /** Launches the app on a fresh database; `prepare(dir)` may put files in place first; `env`
-   * adds to (or, with null, removes from) the app's environment. */
-  static async launch({ name, prepare, binary = APP, env = {} } = {}) {
+   * adds to (or, with null, removes from) the app's environment; `record: false` (the
+   * benchmarks) leaves the page without the harness's recorder of messages and events. */
+  static async launch({ name, prepare, binary = APP, env = {}, record = true } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'park-review-e2e-'))
     const db = join(dir, 'review.sqlite3')
     for (const sub of ['data', 'cache', 'config']) mkdirSync(join(dir, sub))
@@ -74,7 +75,7 @@ export class App {
       capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary, args: [] } } },
     })
     app.session = created.sessionId
-    await app.#recordWhatIsSaid()
+    if (record) await app.#recordWhatIsSaid()
     return app
   }
 
