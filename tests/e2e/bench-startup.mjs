@@ -6,7 +6,10 @@
 // Start-up: process start (WebDriver session start included) to a readable first screen —
 // its text in the page, checked every 5 ms inside it — medians of RUNS launches on fresh
 // databases, and how long after that the frame showing it was drawn (reported beside it, not
-// in the ratio, which stays comparable with earlier runs). Each launch has empty data and cache
+// in the ratio, which stays comparable with earlier runs). The four configurations are launched
+// in turn, RUNS rounds of them, and the start-up ratio is the median of the ratios of launches
+// made one after the other: this machine's slower moments (the native part of a launch varied
+// by 150 ms between series) fall on both apps alike. Each launch has empty data and cache
 // folders, as on a first launch: Mesa's shader cache (under XDG_CACHE_HOME) starts empty each
 // time, which delays the first frame of both windows. Memory: proportional set size (PSS, shared
 // libraries counted once, from /proc/PID/smaps_rollup) of the app and every process it starts
@@ -94,31 +97,47 @@ async function waitForTextInPage(app, text, timeout) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const fmt = (m) => `${m.total.toFixed(0)} MB (${Object.entries(m.by).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')})`
 
-async function startup(binary, text, name, env) {
-  const times = []
-  const drawn = []
-  const phases = []
-  let memory
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now()
-    const startEpoch = Date.now()
-    const app = await App.launch({ name: `${name}-${i}`, binary, env, record: false })
+/** One launch to the first screen: how long, when its frame was drawn, where the time went,
+ * and (when `withMemory`) the memory once it has settled. */
+async function launchOnce({ binary, text, name, env }, withMemory) {
+  const start = performance.now()
+  const startEpoch = Date.now()
+  const app = await App.launch({ name, binary, env, record: false })
+  try {
     const shown = await waitForTextInPage(app, text, 30000)
-    times.push(performance.now() - start)
-    drawn.push(await shown.painted())
+    const time = performance.now() - start
+    const drawn = await shown.painted()
     // Where the time went: launch to the page's start (native: process, WebKit, the window),
     // then ParkReview's marks inside the page (ui/src/main.ts).
     const page = await app.execute(`return { origin: performance.timeOrigin, marks: performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]) }`)
-    phases.push({ page: page.origin - startEpoch, ...Object.fromEntries(page.marks.map(([k, v]) => [k.replace('park-review:', ''), v])) })
-    if (i === runs - 1) {
+    const phases = { page: page.origin - startEpoch, ...Object.fromEntries(page.marks.map(([k, v]) => [k.replace('park-review:', ''), v])) }
+    let memory
+    if (withMemory) {
       await sleep(1500)
       memory = pss(app.driver.pid)
     }
+    return { time, drawn, phases, memory }
+  } finally {
     await app.close()
   }
-  const keys = Object.keys(phases[0])
-  const phaseMedians = Object.fromEntries(keys.map((k) => [k, median(phases.map((p) => p[k] ?? NaN))]))
-  return { median: median(times), min: Math.min(...times), max: Math.max(...times), drawn: median(drawn), memory, phases: phaseMedians }
+}
+
+/** Launches every configuration in turn, RUNS rounds of them (interleaved, so that a slower
+ * moment of the machine falls on all of them alike rather than on one series); memory on each
+ * one's last launch. Returns, per configuration, its medians and its times in launch order. */
+async function startups(configs) {
+  const results = configs.map(() => [])
+  for (let i = 0; i < runs; i++) {
+    for (const [k, config] of configs.entries()) {
+      results[k].push(await launchOnce({ ...config, name: `${config.name}-${i}` }, i === runs - 1))
+    }
+  }
+  return results.map((rs) => {
+    const times = rs.map((r) => r.time)
+    const keys = Object.keys(rs[0].phases)
+    const phases = Object.fromEntries(keys.map((k) => [k, median(rs.map((r) => r.phases[k] ?? NaN))]))
+    return { median: median(times), min: Math.min(...times), max: Math.max(...times), times, drawn: median(rs.map((r) => r.drawn)), memory: rs[runs - 1].memory, phases }
+  })
 }
 
 async function rankingMemory(env) {
@@ -151,22 +170,34 @@ const report = (label, r) => {
   console.log(`  memory on the first screen: ${fmt(r.memory)}`)
 }
 
-const ours = await startup(undefined, '欢迎使用园区评审系统', 'bench', GPU)
+const OURS_TEXT = '欢迎使用园区评审系统'
+const BARE_TEXT = '园区评审：空白窗口'
+const configs = [
+  { binary: undefined, text: OURS_TEXT, name: 'bench', env: GPU },
+  { binary: undefined, text: OURS_TEXT, name: 'bench-software', env: SOFTWARE },
+  ...(BARE
+    ? [
+        { binary: BARE, text: BARE_TEXT, name: 'bare', env: GPU },
+        { binary: BARE, text: BARE_TEXT, name: 'bare-software', env: SOFTWARE },
+      ]
+    : []),
+]
+const [ours, oursSoftware, bare, bareSoftware] = await startups(configs)
 report('ParkReview', ours)
 const oursRanking = await rankingMemory(GPU)
 console.log(`  memory with the ranking page and its charts: ${fmt(oursRanking)}`)
-const oursSoftware = await startup(undefined, '欢迎使用园区评审系统', 'bench-software', SOFTWARE)
 report('ParkReview drawing in software', oursSoftware)
 const oursSoftwareRanking = await rankingMemory(SOFTWARE)
 console.log(`  memory with the ranking page and its charts: ${fmt(oursSoftwareRanking)}`)
 
 if (BARE) {
-  const bare = await startup(BARE, '园区评审：空白窗口', 'bare', GPU)
   report('Bare Tauri window', bare)
-  const bareSoftware = await startup(BARE, '园区评审：空白窗口', 'bare-software', SOFTWARE)
   report('Bare Tauri window drawing in software', bareSoftware)
+  // Start-up: the median of the ratios of launches made one after the other (the same moment
+  // of the machine), beside the ratio of the medians.
+  const paired = (a, b) => median(a.times.map((t, i) => t / b.times[i]))
   const ratios = (a, b, ranking) =>
-    `start-up ${(a.median / b.median).toFixed(2)}×, memory on the first screen ${(a.memory.total / b.memory.total).toFixed(2)}×, with the ranking page ${(ranking.total / b.memory.total).toFixed(2)}×`
+    `start-up ${paired(a, b).toFixed(2)}× (medians ${(a.median / b.median).toFixed(2)}×), memory on the first screen ${(a.memory.total / b.memory.total).toFixed(2)}×, with the ranking page ${(ranking.total / b.memory.total).toFixed(2)}×`
   console.log(`Ratios (both with GPU compositing): ${ratios(ours, bare, oursRanking)}`)
   console.log(`Ratios (both drawing in software): ${ratios(oursSoftware, bareSoftware, oursSoftwareRanking)}`)
   let hasGpu = false
