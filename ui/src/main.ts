@@ -3,7 +3,7 @@ import { createApp } from 'vue'
 // the view that uses it (unplugin-vue-components, vite.config.ts), so the first screen parses
 // only its own. What is called from code rather than written in a template brings its styles
 // here: messages, message boxes, the loading directive.
-import { ElMessage, vLoading } from 'element-plus'
+import { vLoading } from 'element-plus'
 import 'element-plus/es/components/base/style/css'
 import 'element-plus/es/components/message/style/css'
 import 'element-plus/es/components/message-box/style/css'
@@ -14,6 +14,7 @@ import { i18n, restoreLocale } from './i18n'
 import { router } from './router'
 import './styles.css'
 import { startSession } from './state/session'
+import { say } from './lib/notify'
 
 // Marks for `make bench-startup` (performance.mark costs nothing a user would notice): the
 // first screen's code evaluated (here), the shell mounted (below), the session's answers in
@@ -26,7 +27,7 @@ void startSession()
 const app = createApp(App).use(i18n).use(router).directive('loading', vLoading)
 // A view whose code does not load (each comes with its route; a damaged installation) answers
 // the click with its code instead of nothing.
-router.onError(() => ElMessage({ type: 'error', message: i18n.global.t('common.viewUnavailable'), duration: 8000, showClose: true }))
+router.onError(() => say({ type: 'error', message: i18n.global.t('common.viewUnavailable'), duration: 8000, showClose: true }))
 // Should the English messages fail to load, the app still opens, in Chinese.
 void restoreLocale()
   .catch(() => undefined)

@@ -2,9 +2,9 @@
 // running, say that it worked, or show the error with its code. Views call these instead of
 // repeating confirm / busy / try / catch.
 import type { Ref, VNode } from 'vue'
-import { ElMessage, ElMessageBox } from 'element-plus'
+import { ElMessageBox } from 'element-plus'
 import { i18n } from '../i18n'
-import { showError } from './notify'
+import { showError, say } from './notify'
 
 /** Runs `action` with `busy` set while it runs. On success shows `done` (when given) and
  * resolves to true; on failure shows the error with its code and resolves to false. (An action
@@ -13,7 +13,7 @@ export async function runAction(busy: Ref<boolean> | null, action: () => Promise
   if (busy) busy.value = true
   try {
     await action()
-    if (done) ElMessage({ type: 'success', message: done })
+    if (done) say({ type: 'success', message: done })
     return true
   } catch (err) {
     showError(err)

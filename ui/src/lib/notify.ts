@@ -2,10 +2,36 @@
 // side wrote it; in English, the code's sentence with the error's values (and, when the sentence
 // is only the general one, the Chinese details too, to quote to support). Always the code.
 import { h } from 'vue'
-import { ElMessage } from 'element-plus'
+import { ElMessage, type MessageHandler, type MessageOptions } from 'element-plus'
 import { api, toAppError, type AppError } from '../ipc'
 import { i18n } from '../i18n'
 import { englishError } from '../i18n/errors.en'
+
+/** The messages on screen, oldest first, each with what makes the same message again (its type
+ * and text) when its text is plain. */
+const onScreen: { handler: MessageHandler; same: string | null }[] = []
+
+/** Shows a message (ElMessage's options). At most two stay up — a new one closes the oldest —
+ * so that a stack rising from the bottom never reaches a dialog's buttons at 1366×768 (a stack
+ * of four took the click meant for 记录异议 in an end-to-end run). Element Plus's own `max`
+ * drops the new message instead, which could hide an error. The same message again is shown
+ * once (grouping, App.vue) and closes nothing. */
+export function say(options: Partial<MessageOptions>): MessageHandler {
+  const same = typeof options.message === 'string' ? `${options.type ?? 'info'}|${options.message}` : null
+  if (same === null || !onScreen.some((m) => m.same === same)) {
+    while (onScreen.length >= 2) onScreen.shift()?.handler.close()
+  }
+  const handler: MessageHandler = ElMessage({
+    ...options,
+    onClose: () => {
+      const at = onScreen.findIndex((m) => m.handler === handler)
+      if (at >= 0) onScreen.splice(at, 1)
+      options.onClose?.()
+    },
+  })
+  if (!onScreen.some((m) => m.handler === handler)) onScreen.push({ handler, same })
+  return handler
+}
 
 /** The text a user sees for an error, in the UI's language. */
 export function errorText(e: AppError, locale: string = i18n.global.locale.value): string {
@@ -15,7 +41,7 @@ export function errorText(e: AppError, locale: string = i18n.global.locale.value
 }
 
 export function showError(err: unknown): void {
-  ElMessage({ type: 'error', message: errorText(toAppError(err)), duration: 8000, showClose: true })
+  say({ type: 'error', message: errorText(toAppError(err)), duration: 8000, showClose: true })
 }
 
 /** A saved file's name without its folder, for a one-line message. */
@@ -28,7 +54,7 @@ export function fileName(path: string): string {
  * instead of stacked over the page. */
 export function showSaved(text: string, paths: string[], duration = 8000): void {
   const t = i18n.global.t
-  ElMessage({
+  say({
     type: 'success',
     grouping: true,
     showClose: true,
@@ -57,6 +83,6 @@ export type Said = string | { text: string; paths: string[] }
 
 /** Says that an action worked, for long enough to read. */
 export function showDone(said: Said, duration: number): void {
-  if (typeof said === 'string') ElMessage({ type: 'success', message: said, duration, showClose: true })
+  if (typeof said === 'string') say({ type: 'success', message: said, duration, showClose: true })
   else showSaved(said.text, said.paths)
 }

@@ -2,10 +2,10 @@
 // names every application that has not passed the formal review, since opening makes them
 // assignable and the experts would score them.
 import { h, type Ref } from 'vue'
-import { ElMessage } from 'element-plus'
 import { api, type Eligibility, type Round } from '../ipc'
 import { i18n } from '../i18n'
 import { confirmed, runAction } from './action'
+import { say } from './notify'
 
 /** The applications whose formal review has not passed (待补正 or 不通过). */
 export function notPassed(review: Eligibility[]): Eligibility[] {
@@ -34,6 +34,6 @@ export async function openRoundChecked(round: Round, busy: Ref<boolean>): Promis
   if (!(await confirmed(message, t('rubric.openTitle'), pending.length ? t('rubric.openAnyway') : t('rubric.openAction')))) return false
   return runAction(busy, async () => {
     const opened = await api.openRound(round.id)
-    ElMessage({ type: 'success', message: t('rubric.opened', { sha: opened.rubric_sha256.slice(0, 16) }) })
+    say({ type: 'success', message: t('rubric.opened', { sha: opened.rubric_sha256.slice(0, 16) }) })
   })
 }
