@@ -7,29 +7,28 @@ import { api, toAppError, type AppError } from '../ipc'
 import { i18n } from '../i18n'
 import { englishError } from '../i18n/errors.en'
 
-/** The messages on screen, oldest first, each with what makes the same message again (its type
- * and text) when its text is plain. */
-const onScreen: { handler: MessageHandler; same: string | null }[] = []
+/** The messages on screen, oldest first. */
+const onScreen: MessageHandler[] = []
 
 /** Shows a message (ElMessage's options). At most two stay up — a new one closes the oldest —
  * so that a stack rising from the bottom never reaches a dialog's buttons at 1366×768 (a stack
  * of four took the click meant for 记录异议 in an end-to-end run). Element Plus's own `max`
- * drops the new message instead, which could hide an error. The same message again is shown
- * once (grouping, App.vue) and closes nothing. */
+ * drops the new message instead, which could hide an error. The same text again is merged into
+ * the message already up (grouping, App.vue: Element Plus returns that message) and closes
+ * nothing. */
 export function say(options: Partial<MessageOptions>): MessageHandler {
-  const same = typeof options.message === 'string' ? `${options.type ?? 'info'}|${options.message}` : null
-  if (same === null || !onScreen.some((m) => m.same === same)) {
-    while (onScreen.length >= 2) onScreen.shift()?.handler.close()
-  }
   const handler: MessageHandler = ElMessage({
     ...options,
     onClose: () => {
-      const at = onScreen.findIndex((m) => m.handler === handler)
+      const at = onScreen.indexOf(handler)
       if (at >= 0) onScreen.splice(at, 1)
       options.onClose?.()
     },
   })
-  if (!onScreen.some((m) => m.handler === handler)) onScreen.push({ handler, same })
+  if (!onScreen.includes(handler)) {
+    onScreen.push(handler)
+    while (onScreen.length > 2) onScreen.shift()?.close()
+  }
   return handler
 }
 
