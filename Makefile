@@ -166,8 +166,10 @@ soak: deps-apt-test ui
 	else echo "soak: no nightly cargo-fuzz here; fuzzing skipped (fuzz/README.md)"; fi
 
 # Start-up and memory (PSS) of the release app, against a bare Tauri 2 window built the same way
-# (tests/bench/bare-window), in the same run.
+# (tests/bench/bare-window) and the fixed UI stack's floor shown in it (ui/bench-floor), in the
+# same run.
 bench-startup: deps-apt-test ui
+	cd ui && npx vite build --config bench-floor/vite.config.ts
 	cargo build --release -p park-review-app -p park-review-cli -p bare-window $(CARGO_FEATURES) --features bare-window/custom-protocol
 	PARK_REVIEW_APP=$(CARGO_TARGET_DIR)/release/park-review-app BARE_WINDOW_APP=$(CARGO_TARGET_DIR)/release/bare-window \
 	  xvfb-run -a -s "-screen 0 1920x1080x24" node tests/e2e/bench-startup.mjs

@@ -1,24 +1,27 @@
 // Start-up and memory of ParkReview measured against the floor (issue 17): a bare Tauri 2 window
 // (tests/bench/bare-window: same Tauri version and build profile, one line of Chinese), in the
-// same run. A benchmark, not a test: `make bench-startup` builds both in release and prints the
-// figures; nothing asserts on them.
+// same run; and, in the same window, the fixed UI stack's floor (ui/bench-floor: ParkReview's
+// first screen and ranking page built from Vue, vue-i18n, Element Plus and ECharts with no
+// application code), which tells what the stack costs from what ParkReview adds to it. A
+// benchmark, not a test: `make bench-startup` builds them in release and prints the figures;
+// nothing asserts on them.
 //
 // Start-up: process start (WebDriver session start included) to a readable first screen —
 // its text in the page, checked every 5 ms inside it — medians of RUNS launches on fresh
 // databases, and how long after that the frame showing it was drawn (reported beside it, not
-// in the ratio, which stays comparable with earlier runs). The four configurations are launched
+// in the ratio, which stays comparable with earlier runs). The configurations are launched
 // in turn, RUNS rounds of them, and the start-up ratio is the median of the ratios of launches
 // made one after the other: this machine's slower moments (the native part of a launch varied
 // by 150 ms between series) fall on both apps alike. Each launch has empty data and cache
 // folders, as on a first launch: Mesa's shader cache (under XDG_CACHE_HOME) starts empty each
 // time, which delays the first frame of both windows. Memory: proportional set size (PSS, shared
 // libraries counted once, from /proc/PID/smaps_rollup) of the app and every process it starts
-// (WebKit's network and web processes), on the first screen and — ParkReview — with the ranking
-// page and its charts open. Each is measured drawing with WebKit's GPU compositing (through
-// Mesa's software OpenGL where there is no GPU, as under Xvfb) and in software
-// (WEBKIT_DISABLE_COMPOSITING_MODE=1), ratios like for like; then as each ships on this machine:
-// ParkReview draws in software where it finds no GPU (src-tauri's `choose_drawing`), the bare
-// window always with compositing.
+// (WebKit's network and web processes), on the first screen and — ParkReview and the stack's
+// floor — with the ranking page and its charts open. Each is measured drawing with WebKit's GPU
+// compositing (through Mesa's software OpenGL where there is no GPU, as under Xvfb) and in
+// software (WEBKIT_DISABLE_COMPOSITING_MODE=1), ratios like for like; then as each ships on this
+// machine: ParkReview draws in software where it finds no GPU (src-tauri's `choose_drawing`),
+// the bare window always with compositing.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
@@ -110,7 +113,7 @@ async function launchOnce({ binary, text, name, env }, withMemory) {
     // Where the time went: launch to the page's start (native: process, WebKit, the window),
     // then ParkReview's marks inside the page (ui/src/main.ts).
     const page = await app.execute(`return { origin: performance.timeOrigin, marks: performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]) }`)
-    const phases = { page: page.origin - startEpoch, ...Object.fromEntries(page.marks.map(([k, v]) => [k.replace('park-review:', ''), v])) }
+    const phases = { page: page.origin - startEpoch, ...Object.fromEntries(page.marks.map(([k, v]) => [k.replace(/^[a-z-]+:/, ''), v])) }
     let memory
     if (withMemory) {
       await sleep(1500)
@@ -140,6 +143,8 @@ async function startups(configs) {
   })
 }
 
+/** Memory with the ranking page and its charts open: ParkReview's, on the demo's round in
+ * progress. */
 async function rankingMemory(env) {
   const app = await App.launch({
     name: 'bench-ranking',
@@ -160,9 +165,23 @@ async function rankingMemory(env) {
   return memory
 }
 
+/** The same for the stack's floor: its first screen, then its ranking page through the sidebar. */
+async function floorRankingMemory(env) {
+  const app = await App.launch({ name: 'bench-floor-ranking', binary: BARE, record: false, env: { ...env, ...FLOOR } })
+  await app.waitForText(OURS_TEXT, 30000)
+  await app.click('[data-testid="nav-/ranking"]')
+  await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] svg')`, 30000)
+  await sleep(1500)
+  const memory = pss(app.driver.pid)
+  await app.close()
+  return memory
+}
+
 // Pages drawn with GPU compositing or in software, whatever the machine has.
 const GPU = { WEBKIT_DISABLE_COMPOSITING_MODE: '0' }
 const SOFTWARE = { WEBKIT_DISABLE_COMPOSITING_MODE: '1' }
+// The bare window showing the stack's floor instead of its one line.
+const FLOOR = { BARE_WINDOW_PAGE: 'floor/index.html' }
 const report = (label, r) => {
   console.log(`${label}: launch → first screen, median ${r.median.toFixed(0)} ms (${r.min.toFixed(0)}–${r.max.toFixed(0)}) over ${runs}; drawn ${r.drawn.toFixed(0)} ms after its text is in the page`)
   const inPage = Object.entries(r.phases).filter(([k]) => k !== 'page').map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')
@@ -179,10 +198,12 @@ const configs = [
     ? [
         { binary: BARE, text: BARE_TEXT, name: 'bare', env: GPU },
         { binary: BARE, text: BARE_TEXT, name: 'bare-software', env: SOFTWARE },
+        { binary: BARE, text: OURS_TEXT, name: 'floor', env: { ...GPU, ...FLOOR } },
+        { binary: BARE, text: OURS_TEXT, name: 'floor-software', env: { ...SOFTWARE, ...FLOOR } },
       ]
     : []),
 ]
-const [ours, oursSoftware, bare, bareSoftware] = await startups(configs)
+const [ours, oursSoftware, bare, bareSoftware, floor, floorSoftware] = await startups(configs)
 report('ParkReview', ours)
 const oursRanking = await rankingMemory(GPU)
 console.log(`  memory with the ranking page and its charts: ${fmt(oursRanking)}`)
@@ -193,13 +214,22 @@ console.log(`  memory with the ranking page and its charts: ${fmt(oursSoftwareRa
 if (BARE) {
   report('Bare Tauri window', bare)
   report('Bare Tauri window drawing in software', bareSoftware)
+  report('The stack\'s floor (Vue, vue-i18n, Element Plus; no application code)', floor)
+  const floorRanking = await floorRankingMemory(GPU)
+  console.log(`  memory with its ranking page and charts: ${fmt(floorRanking)}`)
+  report('The stack\'s floor drawing in software', floorSoftware)
+  const floorSoftwareRanking = await floorRankingMemory(SOFTWARE)
+  console.log(`  memory with its ranking page and charts: ${fmt(floorSoftwareRanking)}`)
   // Start-up: the median of the ratios of launches made one after the other (the same moment
-  // of the machine), beside the ratio of the medians.
+  // of the machine), beside the ratio of the medians. Ranking-page memory against the other's
+  // first screen (the issue's goal) or, between ParkReview and the floor, against its ranking page.
   const paired = (a, b) => median(a.times.map((t, i) => t / b.times[i]))
-  const ratios = (a, b, ranking) =>
-    `start-up ${paired(a, b).toFixed(2)}× (medians ${(a.median / b.median).toFixed(2)}×), memory on the first screen ${(a.memory.total / b.memory.total).toFixed(2)}×, with the ranking page ${(ranking.total / b.memory.total).toFixed(2)}×`
+  const ratios = (a, b, ranking, against = b.memory) =>
+    `start-up ${paired(a, b).toFixed(2)}× (medians ${(a.median / b.median).toFixed(2)}×), memory on the first screen ${(a.memory.total / b.memory.total).toFixed(2)}×, with the ranking page ${(ranking.total / against.total).toFixed(2)}×`
   console.log(`Ratios (both with GPU compositing): ${ratios(ours, bare, oursRanking)}`)
   console.log(`Ratios (both drawing in software): ${ratios(oursSoftware, bareSoftware, oursSoftwareRanking)}`)
+  console.log(`The stack's floor against the bare window (with compositing): ${ratios(floor, bare, floorRanking)}; in software: ${ratios(floorSoftware, bareSoftware, floorSoftwareRanking)}`)
+  console.log(`ParkReview against the stack's floor (with compositing): ${ratios(ours, floor, oursRanking, floorRanking)}; in software: ${ratios(oursSoftware, floorSoftware, oursSoftwareRanking, floorSoftwareRanking)}`)
   let hasGpu = false
   try {
     hasGpu = readdirSync('/dev/dri').some((name) => name.startsWith('renderD'))
