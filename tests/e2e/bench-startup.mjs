@@ -157,24 +157,27 @@ async function rankingMemory(env) {
   const inProgress = rounds.find((r) => r.code === 'DEMO-2025')
   await app.execute(`localStorage.setItem('park-review.round', '${inProgress.id}'); location.reload(); return true`)
   await app.waitForText('评审进行中', 30000)
-  await app.click('[data-testid="nav-ranking"]')
-  await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] svg')`, 30000)
-  await sleep(1500)
-  const memory = pss(app.driver.pid)
-  await app.close()
-  return memory
+  return openRankingThenMeasure(app, '[data-testid="nav-ranking"]')
 }
 
 /** The same for the stack's floor: its first screen, then its ranking page through the sidebar. */
 async function floorRankingMemory(env) {
   const app = await App.launch({ name: 'bench-floor-ranking', binary: BARE, record: false, env: { ...env, ...FLOOR } })
   await app.waitForText(OURS_TEXT, 30000)
-  await app.click('[data-testid="nav-/ranking"]')
-  await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] svg')`, 30000)
-  await sleep(1500)
-  const memory = pss(app.driver.pid)
-  await app.close()
-  return memory
+  return openRankingThenMeasure(app, '[data-testid="nav-/ranking"]')
+}
+
+/** Opens the ranking page through the sidebar link `nav`, waits for its charts, lets it settle,
+ * measures, and closes the app. */
+async function openRankingThenMeasure(app, nav) {
+  try {
+    await app.click(nav)
+    await app.waitFor('the charts', `return !!document.querySelector('[data-testid="chart-score-spread"] svg')`, 30000)
+    await sleep(1500)
+    return pss(app.driver.pid)
+  } finally {
+    await app.close()
+  }
 }
 
 // Pages drawn with GPU compositing or in software, whatever the machine has.
