@@ -111,7 +111,7 @@ async function launchOnce({ binary, text, name, env }, withMemory) {
     const time = performance.now() - start
     const drawn = await shown.painted()
     // Where the time went: launch to the page's start (native: process, WebKit, the window),
-    // then ParkReview's marks inside the page (ui/src/main.ts).
+    // then the page's own marks (ParkReview's in ui/src/main.ts, the floor's in ui/bench-floor).
     const page = await app.execute(`return { origin: performance.timeOrigin, marks: performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]) }`)
     const phases = { page: page.origin - startEpoch, ...Object.fromEntries(page.marks.map(([k, v]) => [k.replace(/^[a-z-]+:/, ''), v])) }
     let memory
